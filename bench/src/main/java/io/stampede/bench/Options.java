@@ -1,0 +1,223 @@
+package io.stampede.bench;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/** Command-line options of the load driver, parsed from {@code --name value} or {@code --name=value}. */
+public record Options(
+        URI url,
+        String adminToken,
+        Path adminTokenFile,
+        int stock,
+        int limit,
+        int users,
+        int attempts,
+        double replays,
+        int concurrency,
+        String strategy,
+        String intake,
+        String jwtSecret,
+        int warmup,
+        Path csv,
+        int timeoutSeconds,
+        int requestTimeoutSeconds,
+        int settleSeconds,
+        long seed,
+        boolean help) {
+
+    /** Thrown for a flag the driver cannot use; the message says which and why. */
+    public static final class UsageException extends RuntimeException {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    // The contract's enums: rejecting a typo here beats a 400 after the setup work.
+    static final Set<String> STRATEGIES = Set.of(
+            "REDIS_LUA", "DB_PESSIMISTIC", "DB_OPTIMISTIC", "DB_CONDITIONAL", "REDIS_LOCK", "SEGMENTED", "TOKEN_QUEUE");
+    static final Set<String> INTAKES = Set.of("DIRECT", "QUEUED");
+
+    private record Flag(String name, String arg, String defaultValue, String help) {}
+
+    private static final List<Flag> FLAGS = List.of(
+            new Flag("url", "URL", "http://localhost:8080", "base URL of the service; the only host the driver talks to"),
+            new Flag("admin-token", "TOKEN", null, "admin bearer token (wins over --admin-token-file)"),
+            new Flag("admin-token-file", "FILE", "./.stampede/admin-token", "file holding the admin token"),
+            new Flag("stock", "N", "100", "stock of the sale the driver creates"),
+            new Flag("limit", "N", "1", "per-user limit of that sale"),
+            new Flag("users", "N", "500", "number of distinct shoppers"),
+            new Flag("attempts", "N", "2000", "total purchase attempts in the timed burst"),
+            new Flag("replays", "F", "0.1", "fraction of attempts that re-send an earlier Idempotency-Key of the same user, 0 <= F < 1"),
+            new Flag("concurrency", "N", "200", "most requests in flight at once"),
+            new Flag("strategy", "NAME", "REDIS_LUA", "sale strategy: " + String.join(", ", sorted(STRATEGIES))),
+            new Flag("intake", "NAME", "DIRECT", "sale intake: DIRECT or QUEUED"),
+            new Flag("jwt-secret", "SECRET", null, "mint HS256 shopper JWTs with this secret instead of using POST /api/session"),
+            new Flag("warmup", "N", "0", "throwaway purchases against a separate warm-up sale before the burst"),
+            new Flag("csv", "FILE", null, "append one result row to FILE (header written when the file is new)"),
+            new Flag("timeout-seconds", "S", "120", "global time budget; the driver stops when it is spent"),
+            new Flag("request-timeout-seconds", "S", "30", "timeout of a single HTTP request"),
+            new Flag("settle-seconds", "S", "10", "how long to wait for stock and orders to settle after the burst"),
+            new Flag("seed", "N", null, "random seed of the attempt plan (default: random, printed)"),
+            new Flag("help", null, null, "print this help and exit"));
+
+    /** Parses the arguments; unknown flags, missing values and out-of-range numbers throw {@link UsageException}. */
+    public static Options parse(String... args) {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (Flag flag : FLAGS) {
+            if (flag.defaultValue() != null) {
+                values.put(flag.name(), flag.defaultValue());
+            }
+        }
+        boolean help = false;
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("-h") || arg.equals("--help")) {
+                help = true;
+                continue;
+            }
+            if (!arg.startsWith("--")) {
+                throw new UsageException("unexpected argument '" + arg + "'");
+            }
+            String name = arg.substring(2);
+            String value = null;
+            int eq = name.indexOf('=');
+            if (eq >= 0) {
+                value = name.substring(eq + 1);
+                name = name.substring(0, eq);
+            }
+            String key = name;
+            Flag flag = FLAGS.stream().filter(f -> f.name().equals(key)).findFirst()
+                    .orElseThrow(() -> new UsageException("unknown flag --" + key));
+            if (flag.arg() == null) {
+                throw new UsageException("--" + key + " takes no value");
+            }
+            if (value == null) {
+                if (i + 1 >= args.length) {
+                    throw new UsageException("--" + key + " needs a value (" + flag.arg() + ")");
+                }
+                value = args[++i];
+            }
+            values.put(key, value);
+        }
+        if (help) {
+            return defaultsForHelp();
+        }
+
+        URI url = parseUrl(values.get("url"));
+        double replays = parseDouble(values, "replays");
+        if (!(replays >= 0 && replays < 1)) {
+            throw new UsageException("--replays must be >= 0 and < 1, got " + replays);
+        }
+        String strategy = values.get("strategy").toUpperCase(Locale.ROOT);
+        if (!STRATEGIES.contains(strategy)) {
+            throw new UsageException("--strategy must be one of " + sorted(STRATEGIES) + ", got " + strategy);
+        }
+        String intake = values.get("intake").toUpperCase(Locale.ROOT);
+        if (!INTAKES.contains(intake)) {
+            throw new UsageException("--intake must be one of " + sorted(INTAKES) + ", got " + intake);
+        }
+        String secret = values.get("jwt-secret");
+        if (secret != null && secret.isEmpty()) {
+            throw new UsageException("--jwt-secret must not be empty");
+        }
+        String seed = values.get("seed");
+        return new Options(
+                url,
+                values.get("admin-token"),
+                Path.of(values.get("admin-token-file")),
+                parseInt(values, "stock", 1, 10_000_000),
+                parseInt(values, "limit", 1, 1_000_000),
+                parseInt(values, "users", 1, 1_000_000),
+                parseInt(values, "attempts", 1, 1_000_000),
+                replays,
+                parseInt(values, "concurrency", 1, 100_000),
+                strategy,
+                intake,
+                secret,
+                parseInt(values, "warmup", 0, 1_000_000),
+                values.containsKey("csv") ? Path.of(values.get("csv")) : null,
+                parseInt(values, "timeout-seconds", 1, 86_400),
+                parseInt(values, "request-timeout-seconds", 1, 3_600),
+                parseInt(values, "settle-seconds", 0, 3_600),
+                seed == null ? System.nanoTime() : parseLong("seed", seed),
+                false);
+    }
+
+    /** The help text: one line per flag with its default. */
+    public static String usage() {
+        StringBuilder out = new StringBuilder();
+        out.append("Usage: java -jar bench/target/stampede-bench.jar [flags]\n\n");
+        out.append("Creates a flash sale, fires a burst of concurrent purchases at it and checks that nothing\n");
+        out.append("was oversold. Exit status: 0 PASS, 1 FAIL, 2 setup error (bad flags, service unreachable,\n");
+        out.append("admin token rejected, no shopper tokens).\n\nFlags:\n");
+        for (Flag flag : FLAGS) {
+            String left = "  --" + flag.name() + (flag.arg() == null ? "" : " " + flag.arg());
+            out.append(String.format("%-34s %s", left, flag.help()));
+            if (flag.defaultValue() != null) {
+                out.append(" (default ").append(flag.defaultValue()).append(')');
+            }
+            out.append('\n');
+        }
+        return out.toString();
+    }
+
+    /** The number of purchase attempts that re-send an earlier key rather than use a fresh one. */
+    public int replayCount() {
+        // at least one fresh attempt, or there would be nothing to replay
+        return (int) Math.min(Math.round(attempts * replays), attempts - 1L);
+    }
+
+    private static Options defaultsForHelp() {
+        return new Options(URI.create("http://localhost:8080"), null, Path.of("./.stampede/admin-token"),
+                100, 1, 500, 2000, 0.1, 200, "REDIS_LUA", "DIRECT", null, 0, null, 120, 30, 10, 0, true);
+    }
+
+    private static URI parseUrl(String raw) {
+        URI uri;
+        try {
+            uri = URI.create(raw.endsWith("/") ? raw.substring(0, raw.length() - 1) : raw);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--url is not a URI: " + raw);
+        }
+        if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
+                || uri.getHost() == null || uri.getQuery() != null || uri.getFragment() != null) {
+            throw new UsageException("--url must be an http(s) URL without query, e.g. http://localhost:8080, got " + raw);
+        }
+        return uri;
+    }
+
+    private static int parseInt(Map<String, String> values, String name, int min, int max) {
+        String raw = values.get(name);
+        long value = parseLong(name, raw);
+        if (value < min || value > max) {
+            throw new UsageException("--" + name + " must be between " + min + " and " + max + ", got " + raw);
+        }
+        return (int) value;
+    }
+
+    private static long parseLong(String name, String raw) {
+        try {
+            return Long.parseLong(raw.trim().replace("_", ""));
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + name + " must be a whole number, got '" + raw + "'");
+        }
+    }
+
+    private static double parseDouble(Map<String, String> values, String name) {
+        String raw = values.get(name);
+        try {
+            return Double.parseDouble(raw.trim());
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + name + " must be a number, got '" + raw + "'");
+        }
+    }
+
+    private static List<String> sorted(Set<String> names) {
+        return names.stream().sorted().toList();
+    }
+}

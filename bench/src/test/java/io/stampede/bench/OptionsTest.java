@@ -1,0 +1,51 @@
+package io.stampede.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import org.junit.jupiter.api.Test;
+
+class OptionsTest {
+
+    @Test
+    void defaults() {
+        Options o = Options.parse();
+        assertEquals(URI.create("http://localhost:8080"), o.url());
+        assertEquals(100, o.stock());
+        assertEquals(2000, o.attempts());
+        assertEquals(200, o.replayCount());
+        assertEquals("REDIS_LUA", o.strategy());
+        assertNull(o.jwtSecret());
+    }
+
+    @Test
+    void bothFlagForms() {
+        Options o = Options.parse("--stock=5", "--intake", "queued", "--url", "http://127.0.0.1:9090/");
+        assertEquals(5, o.stock());
+        assertEquals("QUEUED", o.intake());
+        assertEquals(URI.create("http://127.0.0.1:9090"), o.url());
+    }
+
+    @Test
+    void rejectsNonsense() {
+        assertThrows(Options.UsageException.class, () -> Options.parse("--stock", "0"));
+        assertThrows(Options.UsageException.class, () -> Options.parse("--replays", "1"));
+        assertThrows(Options.UsageException.class, () -> Options.parse("--strategy", "MAGIC"));
+        assertThrows(Options.UsageException.class, () -> Options.parse("--nope"));
+        assertThrows(Options.UsageException.class, () -> Options.parse("--users"));
+        assertThrows(Options.UsageException.class, () -> Options.parse("--url", "ftp://x"));
+    }
+
+    @Test
+    void helpWins() {
+        assertTrue(Options.parse("--stock", "0", "--help").help());
+    }
+
+    @Test
+    void replaysLeaveAFreshAttempt() {
+        assertEquals(0, Options.parse("--attempts", "1", "--replays", "0.9").replayCount());
+    }
+}

@@ -1,0 +1,137 @@
+package io.stampede.inventory.adapter.redis;
+
+import io.stampede.inventory.domain.GateState;
+import io.stampede.inventory.domain.Reservation;
+import io.stampede.inventory.port.PurchaseGate;
+import io.stampede.shared.Ids;
+import io.stampede.shared.StampedeProperties;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.stereotype.Component;
+
+/**
+ * The gate as Lua scripts in Redis, called by SHA (Spring loads them on first NOSCRIPT). All keys of a sale share
+ * the hash tag {@code {sale:<id>}}, so on a Redis Cluster they live in one slot and each script stays atomic.
+ */
+@Component
+class RedisPurchaseGate implements PurchaseGate {
+    private static final Duration REBUILD_LEASE = Duration.ofSeconds(60);
+    private static final int CHUNK = 1_000;
+
+    private final StringRedisTemplate redis;
+    private final String prefix;
+    private final RedisScript<List> purchase = script("purchase_gate", List.class);
+    private final RedisScript<Long> compensate = script("compensate", Long.class);
+    private final RedisScript<Long> addStock = script("add_stock", Long.class);
+    private final RedisScript<Long> beginRebuild = script("begin_rebuild", Long.class);
+    private final RedisScript<Long> finishRebuild = script("finish_rebuild", Long.class);
+
+    RedisPurchaseGate(StringRedisTemplate redis, StampedeProperties properties) {
+        this.redis = redis;
+        this.prefix = properties.redis().keyPrefix();
+    }
+
+    private static <T> RedisScript<T> script(String name, Class<T> type) {
+        return RedisScript.of(new ClassPathResource("lua/" + name + ".lua"), type);
+    }
+
+    /** Keys of one sale: gate hash, users hash, keys hash, rebuild lease. */
+    List<String> keys(String saleId) {
+        String tag = prefix + "{sale:" + saleId + "}:";
+        return List.of(tag + "gate", tag + "users", tag + "keys", tag + "rebuild");
+    }
+
+    @Override
+    public Reservation reserve(String saleId, String userId, String idempotencyKey, int quantity, String newOrderId,
+                               Instant now) {
+        List<?> answer = redis.execute(purchase, keys(saleId).subList(0, 3), userId, idempotencyKey,
+                Integer.toString(quantity), newOrderId, Long.toString(now.toEpochMilli()));
+        String verdict = String.valueOf(answer.get(0));
+        return switch (verdict) {
+            case "RESERVED" -> new Reservation.Reserved(String.valueOf(answer.get(1)));
+            case "DUPLICATE" -> new Reservation.Duplicate(String.valueOf(answer.get(1)));
+            case "SOLD_OUT" -> new Reservation.SoldOut();
+            case "LIMIT_EXCEEDED" -> new Reservation.LimitExceeded();
+            case "NOT_ACTIVE" -> new Reservation.NotActive();
+            case "MISSING" -> new Reservation.GateMissing();
+            default -> throw new IllegalStateException("purchase gate answered " + verdict);
+        };
+    }
+
+    @Override
+    public boolean compensate(String saleId, String userId, String idempotencyKey, String orderId, int quantity) {
+        Long done = redis.execute(compensate, keys(saleId).subList(0, 3), userId, idempotencyKey, orderId,
+                Integer.toString(quantity));
+        return done != null && done == 1;
+    }
+
+    @Override
+    public void addStock(String saleId, long quantity) {
+        redis.execute(addStock, keys(saleId).subList(0, 1), Long.toString(quantity));
+    }
+
+    @Override
+    public boolean rebuild(String saleId, Supplier<GateState> truth) {
+        List<String> keys = keys(saleId);
+        String owner = Ids.newId();
+        Long begun = redis.execute(beginRebuild, keys, owner, Long.toString(REBUILD_LEASE.toMillis()));
+        if (begun == null || begun != 1) {
+            return false;
+        }
+        GateState state = truth.get();
+        putInChunks(keys.get(1), toText(state.unitsByUser()));
+        putInChunks(keys.get(2), state.orderByKey());
+        Long finished = redis.execute(finishRebuild, keys, owner, Long.toString(state.startsAtMillis()),
+                Long.toString(state.endsAtMillis()), Integer.toString(state.perUserLimit()),
+                Long.toString(state.available()));
+        return finished != null && finished == 1;
+    }
+
+    @Override
+    public Optional<GateState> read(String saleId) {
+        List<String> keys = keys(saleId);
+        Map<Object, Object> gate = redis.opsForHash().entries(keys.get(0));
+        if (gate.get("starts") == null || gate.get("available") == null) {
+            return Optional.empty();
+        }
+        Map<String, Long> users = new HashMap<>();
+        redis.opsForHash().entries(keys.get(1)).forEach((k, v) -> users.put((String) k, Long.parseLong((String) v)));
+        Map<String, String> orders = new HashMap<>();
+        redis.opsForHash().entries(keys.get(2)).forEach((k, v) -> orders.put((String) k, (String) v));
+        return Optional.of(new GateState(Long.parseLong((String) gate.get("starts")),
+                Long.parseLong((String) gate.get("ends")), Integer.parseInt((String) gate.get("limit")),
+                Long.parseLong((String) gate.get("available")), users, orders));
+    }
+
+    private void putInChunks(String key, Map<String, String> values) {
+        Map<String, String> chunk = new HashMap<>();
+        for (Map.Entry<String, String> e : values.entrySet()) {
+            chunk.put(e.getKey(), e.getValue());
+            if (chunk.size() == CHUNK) {
+                redis.opsForHash().putAll(key, chunk);
+                chunk.clear();
+            }
+        }
+        if (!chunk.isEmpty()) {
+            redis.opsForHash().putAll(key, chunk);
+        }
+    }
+
+    private static Map<String, String> toText(Map<String, Long> counts) {
+        Map<String, String> text = new HashMap<>();
+        counts.forEach((k, v) -> {
+            if (v > 0) {
+                text.put(k, Long.toString(v));
+            }
+        });
+        return text;
+    }
+}

@@ -1,0 +1,65 @@
+package io.stampede.inventory.application;
+
+import io.stampede.inventory.domain.GateState;
+import io.stampede.inventory.port.PurchaseGate;
+import io.stampede.order.port.OrderRepository;
+import io.stampede.sale.domain.Sale;
+import io.stampede.sale.domain.StockFigures;
+import io.stampede.sale.port.SaleRepository;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Builds a sale's gate from the database, the truth: available = total - reserved - sold, the units each user
+ * holds, and the idempotency key of every order. Used when a sale is created, at start-up, and whenever the gate
+ * is found missing (Redis restarted or flushed).
+ */
+@Component
+public class GateRebuilder {
+    private static final Logger log = LoggerFactory.getLogger(GateRebuilder.class);
+    private static final Duration DRAIN_WAIT = Duration.ofSeconds(15);
+
+    private final PurchaseGate gate;
+    private final SaleRepository sales;
+    private final OrderRepository orders;
+    private final InFlightReservations inFlight;
+    private final ConcurrentHashMap<String, Object> locks = new ConcurrentHashMap<>();
+
+    public GateRebuilder(PurchaseGate gate, SaleRepository sales, OrderRepository orders, InFlightReservations inFlight) {
+        this.gate = gate;
+        this.sales = sales;
+        this.orders = orders;
+        this.inFlight = inFlight;
+    }
+
+    /** Rebuilds the gate; true when this call did it, false when another instance holds the rebuild lease. */
+    public boolean rebuild(Sale sale) {
+        synchronized (locks.computeIfAbsent(sale.id(), k -> new Object())) {
+            boolean done = gate.rebuild(sale.id(), () -> truth(sale));
+            if (done) {
+                log.info("Rebuilt the gate of sale {} from the database", sale.id());
+            }
+            return done;
+        }
+    }
+
+    /** Builds the gate only when it is missing; for start-up and for a purchase that found it missing. */
+    public void ensureBuilt(Sale sale) {
+        if (gate.read(sale.id()).isEmpty()) {
+            rebuild(sale);
+        }
+    }
+
+    private GateState truth(Sale sale) {
+        if (!inFlight.awaitNone(sale.id(), DRAIN_WAIT)) {
+            // never build from a database that misses units the gate handed out: give up, the lease expires
+            throw new IllegalStateException("reservations of sale " + sale.id() + " still in flight; rebuild later");
+        }
+        StockFigures figures = sales.figures(sale.id());
+        return new GateState(sale.startsAt().toEpochMilli(), sale.endsAt().toEpochMilli(), sale.perUserLimit(),
+                Math.max(0, figures.available()), orders.liveUnitsByUser(sale.id()), orders.orderIdsByKey(sale.id()));
+    }
+}

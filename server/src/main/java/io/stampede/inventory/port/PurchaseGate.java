@@ -1,0 +1,31 @@
+package io.stampede.inventory.port;
+
+import io.stampede.inventory.domain.GateState;
+import io.stampede.inventory.domain.Reservation;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/** The fast, atomic admission step in front of the database. */
+public interface PurchaseGate {
+    /** Checks window, key, per-user count and stock and reserves in one step. */
+    Reservation reserve(String saleId, String userId, String idempotencyKey, int quantity, String newOrderId,
+                        Instant now);
+
+    /** Returns the units of an order that was never written; true only for the one caller that did. */
+    boolean compensate(String saleId, String userId, String idempotencyKey, String orderId, int quantity);
+
+    /** Adds restocked units to a built gate (a missing one picks them up when rebuilt). */
+    void addStock(String saleId, long quantity);
+
+    /**
+     * Rebuilds the sale's gate under a lease, so that only one instance does it at a time: first drops the gate
+     * (purchases then see it missing and wait), then asks {@code truth} for the state (computed from the database
+     * once no reservation of this sale is in flight) and writes it, the gate hash last. False when another rebuild
+     * holds the lease.
+     */
+    boolean rebuild(String saleId, Supplier<GateState> truth);
+
+    /** What the gate holds for the sale, or empty when it is not built. */
+    Optional<GateState> read(String saleId);
+}

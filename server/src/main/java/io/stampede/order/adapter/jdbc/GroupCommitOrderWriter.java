@@ -1,0 +1,136 @@
+package io.stampede.order.adapter.jdbc;
+
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.stampede.order.application.OrderWriter;
+import io.stampede.order.domain.Order;
+import io.stampede.order.port.OrderRepository;
+import io.stampede.shared.StampedeProperties;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Group commit: orders from concurrent winners are inserted together, one transaction per batch, so a burst
+ * of a thousand winners costs a handful of commits. A batch that fails on a constraint is retried order by
+ * order so one bad order cannot fail its neighbours.
+ */
+@Component
+class GroupCommitOrderWriter implements OrderWriter, SmartLifecycle {
+    private static final Logger log = LoggerFactory.getLogger(GroupCommitOrderWriter.class);
+
+    private record Pending(Order order, CompletableFuture<Void> done) {
+    }
+
+    private final OrderRepository orders;
+    private final TransactionTemplate tx;
+    private final int maxBatch;
+    private final int writers;
+    private final BlockingQueue<Pending> queue;
+    private final DistributionSummary batchSizes;
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile boolean running;
+
+    GroupCommitOrderWriter(OrderRepository orders, TransactionTemplate tx, StampedeProperties properties,
+                           MeterRegistry meters) {
+        this.orders = orders;
+        this.tx = tx;
+        this.maxBatch = properties.groupCommit().maxBatch();
+        this.writers = properties.groupCommit().writers();
+        this.queue = new ArrayBlockingQueue<>(properties.groupCommit().queueCapacity());
+        this.batchSizes = DistributionSummary.builder("stampede.orders.group.commit.batch")
+                .description("orders committed per transaction").register(meters);
+    }
+
+    @Override
+    public CompletableFuture<Void> write(Order order) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (!running || !queue.offer(new Pending(order, done))) {
+            done.completeExceptionally(new Overloaded());
+        }
+        return done;
+    }
+
+    private void loop() {
+        List<Pending> batch = new ArrayList<>(maxBatch);
+        // keep draining after stop() so that every accepted order is written before the pool closes
+        while (running || !queue.isEmpty()) {
+            try {
+                Pending first = queue.poll(50, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, maxBatch - 1);
+                flush(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void flush(List<Pending> batch) {
+        try {
+            List<Order> list = batch.stream().map(Pending::order).toList();
+            tx.executeWithoutResult(status -> orders.insertAll(list));
+            batchSizes.record(batch.size());
+            batch.forEach(p -> p.done().complete(null));
+        } catch (DataIntegrityViolationException e) {
+            if (batch.size() == 1) {
+                batch.getFirst().done().completeExceptionally(e);
+            } else {
+                for (Pending p : batch) {
+                    flush(new ArrayList<>(List.of(p)));
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("Order batch of {} failed: {}", batch.size(), e.getMessage());
+            batch.forEach(p -> p.done().completeExceptionally(e));
+        }
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        for (int i = 0; i < writers; i++) {
+            // platform threads: few, long-lived, and JDBC drivers still pin virtual threads on Java 21
+            threads.add(Thread.ofPlatform().name("order-writer-" + i).daemon().start(this::loop));
+        }
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        for (Thread t : threads) {
+            try {
+                t.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        threads.clear();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Stops after the web server (which stops at the default phase's top) so in-flight purchases can finish. */
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE - 4096;
+    }
+}

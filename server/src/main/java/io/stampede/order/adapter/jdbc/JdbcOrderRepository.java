@@ -1,0 +1,130 @@
+package io.stampede.order.adapter.jdbc;
+
+import io.stampede.inventory.domain.GateState;
+import io.stampede.order.domain.Order;
+import io.stampede.order.domain.OrderStatus;
+import io.stampede.order.port.OrderRepository;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** Orders and their history in the relational database, in plain SQL. */
+@Repository
+class JdbcOrderRepository implements OrderRepository {
+    private static final String COLUMNS =
+            "o.id, o.sale_id, o.user_id, o.idempotency_key, o.quantity, o.amount_cents, o.status, o.created_at, o.expires_at";
+
+    private final JdbcClient jdbc;
+    private final JdbcTemplate template;
+
+    JdbcOrderRepository(JdbcClient jdbc, JdbcTemplate template) {
+        this.jdbc = jdbc;
+        this.template = template;
+    }
+
+    @Override
+    public void insertAll(List<Order> orders) {
+        template.batchUpdate("INSERT INTO orders (id, sale_id, user_id, idempotency_key, quantity, amount_cents, status, "
+                        + "created_at, expires_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)", orders, orders.size(),
+                (ps, o) -> {
+                    ps.setString(1, o.id());
+                    ps.setString(2, o.saleId());
+                    ps.setString(3, o.userId());
+                    ps.setString(4, o.idempotencyKey());
+                    ps.setInt(5, o.quantity());
+                    ps.setLong(6, o.amountCents());
+                    ps.setString(7, o.status().name());
+                    ps.setTimestamp(8, Timestamp.from(o.createdAt()));
+                    ps.setTimestamp(9, Timestamp.from(o.expiresAt()));
+                    ps.setTimestamp(10, Timestamp.from(o.createdAt()));
+                });
+        List<Object[]> history = new ArrayList<>();
+        for (Order o : orders) {
+            for (Order.StatusChange c : o.history()) {
+                history.add(new Object[] {o.id(), c.status().name(), Timestamp.from(c.at())});
+            }
+        }
+        template.batchUpdate("INSERT INTO order_history (order_id, status, at) VALUES (?,?,?)", history);
+    }
+
+    @Override
+    public Optional<Order> find(String id) {
+        return withHistory(jdbc.sql("SELECT " + COLUMNS + " FROM orders o WHERE o.id = ?").param(id)
+                .query(JdbcOrderRepository::map).list()).stream().findFirst();
+    }
+
+    @Override
+    public Optional<Order> findByKey(String saleId, String userId, String idempotencyKey) {
+        return withHistory(jdbc.sql("SELECT " + COLUMNS + " FROM orders o "
+                        + "WHERE o.sale_id = ? AND o.user_id = ? AND o.idempotency_key = ?")
+                .params(saleId, userId, idempotencyKey).query(JdbcOrderRepository::map).list()).stream().findFirst();
+    }
+
+    @Override
+    public List<Order> findByUser(String userId, int limit) {
+        return withHistory(jdbc.sql("SELECT " + COLUMNS + " FROM orders o WHERE o.user_id = ? "
+                        + "ORDER BY o.created_at DESC, o.id DESC LIMIT ?")
+                .params(userId, limit).query(JdbcOrderRepository::map).list());
+    }
+
+    @Override
+    public Map<String, Long> liveUnitsByUser(String saleId) {
+        Map<String, Long> units = new HashMap<>();
+        jdbc.sql("SELECT user_id, SUM(quantity) FROM orders WHERE sale_id = ? "
+                        + "AND status IN ('QUEUED','PENDING_PAYMENT','PAID','FULFILLED') GROUP BY user_id")
+                .param(saleId)
+                .query((ResultSet rs) -> {
+                    units.put(rs.getString(1), rs.getLong(2));
+                });
+        return units;
+    }
+
+    @Override
+    public Map<String, String> orderIdsByKey(String saleId) {
+        Map<String, String> keys = new HashMap<>();
+        jdbc.sql("SELECT user_id, idempotency_key, id FROM orders WHERE sale_id = ?")
+                .param(saleId)
+                .query((ResultSet rs) -> {
+                    keys.put(GateState.keyField(rs.getString(1), rs.getString(2)), rs.getString(3));
+                });
+        return keys;
+    }
+
+    /** Loads the history of all the orders in one query. */
+    private List<Order> withHistory(List<Order> orders) {
+        if (orders.isEmpty()) {
+            return orders;
+        }
+        Map<String, List<Order.StatusChange>> history = new LinkedHashMap<>();
+        orders.forEach(o -> history.put(o.id(), new ArrayList<>()));
+        String marks = String.join(",", java.util.Collections.nCopies(orders.size(), "?"));
+        jdbc.sql("SELECT order_id, status, at FROM order_history WHERE order_id IN (" + marks + ") ORDER BY at, status")
+                .params(new ArrayList<Object>(history.keySet()))
+                .query((ResultSet rs) -> {
+                    history.get(rs.getString(1)).add(new Order.StatusChange(OrderStatus.valueOf(rs.getString(2)),
+                            rs.getTimestamp(3).toInstant()));
+                });
+        List<Order> out = new ArrayList<>(orders.size());
+        for (Order o : orders) {
+            out.add(new Order(o.id(), o.saleId(), o.userId(), o.idempotencyKey(), o.quantity(), o.amountCents(),
+                    o.status(), o.createdAt(), o.expiresAt(), history.get(o.id())));
+        }
+        return out;
+    }
+
+    private static Order map(ResultSet rs, int row) throws SQLException {
+        return new Order(rs.getString("id"), rs.getString("sale_id"), rs.getString("user_id"),
+                rs.getString("idempotency_key"), rs.getInt("quantity"), rs.getLong("amount_cents"),
+                OrderStatus.valueOf(rs.getString("status")), rs.getTimestamp("created_at").toInstant(),
+                rs.getTimestamp("expires_at").toInstant(), List.of());
+    }
+}

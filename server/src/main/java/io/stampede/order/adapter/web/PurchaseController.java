@@ -1,0 +1,62 @@
+package io.stampede.order.adapter.web;
+
+import io.stampede.order.application.PurchaseOutcome;
+import io.stampede.order.application.PurchaseService;
+import io.stampede.order.domain.PurchaseRules;
+import io.stampede.sale.application.SaleService;
+import io.stampede.sale.domain.Sale;
+import io.stampede.shared.ApiException;
+import io.stampede.shared.ErrorCode;
+import io.stampede.shared.security.Shopper;
+import jakarta.servlet.http.HttpServletRequest;
+import java.net.URI;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+
+/** {@code POST /api/sales/{id}/purchases}: the hot path. */
+@RestController
+class PurchaseController {
+    private final SaleService sales;
+    private final PurchaseService purchases;
+
+    PurchaseController(SaleService sales, PurchaseService purchases) {
+        this.sales = sales;
+        this.purchases = purchases;
+    }
+
+    record PurchaseRequest(Integer quantity, String couponCode) {
+    }
+
+    @PostMapping("/api/sales/{id}/purchases")
+    ResponseEntity<OrderView> purchase(@PathVariable String id,
+                                       @RequestHeader(name = "Idempotency-Key", required = false) String key,
+                                       @RequestBody PurchaseRequest body, HttpServletRequest request) {
+        String userId = Shopper.userId(request);
+        if (!PurchaseRules.isValidIdempotencyKey(key)) {
+            throw ApiException.validation("header Idempotency-Key is required: 1..64 of [A-Za-z0-9_-]");
+        }
+        if (!PurchaseRules.isValidQuantity(body.quantity())) {
+            throw ApiException.validation("quantity must be 1.." + PurchaseRules.MAX_QUANTITY);
+        }
+        if (body.couponCode() != null) {
+            throw ApiException.validation("couponCode is not available in this version");
+        }
+        Sale sale = sales.definition(id).orElseThrow(() -> ApiException.notFound("sale"));
+        PurchaseOutcome outcome = purchases.purchase(sale, userId, key, body.quantity());
+        return switch (outcome) {
+            case PurchaseOutcome.Placed p -> ResponseEntity.status(HttpStatus.CREATED)
+                    .location(URI.create("/api/orders/" + p.order().id())).body(OrderView.of(p.order()));
+            case PurchaseOutcome.SoldOut s -> throw ApiException.conflict(ErrorCode.SOLD_OUT, "the sale is sold out");
+            case PurchaseOutcome.LimitExceeded l -> throw ApiException.conflict(ErrorCode.LIMIT_EXCEEDED,
+                    "this would pass the per-user limit of " + sale.perUserLimit());
+            case PurchaseOutcome.NotActive n -> throw ApiException.conflict(ErrorCode.SALE_NOT_ACTIVE,
+                    "the sale runs from " + sale.startsAt() + " to " + sale.endsAt());
+            case PurchaseOutcome.Unavailable u -> throw ApiException.unavailable(u.reason());
+        };
+    }
+}

@@ -1,0 +1,23 @@
+package io.stampede.order.application;
+
+import io.stampede.order.domain.Order;
+
+/** The answer to a purchase attempt. */
+public sealed interface PurchaseOutcome {
+    /** The order exists (new, or the one this idempotency key already made). */
+    record Placed(Order order, boolean replay) implements PurchaseOutcome {
+    }
+
+    record SoldOut() implements PurchaseOutcome {
+    }
+
+    record LimitExceeded() implements PurchaseOutcome {
+    }
+
+    record NotActive() implements PurchaseOutcome {
+    }
+
+    /** A backing service could not settle the attempt; nothing was taken that the shopper cannot find later. */
+    record Unavailable(String reason) implements PurchaseOutcome {
+    }
+}

@@ -1,0 +1,204 @@
+package io.stampede.order.application;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.stampede.inventory.application.GateRebuilder;
+import io.stampede.inventory.application.InFlightReservations;
+import io.stampede.inventory.domain.Reservation;
+import io.stampede.inventory.port.PurchaseGate;
+import io.stampede.order.domain.Order;
+import io.stampede.order.port.OrderRepository;
+import io.stampede.sale.domain.Sale;
+import io.stampede.shared.StampedeProperties;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.stereotype.Service;
+
+/**
+ * The purchase path of strategy REDIS_LUA with intake DIRECT: the gate decides in one atomic step, winners are
+ * written by group commit and answered only after their commit, and a reservation whose order could not be
+ * written is returned to the gate.
+ */
+@Service
+public class PurchaseService {
+    private static final Logger log = LoggerFactory.getLogger(PurchaseService.class);
+    private static final Duration GATE_BUILD_WAIT = Duration.ofSeconds(5);
+
+    private final PurchaseGate gate;
+    private final GateRebuilder rebuilder;
+    private final InFlightReservations inFlight;
+    private final OrderWriter writer;
+    private final OrderRepository orders;
+    private final Clock clock;
+    private final Duration commitTimeout;
+    private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
+    private final MeterRegistry meters;
+
+    public PurchaseService(PurchaseGate gate, GateRebuilder rebuilder, InFlightReservations inFlight, OrderWriter writer,
+                           OrderRepository orders, Clock clock, StampedeProperties properties, MeterRegistry meters) {
+        this.gate = gate;
+        this.rebuilder = rebuilder;
+        this.inFlight = inFlight;
+        this.writer = writer;
+        this.orders = orders;
+        this.clock = clock;
+        this.commitTimeout = properties.groupCommit().timeout();
+        this.meters = meters;
+    }
+
+    /** One purchase attempt by a user with an idempotency key; quantity and key are already validated. */
+    public PurchaseOutcome purchase(Sale sale, String userId, String idempotencyKey, int quantity) {
+        PurchaseOutcome outcome = attempt(sale, userId, idempotencyKey, quantity);
+        count(outcome);
+        return outcome;
+    }
+
+    private PurchaseOutcome attempt(Sale sale, String userId, String key, int quantity) {
+        if (quantity > sale.perUserLimit()) {
+            return new PurchaseOutcome.LimitExceeded();
+        }
+        long deadline = System.nanoTime() + GATE_BUILD_WAIT.toNanos();
+        while (true) {
+            Instant now = clock.instant();
+            String orderId = io.stampede.shared.Ids.newId();
+            inFlight.enter(sale.id());
+            boolean handedOver = false;
+            Reservation reservation;
+            try {
+                reservation = gate.reserve(sale.id(), userId, key, quantity, orderId, now);
+                if (reservation instanceof Reservation.Reserved) {
+                    Order order = Order.placed(orderId, sale.id(), userId, key, quantity, sale.amountFor(quantity), now,
+                            now.plus(sale.paymentTimeout()));
+                    CompletableFuture<Void> committed = write(order);
+                    handedOver = true;
+                    return awaitCommit(order, committed);
+                }
+            } finally {
+                if (!handedOver) {
+                    inFlight.exit(sale.id());
+                }
+            }
+            switch (reservation) {
+                case Reservation.Duplicate d -> {
+                    return replay(d.orderId(), userId);
+                }
+                case Reservation.SoldOut s -> {
+                    return new PurchaseOutcome.SoldOut();
+                }
+                case Reservation.LimitExceeded l -> {
+                    return new PurchaseOutcome.LimitExceeded();
+                }
+                case Reservation.NotActive n -> {
+                    return new PurchaseOutcome.NotActive();
+                }
+                case Reservation.GateMissing m -> {
+                    if (System.nanoTime() > deadline) {
+                        return new PurchaseOutcome.Unavailable("the sale's gate is being rebuilt");
+                    }
+                    rebuildOrWait(sale);
+                }
+                case Reservation.Reserved r -> throw new IllegalStateException("handled above");
+            }
+        }
+    }
+
+    /** Hands the order to the group commit; whatever happens to it, the in-flight mark and the gate are settled. */
+    private CompletableFuture<Void> write(Order order) {
+        CompletableFuture<Void> committed = writer.write(order);
+        return committed.whenComplete((ok, failure) -> {
+            try {
+                if (failure != null) {
+                    // the order is not in the database: give its units back, exactly once
+                    gate.compensate(order.saleId(), order.userId(), order.idempotencyKey(), order.id(), order.quantity());
+                }
+            } catch (RuntimeException e) {
+                log.warn("Could not return the units of unwritten order {} to the gate; reconciliation will: {}",
+                        order.id(), e.getMessage());
+            } finally {
+                inFlight.exit(order.saleId());
+            }
+        });
+    }
+
+    private PurchaseOutcome awaitCommit(Order order, CompletableFuture<Void> committed) {
+        try {
+            committed.get(commitTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            return new PurchaseOutcome.Placed(order, false);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof DuplicateKeyException) {
+                // the database already holds an order for this key (the gate had lost it): that order is the answer
+                return orders.findByKey(order.saleId(), order.userId(), order.idempotencyKey())
+                        .<PurchaseOutcome>map(o -> new PurchaseOutcome.Placed(o, true))
+                        .orElse(new PurchaseOutcome.Unavailable("order could not be written"));
+            }
+            if (cause instanceof OrderWriter.Overloaded) {
+                return new PurchaseOutcome.Unavailable("too many orders waiting to be written");
+            }
+            return new PurchaseOutcome.Unavailable("the database did not take the order");
+        } catch (TimeoutException e) {
+            // it may still commit; a replay of the same key will find it
+            return new PurchaseOutcome.Unavailable("the order was not confirmed in time; retry with the same key");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new PurchaseOutcome.Unavailable("interrupted");
+        }
+    }
+
+    /** The order of an earlier attempt with the same key; it may still be on its way to the database. */
+    private PurchaseOutcome replay(String orderId, String userId) {
+        long deadline = System.nanoTime() + commitTimeout.toNanos();
+        while (true) {
+            Optional<Order> order = orders.find(orderId);
+            if (order.isPresent() && order.get().userId().equals(userId)) {
+                return new PurchaseOutcome.Placed(order.get(), true);
+            }
+            if (System.nanoTime() > deadline) {
+                return new PurchaseOutcome.Unavailable("the earlier attempt with this key is not settled yet");
+            }
+            sleep(10);
+        }
+    }
+
+    private void rebuildOrWait(Sale sale) {
+        try {
+            if (!rebuilder.rebuild(sale)) {
+                sleep(20); // another instance is rebuilding: wait for the gate to reappear
+            }
+        } catch (RuntimeException e) {
+            log.warn("Rebuild of the gate of sale {} failed: {}", sale.id(), e.getMessage());
+            sleep(50);
+        }
+    }
+
+    private void count(PurchaseOutcome outcome) {
+        String name = switch (outcome) {
+            case PurchaseOutcome.Placed p -> p.replay() ? "replay" : "placed";
+            case PurchaseOutcome.SoldOut s -> "sold_out";
+            case PurchaseOutcome.LimitExceeded l -> "limit_exceeded";
+            case PurchaseOutcome.NotActive n -> "not_active";
+            case PurchaseOutcome.Unavailable u -> "unavailable";
+        };
+        outcomes.computeIfAbsent(name, n -> Counter.builder("stampede.purchases").tag("outcome", n)
+                .description("purchase attempts by outcome").register(meters)).increment();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

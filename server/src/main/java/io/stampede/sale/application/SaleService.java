@@ -1,0 +1,100 @@
+package io.stampede.sale.application;
+
+import io.stampede.inventory.application.GateRebuilder;
+import io.stampede.inventory.port.PurchaseGate;
+import io.stampede.sale.domain.Sale;
+import io.stampede.sale.domain.SaleRules;
+import io.stampede.sale.domain.StockFigures;
+import io.stampede.sale.port.SaleRepository;
+import io.stampede.shared.ApiException;
+import io.stampede.shared.Ids;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+
+/** Creating, reading and restocking sales. */
+@Service
+public class SaleService {
+    private static final Logger log = LoggerFactory.getLogger(SaleService.class);
+
+    private final SaleRepository sales;
+    private final PurchaseGate gate;
+    private final GateRebuilder rebuilder;
+    private final Clock clock;
+    /** Sale definitions for the purchase path; all but the total are immutable, and the path never reads it. */
+    private final ConcurrentHashMap<String, Sale> definitions = new ConcurrentHashMap<>();
+
+    public SaleService(SaleRepository sales, PurchaseGate gate, GateRebuilder rebuilder, Clock clock) {
+        this.sales = sales;
+        this.gate = gate;
+        this.rebuilder = rebuilder;
+        this.clock = clock;
+    }
+
+    /** A sale with its stock figures at one moment. */
+    public record SaleWithStock(Sale sale, StockFigures stock) {
+    }
+
+    public SaleWithStock create(SaleRules.Draft draft) {
+        List<String> violations = new java.util.ArrayList<>(SaleRules.violations(draft));
+        if (draft.strategy() != null && draft.strategy() != io.stampede.sale.domain.StockStrategy.REDIS_LUA) {
+            violations.add("strategy " + draft.strategy() + " is not available in this version; use REDIS_LUA");
+        }
+        if (draft.intake() == io.stampede.sale.domain.Intake.QUEUED) {
+            violations.add("intake QUEUED is not available in this version; use DIRECT");
+        }
+        if (!violations.isEmpty()) {
+            throw ApiException.validation(String.join("; ", violations));
+        }
+        Sale sale = SaleRules.create(Ids.newId(), draft, clock.instant());
+        sales.insert(sale);
+        definitions.put(sale.id(), sale);
+        rebuilder.rebuild(sale);
+        log.info("Sale {} created: {} units of {} from {} to {}, strategy {}, intake {}", sale.id(), sale.totalStock(),
+                sale.sku(), sale.startsAt(), sale.endsAt(), sale.strategy(), sale.intake());
+        return new SaleWithStock(sale, StockFigures.of(sale.totalStock(), 0, 0));
+    }
+
+    /** The sale definition for the purchase path, from memory after the first read. */
+    public Optional<Sale> definition(String id) {
+        if (!Ids.isWellFormed(id)) {
+            return Optional.empty();
+        }
+        Sale known = definitions.get(id);
+        if (known != null) {
+            return Optional.of(known);
+        }
+        Optional<Sale> loaded = sales.find(id);
+        loaded.ifPresent(s -> definitions.put(id, s));
+        return loaded;
+    }
+
+    public SaleWithStock get(String id) {
+        if (!Ids.isWellFormed(id)) {
+            throw ApiException.notFound("sale");
+        }
+        Sale sale = sales.find(id).orElseThrow(() -> ApiException.notFound("sale"));
+        return new SaleWithStock(sale, sales.figures(id));
+    }
+
+    public List<SaleWithStock> list() {
+        return sales.list(200).stream().map(s -> new SaleWithStock(s, sales.figures(s.id()))).toList();
+    }
+
+    /** Adds units: the database first, then the gate, so a failure in between undersells, never oversells. */
+    public SaleWithStock restock(String id, Long quantity) {
+        Sale sale = get(id).sale();
+        String violation = SaleRules.restockViolation(sale, quantity);
+        if (violation != null) {
+            throw ApiException.validation(violation);
+        }
+        sales.addStock(id, quantity);
+        gate.addStock(id, quantity);
+        log.info("Sale {} restocked with {} units", id, quantity);
+        return get(id);
+    }
+}

@@ -1,0 +1,82 @@
+package io.stampede.sale.domain;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The rules a new sale and a restock must satisfy; each broken rule is one readable message. */
+public final class SaleRules {
+    public static final long MAX_STOCK = 10_000_000;
+    public static final int MAX_PER_USER_LIMIT = 1_000;
+    public static final Duration MIN_PAYMENT_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration MAX_PAYMENT_TIMEOUT = Duration.ofDays(7);
+    public static final long MAX_PRICE_CENTS = 100_000_000_000L;
+
+    private SaleRules() {
+    }
+
+    /** A sale as asked for, before defaults; nulls are absent members. */
+    public record Draft(String name, String sku, Long stock, Long priceCents, Instant startsAt, Instant endsAt,
+                        Integer perUserLimit, Duration paymentTimeout, StockStrategy strategy, Intake intake) {
+    }
+
+    /** The violations of a draft; empty when it may be created. */
+    public static List<String> violations(Draft d) {
+        List<String> errors = new ArrayList<>();
+        text(errors, "name", d.name(), 200);
+        text(errors, "sku", d.sku(), 64);
+        if (d.stock() == null || d.stock() < 1 || d.stock() > MAX_STOCK) {
+            errors.add("stock must be 1.." + MAX_STOCK);
+        }
+        if (d.priceCents() == null || d.priceCents() < 0 || d.priceCents() > MAX_PRICE_CENTS) {
+            errors.add("priceCents must be 0.." + MAX_PRICE_CENTS);
+        }
+        if (d.startsAt() == null) {
+            errors.add("startsAt is required");
+        }
+        if (d.endsAt() == null) {
+            errors.add("endsAt is required");
+        }
+        if (d.startsAt() != null && d.endsAt() != null && !d.endsAt().isAfter(d.startsAt())) {
+            errors.add("endsAt must be after startsAt");
+        }
+        if (d.perUserLimit() != null && (d.perUserLimit() < 1 || d.perUserLimit() > MAX_PER_USER_LIMIT)) {
+            errors.add("perUserLimit must be 1.." + MAX_PER_USER_LIMIT);
+        }
+        if (d.paymentTimeout() != null && (d.paymentTimeout().compareTo(MIN_PAYMENT_TIMEOUT) < 0
+                || d.paymentTimeout().compareTo(MAX_PAYMENT_TIMEOUT) > 0)) {
+            errors.add("paymentTimeout must be between PT10S and P7D");
+        }
+        return errors;
+    }
+
+    /** The sale a valid draft becomes, with the contract's defaults filled in. */
+    public static Sale create(String id, Draft d, Instant now) {
+        return new Sale(id, d.name().strip(), d.sku().strip(), d.priceCents(), d.startsAt(), d.endsAt(),
+                d.perUserLimit() != null ? d.perUserLimit() : 1,
+                d.paymentTimeout() != null ? d.paymentTimeout() : Duration.ofMinutes(15),
+                d.strategy() != null ? d.strategy() : StockStrategy.REDIS_LUA,
+                d.intake() != null ? d.intake() : Intake.DIRECT,
+                d.stock(), now);
+    }
+
+    /** Why a restock of the sale by the quantity is refused, or null when it is fine. */
+    public static String restockViolation(Sale sale, Long quantity) {
+        if (quantity == null || quantity < 1 || quantity > MAX_STOCK) {
+            return "quantity must be 1.." + MAX_STOCK;
+        }
+        if (sale.totalStock() + quantity > MAX_STOCK) {
+            return "total stock may not pass " + MAX_STOCK;
+        }
+        return null;
+    }
+
+    private static void text(List<String> errors, String field, String value, int max) {
+        if (value == null || value.isBlank()) {
+            errors.add(field + " is required");
+        } else if (value.length() > max) {
+            errors.add(field + " must be at most " + max + " characters");
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package io.stampede.sale.port;
+
+import io.stampede.sale.domain.Sale;
+import io.stampede.sale.domain.StockFigures;
+import java.util.List;
+import java.util.Optional;
+
+/** Where sales are kept; the database is the truth of stock. */
+public interface SaleRepository {
+    void insert(Sale sale);
+
+    Optional<Sale> find(String id);
+
+    /** Newest first. */
+    List<Sale> list(int limit);
+
+    /** Sales whose window has not ended at the given epoch millisecond. */
+    List<Sale> openOrUpcoming(java.time.Instant now);
+
+    /** Adds units to the total and the warehouse's on-hand count; false when the sale does not exist. */
+    boolean addStock(String id, long quantity);
+
+    /** Stock computed from the orders: reserved and sold units, available = total - reserved - sold. */
+    StockFigures figures(String id);
+}

@@ -1,0 +1,53 @@
+package io.stampede.shared;
+
+import org.springframework.http.HttpStatus;
+
+/** A failure with a contract error code; the web edge turns it into a problem response. */
+public class ApiException extends RuntimeException {
+    private final HttpStatus status;
+    private final ErrorCode code;
+    private final Integer retryAfterSeconds;
+
+    public ApiException(HttpStatus status, ErrorCode code, String detail) {
+        this(status, code, detail, null);
+    }
+
+    public ApiException(HttpStatus status, ErrorCode code, String detail, Integer retryAfterSeconds) {
+        super(detail, null, false, false); // business outcomes need no stack trace
+        this.status = status;
+        this.code = code;
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    public static ApiException validation(String detail) {
+        return new ApiException(HttpStatus.BAD_REQUEST, ErrorCode.VALIDATION, detail);
+    }
+
+    public static ApiException notFound(String what) {
+        return new ApiException(HttpStatus.NOT_FOUND, ErrorCode.NOT_FOUND, what + " not found");
+    }
+
+    public static ApiException conflict(ErrorCode code, String detail) {
+        return new ApiException(HttpStatus.CONFLICT, code, detail);
+    }
+
+    public static ApiException unauthenticated(String detail) {
+        return new ApiException(HttpStatus.UNAUTHORIZED, ErrorCode.UNAUTHENTICATED, detail);
+    }
+
+    public static ApiException unavailable(String detail) {
+        return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, ErrorCode.UNAVAILABLE, detail, 1);
+    }
+
+    public HttpStatus status() {
+        return status;
+    }
+
+    public ErrorCode code() {
+        return code;
+    }
+
+    public Integer retryAfterSeconds() {
+        return retryAfterSeconds;
+    }
+}

@@ -1,0 +1,67 @@
+package io.stampede.shared;
+
+import io.stampede.inventory.application.GateWarmup;
+import io.stampede.sale.application.SaleService;
+import io.stampede.sale.domain.Intake;
+import io.stampede.sale.domain.SaleRules;
+import io.stampede.sale.domain.StockStrategy;
+import io.stampede.shared.security.Secrets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/** Once the service is up: builds missing gates, opens the demo sale if asked, and says in one line where to look. */
+@Component
+class StartupReport {
+    private static final Logger log = LoggerFactory.getLogger("io.stampede");
+
+    private final GateWarmup warmup;
+    private final SaleService sales;
+    private final StampedeProperties properties;
+    private final Secrets secrets;
+    private final Clock clock;
+
+    StartupReport(GateWarmup warmup, SaleService sales, StampedeProperties properties, Secrets secrets, Clock clock) {
+        this.warmup = warmup;
+        this.sales = sales;
+        this.properties = properties;
+        this.secrets = secrets;
+        this.clock = clock;
+    }
+
+    @EventListener
+    void ready(ApplicationReadyEvent event) {
+        warmup.warmUp();
+        String demoSaleId = null;
+        if (properties.demoSale() && sales.list().isEmpty()) {
+            Instant now = clock.instant();
+            demoSaleId = sales.create(new SaleRules.Draft("Demo phone launch", "DEMO-PHONE", 100L, 49_900L,
+                    now.minusSeconds(1), now.plus(Duration.ofDays(30)), 1, Duration.ofMinutes(15),
+                    StockStrategy.REDIS_LUA, Intake.DIRECT)).sale().id();
+        } else if (properties.demoSale()) {
+            demoSaleId = sales.list().getFirst().sale().id();
+        }
+        int port = event.getApplicationContext() instanceof WebServerApplicationContext w ? w.getWebServer().getPort() : 0;
+        String base = "http://localhost:" + port;
+        StringBuilder line = new StringBuilder("Stampede is ready at ").append(base)
+                .append(" | admin token: ").append(properties.adminToken() == null || properties.adminToken().isBlank()
+                        ? secrets.adminTokenFile() : "from STAMPEDE_ADMIN_TOKEN");
+        if (demoSaleId != null) {
+            line.append(" | sales: curl ").append(base).append("/api/sales");
+            if (properties.demoLogin()) {
+                line.append(" | buy: TOKEN=$(curl -s -XPOST ").append(base)
+                        .append("/api/session -H 'Content-Type: application/json' -d '{\"userId\":\"alice\"}' | sed 's/.*\"token\":\"\\([^\"]*\\)\".*/\\1/')")
+                        .append("; curl -XPOST ").append(base).append("/api/sales/").append(demoSaleId)
+                        .append("/purchases -H \"Authorization: Bearer $TOKEN\" -H 'Idempotency-Key: k1'")
+                        .append(" -H 'Content-Type: application/json' -d '{\"quantity\":1}'");
+            }
+        }
+        log.info(line.toString());
+    }
+}

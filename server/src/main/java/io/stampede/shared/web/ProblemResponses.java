@@ -1,0 +1,108 @@
+package io.stampede.shared.web;
+
+import io.stampede.shared.ApiException;
+import io.stampede.shared.ErrorCode;
+import jakarta.servlet.http.HttpServletRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.QueryTimeoutException;
+import org.springframework.data.redis.RedisConnectionFailureException;
+import org.springframework.data.redis.RedisSystemException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
+import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.ServletWebRequest;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
+
+/** The one place where exceptions become problem responses; nothing malformed becomes a 5xx. */
+@RestControllerAdvice
+public class ProblemResponses extends ResponseEntityExceptionHandler {
+    private static final Logger log = LoggerFactory.getLogger(ProblemResponses.class);
+
+    @ExceptionHandler(ApiException.class)
+    ResponseEntity<Object> api(ApiException e, HttpServletRequest request) {
+        return ProblemWriter.entity(e, request.getRequestURI());
+    }
+
+    @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+    ResponseEntity<Object> typeMismatch(MethodArgumentTypeMismatchException e, HttpServletRequest request) {
+        return ProblemWriter.entity(ApiException.validation("'" + e.getName() + "' has an invalid value"),
+                request.getRequestURI());
+    }
+
+    /** A backing service is down or slow: the shopper may retry; nothing was taken that they cannot find. */
+    @ExceptionHandler({RedisConnectionFailureException.class, RedisSystemException.class,
+            CannotGetJdbcConnectionException.class, CannotCreateTransactionException.class,
+            DataAccessResourceFailureException.class, QueryTimeoutException.class})
+    ResponseEntity<Object> unavailable(Exception e, HttpServletRequest request) {
+        log.warn("Backing service unavailable on {} {}: {}", request.getMethod(), request.getRequestURI(), e.getMessage());
+        return ProblemWriter.entity(ApiException.unavailable("a backing service is unavailable; retry shortly"),
+                request.getRequestURI());
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<Object> unexpected(Exception e, HttpServletRequest request) {
+        log.error("Unexpected failure on {} {}", request.getMethod(), request.getRequestURI(), e);
+        return ProblemWriter.entity(new ApiException(HttpStatus.INTERNAL_SERVER_ERROR, ErrorCode.INTERNAL,
+                "unexpected error"), request.getRequestURI());
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex, HttpHeaders headers,
+            HttpStatusCode status, WebRequest request) {
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t instanceof BodySizeLimitFilter.BodyTooLarge) {
+                return ProblemWriter.entity(BodySizeLimitFilter.TOO_LARGE, path(request));
+            }
+        }
+        return ProblemWriter.entity(ApiException.validation(describe(ex)), path(request));
+    }
+
+    /** Every other Spring MVC failure (404 route, 405, 415, 406, missing header...) keeps its status and gets a code. */
+    @Override
+    protected ResponseEntity<Object> createResponseEntity(Object body, HttpHeaders headers, HttpStatusCode statusCode,
+            WebRequest request) {
+        String detail = body instanceof ProblemDetail p && p.getDetail() != null ? p.getDetail() : "request rejected";
+        ErrorCode code = switch (statusCode.value()) {
+            case 404 -> ErrorCode.NOT_FOUND;
+            case 401 -> ErrorCode.UNAUTHENTICATED;
+            case 503 -> ErrorCode.UNAVAILABLE;
+            default -> statusCode.is4xxClientError() ? ErrorCode.VALIDATION : ErrorCode.INTERNAL;
+        };
+        ProblemDetail problem = ProblemWriter.problem(statusCode, code, detail, path(request));
+        HttpHeaders out = new HttpHeaders();
+        out.putAll(headers);
+        out.remove(HttpHeaders.CONTENT_TYPE);
+        return ResponseEntity.status(statusCode).headers(out)
+                .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+    }
+
+    private static String describe(HttpMessageNotReadableException ex) {
+        Throwable cause = ex.getCause();
+        if (cause instanceof UnrecognizedPropertyException u) {
+            return "unknown member '" + u.getPropertyName() + "'";
+        }
+        if (cause instanceof JacksonException j) {
+            String at = j.getPath().isEmpty() ? "" : " at '" + j.getPathReference().replaceAll(".*\\[\"?|\"?\\]", "") + "'";
+            return "malformed or mistyped JSON" + at;
+        }
+        return "the request body is missing or is not valid JSON";
+    }
+
+    private static String path(WebRequest request) {
+        return request instanceof ServletWebRequest s ? s.getRequest().getRequestURI() : null;
+    }
+
+}

@@ -1,0 +1,17 @@
+-- Undo a reservation whose order was never written: only if the key still points at that order, so a retry
+-- or a second caller cannot return the units twice.
+-- KEYS as purchase_gate.lua; ARGV: user, idempotency key, order id, quantity
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  return -1
+end
+local field = ARGV[1] .. '\n' .. ARGV[2]
+if redis.call('HGET', KEYS[3], field) ~= ARGV[3] then
+  return 0
+end
+local qty = tonumber(ARGV[4])
+redis.call('HDEL', KEYS[3], field)
+redis.call('HINCRBY', KEYS[1], 'available', qty)
+if redis.call('HINCRBY', KEYS[2], ARGV[1], -qty) <= 0 then
+  redis.call('HDEL', KEYS[2], ARGV[1])
+end
+return 1
