@@ -1,0 +1,206 @@
+package io.stampede.order;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stampede.inventory.domain.GateState;
+import io.stampede.inventory.port.PurchaseGate;
+import io.stampede.order.application.PurchaseOutcome;
+import io.stampede.order.application.PurchaseService;
+import io.stampede.order.port.OrderRepository;
+import io.stampede.sale.application.SaleService;
+import io.stampede.sale.domain.Intake;
+import io.stampede.sale.domain.Sale;
+import io.stampede.sale.domain.SaleRules;
+import io.stampede.sale.domain.StockFigures;
+import io.stampede.sale.domain.StockStrategy;
+import io.stampede.testsupport.IntegrationTest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/** Thousands of attempts released at once on one sale: exactly the stock is sold, nobody twice, gate = database. */
+@IntegrationTest
+class PurchaseConcurrencyIT {
+    @Autowired
+    SaleService sales;
+    @Autowired
+    PurchaseService purchases;
+    @Autowired
+    PurchaseGate gate;
+    @Autowired
+    OrderRepository orders;
+    @Autowired
+    JdbcClient jdbc;
+    @Autowired
+    StringRedisTemplate redis;
+
+    record Attempt(String userId, String key) {
+    }
+
+    record Answer(Attempt attempt, PurchaseOutcome outcome) {
+    }
+
+    @Test
+    void burstOf2000AttemptsFrom500UsersSellsExactly100() throws Exception {
+        Sale sale = openSale(100, 1);
+        List<Attempt> plan = new ArrayList<>();
+        for (int u = 0; u < 500; u++) {
+            for (int k = 0; k < 3; k++) {
+                plan.add(new Attempt("user-" + u, "key-" + k));
+            }
+            plan.add(new Attempt("user-" + u, "key-0")); // a replay racing its original
+        }
+        assertThat(plan).hasSize(2000);
+
+        List<Answer> answers = releaseTogether(sale, plan);
+
+        List<Answer> placed = answers.stream().filter(a -> a.outcome() instanceof PurchaseOutcome.Placed).toList();
+        assertThat(answers).allSatisfy(a -> assertThat(a.outcome()).isNotInstanceOf(PurchaseOutcome.Unavailable.class));
+
+        // exactly the stock, in the database
+        long stored = jdbc.sql("SELECT COUNT(*) FROM orders WHERE sale_id = ?").param(sale.id()).query(Long.class).single();
+        assertThat(stored).isEqualTo(100);
+        List<String> twice = jdbc.sql("SELECT user_id FROM orders WHERE sale_id = ? GROUP BY user_id HAVING COUNT(*) > 1")
+                .param(sale.id()).query(String.class).list();
+        assertThat(twice).as("users with two orders").isEmpty();
+
+        // every acknowledged order is stored, and a key always answers with the same order
+        Set<String> storedIds = new HashSet<>(jdbc.sql("SELECT id FROM orders WHERE sale_id = ?").param(sale.id())
+                .query(String.class).list());
+        Map<Attempt, String> orderByKey = new HashMap<>();
+        for (Answer a : placed) {
+            String id = ((PurchaseOutcome.Placed) a.outcome()).order().id();
+            assertThat(storedIds).contains(id);
+            String earlier = orderByKey.putIfAbsent(a.attempt(), id);
+            assertThat(earlier == null || earlier.equals(id)).as("same key, same order: " + a.attempt()).isTrue();
+        }
+        assertThat(new HashSet<>(orderByKey.values())).hasSize(100);
+
+        assertFiguresAndGateAgree(sale, 100, 100);
+    }
+
+    @Test
+    void limitOfTwoWithMixedQuantitiesNeverPassesLimitOrStock() throws Exception {
+        Sale sale = openSale(150, 2);
+        List<Attempt> plan = new ArrayList<>();
+        for (int u = 0; u < 200; u++) {
+            for (int k = 0; k < 4; k++) {
+                plan.add(new Attempt("user-" + u, "q" + (1 + (u + k) % 2) + "-" + k));
+            }
+        }
+        List<Answer> answers = releaseTogether(sale, plan);
+        assertThat(answers).allSatisfy(a -> assertThat(a.outcome()).isNotInstanceOf(PurchaseOutcome.Unavailable.class));
+
+        long units = jdbc.sql("SELECT COALESCE(SUM(quantity),0) FROM orders WHERE sale_id = ?").param(sale.id())
+                .query(Long.class).single();
+        assertThat(units).isEqualTo(150);
+        List<String> over = jdbc.sql("SELECT user_id FROM orders WHERE sale_id = ? GROUP BY user_id HAVING SUM(quantity) > 2")
+                .param(sale.id()).query(String.class).list();
+        assertThat(over).as("users over their limit").isEmpty();
+        assertFiguresAndGateAgree(sale, 150, 150);
+    }
+
+    @Test
+    void gateLostInTheMiddleOfABurstIsRebuiltWithoutOversellAndReplaysStillFindTheirOrders() throws Exception {
+        Sale sale = openSale(60, 1);
+        List<Attempt> first = new ArrayList<>();
+        for (int u = 0; u < 40; u++) {
+            first.add(new Attempt("user-" + u, "a"));
+        }
+        List<Answer> before = releaseTogether(sale, first);
+        assertThat(before).allSatisfy(a -> assertThat(a.outcome()).isInstanceOf(PurchaseOutcome.Placed.class));
+
+        // Redis loses the sale (restart, flush): the next purchases must rebuild from the database
+        redis.delete(redis.keys("*" + sale.id() + "*"));
+        assertThat(gate.read(sale.id())).isEmpty();
+
+        List<Attempt> second = new ArrayList<>();
+        for (int u = 0; u < 100; u++) {
+            second.add(new Attempt("user-" + u, "a")); // the first 40 are replays of orders made before the loss
+        }
+        List<Answer> after = releaseTogether(sale, second);
+        for (Answer a : after) {
+            int u = Integer.parseInt(a.attempt().userId().substring(5));
+            if (u < 40) {
+                String original = before.stream().filter(b -> b.attempt().equals(a.attempt())).findFirst()
+                        .map(b -> ((PurchaseOutcome.Placed) b.outcome()).order().id()).orElseThrow();
+                assertThat(a.outcome()).isInstanceOfSatisfying(PurchaseOutcome.Placed.class,
+                        p -> assertThat(p.order().id()).isEqualTo(original));
+            }
+        }
+        assertFiguresAndGateAgree(sale, 60, 60);
+    }
+
+    @Test
+    void aReservationWhoseOrderCannotBeWrittenIsReturnedToTheGate() {
+        Sale sale = openSale(10, 1);
+        PurchaseOutcome first = purchases.purchase(sale, "alice", "k1", 1);
+        assertThat(first).isInstanceOf(PurchaseOutcome.Placed.class);
+        // the gate forgets the key (as after a partial loss) while the database keeps the order: the second insert
+        // hits the unique constraint, the reservation is compensated, and the answer is the existing order
+        String prefix = redis.keys("*{sale:" + sale.id() + "}:keys").iterator().next();
+        redis.opsForHash().delete(prefix, GateState.keyField("alice", "k1"));
+        redis.opsForHash().delete(prefix.replace(":keys", ":users"), "alice");
+
+        PurchaseOutcome replay = purchases.purchase(sale, "alice", "k1", 1);
+        assertThat(replay).isInstanceOfSatisfying(PurchaseOutcome.Placed.class, p -> {
+            assertThat(p.replay()).isTrue();
+            assertThat(p.order().id()).isEqualTo(((PurchaseOutcome.Placed) first).order().id());
+        });
+        GateState state = gate.read(sale.id()).orElseThrow();
+        assertThat(state.available()).as("the unit of the failed write came back").isEqualTo(9);
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM orders WHERE sale_id = ?").param(sale.id()).query(Long.class).single())
+                .isEqualTo(1);
+    }
+
+    private Sale openSale(long stock, int limit) {
+        Instant now = Instant.now();
+        return sales.create(new SaleRules.Draft("burst", "SKU-1", stock, 1000L, now.minusSeconds(5),
+                now.plus(Duration.ofHours(1)), limit, Duration.ofMinutes(15), StockStrategy.REDIS_LUA,
+                Intake.DIRECT)).sale();
+    }
+
+    private List<Answer> releaseTogether(Sale sale, List<Attempt> plan) throws InterruptedException {
+        CountDownLatch ready = new CountDownLatch(plan.size());
+        CountDownLatch go = new CountDownLatch(1);
+        ConcurrentLinkedQueue<Answer> answers = new ConcurrentLinkedQueue<>();
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (Attempt a : plan) {
+                int quantity = a.key().startsWith("q2") ? 2 : 1;
+                threads.submit(() -> {
+                    ready.countDown();
+                    go.await();
+                    answers.add(new Answer(a, purchases.purchase(sale, a.userId(), a.key(), quantity)));
+                    return null;
+                });
+            }
+            assertThat(ready.await(30, TimeUnit.SECONDS)).isTrue();
+            go.countDown();
+        }
+        assertThat(answers).hasSize(plan.size());
+        return List.copyOf(answers);
+    }
+
+    private void assertFiguresAndGateAgree(Sale sale, long total, long reserved) {
+        StockFigures figures = sales.get(sale.id()).stock();
+        assertThat(figures).isEqualTo(new StockFigures(total, total - reserved, reserved, 0));
+        GateState state = gate.read(sale.id()).orElseThrow();
+        assertThat(state.available()).as("gate available = database available").isEqualTo(figures.available());
+        assertThat(state.unitsByUser()).as("gate per-user units = database").isEqualTo(orders.liveUnitsByUser(sale.id()));
+        assertThat(state.orderByKey()).as("gate keys = database keys").isEqualTo(orders.orderIdsByKey(sale.id()));
+    }
+}
