@@ -13,6 +13,7 @@ import io.stampede.shared.StampedeProperties;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -70,7 +71,7 @@ public class PurchaseService {
         }
         long deadline = System.nanoTime() + GATE_BUILD_WAIT.toNanos();
         while (true) {
-            Instant now = clock.instant();
+            Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS); // as the database keeps it
             String orderId = io.stampede.shared.Ids.newId();
             inFlight.enter(sale.id());
             boolean handedOver = false;

@@ -53,12 +53,17 @@ public final class SaleRules {
 
     /** The sale a valid draft becomes, with the contract's defaults filled in. */
     public static Sale create(String id, Draft d, Instant now) {
-        return new Sale(id, d.name().strip(), d.sku().strip(), d.priceCents(), d.startsAt(), d.endsAt(),
+        // milliseconds: what the gate compares and what every database keeps, so answers never change on re-read
+        return new Sale(id, d.name().strip(), d.sku().strip(), d.priceCents(), millis(d.startsAt()), millis(d.endsAt()),
                 d.perUserLimit() != null ? d.perUserLimit() : 1,
                 d.paymentTimeout() != null ? d.paymentTimeout() : Duration.ofMinutes(15),
                 d.strategy() != null ? d.strategy() : StockStrategy.REDIS_LUA,
                 d.intake() != null ? d.intake() : Intake.DIRECT,
-                d.stock(), now);
+                d.stock(), millis(now));
+    }
+
+    private static Instant millis(Instant t) {
+        return t.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
     }
 
     /** Why a restock of the sale by the quantity is refused, or null when it is fine. */

@@ -1,0 +1,87 @@
+package io.stampede.testsupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** A small HTTP client for driving the service through its public contract. */
+public final class Http {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final String base;
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    public Http(String base) {
+        this.base = base;
+    }
+
+    /** A response with its body parsed as JSON when it is JSON. */
+    public record Response(int status, Map<String, java.util.List<String>> headers, String body) {
+        public JsonNode json() {
+            return JSON.readTree(body);
+        }
+
+        public String header(String name) {
+            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name)).findFirst()
+                    .map(e -> e.getValue().getFirst()).orElse(null);
+        }
+
+        public String code() {
+            return json().path("code").asString();
+        }
+    }
+
+    public Response get(String path, String token) {
+        return send(request(path, token).GET().build());
+    }
+
+    public Response post(String path, String token, String body, String... headers) {
+        HttpRequest.Builder b = request(path, token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return send(b.build());
+    }
+
+    public Response send(HttpRequest request) {
+        try {
+            HttpResponse<String> r = client.send(request, HttpResponse.BodyHandlers.ofString());
+            return new Response(r.statusCode(), r.headers().map(), r.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public HttpRequest.Builder request(String path, String token) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return b;
+    }
+
+    /** A shopper token from the demo login. */
+    public String login(String userId) {
+        Response r = post("/api/session", null, "{\"userId\":\"" + userId + "\"}");
+        if (r.status() != 200) {
+            throw new IllegalStateException("demo login answered " + r.status() + ": " + r.body());
+        }
+        return r.json().path("token").asString();
+    }
+
+    public static String saleJson(String name, long stock, int limit, String startsAt, String endsAt) {
+        return "{\"name\":\"" + name + "\",\"sku\":\"SKU-" + name + "\",\"stock\":" + stock + ",\"priceCents\":4990,"
+                + "\"startsAt\":\"" + startsAt + "\",\"endsAt\":\"" + endsAt + "\",\"perUserLimit\":" + limit + "}";
+    }
+}
