@@ -1,0 +1,183 @@
+package io.stampede.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stampede.testsupport.Http;
+import io.stampede.testsupport.TestServices;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs {@code java -jar server/target/stampede.jar} with no configuration, as a newcomer would: embedded PostgreSQL
+ * and Redis start, a burst over HTTP sells exactly the stock, and a restart finds the sales and orders again.
+ */
+class NewcomerJarIT {
+    private static final Duration START_LIMIT = Duration.ofSeconds(120);
+
+    @TempDir
+    Path workDir;
+    private Process process;
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        if (process != null) {
+            stopGracefully(process);
+        }
+    }
+
+    @Test
+    void burstOverHttpSellsExactlyTheStockAndARestartKeepsEverything() throws Exception {
+        int port = TestServices.freePort();
+        process = start(port, "first");
+        Http http = new Http("http://127.0.0.1:" + port);
+        awaitHealthy(http, process, "first");
+        assertThat(Files.readString(workDir.resolve("first.log"))).contains("Stampede is ready at http://localhost:" + port);
+
+        String admin = Files.readString(workDir.resolve(".stampede/admin-token"), StandardCharsets.UTF_8).trim();
+        assertThat(http.get("/api/sales", null).json().path("items").size()).as("the demo sale").isEqualTo(1);
+
+        Instant now = Instant.now();
+        Http.Response created = http.post("/api/admin/sales", admin,
+                Http.saleJson("newcomer", 100, 1, now.minusSeconds(1).toString(), now.plusSeconds(3600).toString()));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        String sale = created.json().path("id").asString();
+
+        Map<String, String> tokens = new HashMap<>();
+        for (int u = 0; u < 500; u++) {
+            tokens.put("user-" + u, http.login("user-" + u));
+        }
+        record Attempt(String user, String key) {
+        }
+        record Answer(Attempt attempt, int status, String orderId) {
+        }
+        List<Attempt> plan = new ArrayList<>();
+        for (int u = 0; u < 500; u++) {
+            plan.add(new Attempt("user-" + u, "a"));
+            plan.add(new Attempt("user-" + u, "b"));
+            plan.add(new Attempt("user-" + u, "c"));
+            plan.add(new Attempt("user-" + u, "a")); // replay
+        }
+        ConcurrentLinkedQueue<Answer> answers = new ConcurrentLinkedQueue<>();
+        CountDownLatch go = new CountDownLatch(1);
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (Attempt a : plan) {
+                threads.submit(() -> {
+                    go.await();
+                    Http.Response r = http.post("/api/sales/" + sale + "/purchases", tokens.get(a.user()),
+                            "{\"quantity\":1}", "Idempotency-Key", a.key());
+                    answers.add(new Answer(a, r.status(), r.status() == 201 ? r.json().path("orderId").asString() : null));
+                    return null;
+                });
+            }
+            go.countDown();
+        }
+        assertThat(answers).hasSize(2000);
+        assertThat(answers).allSatisfy(a -> assertThat(a.status()).isIn(201, 409));
+
+        Map<Attempt, String> byKey = new HashMap<>();
+        Map<String, Set<String>> byUser = new HashMap<>();
+        for (Answer a : answers) {
+            if (a.status() == 201) {
+                String earlier = byKey.putIfAbsent(a.attempt(), a.orderId());
+                assertThat(earlier == null || earlier.equals(a.orderId())).as("replay answered the same order").isTrue();
+                byUser.computeIfAbsent(a.attempt().user(), k -> new HashSet<>()).add(a.orderId());
+            }
+        }
+        Set<String> acknowledged = new HashSet<>(byKey.values());
+        assertThat(acknowledged).hasSize(100);
+        assertThat(byUser.values()).allSatisfy(ids -> assertThat(ids).hasSize(1));
+
+        Set<String> listed = new HashSet<>();
+        for (String user : byUser.keySet()) {
+            http.get("/api/me/orders", tokens.get(user)).json().path("items")
+                    .forEach(o -> listed.add(o.path("id").asString()));
+        }
+        assertThat(listed).as("every acknowledged order can be found by its owner").isEqualTo(acknowledged);
+        assertFigures(http, sale, 100, 0, 100);
+
+        // a restart finds everything again; the gate is rebuilt from the database, so the sale stays sold out
+        stopGracefully(process);
+        process = start(port, "second");
+        awaitHealthy(http, process, "second");
+        assertFigures(http, sale, 100, 0, 100);
+        String someone = byUser.keySet().iterator().next();
+        Http.Response replay = http.post("/api/sales/" + sale + "/purchases", tokens.get(someone), "{\"quantity\":1}",
+                "Idempotency-Key", "a");
+        Http.Response late = http.post("/api/sales/" + sale + "/purchases", http.login("late-comer"), "{\"quantity\":1}",
+                "Idempotency-Key", "z");
+        assertThat(late.code()).isEqualTo("SOLD_OUT");
+        if (replay.status() == 201) {
+            assertThat(byUser.get(someone)).contains(replay.json().path("orderId").asString());
+        } else {
+            assertThat(replay.code()).isEqualTo("LIMIT_EXCEEDED"); // that user's key "a" lost; b or c won
+        }
+    }
+
+    private static void assertFigures(Http http, String sale, long total, long available, long reserved) {
+        var stock = http.get("/api/sales/" + sale, null).json().path("stock");
+        assertThat(stock.path("total").asLong()).isEqualTo(total);
+        assertThat(stock.path("available").asLong()).isEqualTo(available);
+        assertThat(stock.path("reserved").asLong()).isEqualTo(reserved);
+        assertThat(stock.path("sold").asLong()).isZero();
+    }
+
+    private Process start(int port, String name) throws IOException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        String jar = System.getenv().getOrDefault("STAMPEDE_JAR", "target/stampede.jar");
+        assertThat(new File(jar)).as("run ./mvnw package first: " + jar).exists();
+        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", "-jar", new File(jar).getAbsolutePath())
+                .directory(workDir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(workDir.resolve(name + ".log").toFile());
+        // a newcomer's machine: nothing configured
+        builder.environment().keySet().removeIf(k -> k.startsWith("SPRING_") || k.startsWith("STAMPEDE_"));
+        builder.environment().put("SERVER_PORT", Integer.toString(port));
+        return builder.start();
+    }
+
+    private void awaitHealthy(Http http, Process p, String name) throws Exception {
+        long deadline = System.nanoTime() + START_LIMIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!p.isAlive()) {
+                throw new AssertionError("the service exited: " + Files.readString(workDir.resolve(name + ".log")));
+            }
+            try {
+                Http.Response r = http.get("/actuator/health", null);
+                if (r.status() == 200 && r.body().contains("\"UP\"")) {
+                    return;
+                }
+            } catch (RuntimeException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("not healthy within " + START_LIMIT + ": " + Files.readString(workDir.resolve(name + ".log")));
+    }
+
+    private static void stopGracefully(Process p) throws InterruptedException {
+        p.destroy(); // SIGTERM: the service stops its embedded servers on the way out
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+}
