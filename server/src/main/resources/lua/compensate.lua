@@ -1,8 +1,11 @@
 -- Undo a reservation whose order was never written: only if the key still points at that order, so a retry
 -- or a second caller cannot return the units twice.
--- KEYS as purchase_gate.lua; ARGV: user, idempotency key, order id, quantity
+-- KEYS[1..3] as purchase_gate.lua, KEYS[4] released set; ARGV: user, idempotency key, order id, quantity
 if redis.call('EXISTS', KEYS[1]) == 0 then
   return -1
+end
+if redis.call('SISMEMBER', KEYS[4], ARGV[3]) == 1 then
+  return 0
 end
 local field = ARGV[1] .. '\n' .. ARGV[2]
 if redis.call('HGET', KEYS[3], field) ~= ARGV[3] then

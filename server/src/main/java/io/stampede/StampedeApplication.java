@@ -10,10 +10,12 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.SimpleCommandLinePropertySource;
 import org.springframework.core.env.StandardEnvironment;
+import org.springframework.scheduling.annotation.EnableScheduling;
 
 /** Entry point of the Stampede flash-sale service. */
 @SpringBootApplication
 @ConfigurationPropertiesScan
+@EnableScheduling
 public class StampedeApplication {
     public static void main(String[] args) {
         // the embedded servers start before Spring configures logging: keep their chatter out of the operator's log

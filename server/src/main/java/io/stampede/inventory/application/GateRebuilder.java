@@ -60,6 +60,7 @@ public class GateRebuilder {
         }
         StockFigures figures = sales.figures(sale.id());
         return new GateState(sale.startsAt().toEpochMilli(), sale.endsAt().toEpochMilli(), sale.perUserLimit(),
-                Math.max(0, figures.available()), orders.liveUnitsByUser(sale.id()), orders.orderIdsByKey(sale.id()));
+                Math.max(0, figures.available()), orders.liveUnitsByUser(sale.id()), orders.orderIdsByKey(sale.id()),
+                orders.releasedOrderIds(sale.id()));
     }
 }

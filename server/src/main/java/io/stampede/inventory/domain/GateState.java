@@ -8,9 +8,16 @@ import java.util.Map;
  * @param available   units that may still be reserved
  * @param unitsByUser units held by each user's live orders
  * @param orderByKey  order id of every order, by "user \n idempotency key"
+ * @param released    orders whose units went back already (so a late release of them is a no-op)
  */
 public record GateState(long startsAtMillis, long endsAtMillis, int perUserLimit, long available,
-                        Map<String, Long> unitsByUser, Map<String, String> orderByKey) {
+                        Map<String, Long> unitsByUser, Map<String, String> orderByKey, java.util.Set<String> released) {
+
+    /** A gate with no order released yet. */
+    public GateState(long startsAtMillis, long endsAtMillis, int perUserLimit, long available,
+                     Map<String, Long> unitsByUser, Map<String, String> orderByKey) {
+        this(startsAtMillis, endsAtMillis, perUserLimit, available, unitsByUser, orderByKey, java.util.Set.of());
+    }
 
     public static String keyField(String userId, String idempotencyKey) {
         return userId + "\n" + idempotencyKey;

@@ -15,6 +15,17 @@ public interface PurchaseGate {
     /** Returns the units of an order that was never written; true only for the one caller that did. */
     boolean compensate(String saleId, String userId, String idempotencyKey, String orderId, int quantity);
 
+    /**
+     * Returns the units of an order that stopped holding them (cancelled, expired, refunded); idempotent per order.
+     * The answer says whether the gate is settled for it: false only when Redis could not be asked.
+     */
+    Release release(String saleId, String userId, String orderId, int quantity);
+
+    /** What a release did. */
+    enum Release {
+        RELEASED, ALREADY_RELEASED, GATE_MISSING
+    }
+
     /** Adds restocked units to a built gate (a missing one picks them up when rebuilt). */
     void addStock(String saleId, long quantity);
 

@@ -81,7 +81,7 @@ public class PurchaseService {
                 if (reservation instanceof Reservation.Reserved) {
                     Order order = Order.placed(orderId, sale.id(), userId, key, quantity, sale.amountFor(quantity), now,
                             now.plus(sale.paymentTimeout()));
-                    CompletableFuture<Void> committed = write(order);
+                    CompletableFuture<Boolean> committed = write(order);
                     handedOver = true;
                     return awaitCommit(order, committed);
                 }
@@ -114,25 +114,47 @@ public class PurchaseService {
         }
     }
 
-    /** Hands the order to the group commit; whatever happens to it, the in-flight mark and the gate are settled. */
-    private CompletableFuture<Void> write(Order order) {
-        CompletableFuture<Void> committed = writer.write(order);
-        return committed.whenComplete((ok, failure) -> {
+    /**
+     * Hands the order to the group commit. Whatever happens to it, the in-flight mark is cleared and the gate is
+     * settled: units go back only when the order is known not to be in the database (a constraint rolled the
+     * batch back, the writer never took it, or a read after the failure finds nothing). A commit whose
+     * acknowledgement was lost therefore keeps its units; when even that read fails the unit stays held until
+     * reconciliation, which undersells for a moment but never oversells.
+     */
+    private CompletableFuture<Boolean> write(Order order) {
+        return writer.write(order).handle((ok, failure) -> {
             try {
-                if (failure != null) {
-                    // the order is not in the database: give its units back, exactly once
-                    gate.compensate(order.saleId(), order.userId(), order.idempotencyKey(), order.id(), order.quantity());
+                if (failure == null || committedDespite(order, unwrap(failure))) {
+                    return true;
                 }
-            } catch (RuntimeException e) {
-                log.warn("Could not return the units of unwritten order {} to the gate; reconciliation will: {}",
-                        order.id(), e.getMessage());
+                throw unwrap(failure) instanceof RuntimeException r ? r : new IllegalStateException(unwrap(failure));
             } finally {
                 inFlight.exit(order.saleId());
             }
         });
     }
 
-    private PurchaseOutcome awaitCommit(Order order, CompletableFuture<Void> committed) {
+    /** After a failed write: true when the order is in the database after all, else its units go back if sure. */
+    private boolean committedDespite(Order order, Throwable cause) {
+        try {
+            boolean surelyAbsent = cause instanceof org.springframework.dao.DataIntegrityViolationException
+                    || cause instanceof OrderWriter.Overloaded;
+            if (!surelyAbsent && orders.find(order.id()).isPresent()) {
+                return true;
+            }
+            gate.compensate(order.saleId(), order.userId(), order.idempotencyKey(), order.id(), order.quantity());
+        } catch (RuntimeException e) {
+            log.warn("Order {} not confirmed and its units not returned yet; reconciliation will settle it: {}",
+                    order.id(), e.getMessage());
+        }
+        return false;
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        return t instanceof java.util.concurrent.CompletionException c && c.getCause() != null ? c.getCause() : t;
+    }
+
+    private PurchaseOutcome awaitCommit(Order order, CompletableFuture<Boolean> committed) {
         try {
             committed.get(commitTimeout.toMillis(), TimeUnit.MILLISECONDS);
             return new PurchaseOutcome.Placed(order, false);

@@ -25,4 +25,26 @@ public interface OrderRepository {
 
     /** Order id of every order of the sale by "user \n key", live or not: replays must keep finding them. */
     Map<String, String> orderIdsByKey(String saleId);
+
+    /** Ids of the sale's orders that no longer hold units (their gate counters are already released). */
+    java.util.Set<String> releasedOrderIds(String saleId);
+
+    /** Reads and row-locks the order for the rest of the caller's transaction. */
+    Optional<Order> lock(String id);
+
+    /**
+     * Moves the order from one of the given states to the next, once: a conditional update that only one caller
+     * can win. Records the history entry, and marks the gate release as pending when the units go back.
+     * False when the order was not in one of the given states.
+     */
+    boolean transition(String id, java.util.Set<io.stampede.order.domain.OrderStatus> from,
+                       io.stampede.order.domain.OrderStatus to, java.time.Instant at, boolean releasesUnits);
+
+    /** Locks unpaid orders past their deadline, skipping those another sweeper holds; oldest deadline first. */
+    List<String> lockDueForExpiry(java.time.Instant now, int limit);
+
+    /** Orders whose units went back in the database but whose gate release may not have happened. */
+    List<Order> pendingGateReleases(java.time.Instant changedBefore, int limit);
+
+    void markGateReleased(String id);
 }

@@ -1,5 +1,7 @@
 package io.stampede.sale.application;
 
+import io.stampede.event.application.Events;
+import io.stampede.event.port.Outbox;
 import io.stampede.inventory.application.GateRebuilder;
 import io.stampede.inventory.port.PurchaseGate;
 import io.stampede.sale.domain.Sale;
@@ -15,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** Creating, reading and restocking sales. */
 @Service
@@ -24,12 +27,17 @@ public class SaleService {
     private final SaleRepository sales;
     private final PurchaseGate gate;
     private final GateRebuilder rebuilder;
+    private final Outbox outbox;
+    private final TransactionTemplate tx;
     private final Clock clock;
     /** Sale definitions for the purchase path; all but the total are immutable, and the path never reads it. */
     private final ConcurrentHashMap<String, Sale> definitions = new ConcurrentHashMap<>();
 
-    public SaleService(SaleRepository sales, PurchaseGate gate, GateRebuilder rebuilder, Clock clock) {
+    public SaleService(SaleRepository sales, PurchaseGate gate, GateRebuilder rebuilder, Outbox outbox,
+                       TransactionTemplate tx, Clock clock) {
         this.sales = sales;
+        this.outbox = outbox;
+        this.tx = tx;
         this.gate = gate;
         this.rebuilder = rebuilder;
         this.clock = clock;
@@ -51,7 +59,13 @@ public class SaleService {
             throw ApiException.validation(String.join("; ", violations));
         }
         Sale sale = SaleRules.create(Ids.newId(), draft, clock.instant());
-        sales.insert(sale);
+        tx.executeWithoutResult(status -> {
+            sales.insert(sale);
+            outbox.append(Events.of("sale.created", sale.createdAt(), "saleId", sale.id(), "name", sale.name(),
+                    "sku", sale.sku(), "stock", sale.totalStock(), "priceCents", sale.priceCents(),
+                    "startsAt", sale.startsAt().toString(), "endsAt", sale.endsAt().toString(),
+                    "perUserLimit", sale.perUserLimit(), "strategy", sale.strategy().name(), "intake", sale.intake().name()));
+        });
         definitions.put(sale.id(), sale);
         rebuilder.rebuild(sale);
         log.info("Sale {} created: {} units of {} from {} to {}, strategy {}, intake {}", sale.id(), sale.totalStock(),
@@ -92,7 +106,10 @@ public class SaleService {
         if (violation != null) {
             throw ApiException.validation(violation);
         }
-        sales.addStock(id, quantity);
+        tx.executeWithoutResult(status -> {
+            sales.addStock(id, quantity);
+            outbox.append(Events.of("sale.restocked", clock.instant(), "saleId", id, "quantity", quantity));
+        });
         gate.addStock(id, quantity);
         log.info("Sale {} restocked with {} units", id, quantity);
         return get(id);

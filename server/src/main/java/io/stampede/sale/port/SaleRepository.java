@@ -14,11 +14,14 @@ public interface SaleRepository {
     /** Newest first. */
     List<Sale> list(int limit);
 
-    /** Sales whose window has not ended at the given epoch millisecond. */
+    /** Sales whose window has not ended at the given instant. */
     List<Sale> openOrUpcoming(java.time.Instant now);
 
     /** Adds units to the total and the warehouse's on-hand count; false when the sale does not exist. */
     boolean addStock(String id, long quantity);
+
+    /** Takes units out of the warehouse at fulfilment; false when fewer are on hand. */
+    boolean shipUnits(String id, long quantity);
 
     /** Stock computed from the orders: reserved and sold units, available = total - reserved - sold. */
     StockFigures figures(String id);

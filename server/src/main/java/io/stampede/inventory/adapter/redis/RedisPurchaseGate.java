@@ -30,6 +30,7 @@ class RedisPurchaseGate implements PurchaseGate {
     private final String prefix;
     private final RedisScript<List> purchase = script("purchase_gate", List.class);
     private final RedisScript<Long> compensate = script("compensate", Long.class);
+    private final RedisScript<Long> release = script("release", Long.class);
     private final RedisScript<Long> addStock = script("add_stock", Long.class);
     private final RedisScript<Long> beginRebuild = script("begin_rebuild", Long.class);
     private final RedisScript<Long> finishRebuild = script("finish_rebuild", Long.class);
@@ -43,10 +44,10 @@ class RedisPurchaseGate implements PurchaseGate {
         return RedisScript.of(new ClassPathResource("lua/" + name + ".lua"), type);
     }
 
-    /** Keys of one sale: gate hash, users hash, keys hash, rebuild lease. */
+    /** Keys of one sale: gate hash, users hash, keys hash, released set, rebuild lease. */
     List<String> keys(String saleId) {
         String tag = prefix + "{sale:" + saleId + "}:";
-        return List.of(tag + "gate", tag + "users", tag + "keys", tag + "rebuild");
+        return List.of(tag + "gate", tag + "users", tag + "keys", tag + "released", tag + "rebuild");
     }
 
     @Override
@@ -68,9 +69,20 @@ class RedisPurchaseGate implements PurchaseGate {
 
     @Override
     public boolean compensate(String saleId, String userId, String idempotencyKey, String orderId, int quantity) {
-        Long done = redis.execute(compensate, keys(saleId).subList(0, 3), userId, idempotencyKey, orderId,
+        Long done = redis.execute(compensate, keys(saleId).subList(0, 4), userId, idempotencyKey, orderId,
                 Integer.toString(quantity));
         return done != null && done == 1;
+    }
+
+    @Override
+    public Release release(String saleId, String userId, String orderId, int quantity) {
+        List<String> k = keys(saleId);
+        Long done = redis.execute(release, List.of(k.get(0), k.get(1), k.get(3)), userId, orderId,
+                Integer.toString(quantity));
+        if (done == null || done < 0) {
+            return Release.GATE_MISSING;
+        }
+        return done == 1 ? Release.RELEASED : Release.ALREADY_RELEASED;
     }
 
     @Override
@@ -89,7 +101,8 @@ class RedisPurchaseGate implements PurchaseGate {
         GateState state = truth.get();
         putInChunks(keys.get(1), toText(state.unitsByUser()));
         putInChunks(keys.get(2), state.orderByKey());
-        Long finished = redis.execute(finishRebuild, keys, owner, Long.toString(state.startsAtMillis()),
+        addInChunks(keys.get(3), state.released());
+        Long finished = redis.execute(finishRebuild, List.of(keys.get(0), keys.get(4)), owner, Long.toString(state.startsAtMillis()),
                 Long.toString(state.endsAtMillis()), Integer.toString(state.perUserLimit()),
                 Long.toString(state.available()));
         return finished != null && finished == 1;
@@ -106,9 +119,11 @@ class RedisPurchaseGate implements PurchaseGate {
         redis.opsForHash().entries(keys.get(1)).forEach((k, v) -> users.put((String) k, Long.parseLong((String) v)));
         Map<String, String> orders = new HashMap<>();
         redis.opsForHash().entries(keys.get(2)).forEach((k, v) -> orders.put((String) k, (String) v));
+        java.util.Set<String> released = redis.opsForSet().members(keys.get(3));
         return Optional.of(new GateState(Long.parseLong((String) gate.get("starts")),
                 Long.parseLong((String) gate.get("ends")), Integer.parseInt((String) gate.get("limit")),
-                Long.parseLong((String) gate.get("available")), users, orders));
+                Long.parseLong((String) gate.get("available")), users, orders,
+                released == null ? java.util.Set.of() : released));
     }
 
     private void putInChunks(String key, Map<String, String> values) {
@@ -122,6 +137,13 @@ class RedisPurchaseGate implements PurchaseGate {
         }
         if (!chunk.isEmpty()) {
             redis.opsForHash().putAll(key, chunk);
+        }
+    }
+
+    private void addInChunks(String key, java.util.Set<String> members) {
+        List<String> all = List.copyOf(members);
+        for (int i = 0; i < all.size(); i += CHUNK) {
+            redis.opsForSet().add(key, all.subList(i, Math.min(all.size(), i + CHUNK)).toArray(String[]::new));
         }
     }
 

@@ -2,6 +2,8 @@ package io.stampede.order.adapter.jdbc;
 
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.stampede.event.port.Outbox;
+import io.stampede.order.application.OrderEvents;
 import io.stampede.order.application.OrderWriter;
 import io.stampede.order.domain.Order;
 import io.stampede.order.port.OrderRepository;
@@ -32,6 +34,7 @@ class GroupCommitOrderWriter implements OrderWriter, SmartLifecycle {
     }
 
     private final OrderRepository orders;
+    private final Outbox outbox;
     private final TransactionTemplate tx;
     private final int maxBatch;
     private final int writers;
@@ -40,9 +43,10 @@ class GroupCommitOrderWriter implements OrderWriter, SmartLifecycle {
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running;
 
-    GroupCommitOrderWriter(OrderRepository orders, TransactionTemplate tx, StampedeProperties properties,
-                           MeterRegistry meters) {
+    GroupCommitOrderWriter(OrderRepository orders, Outbox outbox, TransactionTemplate tx,
+                           StampedeProperties properties, MeterRegistry meters) {
         this.orders = orders;
+        this.outbox = outbox;
         this.tx = tx;
         this.maxBatch = properties.groupCommit().maxBatch();
         this.writers = properties.groupCommit().writers();
@@ -84,7 +88,10 @@ class GroupCommitOrderWriter implements OrderWriter, SmartLifecycle {
     private void flush(List<Pending> batch) {
         try {
             List<Order> list = batch.stream().map(Pending::order).toList();
-            tx.executeWithoutResult(status -> orders.insertAll(list));
+            tx.executeWithoutResult(status -> {
+                orders.insertAll(list);
+                outbox.append(list.stream().map(o -> OrderEvents.of(o, o.status(), o.createdAt(), null)).toList());
+            });
             batchSizes.record(batch.size());
             batch.forEach(p -> p.done().complete(null));
         } catch (DataIntegrityViolationException e) {

@@ -99,6 +99,52 @@ class JdbcOrderRepository implements OrderRepository {
         return keys;
     }
 
+    @Override
+    public java.util.Set<String> releasedOrderIds(String saleId) {
+        return new java.util.HashSet<>(jdbc.sql("SELECT id FROM orders WHERE sale_id = ? "
+                + "AND status IN ('CANCELLED','EXPIRED','REFUNDED')").param(saleId).query(String.class).list());
+    }
+
+    @Override
+    public Optional<Order> lock(String id) {
+        return withHistory(jdbc.sql("SELECT " + COLUMNS + " FROM orders o WHERE o.id = ? FOR UPDATE").param(id)
+                .query(JdbcOrderRepository::map).list()).stream().findFirst();
+    }
+
+    @Override
+    public boolean transition(String id, java.util.Set<OrderStatus> from, OrderStatus to, java.time.Instant at,
+                              boolean releasesUnits) {
+        List<Object> params = new ArrayList<>(List.of(to.name(), Timestamp.from(at), releasesUnits, id));
+        from.forEach(f -> params.add(f.name()));
+        String marks = String.join(",", java.util.Collections.nCopies(from.size(), "?"));
+        int changed = jdbc.sql("UPDATE orders SET status = ?, updated_at = ?, gate_release_pending = ? "
+                + "WHERE id = ? AND status IN (" + marks + ")").params(params).update();
+        if (changed == 1) {
+            jdbc.sql("INSERT INTO order_history (order_id, status, at) VALUES (?,?,?)")
+                    .params(id, to.name(), Timestamp.from(at)).update();
+        }
+        return changed == 1;
+    }
+
+    @Override
+    public List<String> lockDueForExpiry(java.time.Instant now, int limit) {
+        return jdbc.sql("SELECT id FROM orders WHERE status IN ('QUEUED','PENDING_PAYMENT') AND expires_at <= ? "
+                        + "ORDER BY expires_at LIMIT ? FOR UPDATE SKIP LOCKED")
+                .params(Timestamp.from(now), limit).query(String.class).list();
+    }
+
+    @Override
+    public List<Order> pendingGateReleases(java.time.Instant changedBefore, int limit) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM orders o WHERE o.gate_release_pending AND o.updated_at < ? "
+                        + "ORDER BY o.updated_at LIMIT ?")
+                .params(Timestamp.from(changedBefore), limit).query(JdbcOrderRepository::map).list();
+    }
+
+    @Override
+    public void markGateReleased(String id) {
+        jdbc.sql("UPDATE orders SET gate_release_pending = FALSE WHERE id = ? AND gate_release_pending").param(id).update();
+    }
+
     /** Loads the history of all the orders in one query. */
     private List<Order> withHistory(List<Order> orders) {
         if (orders.isEmpty()) {
@@ -107,12 +153,15 @@ class JdbcOrderRepository implements OrderRepository {
         Map<String, List<Order.StatusChange>> history = new LinkedHashMap<>();
         orders.forEach(o -> history.put(o.id(), new ArrayList<>()));
         String marks = String.join(",", java.util.Collections.nCopies(orders.size(), "?"));
-        jdbc.sql("SELECT order_id, status, at FROM order_history WHERE order_id IN (" + marks + ") ORDER BY at, status")
+        jdbc.sql("SELECT order_id, status, at FROM order_history WHERE order_id IN (" + marks + ")")
                 .params(new ArrayList<Object>(history.keySet()))
                 .query((ResultSet rs) -> {
                     history.get(rs.getString(1)).add(new Order.StatusChange(OrderStatus.valueOf(rs.getString(2)),
                             rs.getTimestamp(3).toInstant()));
                 });
+        // by time, and by lifecycle order for changes in the same millisecond
+        history.values().forEach(h -> h.sort(java.util.Comparator.comparing(Order.StatusChange::at)
+                .thenComparing(c -> c.status().ordinal())));
         List<Order> out = new ArrayList<>(orders.size());
         for (Order o : orders) {
             out.add(new Order(o.id(), o.saleId(), o.userId(), o.idempotencyKey(), o.quantity(), o.amountCents(),

@@ -1,7 +1,11 @@
 package io.stampede.order.adapter.web;
 
+import io.stampede.order.application.OrderLifecycle;
+import io.stampede.order.domain.Transition;
 import io.stampede.order.port.OrderRepository;
+import io.stampede.order.port.PaymentRepository;
 import io.stampede.shared.ApiException;
+import io.stampede.shared.ErrorCode;
 import io.stampede.shared.Ids;
 import io.stampede.shared.security.Shopper;
 import jakarta.servlet.http.HttpServletRequest;
@@ -9,17 +13,22 @@ import java.util.List;
 import java.util.Map;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** A shopper's own orders; another user's order is answered exactly like a missing one. */
+/** Orders: a shopper's own (another user's order is answered exactly like a missing one) and the admin's actions. */
 @RestController
 class OrderController {
     private static final int MAX_LISTED = 500;
 
     private final OrderRepository orders;
+    private final PaymentRepository payments;
+    private final OrderLifecycle lifecycle;
 
-    OrderController(OrderRepository orders) {
+    OrderController(OrderRepository orders, PaymentRepository payments, OrderLifecycle lifecycle) {
         this.orders = orders;
+        this.payments = payments;
+        this.lifecycle = lifecycle;
     }
 
     @GetMapping("/api/orders/{id}")
@@ -35,5 +44,38 @@ class OrderController {
     @GetMapping("/api/me/orders")
     Map<String, List<OrderView>> mine(HttpServletRequest request) {
         return Map.of("items", orders.findByUser(Shopper.userId(request), MAX_LISTED).stream().map(OrderView::of).toList());
+    }
+
+    @PostMapping("/api/orders/{id}/cancel")
+    OrderView cancel(@PathVariable String id, HttpServletRequest request) {
+        return answer(lifecycle.cancel(id, Shopper.userId(request)), "cancelled");
+    }
+
+    @PostMapping("/api/admin/orders/{id}/fulfil")
+    OrderView fulfil(@PathVariable String id) {
+        return answer(lifecycle.fulfil(id), "fulfilled");
+    }
+
+    @PostMapping("/api/admin/orders/{id}/refund")
+    OrderView refund(@PathVariable String id) {
+        return answer(lifecycle.refund(id), "refunded");
+    }
+
+    record RefundView(String id, String paymentId, String orderId, long amountCents, String reason, String createdAt) {
+    }
+
+    @GetMapping("/api/admin/refunds")
+    Map<String, List<RefundView>> refunds() {
+        return Map.of("items", payments.refunds(MAX_LISTED).stream().map(r -> new RefundView(r.id(), r.paymentId(),
+                r.orderId(), r.amountCents(), r.reason(), r.createdAt().toString())).toList());
+    }
+
+    private static OrderView answer(Transition t, String verb) {
+        return switch (t) {
+            case Transition.Done d -> OrderView.of(d.order());
+            case Transition.NotFound n -> throw ApiException.notFound("order");
+            case Transition.InvalidState s -> throw ApiException.conflict(ErrorCode.INVALID_STATE,
+                    "an order that is " + s.current() + " cannot be " + verb);
+        };
     }
 }

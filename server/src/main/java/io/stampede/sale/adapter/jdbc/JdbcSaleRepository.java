@@ -61,6 +61,12 @@ class JdbcSaleRepository implements SaleRepository {
     }
 
     @Override
+    public boolean shipUnits(String id, long quantity) {
+        return jdbc.sql("UPDATE sales SET on_hand = on_hand - ? WHERE id = ? AND on_hand >= ?")
+                .params(quantity, id, quantity).update() == 1;
+    }
+
+    @Override
     public StockFigures figures(String id) {
         long total = jdbc.sql("SELECT total_stock FROM sales WHERE id = ?").param(id).query(Long.class).single();
         long[] held = {0, 0};
