@@ -1,5 +1,6 @@
 package io.stampede.order.application;
 
+import io.stampede.coupon.application.CouponRedemptions;
 import io.stampede.event.port.Outbox;
 import io.stampede.inventory.application.GateReleases;
 import io.stampede.order.domain.Order;
@@ -34,11 +35,13 @@ public class OrderLifecycle {
     private final SaleRepository sales;
     private final Outbox outbox;
     private final GateReleases releases;
+    private final CouponRedemptions coupons;
     private final TransactionTemplate tx;
     private final Clock clock;
 
     public OrderLifecycle(OrderRepository orders, PaymentRepository payments, SaleRepository sales, Outbox outbox,
-                          GateReleases releases, TransactionTemplate tx, Clock clock) {
+                          GateReleases releases, CouponRedemptions coupons, TransactionTemplate tx, Clock clock) {
+        this.coupons = coupons;
         this.orders = orders;
         this.payments = payments;
         this.sales = sales;
@@ -130,6 +133,9 @@ public class OrderLifecycle {
             return new Transition.InvalidState(order.status());
         }
         outbox.append(OrderEvents.of(order, to, at, paymentId));
+        if (order.couponId() != null && (to == OrderStatus.CANCELLED || to == OrderStatus.EXPIRED)) {
+            coupons.release(order.couponId(), order.id(), at);
+        }
         return new Transition.Done(orders.find(order.id()).orElseThrow());
     }
 

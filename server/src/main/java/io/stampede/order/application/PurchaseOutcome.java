@@ -17,6 +17,10 @@ public sealed interface PurchaseOutcome {
     record NotActive() implements PurchaseOutcome {
     }
 
+    /** The coupon was redeemed by another order first. */
+    record CouponUsed() implements PurchaseOutcome {
+    }
+
     /** A backing service could not settle the attempt; nothing was taken that the shopper cannot find later. */
     record Unavailable(String reason) implements PurchaseOutcome {
     }

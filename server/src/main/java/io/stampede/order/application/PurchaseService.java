@@ -2,6 +2,8 @@ package io.stampede.order.application;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.stampede.coupon.application.CouponRedemptions;
+import io.stampede.coupon.domain.Coupon;
 import io.stampede.inventory.application.GateRebuilder;
 import io.stampede.inventory.application.InFlightReservations;
 import io.stampede.inventory.domain.Reservation;
@@ -60,12 +62,17 @@ public class PurchaseService {
 
     /** One purchase attempt by a user with an idempotency key; quantity and key are already validated. */
     public PurchaseOutcome purchase(Sale sale, String userId, String idempotencyKey, int quantity) {
-        PurchaseOutcome outcome = attempt(sale, userId, idempotencyKey, quantity);
+        return purchase(sale, userId, idempotencyKey, quantity, null);
+    }
+
+    /** The same, redeeming a claimed coupon of the user (already checked usable) that lowers the amount. */
+    public PurchaseOutcome purchase(Sale sale, String userId, String idempotencyKey, int quantity, Coupon coupon) {
+        PurchaseOutcome outcome = attempt(sale, userId, idempotencyKey, quantity, coupon);
         count(outcome);
         return outcome;
     }
 
-    private PurchaseOutcome attempt(Sale sale, String userId, String key, int quantity) {
+    private PurchaseOutcome attempt(Sale sale, String userId, String key, int quantity, Coupon coupon) {
         if (quantity > sale.perUserLimit()) {
             return new PurchaseOutcome.LimitExceeded();
         }
@@ -79,8 +86,12 @@ public class PurchaseService {
             try {
                 reservation = gate.reserve(sale.id(), userId, key, quantity, orderId, now);
                 if (reservation instanceof Reservation.Reserved) {
-                    Order order = Order.placed(orderId, sale.id(), userId, key, quantity, sale.amountFor(quantity), now,
-                            now.plus(sale.paymentTimeout()));
+                    long amount = sale.amountFor(quantity);
+                    if (coupon != null) {
+                        amount = Math.max(0, amount - coupon.discountCents());
+                    }
+                    Order order = Order.placed(orderId, sale.id(), userId, key, quantity, amount, now,
+                            now.plus(sale.paymentTimeout()), coupon == null ? null : coupon.id());
                     CompletableFuture<Boolean> committed = write(order);
                     handedOver = true;
                     return awaitCommit(order, committed);
@@ -166,6 +177,9 @@ public class PurchaseService {
                         .<PurchaseOutcome>map(o -> new PurchaseOutcome.Placed(o, true))
                         .orElse(new PurchaseOutcome.Unavailable("order could not be written"));
             }
+            if (cause instanceof CouponRedemptions.CouponUnavailable) {
+                return new PurchaseOutcome.CouponUsed();
+            }
             if (cause instanceof OrderWriter.Overloaded) {
                 return new PurchaseOutcome.Unavailable("too many orders waiting to be written");
             }
@@ -211,6 +225,7 @@ public class PurchaseService {
             case PurchaseOutcome.SoldOut s -> "sold_out";
             case PurchaseOutcome.LimitExceeded l -> "limit_exceeded";
             case PurchaseOutcome.NotActive n -> "not_active";
+            case PurchaseOutcome.CouponUsed c -> "coupon_used";
             case PurchaseOutcome.Unavailable u -> "unavailable";
         };
         outcomes.computeIfAbsent(name, n -> Counter.builder("stampede.purchases").tag("outcome", n)

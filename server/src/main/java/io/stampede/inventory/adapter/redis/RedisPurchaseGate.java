@@ -15,19 +15,19 @@ import java.util.function.Supplier;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
-import org.springframework.stereotype.Component;
 
 /**
  * The gate as Lua scripts in Redis, called by SHA (Spring loads them on first NOSCRIPT). All keys of a sale share
- * the hash tag {@code {sale:<id>}}, so on a Redis Cluster they live in one slot and each script stays atomic.
+ * the hash tag {@code {sale:<id>}} (of a coupon campaign {@code {campaign:<id>}}), so on a Redis Cluster they live
+ * in one slot and each script stays atomic.
  */
-@Component
 class RedisPurchaseGate implements PurchaseGate {
     private static final Duration REBUILD_LEASE = Duration.ofSeconds(60);
     private static final int CHUNK = 1_000;
 
     private final StringRedisTemplate redis;
     private final String prefix;
+    private final String namespace;
     private final RedisScript<List> purchase = script("purchase_gate", List.class);
     private final RedisScript<Long> compensate = script("compensate", Long.class);
     private final RedisScript<Long> release = script("release", Long.class);
@@ -36,8 +36,14 @@ class RedisPurchaseGate implements PurchaseGate {
     private final RedisScript<Long> finishRebuild = script("finish_rebuild", Long.class);
 
     RedisPurchaseGate(StringRedisTemplate redis, StampedeProperties properties) {
+        this(redis, properties, "sale");
+    }
+
+    /** A gate whose keys are tagged {@code {<namespace>:<id>}}. */
+    RedisPurchaseGate(StringRedisTemplate redis, StampedeProperties properties, String namespace) {
         this.redis = redis;
         this.prefix = properties.redis().keyPrefix();
+        this.namespace = namespace;
     }
 
     private static <T> RedisScript<T> script(String name, Class<T> type) {
@@ -46,7 +52,7 @@ class RedisPurchaseGate implements PurchaseGate {
 
     /** Keys of one sale: gate hash, users hash, keys hash, released set, rebuild lease. */
     List<String> keys(String saleId) {
-        String tag = prefix + "{sale:" + saleId + "}:";
+        String tag = prefix + "{" + namespace + ":" + saleId + "}:";
         return List.of(tag + "gate", tag + "users", tag + "keys", tag + "released", tag + "rebuild");
     }
 

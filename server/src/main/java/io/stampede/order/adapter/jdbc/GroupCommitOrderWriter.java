@@ -2,6 +2,7 @@ package io.stampede.order.adapter.jdbc;
 
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.stampede.coupon.application.CouponRedemptions;
 import io.stampede.event.port.Outbox;
 import io.stampede.order.application.OrderEvents;
 import io.stampede.order.application.OrderWriter;
@@ -35,6 +36,7 @@ class GroupCommitOrderWriter implements OrderWriter, SmartLifecycle {
 
     private final OrderRepository orders;
     private final Outbox outbox;
+    private final CouponRedemptions coupons;
     private final TransactionTemplate tx;
     private final int maxBatch;
     private final int writers;
@@ -43,10 +45,11 @@ class GroupCommitOrderWriter implements OrderWriter, SmartLifecycle {
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running;
 
-    GroupCommitOrderWriter(OrderRepository orders, Outbox outbox, TransactionTemplate tx,
+    GroupCommitOrderWriter(OrderRepository orders, Outbox outbox, CouponRedemptions coupons, TransactionTemplate tx,
                            StampedeProperties properties, MeterRegistry meters) {
         this.orders = orders;
         this.outbox = outbox;
+        this.coupons = coupons;
         this.tx = tx;
         this.maxBatch = properties.groupCommit().maxBatch();
         this.writers = properties.groupCommit().writers();
@@ -90,6 +93,12 @@ class GroupCommitOrderWriter implements OrderWriter, SmartLifecycle {
             List<Order> list = batch.stream().map(Pending::order).toList();
             tx.executeWithoutResult(status -> {
                 orders.insertAll(list);
+                for (Order o : list) {
+                    if (o.couponId() != null) {
+                        // used once: a coupon redeemed meanwhile fails this batch, which is then retried order by order
+                        coupons.redeem(o.couponId(), o.userId(), o.id(), o.createdAt());
+                    }
+                }
                 outbox.append(list.stream().map(o -> OrderEvents.of(o, o.status(), o.createdAt(), null)).toList());
             });
             batchSizes.record(batch.size());

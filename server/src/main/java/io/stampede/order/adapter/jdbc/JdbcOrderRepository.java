@@ -21,7 +21,8 @@ import org.springframework.stereotype.Repository;
 @Repository
 class JdbcOrderRepository implements OrderRepository {
     private static final String COLUMNS =
-            "o.id, o.sale_id, o.user_id, o.idempotency_key, o.quantity, o.amount_cents, o.status, o.created_at, o.expires_at";
+            "o.id, o.sale_id, o.user_id, o.idempotency_key, o.quantity, o.amount_cents, o.status, o.created_at, o.expires_at, "
+            + "o.coupon_id";
 
     private final JdbcClient jdbc;
     private final JdbcTemplate template;
@@ -34,7 +35,7 @@ class JdbcOrderRepository implements OrderRepository {
     @Override
     public void insertAll(List<Order> orders) {
         template.batchUpdate("INSERT INTO orders (id, sale_id, user_id, idempotency_key, quantity, amount_cents, status, "
-                        + "created_at, expires_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)", orders, orders.size(),
+                        + "created_at, expires_at, updated_at, coupon_id) VALUES (?,?,?,?,?,?,?,?,?,?,?)", orders, orders.size(),
                 (ps, o) -> {
                     ps.setString(1, o.id());
                     ps.setString(2, o.saleId());
@@ -46,6 +47,7 @@ class JdbcOrderRepository implements OrderRepository {
                     ps.setTimestamp(8, Timestamp.from(o.createdAt()));
                     ps.setTimestamp(9, Timestamp.from(o.expiresAt()));
                     ps.setTimestamp(10, Timestamp.from(o.createdAt()));
+                    ps.setString(11, o.couponId());
                 });
         List<Object[]> history = new ArrayList<>();
         for (Order o : orders) {
@@ -165,7 +167,7 @@ class JdbcOrderRepository implements OrderRepository {
         List<Order> out = new ArrayList<>(orders.size());
         for (Order o : orders) {
             out.add(new Order(o.id(), o.saleId(), o.userId(), o.idempotencyKey(), o.quantity(), o.amountCents(),
-                    o.status(), o.createdAt(), o.expiresAt(), history.get(o.id())));
+                    o.status(), o.createdAt(), o.expiresAt(), history.get(o.id()), o.couponId()));
         }
         return out;
     }
@@ -174,6 +176,6 @@ class JdbcOrderRepository implements OrderRepository {
         return new Order(rs.getString("id"), rs.getString("sale_id"), rs.getString("user_id"),
                 rs.getString("idempotency_key"), rs.getInt("quantity"), rs.getLong("amount_cents"),
                 OrderStatus.valueOf(rs.getString("status")), rs.getTimestamp("created_at").toInstant(),
-                rs.getTimestamp("expires_at").toInstant(), List.of());
+                rs.getTimestamp("expires_at").toInstant(), List.of(), rs.getString("coupon_id"));
     }
 }

@@ -6,7 +6,7 @@ import java.util.List;
 
 /** An order as the contract shows it; {@code orderId} repeats {@code id} for purchase answers. */
 record OrderView(String orderId, String id, String saleId, String userId, int quantity, long amountCents,
-                 String status, Instant createdAt, Instant expiresAt, List<Change> history) {
+                 String status, Instant createdAt, Instant expiresAt, List<Change> history, String couponId) {
 
     record Change(String status, Instant at) {
     }
@@ -14,6 +14,6 @@ record OrderView(String orderId, String id, String saleId, String userId, int qu
     static OrderView of(Order o) {
         return new OrderView(o.id(), o.id(), o.saleId(), o.userId(), o.quantity(), o.amountCents(), o.status().name(),
                 o.createdAt(), o.expiresAt(),
-                o.history().stream().map(c -> new Change(c.status().name(), c.at())).toList());
+                o.history().stream().map(c -> new Change(c.status().name(), c.at())).toList(), o.couponId());
     }
 }

@@ -1,5 +1,7 @@
 package io.stampede.order.adapter.web;
 
+import io.stampede.coupon.application.CouponRedemptions;
+import io.stampede.coupon.domain.Coupon;
 import io.stampede.order.application.PurchaseOutcome;
 import io.stampede.order.application.PurchaseService;
 import io.stampede.order.domain.PurchaseRules;
@@ -23,10 +25,12 @@ import org.springframework.web.bind.annotation.RestController;
 class PurchaseController {
     private final SaleService sales;
     private final PurchaseService purchases;
+    private final CouponRedemptions coupons;
 
-    PurchaseController(SaleService sales, PurchaseService purchases) {
+    PurchaseController(SaleService sales, PurchaseService purchases, CouponRedemptions coupons) {
         this.sales = sales;
         this.purchases = purchases;
+        this.coupons = coupons;
     }
 
     record PurchaseRequest(Integer quantity, String couponCode) {
@@ -43,11 +47,18 @@ class PurchaseController {
         if (!PurchaseRules.isValidQuantity(body.quantity())) {
             throw ApiException.validation("quantity must be 1.." + PurchaseRules.MAX_QUANTITY);
         }
-        if (body.couponCode() != null) {
-            throw ApiException.validation("couponCode is not available in this version");
-        }
         Sale sale = sales.definition(id).orElseThrow(() -> ApiException.notFound("sale"));
-        PurchaseOutcome outcome = purchases.purchase(sale, userId, key, body.quantity());
+        Coupon coupon = null;
+        if (body.couponCode() != null) {
+            switch (coupons.check(body.couponCode(), userId)) {
+                case CouponRedemptions.Check.Usable u -> coupon = u.coupon();
+                case CouponRedemptions.Check.NotYours n ->
+                        throw ApiException.validation("couponCode is not a coupon you claimed");
+                case CouponRedemptions.Check.AlreadyUsed a -> throw ApiException.conflict(ErrorCode.INVALID_STATE,
+                        "the coupon is already used by another order");
+            }
+        }
+        PurchaseOutcome outcome = purchases.purchase(sale, userId, key, body.quantity(), coupon);
         return switch (outcome) {
             case PurchaseOutcome.Placed p -> ResponseEntity.status(HttpStatus.CREATED)
                     .location(URI.create("/api/orders/" + p.order().id())).body(OrderView.of(p.order()));
@@ -56,6 +67,8 @@ class PurchaseController {
                     "this would pass the per-user limit of " + sale.perUserLimit());
             case PurchaseOutcome.NotActive n -> throw ApiException.conflict(ErrorCode.SALE_NOT_ACTIVE,
                     "the sale runs from " + sale.startsAt() + " to " + sale.endsAt());
+            case PurchaseOutcome.CouponUsed c -> throw ApiException.conflict(ErrorCode.INVALID_STATE,
+                    "the coupon is already used by another order");
             case PurchaseOutcome.Unavailable u -> throw ApiException.unavailable(u.reason());
         };
     }

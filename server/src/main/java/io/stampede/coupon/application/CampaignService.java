@@ -1,0 +1,84 @@
+package io.stampede.coupon.application;
+
+import io.stampede.coupon.domain.Campaign;
+import io.stampede.coupon.domain.CampaignRules;
+import io.stampede.coupon.port.CampaignRepository;
+import io.stampede.coupon.port.CouponRepository;
+import io.stampede.inventory.domain.GateState;
+import io.stampede.inventory.port.PurchaseGate;
+import io.stampede.shared.ApiException;
+import io.stampede.shared.Ids;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.stereotype.Service;
+
+/** Creating and reading coupon campaigns, and building their gates from the database. */
+@Service
+public class CampaignService {
+    private static final Logger log = LoggerFactory.getLogger(CampaignService.class);
+
+    private final CampaignRepository campaigns;
+    private final CouponRepository coupons;
+    private final PurchaseGate gate;
+    private final Clock clock;
+    private final ConcurrentHashMap<String, Campaign> definitions = new ConcurrentHashMap<>();
+
+    public CampaignService(CampaignRepository campaigns, CouponRepository coupons,
+                           @Qualifier("couponGate") PurchaseGate gate, Clock clock) {
+        this.campaigns = campaigns;
+        this.coupons = coupons;
+        this.gate = gate;
+        this.clock = clock;
+    }
+
+    /** A campaign with how many coupons were issued. */
+    public record CampaignWithCount(Campaign campaign, long issued) {
+        public long remaining() {
+            return Math.max(0, campaign.quantity() - issued);
+        }
+    }
+
+    public CampaignWithCount create(CampaignRules.Draft draft) {
+        List<String> violations = CampaignRules.violations(draft);
+        if (!violations.isEmpty()) {
+            throw ApiException.validation(String.join("; ", violations));
+        }
+        Campaign campaign = CampaignRules.create(Ids.newId(), draft, clock.instant());
+        campaigns.insert(campaign);
+        definitions.put(campaign.id(), campaign);
+        rebuildGate(campaign);
+        log.info("Coupon campaign {} created: {} coupons of {} cents, {} per user", campaign.id(), campaign.quantity(),
+                campaign.discountCents(), campaign.perUserLimit());
+        return new CampaignWithCount(campaign, 0);
+    }
+
+    public Optional<Campaign> definition(String id) {
+        if (!Ids.isWellFormed(id)) {
+            return Optional.empty();
+        }
+        Campaign known = definitions.get(id);
+        if (known != null) {
+            return Optional.of(known);
+        }
+        Optional<Campaign> loaded = campaigns.find(id);
+        loaded.ifPresent(c -> definitions.put(id, c));
+        return loaded;
+    }
+
+    public CampaignWithCount get(String id) {
+        Campaign c = definition(id).orElseThrow(() -> ApiException.notFound("coupon campaign"));
+        return new CampaignWithCount(c, coupons.issued(id));
+    }
+
+    /** Builds the campaign's gate from the coupons issued: the database is the truth. */
+    void rebuildGate(Campaign c) {
+        gate.rebuild(c.id(), () -> new GateState(c.startsAt().toEpochMilli(), c.endsAt().toEpochMilli(),
+                c.perUserLimit(), Math.max(0, c.quantity() - coupons.issued(c.id())), coupons.countsByUser(c.id()),
+                coupons.idsByKey(c.id())));
+    }
+}

@@ -1,0 +1,145 @@
+package io.stampede.coupon.application;
+
+import io.stampede.coupon.domain.Campaign;
+import io.stampede.coupon.domain.Coupon;
+import io.stampede.coupon.domain.CouponCodes;
+import io.stampede.coupon.domain.CouponStatus;
+import io.stampede.coupon.port.CouponRepository;
+import io.stampede.event.application.Events;
+import io.stampede.event.port.Outbox;
+import io.stampede.inventory.domain.Reservation;
+import io.stampede.inventory.port.PurchaseGate;
+import io.stampede.shared.Ids;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Claims under a rush, through the same Lua gate as purchases (a claim is a reservation with no payment step).
+ * The winners are written with their user slot, so the database refuses a coupon past the per-user limit even if
+ * the gate were wrong; a claim whose coupon cannot be written gives its unit back to the gate.
+ */
+@Service
+public class CouponClaims {
+    private static final Logger log = LoggerFactory.getLogger(CouponClaims.class);
+    private static final Duration WAIT = Duration.ofSeconds(5);
+
+    private final PurchaseGate gate;
+    private final CouponRepository coupons;
+    private final CampaignService campaigns;
+    private final Outbox outbox;
+    private final TransactionTemplate tx;
+    private final Clock clock;
+
+    public CouponClaims(@Qualifier("couponGate") PurchaseGate gate, CouponRepository coupons, CampaignService campaigns,
+                        Outbox outbox, TransactionTemplate tx, Clock clock) {
+        this.gate = gate;
+        this.coupons = coupons;
+        this.campaigns = campaigns;
+        this.outbox = outbox;
+        this.tx = tx;
+        this.clock = clock;
+    }
+
+    public ClaimOutcome claim(Campaign campaign, String userId, String key) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+            String couponId = Ids.newId();
+            switch (gate.reserve(campaign.id(), userId, key, 1, couponId, now)) {
+                case Reservation.Reserved r -> {
+                    return write(campaign, new Coupon(couponId, campaign.id(), userId, key, CouponCodes.next(),
+                            CouponStatus.CLAIMED, null, campaign.discountCents(), now));
+                }
+                case Reservation.Duplicate d -> {
+                    return replay(d.orderId(), userId, deadline);
+                }
+                case Reservation.SoldOut s -> {
+                    return new ClaimOutcome.SoldOut();
+                }
+                case Reservation.LimitExceeded l -> {
+                    return new ClaimOutcome.LimitExceeded();
+                }
+                case Reservation.NotActive n -> {
+                    return new ClaimOutcome.NotActive();
+                }
+                case Reservation.GateMissing m -> {
+                    if (System.nanoTime() > deadline) {
+                        return new ClaimOutcome.Unavailable("the campaign's gate is being rebuilt");
+                    }
+                    try {
+                        campaigns.rebuildGate(campaign);
+                    } catch (RuntimeException e) {
+                        log.warn("Rebuild of the gate of campaign {} failed: {}", campaign.id(), e.getMessage());
+                    }
+                }
+            }
+        }
+    }
+
+    private ClaimOutcome write(Campaign campaign, Coupon coupon) {
+        // a user's claims take slots 1..limit; a concurrent claim of the same user may take ours, so try the next
+        for (int attempt = 0; attempt < campaign.perUserLimit(); attempt++) {
+            try {
+                tx.executeWithoutResult(s -> {
+                    int slot = coupons.countOf(campaign.id(), coupon.userId()) + 1;
+                    coupons.insert(coupon, slot, campaign.perUserLimit());
+                    outbox.append(Events.of("coupon.claimed", coupon.claimedAt(), "couponId", coupon.id(),
+                            "campaignId", campaign.id(), "userId", coupon.userId(), "discountCents", coupon.discountCents()));
+                });
+                return new ClaimOutcome.Claimed(coupon, false);
+            } catch (DuplicateKeyException e) {
+                Optional<Coupon> existing = coupons.findByKey(campaign.id(), coupon.userId(), coupon.idempotencyKey());
+                if (existing.isPresent()) { // the gate had lost this key; the database answers the replay
+                    compensate(coupon);
+                    return new ClaimOutcome.Claimed(existing.get(), true);
+                }
+            } catch (DataIntegrityViolationException e) { // no slot left within the limit
+                compensate(coupon);
+                return new ClaimOutcome.LimitExceeded();
+            } catch (RuntimeException e) {
+                if (coupons.find(coupon.id()).isEmpty()) {
+                    compensate(coupon);
+                }
+                return new ClaimOutcome.Unavailable("the coupon could not be written");
+            }
+        }
+        compensate(coupon);
+        return new ClaimOutcome.LimitExceeded();
+    }
+
+    private ClaimOutcome replay(String couponId, String userId, long deadline) {
+        while (true) {
+            Optional<Coupon> coupon = coupons.find(couponId).filter(c -> c.userId().equals(userId));
+            if (coupon.isPresent()) {
+                return new ClaimOutcome.Claimed(coupon.get(), true);
+            }
+            if (System.nanoTime() > deadline) {
+                return new ClaimOutcome.Unavailable("the earlier claim with this key is not settled yet");
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return new ClaimOutcome.Unavailable("interrupted");
+            }
+        }
+    }
+
+    private void compensate(Coupon coupon) {
+        try {
+            gate.compensate(coupon.campaignId(), coupon.userId(), coupon.idempotencyKey(), coupon.id(), 1);
+        } catch (RuntimeException e) {
+            log.warn("Could not return the unit of unwritten coupon {}; rebuild will: {}", coupon.id(), e.getMessage());
+        }
+    }
+}
