@@ -14,6 +14,7 @@ import io.stampede.testsupport.Http;
 import io.stampede.testsupport.IntegrationTest;
 import io.stampede.testsupport.MutableClock;
 import io.stampede.testsupport.MutableClockConfig;
+import io.stampede.testsupport.Together;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,10 +22,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -110,7 +107,7 @@ class CouponIT {
         for (Attempt a : plan) {
             tasks.add(() -> claims.claim(campaign, a.user(), a.key()));
         }
-        List<Object> answers = releaseTogether(tasks);
+        List<Object> answers = Together.run(tasks);
 
         Map<Attempt, String> couponByKey = new HashMap<>();
         for (int i = 0; i < plan.size(); i++) {
@@ -146,7 +143,7 @@ class CouponIT {
             String key = "k" + k;
             tasks.add(() -> claims.claim(campaign, "greedy", key));
         }
-        List<Object> answers = releaseTogether(tasks);
+        List<Object> answers = Together.run(tasks);
         assertThat(answers.stream().filter(a -> a instanceof ClaimOutcome.Claimed).count()).isEqualTo(2);
         assertThat(answers.stream().filter(a -> a instanceof ClaimOutcome.LimitExceeded).count()).isEqualTo(6);
         assertThat(jdbc.sql("SELECT COUNT(*) FROM coupons WHERE campaign_id = ? AND user_id = 'greedy'")
@@ -247,7 +244,7 @@ class CouponIT {
             String key = "race-x" + i;
             tasks.add(() -> buy(s, token, key, code));
         }
-        List<Object> answers = releaseTogether(tasks);
+        List<Object> answers = Together.run(tasks);
         long won = answers.stream().filter(a -> ((Http.Response) a).status() == 201).count();
         assertThat(won).isEqualTo(1);
         assertThat(answers).allSatisfy(a -> assertThat(((Http.Response) a).status()).isIn(201, 409));
@@ -265,24 +262,5 @@ class CouponIT {
     private String first(String token, String code) {
         return http.get("/api/me/coupons", token).json().path("items").valueStream()
                 .filter(c -> c.path("code").asString().equals(code)).findFirst().orElseThrow().path("couponId").asString();
-    }
-
-    private static List<Object> releaseTogether(List<Callable<Object>> tasks) throws Exception {
-        CountDownLatch go = new CountDownLatch(1);
-        List<Future<Object>> futures = new ArrayList<>();
-        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (Callable<Object> t : tasks) {
-                futures.add(threads.submit(() -> {
-                    go.await();
-                    return t.call();
-                }));
-            }
-            go.countDown();
-        }
-        List<Object> results = new ArrayList<>();
-        for (Future<Object> f : futures) {
-            results.add(f.get());
-        }
-        return results;
     }
 }

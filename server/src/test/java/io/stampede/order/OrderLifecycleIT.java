@@ -10,6 +10,7 @@ import io.stampede.testsupport.Http;
 import io.stampede.testsupport.IntegrationTest;
 import io.stampede.testsupport.MutableClock;
 import io.stampede.testsupport.MutableClockConfig;
+import io.stampede.testsupport.Together;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,10 +18,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.BeforeEach;
@@ -166,7 +163,8 @@ class OrderLifecycleIT {
         assertThat(pay("f-4", "00000000-0000-0000-0000-000000000000", 2500, "SUCCEEDED").status()).isEqualTo(404);
         for (String bad : List.of("{}", "{\"paymentId\":\"p\",\"orderId\":\"o\",\"amountCents\":1,\"outcome\":\"MAYBE\"}",
                 "{\"paymentId\":\"p\",\"orderId\":\"o\",\"amountCents\":-1,\"outcome\":\"FAILED\"}",
-                "{\"paymentId\":\"p\",\"orderId\":\"o\",\"amountCents\":1,\"outcome\":\"FAILED\",\"x\":1}", "nope")) {
+                "{\"paymentId\":\"p\",\"orderId\":\"o\",\"amountCents\":1,\"outcome\":\"FAILED\",\"x\":1}",
+                "{\"paymentId\":\"p\",\"orderId\":\"o\\u0000\",\"amountCents\":1,\"outcome\":\"FAILED\"}", "nope")) {
             Http.Response r = http.post("/api/payments/callback", null, bad, "X-Signature", sign(bad));
             assertThat(r.status()).as(bad).isEqualTo(400);
         }
@@ -317,7 +315,7 @@ class OrderLifecycleIT {
             return sweeper.sweep();
         });
         tasks.add(sweeper::sweep);
-        releaseTogether(tasks);
+        Together.run(tasks);
         sweeper.sweep();
 
         for (String id : ids) {
@@ -346,7 +344,7 @@ class OrderLifecycleIT {
             tasks.add(() -> pay("cp-" + b[0], b[0], 2500, "SUCCEEDED"));
             tasks.add(() -> http.post("/api/orders/" + b[0] + "/cancel", b[1], ""));
         }
-        releaseTogether(tasks);
+        Together.run(tasks);
         for (String[] b : bought) {
             assertThat(events("order.paid", b[0]) + events("order.cancelled", b[0])).isEqualTo(1);
         }
@@ -361,7 +359,7 @@ class OrderLifecycleIT {
         for (int i = 0; i < 20; i++) {
             tasks.add(() -> pay("dup-pay", id, 2500, "SUCCEEDED"));
         }
-        List<Object> answers = releaseTogether(tasks);
+        List<Object> answers = Together.run(tasks);
         assertThat(answers).allSatisfy(a -> assertThat(((Http.Response) a).status()).isEqualTo(200));
         assertThat(events("order.paid", id)).isEqualTo(1);
         assertThat(jdbc.sql("SELECT COUNT(*) FROM order_history WHERE order_id = ? AND status = 'PAID'").param(id)
@@ -378,7 +376,7 @@ class OrderLifecycleIT {
         }
         clock.advance(Duration.ofMinutes(11));
         // three sweepers at once (and the scheduled one): each order must still expire exactly once
-        releaseTogether(List.of(sweeper::sweep, sweeper::sweep, sweeper::sweep));
+        Together.run(List.of(sweeper::sweep, sweeper::sweep, sweeper::sweep));
         for (String id : ids) {
             assertThat(status(id)).isEqualTo("EXPIRED");
             assertThat(events("order.expired", id)).isEqualTo(1);
@@ -390,24 +388,5 @@ class OrderLifecycleIT {
     private List<String> refundsFor(String orderId) {
         return http.get("/api/admin/refunds", ADMIN).json().path("items").valueStream()
                 .filter(r -> r.path("orderId").asString().equals(orderId)).map(r -> r.path("reason").asString()).toList();
-    }
-
-    private static List<Object> releaseTogether(List<Callable<Object>> tasks) throws Exception {
-        CountDownLatch go = new CountDownLatch(1);
-        List<Future<Object>> futures = new ArrayList<>();
-        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (Callable<Object> t : tasks) {
-                futures.add(threads.submit(() -> {
-                    go.await();
-                    return t.call();
-                }));
-            }
-            go.countDown();
-        }
-        List<Object> results = new ArrayList<>();
-        for (Future<Object> f : futures) {
-            results.add(f.get());
-        }
-        return results;
     }
 }

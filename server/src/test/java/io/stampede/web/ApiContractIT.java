@@ -99,6 +99,10 @@ class ApiContractIT {
                 "{\"name\":\"a\",\"sku\":\"b\",\"stock\":10,\"priceCents\":1,\"startsAt\":\"" + starts + "\",\"endsAt\":\"" + ends + "\",\"strategy\":\"MAGIC\"}",
                 "{\"name\":\"a\",\"sku\":\"b\",\"stock\":10,\"priceCents\":1,\"startsAt\":\"" + starts + "\",\"endsAt\":\"" + ends + "\",\"paymentTimeout\":\"15 minutes\"}",
                 "{\"name\":\"a\",\"sku\":\"b\",\"stock\":10,\"priceCents\":1,\"startsAt\":\"" + starts + "\",\"endsAt\":\"" + ends + "\",\"colour\":\"red\"}",
+                "{\"name\":\"a\\u0000b\",\"sku\":\"b\",\"stock\":10,\"priceCents\":1,\"startsAt\":\"" + starts + "\",\"endsAt\":\"" + ends + "\"}",
+                "{\"name\":\"a\",\"sku\":\"b\",\"stock\":10,\"priceCents\":1,\"startsAt\":\"" + starts + "\",\"endsAt\":\"+300000-01-01T00:00:00Z\"}",
+                "{\"name\":\"a\",\"sku\":\"b\",\"stock\":10,\"priceCents\":1,\"startsAt\":\"" + starts + "\",\"endsAt\":\"+1000000000-01-01T00:00:00Z\"}",
+                "{\"name\":\"a\",\"sku\":\"b\",\"stock\":10,\"priceCents\":1,\"startsAt\":\"" + starts + "\",\"endsAt\":\"" + ends + "\",\"paymentTimeout\":\"PT10.5S\"}",
                 "[1,2,3]", "null", "{\"name\":", "");
         for (String body : bad) {
             Http.Response r = http.post("/api/admin/sales", ADMIN, body);

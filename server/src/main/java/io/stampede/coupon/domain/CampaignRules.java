@@ -21,11 +21,7 @@ public final class CampaignRules {
 
     public static List<String> violations(Draft d) {
         List<String> errors = new ArrayList<>();
-        if (d.name() == null || d.name().isBlank()) {
-            errors.add("name is required");
-        } else if (d.name().length() > 200) {
-            errors.add("name must be at most 200 characters");
-        }
+        io.stampede.sale.domain.SaleRules.text(errors, "name", d.name(), 200);
         if (d.quantity() == null || d.quantity() < 1 || d.quantity() > MAX_QUANTITY) {
             errors.add("quantity must be 1.." + MAX_QUANTITY);
         }
@@ -34,6 +30,10 @@ public final class CampaignRules {
         }
         if (d.startsAt() == null || d.endsAt() == null) {
             errors.add("startsAt and endsAt are required");
+        } else if (!io.stampede.sale.domain.SaleRules.isSupported(d.startsAt())
+                || !io.stampede.sale.domain.SaleRules.isSupported(d.endsAt())) {
+            errors.add("startsAt and endsAt must be between " + io.stampede.sale.domain.SaleRules.EARLIEST + " and "
+                    + io.stampede.sale.domain.SaleRules.LATEST);
         } else if (!d.endsAt().isAfter(d.startsAt())) {
             errors.add("endsAt must be after startsAt");
         }

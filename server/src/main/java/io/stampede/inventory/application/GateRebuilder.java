@@ -10,7 +10,11 @@ import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.concurrent.locks.ReentrantLock;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Builds a sale's gate from the database, the truth: available = total - reserved - sold, the units each user
@@ -26,41 +30,56 @@ public class GateRebuilder {
     private final SaleRepository sales;
     private final OrderRepository orders;
     private final InFlightReservations inFlight;
-    private final ConcurrentHashMap<String, Object> locks = new ConcurrentHashMap<>();
+    private final TransactionTemplate snapshot;
+    // a ReentrantLock, not synchronized: on Java 21 a virtual thread blocked in synchronized pins its carrier
+    private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 
-    public GateRebuilder(PurchaseGate gate, SaleRepository sales, OrderRepository orders, InFlightReservations inFlight) {
+    public GateRebuilder(PurchaseGate gate, SaleRepository sales, OrderRepository orders, InFlightReservations inFlight,
+                         PlatformTransactionManager transactions) {
         this.gate = gate;
         this.sales = sales;
         this.orders = orders;
         this.inFlight = inFlight;
+        // the truth is read in one snapshot, so an order that changes meanwhile is either all in it or all out
+        this.snapshot = new TransactionTemplate(transactions);
+        snapshot.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
+        snapshot.setReadOnly(true);
     }
 
     /** Rebuilds the gate; true when this call did it, false when another instance holds the rebuild lease. */
     public boolean rebuild(Sale sale) {
-        synchronized (locks.computeIfAbsent(sale.id(), k -> new Object())) {
+        ReentrantLock lock = locks.computeIfAbsent(sale.id(), k -> new ReentrantLock());
+        if (!lock.tryLock()) {
+            return false; // this instance is rebuilding it already; the caller re-checks the gate
+        }
+        try {
             boolean done = gate.rebuild(sale.id(), () -> truth(sale));
             if (done) {
                 log.info("Rebuilt the gate of sale {} from the database", sale.id());
             }
             return done;
+        } finally {
+            lock.unlock();
         }
     }
 
     /** Builds the gate only when it is missing; for start-up and for a purchase that found it missing. */
     public void ensureBuilt(Sale sale) {
-        if (gate.read(sale.id()).isEmpty()) {
+        if (!gate.exists(sale.id())) {
             rebuild(sale);
         }
     }
 
     private GateState truth(Sale sale) {
-        if (!inFlight.awaitNone(sale.id(), DRAIN_WAIT)) {
+        if (!inFlight.awaitEarlier(sale.id(), DRAIN_WAIT)) {
             // never build from a database that misses units the gate handed out: give up, the lease expires
             throw new IllegalStateException("reservations of sale " + sale.id() + " still in flight; rebuild later");
         }
-        StockFigures figures = sales.figures(sale.id());
-        return new GateState(sale.startsAt().toEpochMilli(), sale.endsAt().toEpochMilli(), sale.perUserLimit(),
-                Math.max(0, figures.available()), orders.liveUnitsByUser(sale.id()), orders.orderIdsByKey(sale.id()),
-                orders.releasedOrderIds(sale.id()));
+        return snapshot.execute(s -> {
+            StockFigures figures = sales.figures(sale.id());
+            return new GateState(sale.startsAt().toEpochMilli(), sale.endsAt().toEpochMilli(), sale.perUserLimit(),
+                    Math.max(0, figures.available()), orders.liveUnitsByUser(sale.id()), orders.orderIdsByKey(sale.id()),
+                    orders.releasedOrderIds(sale.id()));
+        });
     }
 }

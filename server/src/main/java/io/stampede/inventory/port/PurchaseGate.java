@@ -37,6 +37,16 @@ public interface PurchaseGate {
      */
     boolean rebuild(String saleId, Supplier<GateState> truth);
 
+    /** Whether the sale's gate is built; one cheap call, unlike {@link #read}. */
+    boolean exists(String saleId);
+
+    /**
+     * Runs the action while holding the sale's rebuild lease, so that no rebuild reads the database or writes the
+     * gate meanwhile (for a restock: its commit and its increment stay together). Waits up to {@code wait} for a
+     * running rebuild; false when the lease could not be had.
+     */
+    boolean underLease(String saleId, java.time.Duration wait, Runnable action);
+
     /** What the gate holds for the sale, or empty when it is not built. */
     Optional<GateState> read(String saleId);
 }

@@ -80,11 +80,11 @@ public class PurchaseService {
         while (true) {
             Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS); // as the database keeps it
             String orderId = io.stampede.shared.Ids.newId();
-            inFlight.enter(sale.id());
+            long generation = inFlight.enter(sale.id());
             boolean handedOver = false;
             Reservation reservation;
             try {
-                reservation = gate.reserve(sale.id(), userId, key, quantity, orderId, now);
+                reservation = reserve(sale, userId, key, quantity, orderId, now);
                 if (reservation instanceof Reservation.Reserved) {
                     long amount = sale.amountFor(quantity);
                     if (coupon != null) {
@@ -92,13 +92,13 @@ public class PurchaseService {
                     }
                     Order order = Order.placed(orderId, sale.id(), userId, key, quantity, amount, now,
                             now.plus(sale.paymentTimeout()), coupon == null ? null : coupon.id());
-                    CompletableFuture<Boolean> committed = write(order);
+                    CompletableFuture<Boolean> committed = write(order, generation);
                     handedOver = true;
                     return awaitCommit(order, committed);
                 }
             } finally {
                 if (!handedOver) {
-                    inFlight.exit(sale.id());
+                    inFlight.exit(sale.id(), generation);
                 }
             }
             switch (reservation) {
@@ -132,7 +132,25 @@ public class PurchaseService {
      * acknowledgement was lost therefore keeps its units; when even that read fails the unit stays held until
      * reconciliation, which undersells for a moment but never oversells.
      */
-    private CompletableFuture<Boolean> write(Order order) {
+    /**
+     * The gate call. If its answer is lost (a Redis timeout after the script ran), the reservation may exist with
+     * nobody to write its order: undo it. Compensation only acts while the key still points at this new order id.
+     */
+    private Reservation reserve(Sale sale, String userId, String key, int quantity, String orderId, Instant now) {
+        try {
+            return gate.reserve(sale.id(), userId, key, quantity, orderId, now);
+        } catch (RuntimeException e) {
+            try {
+                gate.compensate(sale.id(), userId, key, orderId, quantity);
+            } catch (RuntimeException again) {
+                log.warn("Purchase {} of sale {} lost its gate answer and could not be undone yet: {}", orderId,
+                        sale.id(), again.getMessage());
+            }
+            throw e;
+        }
+    }
+
+    private CompletableFuture<Boolean> write(Order order, long generation) {
         return writer.write(order).handle((ok, failure) -> {
             try {
                 if (failure == null || committedDespite(order, unwrap(failure))) {
@@ -140,7 +158,7 @@ public class PurchaseService {
                 }
                 throw unwrap(failure) instanceof RuntimeException r ? r : new IllegalStateException(unwrap(failure));
             } finally {
-                inFlight.exit(order.saleId());
+                inFlight.exit(order.saleId(), generation);
             }
         });
     }

@@ -99,18 +99,26 @@ public class SaleService {
         return sales.list(200).stream().map(s -> new SaleWithStock(s, sales.figures(s.id()))).toList();
     }
 
-    /** Adds units: the database first, then the gate, so a failure in between undersells, never oversells. */
+    /**
+     * Adds units: the database first, then the gate, both under the sale's rebuild lease so that a rebuild can
+     * neither miss the new units nor count them twice. A failure between the two undersells, never oversells.
+     */
     public SaleWithStock restock(String id, Long quantity) {
         Sale sale = get(id).sale();
         String violation = SaleRules.restockViolation(sale, quantity);
         if (violation != null) {
             throw ApiException.validation(violation);
         }
-        tx.executeWithoutResult(status -> {
-            sales.addStock(id, quantity);
-            outbox.append(Events.of("sale.restocked", clock.instant(), "saleId", id, "quantity", quantity));
+        boolean done = gate.underLease(id, java.time.Duration.ofSeconds(10), () -> {
+            tx.executeWithoutResult(status -> {
+                sales.addStock(id, quantity);
+                outbox.append(Events.of("sale.restocked", clock.instant(), "saleId", id, "quantity", quantity));
+            });
+            gate.addStock(id, quantity);
         });
-        gate.addStock(id, quantity);
+        if (!done) {
+            throw ApiException.unavailable("the sale's gate is being rebuilt; retry the restock");
+        }
         log.info("Sale {} restocked with {} units", id, quantity);
         return get(id);
     }

@@ -12,6 +12,9 @@ public final class SaleRules {
     public static final Duration MIN_PAYMENT_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration MAX_PAYMENT_TIMEOUT = Duration.ofDays(7);
     public static final long MAX_PRICE_CENTS = 100_000_000_000L;
+    /** Instants every supported database keeps exactly. */
+    public static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
+    public static final Instant LATEST = Instant.parse("9999-12-31T00:00:00Z");
 
     private SaleRules() {
     }
@@ -34,9 +37,13 @@ public final class SaleRules {
         }
         if (d.startsAt() == null) {
             errors.add("startsAt is required");
+        } else if (!isSupported(d.startsAt())) {
+            errors.add("startsAt must be between " + EARLIEST + " and " + LATEST);
         }
         if (d.endsAt() == null) {
             errors.add("endsAt is required");
+        } else if (!isSupported(d.endsAt())) {
+            errors.add("endsAt must be between " + EARLIEST + " and " + LATEST);
         }
         if (d.startsAt() != null && d.endsAt() != null && !d.endsAt().isAfter(d.startsAt())) {
             errors.add("endsAt must be after startsAt");
@@ -45,8 +52,8 @@ public final class SaleRules {
             errors.add("perUserLimit must be 1.." + MAX_PER_USER_LIMIT);
         }
         if (d.paymentTimeout() != null && (d.paymentTimeout().compareTo(MIN_PAYMENT_TIMEOUT) < 0
-                || d.paymentTimeout().compareTo(MAX_PAYMENT_TIMEOUT) > 0)) {
-            errors.add("paymentTimeout must be between PT10S and P7D");
+                || d.paymentTimeout().compareTo(MAX_PAYMENT_TIMEOUT) > 0 || d.paymentTimeout().getNano() != 0)) {
+            errors.add("paymentTimeout must be whole seconds between PT10S and P7D");
         }
         return errors;
     }
@@ -77,11 +84,18 @@ public final class SaleRules {
         return null;
     }
 
-    private static void text(List<String> errors, String field, String value, int max) {
+    public static boolean isSupported(Instant t) {
+        return !t.isBefore(EARLIEST) && !t.isAfter(LATEST);
+    }
+
+    /** Printable text: control characters (NUL above all) are refused here, not by the database as a 5xx. */
+    public static void text(List<String> errors, String field, String value, int max) {
         if (value == null || value.isBlank()) {
             errors.add(field + " is required");
         } else if (value.length() > max) {
             errors.add(field + " must be at most " + max + " characters");
+        } else if (value.chars().anyMatch(Character::isISOControl)) {
+            errors.add(field + " must not contain control characters");
         }
     }
 }

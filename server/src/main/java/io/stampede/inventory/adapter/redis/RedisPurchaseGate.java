@@ -34,6 +34,7 @@ class RedisPurchaseGate implements PurchaseGate {
     private final RedisScript<Long> addStock = script("add_stock", Long.class);
     private final RedisScript<Long> beginRebuild = script("begin_rebuild", Long.class);
     private final RedisScript<Long> finishRebuild = script("finish_rebuild", Long.class);
+    private final RedisScript<Long> releaseLease = script("release_lease", Long.class);
 
     RedisPurchaseGate(StringRedisTemplate redis, StampedeProperties properties) {
         this(redis, properties, "sale");
@@ -104,7 +105,14 @@ class RedisPurchaseGate implements PurchaseGate {
         if (begun == null || begun != 1) {
             return false;
         }
-        GateState state = truth.get();
+        GateState state;
+        try {
+            state = truth.get();
+        } catch (RuntimeException e) {
+            // give the lease back at once: purchases would otherwise wait for it to lapse
+            redis.execute(releaseLease, List.of(keys.get(4)), owner);
+            throw e;
+        }
         putInChunks(keys.get(1), toText(state.unitsByUser()));
         putInChunks(keys.get(2), state.orderByKey());
         addInChunks(keys.get(3), state.released());
@@ -112,6 +120,35 @@ class RedisPurchaseGate implements PurchaseGate {
                 Long.toString(state.endsAtMillis()), Integer.toString(state.perUserLimit()),
                 Long.toString(state.available()));
         return finished != null && finished == 1;
+    }
+
+    @Override
+    public boolean exists(String saleId) {
+        return Boolean.TRUE.equals(redis.opsForHash().hasKey(keys(saleId).get(0), "available"));
+    }
+
+    @Override
+    public boolean underLease(String saleId, Duration wait, Runnable action) {
+        String lease = keys(saleId).get(4);
+        String owner = Ids.newId();
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (!Boolean.TRUE.equals(redis.opsForValue().setIfAbsent(lease, owner, REBUILD_LEASE))) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        try {
+            action.run();
+            return true;
+        } finally {
+            redis.execute(releaseLease, List.of(lease), owner);
+        }
     }
 
     @Override

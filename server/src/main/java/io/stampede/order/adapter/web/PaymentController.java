@@ -51,8 +51,8 @@ class PaymentController {
         if (body == null || body.paymentId() == null || !body.paymentId().matches("[A-Za-z0-9_.:-]{1,64}")) {
             throw ApiException.validation("paymentId must be 1..64 of [A-Za-z0-9_.:-]");
         }
-        if (body.orderId() == null || body.orderId().isEmpty() || body.orderId().length() > 64) {
-            throw ApiException.validation("orderId is required");
+        if (body.orderId() == null || !body.orderId().matches("[A-Za-z0-9_.:-]{1,64}")) {
+            throw ApiException.validation("orderId must be 1..64 of [A-Za-z0-9_.:-]");
         }
         if (body.amountCents() == null || body.amountCents() < 0) {
             throw ApiException.validation("amountCents must be a non-negative integer");
