@@ -1,10 +1,10 @@
 -- The purchase gate: window, idempotency key, per-user count, stock and reservation in one atomic step.
--- KEYS[1] gate hash {starts, ends, limit, available}   (its absence means: not built, rebuild from the database)
+-- KEYS[1] gate hash {starts, ends, limit, available, epoch} (its absence means: not built, rebuild from the database)
 -- KEYS[2] users hash  user -> units held by live orders
 -- KEYS[3] keys hash   user \n idempotency key -> order id
 -- ARGV: user, idempotency key, quantity, new order id, now (epoch ms)
-local gate = redis.call('HMGET', KEYS[1], 'starts', 'ends', 'limit', 'available')
-if not gate[1] or not gate[4] then
+local gate = redis.call('HMGET', KEYS[1], 'starts', 'ends', 'limit', 'available', 'epoch')
+if not gate[1] or not gate[4] or not gate[5] then
   return {'MISSING'}
 end
 local field = ARGV[1] .. '\n' .. ARGV[2]
@@ -27,4 +27,4 @@ end
 redis.call('HINCRBY', KEYS[1], 'available', -qty)
 redis.call('HINCRBY', KEYS[2], ARGV[1], qty)
 redis.call('HSET', KEYS[3], field, ARGV[4])
-return {'RESERVED', ARGV[4]}
+return {'RESERVED', ARGV[4], gate[5]}

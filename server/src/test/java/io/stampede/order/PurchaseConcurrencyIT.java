@@ -167,6 +167,38 @@ class PurchaseConcurrencyIT {
                 .isEqualTo(1);
     }
 
+    @Autowired
+    io.stampede.inventory.application.GateRebuilder rebuilder;
+    @Autowired
+    io.stampede.order.application.OrderWriter writer;
+
+    @Test
+    void anOrderReservedByAGateThatWasRebuiltSinceIsNeverWritten() {
+        Sale sale = openSale(5, 1);
+        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        String late = io.stampede.shared.Ids.newId();
+        var granted = (io.stampede.inventory.domain.Reservation.Reserved) gate.reserve(sale.id(), "slow-instance", "k",
+                1, late, now);
+
+        // meanwhile another instance finds the gate lost and rebuilds it from the database, which lacks this order
+        redis.delete(redis.keys("*{sale:" + sale.id() + "}:*"));
+        assertThat(rebuilder.rebuild(sale)).isTrue();
+
+        var write = writer.write(io.stampede.order.domain.Order.placed(late, sale.id(), "slow-instance", "k", 1, 1000, now,
+                now.plusSeconds(900), null), granted.gateEpoch());
+        org.assertj.core.api.Assertions.assertThatThrownBy(write::join)
+                .hasCauseInstanceOf(io.stampede.order.application.OrderWriter.StaleGate.class);
+        assertThat(orders.find(late)).isEmpty();
+        assertFiguresAndGateAgree(sale, 5, 0);
+
+        // an order of the current gate is written as usual
+        String fresh = io.stampede.shared.Ids.newId();
+        var current = (io.stampede.inventory.domain.Reservation.Reserved) gate.reserve(sale.id(), "fast", "k", 1, fresh, now);
+        writer.write(io.stampede.order.domain.Order.placed(fresh, sale.id(), "fast", "k", 1, 1000, now,
+                now.plusSeconds(900), null), current.gateEpoch()).join();
+        assertFiguresAndGateAgree(sale, 5, 1);
+    }
+
     private Sale openSale(long stock, int limit) {
         Instant now = Instant.now();
         return sales.create(new SaleRules.Draft("burst", "SKU-1", stock, 1000L, now.minusSeconds(5),

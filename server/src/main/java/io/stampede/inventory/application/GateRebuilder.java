@@ -31,6 +31,7 @@ public class GateRebuilder {
     private final OrderRepository orders;
     private final InFlightReservations inFlight;
     private final TransactionTemplate snapshot;
+    private final TransactionTemplate tx;
     // a ReentrantLock, not synchronized: on Java 21 a virtual thread blocked in synchronized pins its carrier
     private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 
@@ -41,6 +42,7 @@ public class GateRebuilder {
         this.orders = orders;
         this.inFlight = inFlight;
         // the truth is read in one snapshot, so an order that changes meanwhile is either all in it or all out
+        this.tx = new TransactionTemplate(transactions);
         this.snapshot = new TransactionTemplate(transactions);
         snapshot.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
         snapshot.setReadOnly(true);
@@ -75,11 +77,14 @@ public class GateRebuilder {
             // never build from a database that misses units the gate handed out: give up, the lease expires
             throw new IllegalStateException("reservations of sale " + sale.id() + " still in flight; rebuild later");
         }
+        // fence every instance: from this commit on, orders reserved under the old gate are refused by the writer,
+        // and this update waits for the batches that are writing such orders right now, so the truth below has them
+        Long epoch = tx.execute(s -> sales.bumpGateEpoch(sale.id()));
         return snapshot.execute(s -> {
             StockFigures figures = sales.figures(sale.id());
             return new GateState(sale.startsAt().toEpochMilli(), sale.endsAt().toEpochMilli(), sale.perUserLimit(),
                     Math.max(0, figures.available()), orders.liveUnitsByUser(sale.id()), orders.orderIdsByKey(sale.id()),
-                    orders.releasedOrderIds(sale.id()));
+                    orders.releasedOrderIds(sale.id()), epoch);
         });
     }
 }

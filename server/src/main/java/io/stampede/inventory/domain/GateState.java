@@ -9,9 +9,16 @@ import java.util.Map;
  * @param unitsByUser units held by each user's live orders
  * @param orderByKey  order id of every order, by "user \n idempotency key"
  * @param released    orders whose units went back already (so a late release of them is a no-op)
+ * @param epoch       the build this state belongs to; orders reserved under an older one are never written
  */
 public record GateState(long startsAtMillis, long endsAtMillis, int perUserLimit, long available,
-                        Map<String, Long> unitsByUser, Map<String, String> orderByKey, java.util.Set<String> released) {
+                        Map<String, Long> unitsByUser, Map<String, String> orderByKey, java.util.Set<String> released,
+                        long epoch) {
+
+    public GateState(long startsAtMillis, long endsAtMillis, int perUserLimit, long available,
+                     Map<String, Long> unitsByUser, Map<String, String> orderByKey, java.util.Set<String> released) {
+        this(startsAtMillis, endsAtMillis, perUserLimit, available, unitsByUser, orderByKey, released, 0);
+    }
 
     /** A gate with no order released yet. */
     public GateState(long startsAtMillis, long endsAtMillis, int perUserLimit, long available,

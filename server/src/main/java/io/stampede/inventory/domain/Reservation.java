@@ -2,8 +2,11 @@ package io.stampede.inventory.domain;
 
 /** What the gate decided for one purchase attempt: business outcomes are values, not exceptions. */
 public sealed interface Reservation {
-    /** Units were reserved for the new order. */
-    record Reserved(String orderId) implements Reservation {
+    /** Units were reserved for the new order by the gate built at {@code gateEpoch}. */
+    record Reserved(String orderId, long gateEpoch) implements Reservation {
+        public Reserved(String orderId) {
+            this(orderId, 0);
+        }
     }
 
     /** The user's idempotency key already belongs to this order. */

@@ -5,8 +5,18 @@ import java.util.concurrent.CompletableFuture;
 
 /** Writes new orders durably; the future completes once the order is committed, or fails. */
 public interface OrderWriter {
-    /** Fails at once with {@link Overloaded} when too many orders wait already. */
-    CompletableFuture<Void> write(Order order);
+    /**
+     * Writes the order reserved by the gate of the given epoch. Fails at once with {@link Overloaded} when too many
+     * orders wait already, and with {@link StaleGate} (the order not written) when the sale's gate was rebuilt since.
+     */
+    CompletableFuture<Void> write(Order order, long gateEpoch);
+
+    /** The gate that reserved the order was rebuilt since; the order was not written and its units are not held. */
+    final class StaleGate extends RuntimeException {
+        public StaleGate() {
+            super("the sale's gate was rebuilt after this reservation", null, false, false);
+        }
+    }
 
     /** The writer's queue is full: the caller answers 503 rather than wait without bound. */
     final class Overloaded extends RuntimeException {

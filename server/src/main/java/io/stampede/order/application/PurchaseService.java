@@ -85,14 +85,14 @@ public class PurchaseService {
             Reservation reservation;
             try {
                 reservation = reserve(sale, userId, key, quantity, orderId, now);
-                if (reservation instanceof Reservation.Reserved) {
+                if (reservation instanceof Reservation.Reserved granted) {
                     long amount = sale.amountFor(quantity);
                     if (coupon != null) {
                         amount = Math.max(0, amount - coupon.discountCents());
                     }
                     Order order = Order.placed(orderId, sale.id(), userId, key, quantity, amount, now,
                             now.plus(sale.paymentTimeout()), coupon == null ? null : coupon.id());
-                    CompletableFuture<Boolean> committed = write(order, generation);
+                    CompletableFuture<Boolean> committed = write(order, granted.gateEpoch(), generation);
                     handedOver = true;
                     return awaitCommit(order, committed);
                 }
@@ -150,8 +150,8 @@ public class PurchaseService {
         }
     }
 
-    private CompletableFuture<Boolean> write(Order order, long generation) {
-        return writer.write(order).handle((ok, failure) -> {
+    private CompletableFuture<Boolean> write(Order order, long gateEpoch, long generation) {
+        return writer.write(order, gateEpoch).handle((ok, failure) -> {
             try {
                 if (failure == null || committedDespite(order, unwrap(failure))) {
                     return true;
@@ -167,7 +167,7 @@ public class PurchaseService {
     private boolean committedDespite(Order order, Throwable cause) {
         try {
             boolean surelyAbsent = cause instanceof org.springframework.dao.DataIntegrityViolationException
-                    || cause instanceof OrderWriter.Overloaded;
+                    || cause instanceof OrderWriter.Overloaded || cause instanceof OrderWriter.StaleGate;
             if (!surelyAbsent && orders.find(order.id()).isPresent()) {
                 return true;
             }
@@ -197,6 +197,9 @@ public class PurchaseService {
             }
             if (cause instanceof CouponRedemptions.CouponUnavailable) {
                 return new PurchaseOutcome.CouponUsed();
+            }
+            if (cause instanceof OrderWriter.StaleGate) {
+                return new PurchaseOutcome.Unavailable("the sale's gate was rebuilt meanwhile; retry");
             }
             if (cause instanceof OrderWriter.Overloaded) {
                 return new PurchaseOutcome.Unavailable("too many orders waiting to be written");

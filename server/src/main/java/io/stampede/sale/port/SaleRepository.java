@@ -20,6 +20,12 @@ public interface SaleRepository {
     /** Adds units to the total and the warehouse's on-hand count; false when the sale does not exist. */
     boolean addStock(String id, long quantity);
 
+    /** Starts a new gate epoch for the sale and returns it; waits for order batches holding the sale's row. */
+    long bumpGateEpoch(String id);
+
+    /** The current gate epoch of each sale, with the sale rows held FOR SHARE until the caller's commit. */
+    java.util.Map<String, Long> lockGateEpochs(java.util.Collection<String> ids);
+
     /** Takes units out of the warehouse at fulfilment; false when fewer are on hand. */
     boolean shipUnits(String id, long quantity);
 

@@ -64,7 +64,8 @@ class RedisPurchaseGate implements PurchaseGate {
                 Integer.toString(quantity), newOrderId, Long.toString(now.toEpochMilli()));
         String verdict = String.valueOf(answer.get(0));
         return switch (verdict) {
-            case "RESERVED" -> new Reservation.Reserved(String.valueOf(answer.get(1)));
+            case "RESERVED" -> new Reservation.Reserved(String.valueOf(answer.get(1)),
+                    Long.parseLong(String.valueOf(answer.get(2))));
             case "DUPLICATE" -> new Reservation.Duplicate(String.valueOf(answer.get(1)));
             case "SOLD_OUT" -> new Reservation.SoldOut();
             case "LIMIT_EXCEEDED" -> new Reservation.LimitExceeded();
@@ -118,13 +119,13 @@ class RedisPurchaseGate implements PurchaseGate {
         addInChunks(keys.get(3), state.released());
         Long finished = redis.execute(finishRebuild, List.of(keys.get(0), keys.get(4)), owner, Long.toString(state.startsAtMillis()),
                 Long.toString(state.endsAtMillis()), Integer.toString(state.perUserLimit()),
-                Long.toString(state.available()));
+                Long.toString(state.available()), Long.toString(state.epoch()));
         return finished != null && finished == 1;
     }
 
     @Override
     public boolean exists(String saleId) {
-        return Boolean.TRUE.equals(redis.opsForHash().hasKey(keys(saleId).get(0), "available"));
+        return Boolean.TRUE.equals(redis.opsForHash().hasKey(keys(saleId).get(0), "epoch"));
     }
 
     @Override
@@ -155,7 +156,7 @@ class RedisPurchaseGate implements PurchaseGate {
     public Optional<GateState> read(String saleId) {
         List<String> keys = keys(saleId);
         Map<Object, Object> gate = redis.opsForHash().entries(keys.get(0));
-        if (gate.get("starts") == null || gate.get("available") == null) {
+        if (gate.get("starts") == null || gate.get("available") == null || gate.get("epoch") == null) {
             return Optional.empty();
         }
         Map<String, Long> users = new HashMap<>();
@@ -166,7 +167,7 @@ class RedisPurchaseGate implements PurchaseGate {
         return Optional.of(new GateState(Long.parseLong((String) gate.get("starts")),
                 Long.parseLong((String) gate.get("ends")), Integer.parseInt((String) gate.get("limit")),
                 Long.parseLong((String) gate.get("available")), users, orders,
-                released == null ? java.util.Set.of() : released));
+                released == null ? java.util.Set.of() : released, Long.parseLong((String) gate.get("epoch"))));
     }
 
     private void putInChunks(String key, Map<String, String> values) {

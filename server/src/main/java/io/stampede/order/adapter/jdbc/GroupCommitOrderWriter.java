@@ -8,6 +8,8 @@ import io.stampede.order.application.OrderEvents;
 import io.stampede.order.application.OrderWriter;
 import io.stampede.order.domain.Order;
 import io.stampede.order.port.OrderRepository;
+import io.stampede.sale.port.SaleRepository;
+import java.util.Map;
 import io.stampede.shared.StampedeProperties;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,10 +33,11 @@ import org.springframework.transaction.support.TransactionTemplate;
 class GroupCommitOrderWriter implements OrderWriter, SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(GroupCommitOrderWriter.class);
 
-    private record Pending(Order order, CompletableFuture<Void> done) {
+    private record Pending(Order order, long gateEpoch, CompletableFuture<Void> done) {
     }
 
     private final OrderRepository orders;
+    private final SaleRepository sales;
     private final Outbox outbox;
     private final CouponRedemptions coupons;
     private final TransactionTemplate tx;
@@ -45,9 +48,10 @@ class GroupCommitOrderWriter implements OrderWriter, SmartLifecycle {
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running;
 
-    GroupCommitOrderWriter(OrderRepository orders, Outbox outbox, CouponRedemptions coupons, TransactionTemplate tx,
-                           StampedeProperties properties, MeterRegistry meters) {
+    GroupCommitOrderWriter(OrderRepository orders, SaleRepository sales, Outbox outbox, CouponRedemptions coupons,
+                           TransactionTemplate tx, StampedeProperties properties, MeterRegistry meters) {
         this.orders = orders;
+        this.sales = sales;
         this.outbox = outbox;
         this.coupons = coupons;
         this.tx = tx;
@@ -59,9 +63,9 @@ class GroupCommitOrderWriter implements OrderWriter, SmartLifecycle {
     }
 
     @Override
-    public CompletableFuture<Void> write(Order order) {
+    public CompletableFuture<Void> write(Order order, long gateEpoch) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        if (!running || !queue.offer(new Pending(order, done))) {
+        if (!running || !queue.offer(new Pending(order, gateEpoch, done))) {
             done.completeExceptionally(new Overloaded());
         }
         return done;
@@ -90,19 +94,41 @@ class GroupCommitOrderWriter implements OrderWriter, SmartLifecycle {
 
     private void flush(List<Pending> batch) {
         try {
-            List<Order> list = batch.stream().map(Pending::order).toList();
-            tx.executeWithoutResult(status -> {
-                orders.insertAll(list);
-                for (Order o : list) {
+            List<Pending> stale = new ArrayList<>();
+            List<Order> written = tx.execute(status -> {
+                // the fence: only orders reserved by the sale's current gate; the rows stay shared-locked until
+                // commit, so a rebuild's epoch bump waits for this batch and then reads its orders
+                Map<String, Long> epochs = sales.lockGateEpochs(batch.stream().map(p -> p.order().saleId())
+                        .collect(java.util.stream.Collectors.toSet()));
+                List<Order> fresh = new ArrayList<>(batch.size());
+                for (Pending p : batch) {
+                    if (epochs.getOrDefault(p.order().saleId(), -1L) == p.gateEpoch()) {
+                        fresh.add(p.order());
+                    } else {
+                        stale.add(p);
+                    }
+                }
+                if (fresh.isEmpty()) {
+                    return fresh;
+                }
+                orders.insertAll(fresh);
+                for (Order o : fresh) {
                     if (o.couponId() != null) {
                         // used once: a coupon redeemed meanwhile fails this batch, which is then retried order by order
                         coupons.redeem(o.couponId(), o.userId(), o.id(), o.createdAt());
                     }
                 }
-                outbox.append(list.stream().map(o -> OrderEvents.of(o, o.status(), o.createdAt(), null)).toList());
+                outbox.append(fresh.stream().map(o -> OrderEvents.of(o, o.status(), o.createdAt(), null)).toList());
+                return fresh;
             });
-            batchSizes.record(batch.size());
-            batch.forEach(p -> p.done().complete(null));
+            batchSizes.record(written == null ? 0 : written.size());
+            for (Pending p : batch) {
+                if (stale.contains(p)) {
+                    p.done().completeExceptionally(new StaleGate());
+                } else {
+                    p.done().complete(null);
+                }
+            }
         } catch (DataIntegrityViolationException e) {
             if (batch.size() == 1) {
                 batch.getFirst().done().completeExceptionally(e);

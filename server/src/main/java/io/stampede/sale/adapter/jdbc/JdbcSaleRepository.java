@@ -61,6 +61,24 @@ class JdbcSaleRepository implements SaleRepository {
     }
 
     @Override
+    public long bumpGateEpoch(String id) {
+        jdbc.sql("UPDATE sales SET gate_epoch = gate_epoch + 1 WHERE id = ?").param(id).update();
+        return jdbc.sql("SELECT gate_epoch FROM sales WHERE id = ?").param(id).query(Long.class).single();
+    }
+
+    @Override
+    public java.util.Map<String, Long> lockGateEpochs(java.util.Collection<String> ids) {
+        java.util.Map<String, Long> epochs = new java.util.HashMap<>();
+        String marks = String.join(",", java.util.Collections.nCopies(ids.size(), "?"));
+        jdbc.sql("SELECT id, gate_epoch FROM sales WHERE id IN (" + marks + ") FOR SHARE")
+                .params(new java.util.ArrayList<Object>(ids))
+                .query((ResultSet rs) -> {
+                    epochs.put(rs.getString(1), rs.getLong(2));
+                });
+        return epochs;
+    }
+
+    @Override
     public boolean shipUnits(String id, long quantity) {
         return jdbc.sql("UPDATE sales SET on_hand = on_hand - ? WHERE id = ? AND on_hand >= ?")
                 .params(quantity, id, quantity).update() == 1;
