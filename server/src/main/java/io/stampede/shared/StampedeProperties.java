@@ -15,6 +15,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param demoSale      opens a demo sale at start when no sale exists
  * @param redis         Redis gate settings
  * @param groupCommit   batching of order inserts
+ * @param admission     rate limits and concurrency bound in front of the gate
  */
 @ConfigurationProperties(prefix = "stampede")
 public record StampedeProperties(
@@ -25,7 +26,8 @@ public record StampedeProperties(
         boolean demoLogin,
         boolean demoSale,
         Redis redis,
-        GroupCommit groupCommit) {
+        GroupCommit groupCommit,
+        Admission admission) {
 
     public StampedeProperties {
         if (dataDir == null) {
@@ -36,6 +38,24 @@ public record StampedeProperties(
         }
         if (groupCommit == null) {
             groupCommit = new GroupCommit(0, 0, 0, null);
+        }
+        if (admission == null) {
+            admission = new Admission(0, 0, 0, 0);
+        }
+    }
+
+    /**
+     * @param perUserPerSecond purchase and claim attempts a user may make per second (and burst)
+     * @param globalPerSecond  attempts the instance takes per second in all
+     * @param maxInFlight      attempts being processed at once; beyond it the answer is an immediate 503
+     * @param maxTrackedUsers  users whose buckets are kept in memory (least recently seen go first)
+     */
+    public record Admission(int perUserPerSecond, int globalPerSecond, int maxInFlight, int maxTrackedUsers) {
+        public Admission {
+            perUserPerSecond = perUserPerSecond > 0 ? perUserPerSecond : 5;
+            globalPerSecond = globalPerSecond > 0 ? globalPerSecond : 20_000;
+            maxInFlight = maxInFlight > 0 ? maxInFlight : 4_000;
+            maxTrackedUsers = maxTrackedUsers > 0 ? maxTrackedUsers : 1_000_000;
         }
     }
 

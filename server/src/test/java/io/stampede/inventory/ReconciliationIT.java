@@ -20,6 +20,28 @@ class ReconciliationIT {
     int port;
     @Autowired
     StringRedisTemplate redis;
+    @Autowired
+    io.stampede.inventory.application.ScheduledReconciliation scheduled;
+    @Autowired
+    io.stampede.sale.application.SaleService sales;
+
+    @Test
+    void theScheduledPassRebuildsAGateThatStaysDriftedButNotAMomentaryDrift() {
+        Http http = new Http("http://127.0.0.1:" + port);
+        Instant now = Instant.now();
+        String id = http.post("/api/admin/sales", ADMIN, Http.saleJson("sched", 10, 1, now.minusSeconds(5).toString(),
+                now.plusSeconds(3600).toString())).json().path("id").asString();
+        var sale = sales.definition(id).orElseThrow();
+        String gateKey = redis.keys("*{sale:" + id + "}:gate").iterator().next();
+        assertThat(scheduled.check(sale)).isFalse();
+
+        redis.opsForHash().increment(gateKey, "available", 3); // e.g. a snapshot restored from before three sales
+        assertThat(scheduled.check(sale)).as("seen once: may be purchases in flight").isFalse();
+        assertThat(scheduled.check(sale)).as("seen twice: rebuilt").isTrue();
+        assertThat(http.get("/api/admin/sales/" + id + "/reconciliation", ADMIN).json().path("consistent").asBoolean())
+                .isTrue();
+        assertThat(redis.opsForHash().get(gateKey, "available")).isEqualTo("10");
+    }
 
     @Test
     void reportsDriftAndRebuildsTheGateFromTheDatabase() {

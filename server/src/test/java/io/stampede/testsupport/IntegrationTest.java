@@ -18,7 +18,9 @@ import org.springframework.test.context.ContextConfiguration;
         "stampede.admin-token=" + IntegrationTest.ADMIN_TOKEN,
         "stampede.jwt-secret=" + IntegrationTest.JWT_SECRET,
         "stampede.payment-secret=" + IntegrationTest.PAYMENT_SECRET,
-        "stampede.demo-login=true"})
+        "stampede.demo-login=true",
+        // the contract tests send many attempts per user on purpose; AdmissionIT tests the limits themselves
+        "stampede.admission.per-user-per-second=100000"})
 @ContextConfiguration(initializers = ServicesInitializer.class)
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 public @interface IntegrationTest {

@@ -1,5 +1,6 @@
 package io.stampede.coupon.application;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.stampede.coupon.domain.Campaign;
 import io.stampede.coupon.domain.Coupon;
 import io.stampede.coupon.domain.CouponCodes;
@@ -39,9 +40,11 @@ public class CouponClaims {
     private final Outbox outbox;
     private final TransactionTemplate tx;
     private final Clock clock;
+    private final CircuitBreaker breaker;
 
     public CouponClaims(@Qualifier("couponGate") PurchaseGate gate, CouponRepository coupons, CampaignService campaigns,
-                        Outbox outbox, TransactionTemplate tx, Clock clock) {
+                        Outbox outbox, TransactionTemplate tx, Clock clock, CircuitBreaker gateCircuitBreaker) {
+        this.breaker = gateCircuitBreaker;
         this.gate = gate;
         this.coupons = coupons;
         this.campaigns = campaigns;
@@ -55,7 +58,7 @@ public class CouponClaims {
         while (true) {
             Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
             String couponId = Ids.newId();
-            switch (gate.reserve(campaign.id(), userId, key, 1, couponId, now)) {
+            switch (breaker.executeSupplier(() -> gate.reserve(campaign.id(), userId, key, 1, couponId, now))) {
                 case Reservation.Reserved r -> {
                     return write(campaign, new Coupon(couponId, campaign.id(), userId, key, CouponCodes.next(),
                             CouponStatus.CLAIMED, null, campaign.discountCents(), now));

@@ -1,5 +1,7 @@
 package io.stampede.order.application;
 
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.stampede.coupon.application.CouponRedemptions;
@@ -47,9 +49,12 @@ public class PurchaseService {
     private final Duration commitTimeout;
     private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
     private final MeterRegistry meters;
+    private final CircuitBreaker breaker;
 
     public PurchaseService(PurchaseGate gate, GateRebuilder rebuilder, InFlightReservations inFlight, OrderWriter writer,
-                           OrderRepository orders, Clock clock, StampedeProperties properties, MeterRegistry meters) {
+                           OrderRepository orders, Clock clock, StampedeProperties properties, MeterRegistry meters,
+                           CircuitBreaker gateCircuitBreaker) {
+        this.breaker = gateCircuitBreaker;
         this.gate = gate;
         this.rebuilder = rebuilder;
         this.inFlight = inFlight;
@@ -138,7 +143,9 @@ public class PurchaseService {
      */
     private Reservation reserve(Sale sale, String userId, String key, int quantity, String orderId, Instant now) {
         try {
-            return gate.reserve(sale.id(), userId, key, quantity, orderId, now);
+            return breaker.executeSupplier(() -> gate.reserve(sale.id(), userId, key, quantity, orderId, now));
+        } catch (CallNotPermittedException e) {
+            throw e; // the circuit is open: Redis was not called, there is nothing to undo
         } catch (RuntimeException e) {
             try {
                 gate.compensate(sale.id(), userId, key, orderId, quantity);

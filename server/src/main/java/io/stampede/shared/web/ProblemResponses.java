@@ -1,5 +1,6 @@
 package io.stampede.shared.web;
 
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.stampede.shared.ApiException;
 import io.stampede.shared.ErrorCode;
 import jakarta.servlet.http.HttpServletRequest;
@@ -43,11 +44,14 @@ public class ProblemResponses extends ResponseEntityExceptionHandler {
     }
 
     /** A backing service is down or slow: the shopper may retry; nothing was taken that they cannot find. */
-    @ExceptionHandler({RedisConnectionFailureException.class, RedisSystemException.class,
+    @ExceptionHandler({CallNotPermittedException.class, RedisConnectionFailureException.class, RedisSystemException.class,
             CannotGetJdbcConnectionException.class, CannotCreateTransactionException.class,
             DataAccessResourceFailureException.class, QueryTimeoutException.class})
     ResponseEntity<Object> unavailable(Exception e, HttpServletRequest request) {
-        log.warn("Backing service unavailable on {} {}: {}", request.getMethod(), request.getRequestURI(), e.getMessage());
+        if (!(e instanceof CallNotPermittedException)) { // an open circuit was logged once when it opened
+            log.warn("Backing service unavailable on {} {}: {}", request.getMethod(), request.getRequestURI(),
+                    e.getMessage());
+        }
         return ProblemWriter.entity(ApiException.unavailable("a backing service is unavailable; retry shortly"),
                 request.getRequestURI());
     }

@@ -42,7 +42,7 @@ class ShopperTokensTest {
 
     @BeforeEach
     void setUp() {
-        Secrets secrets = new Secrets(new StampedeProperties(dataDir, "admin", SECRET, "pay", false, false, null, null));
+        Secrets secrets = new Secrets(new StampedeProperties(dataDir, "admin", SECRET, "pay", false, false, null, null, null));
         tokens = new ShopperTokens(secrets, clock);
     }
 

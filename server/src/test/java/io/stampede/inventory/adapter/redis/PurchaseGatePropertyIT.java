@@ -60,7 +60,7 @@ class PurchaseGatePropertyIT {
                                               @ForAll("actions") List<Action> actions) {
         // a fresh prefix per try, so no try sees another's keys
         StampedeProperties properties = new StampedeProperties(null, "admin", null, "pay", false, false,
-                new StampedeProperties.Redis(TestServices.get().newKeyPrefix()), null);
+                new StampedeProperties.Redis(TestServices.get().newKeyPrefix()), null, null);
         RedisPurchaseGate gate = new RedisPurchaseGate(redis, properties);
         Model model = new Model(STARTS.toEpochMilli(), ENDS.toEpochMilli(), limit, stock);
         try {
