@@ -141,13 +141,16 @@ class SaleRulesTest {
         }
 
         @Test
-        void paymentTimeoutIsTenSecondsToSevenDaysWhenGiven() {
+        void paymentTimeoutIsWholeSecondsFromTenSecondsToSevenDaysWhenGiven() {
             assertThat(SaleRules.violations(withTimeout(Duration.ofSeconds(10)))).isEmpty();
             assertThat(SaleRules.violations(withTimeout(Duration.ofDays(7)))).isEmpty();
             assertThat(SaleRules.violations(withTimeout(Duration.ofMillis(9_999))))
-                    .containsExactly("paymentTimeout must be between PT10S and P7D");
+                    .containsExactly("paymentTimeout must be whole seconds between PT10S and P7D");
             assertThat(SaleRules.violations(withTimeout(Duration.ofDays(7).plusMillis(1))))
-                    .containsExactly("paymentTimeout must be between PT10S and P7D");
+                    .containsExactly("paymentTimeout must be whole seconds between PT10S and P7D");
+            // the database keeps seconds: a fraction would make the stored sale differ from the one answered
+            assertThat(SaleRules.violations(withTimeout(Duration.ofMillis(10_500))))
+                    .containsExactly("paymentTimeout must be whole seconds between PT10S and P7D");
         }
     }
 
