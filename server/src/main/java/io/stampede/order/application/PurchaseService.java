@@ -78,9 +78,6 @@ public class PurchaseService {
     }
 
     private PurchaseOutcome attempt(Sale sale, String userId, String key, int quantity, Coupon coupon) {
-        if (quantity > sale.perUserLimit()) {
-            return new PurchaseOutcome.LimitExceeded();
-        }
         long deadline = System.nanoTime() + GATE_BUILD_WAIT.toNanos();
         while (true) {
             Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS); // as the database keeps it
