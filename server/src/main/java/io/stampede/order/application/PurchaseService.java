@@ -170,8 +170,12 @@ public class PurchaseService {
     /** After a failed write: true when the order is in the database after all, else its units go back if sure. */
     private boolean committedDespite(Order order, Throwable cause) {
         try {
+            // a constraint rolled it back, it was never handed to a transaction, or no transaction could even start
+            // (the database is down: no connection was had) - in each case the order is certainly not written
             boolean surelyAbsent = cause instanceof org.springframework.dao.DataIntegrityViolationException
-                    || cause instanceof OrderWriter.Overloaded || cause instanceof OrderWriter.StaleGate;
+                    || cause instanceof OrderWriter.Overloaded || cause instanceof OrderWriter.StaleGate
+                    || cause instanceof org.springframework.transaction.CannotCreateTransactionException
+                    || cause instanceof org.springframework.jdbc.CannotGetJdbcConnectionException;
             if (!surelyAbsent && orders.find(order.id()).isPresent()) {
                 return true;
             }
