@@ -1,0 +1,94 @@
+package io.stampede.event;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stampede.testsupport.Http;
+import io.stampede.testsupport.IntegrationTest;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.amqp.core.BindingBuilder;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.Queue;
+import org.springframework.amqp.core.TopicExchange;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.TestPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** With RabbitMQ configured, every event of the feed reaches the topic exchange, routing key = type, with its id. */
+@IntegrationTest
+@TestPropertySource(properties = {"spring.rabbitmq.host=127.0.0.1", "spring.rabbitmq.port=5672"})
+class EventRelayIT {
+    @LocalServerPort
+    int port;
+    @Autowired
+    ConnectionFactory connections;
+
+    @BeforeAll
+    static void rabbitIsThere() {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", 5672), 500);
+        } catch (Exception e) {
+            Assumptions.abort("no RabbitMQ on 127.0.0.1:5672 (CI has one)");
+        }
+    }
+
+    @Test
+    void eventsArePublishedToTheTopicExchangeWithTheirIds() {
+        RabbitAdmin admin = new RabbitAdmin(connections);
+        TopicExchange exchange = new TopicExchange("stampede.events", true, false);
+        admin.declareExchange(exchange);
+        Queue queue = new Queue("it.events." + java.util.UUID.randomUUID(), false, false, false); // deleted below
+        admin.declareQueue(queue);
+        admin.declareBinding(BindingBuilder.bind(queue).to(exchange).with("#"));
+
+        try {
+            Http http = new Http("http://127.0.0.1:" + port);
+            Instant now = Instant.now();
+            String sale = http.post("/api/admin/sales", IntegrationTest.ADMIN_TOKEN, Http.saleJson("relay", 3, 1,
+                    now.minusSeconds(5).toString(), now.plusSeconds(3600).toString())).json().path("id").asString();
+            String order = http.post("/api/sales/" + sale + "/purchases", http.login("relayed"), "{\"quantity\":1}",
+                    "Idempotency-Key", "k").json().path("orderId").asString();
+
+            RabbitTemplate rabbit = new RabbitTemplate(connections);
+            JsonMapper json = JsonMapper.builder().build();
+            List<String> types = new ArrayList<>();
+            List<JsonNode> ours = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (ours.size() < 2 && System.nanoTime() < deadline) {
+                Message m = rabbit.receive(queue.getName(), 500);
+                if (m == null) {
+                    continue;
+                }
+                JsonNode event = json.readTree(new String(m.getBody(), StandardCharsets.UTF_8));
+                if (sale.equals(event.path("data").path("saleId").asString())) {
+                    ours.add(event);
+                    types.add(m.getMessageProperties().getReceivedRoutingKey());
+                    assertThat(m.getMessageProperties().getMessageId()).isEqualTo(event.path("id").asString());
+                }
+            }
+            assertThat(types).containsExactly("sale.created", "order.placed");
+            assertThat(ours.get(1).path("data").path("orderId").asString()).isEqualTo(order);
+            assertThat(ours.get(1).path("version").asInt()).isEqualTo(1);
+
+            // the ids are the feed's ids
+            JsonNode feed = http.get("/api/admin/events", IntegrationTest.ADMIN_TOKEN).json().path("items");
+            List<String> feedIds = feed.valueStream().map(e -> e.path("id").asString()).toList();
+            assertThat(feedIds).contains(ours.get(0).path("id").asString(), ours.get(1).path("id").asString());
+        } finally {
+            admin.deleteQueue(queue.getName());
+        }
+    }
+}
