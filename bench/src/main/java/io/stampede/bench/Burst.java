@@ -126,16 +126,37 @@ public final class Burst {
             }
             onSend.run();
             long start = System.nanoTime();
-            Api.Reply reply = api.post(path, token, body, Map.of("Idempotency-Key", attempt.key()));
-            histogram.recordValue(Math.max(1, (System.nanoTime() - start) / 1_000));
-            String orderId = reply.status() == 201 || reply.status() == 202 ? Api.text(reply.body(), "orderId") : null;
-            return new Outcome(reply.status(), reply.code(), orderId);
-        } catch (InterruptedException e) {
-            return new Outcome(Outcome.CANCELLED, "deadline", null);
-        } catch (IOException e) {
-            return new Outcome(Outcome.TRANSPORT_ERROR, e.getClass().getSimpleName(), null);
+            Outcome outcome = purchase(api, path, body, token, attempt.key());
+            if (outcome.status() > 0) {
+                histogram.recordValue(Math.max(1, (System.nanoTime() - start) / 1_000));
+            }
+            return outcome;
         } finally {
             permits.release();
         }
+    }
+
+    /** One purchase request; a transport error or an interrupt becomes an outcome, never an exception. */
+    static Outcome purchase(Api api, String path, Map<String, Object> body, String token, String key) {
+        try {
+            Api.Reply reply = api.post(path, token, body, Map.of("Idempotency-Key", key));
+            String orderId = reply.status() == 201 || reply.status() == 202 ? Api.text(reply.body(), "orderId") : null;
+            return new Outcome(reply.status(), reply.code(), orderId);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Outcome(Outcome.CANCELLED, "deadline", null);
+        } catch (IOException e) {
+            return new Outcome(Outcome.TRANSPORT_ERROR, describe(e), null);
+        }
+    }
+
+    /** The exception's type, and for a bare IOException (resets, closed connections) its message too. */
+    static String describe(IOException e) {
+        String type = e.getClass().getSimpleName();
+        if (e.getClass() != IOException.class || e.getMessage() == null) {
+            return type;
+        }
+        String message = e.getMessage().strip();
+        return type + " (" + (message.length() > 60 ? message.substring(0, 60) + "…" : message) + ")";
     }
 }

@@ -2,6 +2,7 @@ package io.stampede.bench;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -28,6 +29,12 @@ public record Options(
         int requestTimeoutSeconds,
         int settleSeconds,
         long seed,
+        String mode,
+        double factor,
+        int seconds,
+        int calibrationSeconds,
+        int calibrationConcurrency,
+        int maxInFlight,
         boolean help) {
 
     /** Thrown for a flag the driver cannot use; the message says which and why. */
@@ -41,6 +48,15 @@ public record Options(
     static final Set<String> STRATEGIES = Set.of(
             "REDIS_LUA", "DB_PESSIMISTIC", "DB_OPTIMISTIC", "DB_CONDITIONAL", "REDIS_LOCK", "SEGMENTED", "TOKEN_QUEUE");
     static final Set<String> INTAKES = Set.of("DIRECT", "QUEUED");
+
+    /** {@code burst}: the closed-loop oversell burst; {@code overload}: calibrate, then an open-loop overload. */
+    static final String BURST = "burst";
+    static final String OVERLOAD = "overload";
+    // The overload mode sizes its sales and shoppers itself; silently ignoring these would mislead.
+    private static final List<String> BURST_ONLY =
+            List.of("stock", "limit", "users", "attempts", "replays", "warmup", "csv", "seed");
+    private static final List<String> OVERLOAD_ONLY =
+            List.of("factor", "seconds", "calibration-seconds", "calibration-concurrency", "max-in-flight");
 
     private record Flag(String name, String arg, String defaultValue, String help) {}
 
@@ -63,6 +79,15 @@ public record Options(
             new Flag("request-timeout-seconds", "S", "30", "timeout of a single HTTP request"),
             new Flag("settle-seconds", "S", "10", "how long to wait for stock and orders to settle after the burst"),
             new Flag("seed", "N", null, "random seed of the attempt plan (default: random, printed)"),
+            new Flag("mode", "MODE", BURST,
+                    "burst (closed-loop oversell burst) or overload (calibrate, then open-loop overload)"),
+            new Flag("factor", "F", "10", "overload: send at F times the calibrated sustainable rate"),
+            new Flag("seconds", "S", "10", "overload: length of the open-loop phase; one distinct shopper per request"),
+            new Flag("calibration-seconds", "S", "5",
+                    "overload: measured length of the closed-loop calibration (after 1 s warm-up)"),
+            new Flag("calibration-concurrency", "N", "64", "overload: requests in flight during the calibration"),
+            new Flag("max-in-flight", "N", "10000",
+                    "overload: most requests open at once; one due beyond it is dropped and counted (< fd limit)"),
             new Flag("help", null, null, "print this help and exit"));
 
     /** Parses the arguments; unknown flags, missing values and out-of-range numbers throw {@link UsageException}. */
@@ -74,6 +99,7 @@ public record Options(
             }
         }
         boolean help = false;
+        Set<String> given = new HashSet<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("-h") || arg.equals("--help")) {
@@ -103,6 +129,7 @@ public record Options(
                 value = args[++i];
             }
             values.put(key, value);
+            given.add(key);
         }
         if (help) {
             return defaultsForHelp();
@@ -126,6 +153,20 @@ public record Options(
             throw new UsageException("--jwt-secret must not be empty");
         }
         String seed = values.get("seed");
+        String mode = values.get("mode").toLowerCase(Locale.ROOT);
+        if (!mode.equals(BURST) && !mode.equals(OVERLOAD)) {
+            throw new UsageException("--mode must be " + BURST + " or " + OVERLOAD + ", got " + mode);
+        }
+        List<String> misplaced = (mode.equals(OVERLOAD) ? BURST_ONLY : OVERLOAD_ONLY).stream()
+                .filter(given::contains).map(name -> "--" + name).toList();
+        if (!misplaced.isEmpty()) {
+            throw new UsageException(String.join(", ", misplaced) + " "
+                    + (misplaced.size() == 1 ? "has" : "have") + " no effect with --mode " + mode);
+        }
+        double factor = parseDouble(values, "factor");
+        if (!(factor > 0 && factor <= 1000)) {
+            throw new UsageException("--factor must be > 0 and <= 1000, got " + factor);
+        }
         return new Options(
                 url,
                 values.get("admin-token"),
@@ -145,6 +186,12 @@ public record Options(
                 parseInt(values, "request-timeout-seconds", 1, 3_600),
                 parseInt(values, "settle-seconds", 0, 3_600),
                 seed == null ? System.nanoTime() : parseLong("seed", seed),
+                mode,
+                factor,
+                parseInt(values, "seconds", 1, 3_600),
+                parseInt(values, "calibration-seconds", 1, 3_600),
+                parseInt(values, "calibration-concurrency", 1, 100_000),
+                parseInt(values, "max-in-flight", 1, 1_000_000),
                 false);
     }
 
@@ -152,9 +199,16 @@ public record Options(
     public static String usage() {
         StringBuilder out = new StringBuilder();
         out.append("Usage: java -jar bench/target/stampede-bench.jar [flags]\n\n");
-        out.append("Creates a flash sale, fires a burst of concurrent purchases at it and checks that nothing\n");
-        out.append("was oversold. Exit status: 0 PASS, 1 FAIL, 2 setup error (bad flags, service unreachable,\n");
-        out.append("admin token rejected, no shopper tokens).\n\nFlags:\n");
+        out.append("--mode burst (default): creates a flash sale, fires a burst of concurrent purchases at it\n");
+        out.append("and checks that nothing was oversold.\n");
+        out.append("--mode overload (or main class io.stampede.bench.OverloadDriver): measures the sustainable\n");
+        out.append("rate S of successful purchases closed-loop, then sends open-loop at --factor x S for --seconds,\n");
+        out.append("one distinct shopper per request, and reports successes/s against S, success and rejection\n");
+        out.append("latency from the intended send time, and the same oversell check. It needs factor x S x seconds\n");
+        out.append("shopper tokens: pass --jwt-secret (minted locally in seconds); demo login is far too slow\n");
+        out.append("for that.\n");
+        out.append("Exit status: 0 PASS, 1 FAIL, 2 setup error (bad flags, service unreachable, admin token\n");
+        out.append("rejected, no shopper tokens).\n\nFlags:\n");
         for (Flag flag : FLAGS) {
             String left = "  --" + flag.name() + (flag.arg() == null ? "" : " " + flag.arg());
             out.append(String.format("%-34s %s", left, flag.help()));
@@ -174,7 +228,19 @@ public record Options(
 
     private static Options defaultsForHelp() {
         return new Options(URI.create("http://localhost:8080"), null, Path.of("./.stampede/admin-token"),
-                100, 1, 500, 2000, 0.1, 200, "REDIS_LUA", "DIRECT", null, 0, null, 120, 30, 10, 0, true);
+                100, 1, 500, 2000, 0.1, 200, "REDIS_LUA", "DIRECT", null, 0, null, 120, 30, 10, 0,
+                BURST, 10, 10, 5, 64, 10_000, true);
+    }
+
+    public boolean overload() {
+        return OVERLOAD.equals(mode);
+    }
+
+    /** These options with another sale's stock and per-user limit, for checking a sale the driver sized itself. */
+    public Options withSale(int saleStock, int saleLimit) {
+        return new Options(url, adminToken, adminTokenFile, saleStock, saleLimit, users, attempts, replays, concurrency,
+                strategy, intake, jwtSecret, warmup, csv, timeoutSeconds, requestTimeoutSeconds, settleSeconds, seed,
+                mode, factor, seconds, calibrationSeconds, calibrationConcurrency, maxInFlight, help);
     }
 
     private static URI parseUrl(String raw) {

@@ -62,6 +62,7 @@ public final class OversellCheck {
     private static final Duration QUIET = Duration.ofSeconds(1);
     private static final Duration POLL = Duration.ofMillis(250);
     private static final int EXAMPLES = 3;
+    private static final int LISTING_PASSES = 3;
 
     private final Api api;
     private final Options options;
@@ -100,14 +101,41 @@ public final class OversellCheck {
         if (outOfTime()) {
             return verdict(acked);
         }
-        long liveUnits = checkOrderLists(burst, acked);
-        if (outOfTime()) {
-            return verdict(acked);
-        }
-        // read again: with QUEUED intake the listing may have waited for the consumer
-        Stock last = readStock();
-        if (last != null && !last.equals(settled)) {
-            out.println("stock         " + last + " at the end");
+        // The units the shoppers hold can only be compared with the sale's stock if the stock did not move
+        // while they were listed: requests whose clients gave up (timeouts under overload) or, with QUEUED
+        // intake, the consumer can still be creating orders. If it moved, settle again and list again.
+        long liveUnits;
+        Stock last;
+        for (int pass = 1; ; pass++) {
+            Set<String> failuresBefore = new LinkedHashSet<>(failures);
+            List<String> notesBefore = new ArrayList<>(notes);
+            liveUnits = checkOrderLists(burst, acked);
+            if (outOfTime()) {
+                return verdict(acked);
+            }
+            last = readStock();
+            boolean moved = last != null && settled != null && !last.equals(settled);
+            if (!moved) {
+                break;
+            }
+            if (pass == LISTING_PASSES) {
+                out.println("stock         " + last + " at the end");
+                notes.add("stock was still moving while the orders were listed, " + pass + " times; the units were"
+                        + " compared with the last reading");
+                break;
+            }
+            out.println("stock         moved to " + last + " while the orders were listed; settling and listing again");
+            failures.clear();
+            failures.addAll(failuresBefore);
+            notes.clear();
+            notes.addAll(notesBefore);
+            settled = settle();
+            if (settled != null) {
+                out.println("stock         " + settled + " after settling");
+            }
+            if (outOfTime()) {
+                return verdict(acked);
+            }
         }
         Stock stock = last != null ? last : settled;
         if (stock != null) {

@@ -60,7 +60,28 @@ public record Plan(List<Attempt> attempts, List<String> users) {
         return new Plan(List.copyOf(attempts), users);
     }
 
+    /**
+     * One fresh attempt per shopper, {@code count} distinct shoppers, no replays: the open-loop overload,
+     * where every request must count against the global admission budget only, never a per-user one.
+     *
+     * @param tag keeps these shoppers apart from others of the same run
+     */
+    public static Plan distinct(String runId, String tag, int count) {
+        List<Attempt> attempts = new ArrayList<>(count);
+        List<String> users = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            String userId = userId(runId, tag + i);
+            attempts.add(new Attempt(userId, runId + "-" + tag + i, false));
+            users.add(userId);
+        }
+        return new Plan(List.copyOf(attempts), List.copyOf(users));
+    }
+
     static String userId(String runId, int user) {
+        return userId(runId, Integer.toString(user));
+    }
+
+    private static String userId(String runId, String user) {
         return "bench-" + runId + "-" + user;
     }
 

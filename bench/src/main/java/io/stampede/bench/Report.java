@@ -6,7 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -62,13 +64,18 @@ public final class Report {
         } else {
             out.println("latency ms    (no answers)");
         }
-        Map<String, Long> counts = breakdown(result.outcomes());
+        printStatus(out, result.outcomes());
+    }
+
+    /** The status breakdown line, and a line naming any answers outside the contract's purchase answers. */
+    static void printStatus(PrintStream out, List<Burst.Outcome> outcomes) {
+        Map<String, Long> counts = breakdown(outcomes);
         out.println("status        " + counts.entrySet().stream()
                 .filter(e -> e.getValue() > 0 || e.getKey().length() == 3 && e.getKey().startsWith("20"))
                 .map(e -> e.getKey() + ": " + e.getValue())
                 .collect(Collectors.joining("  ")));
         Map<String, Long> odd = new TreeMap<>();
-        for (Burst.Outcome o : result.outcomes()) {
+        for (Burst.Outcome o : outcomes) {
             String category = category(o);
             if (category.equals("other") || category.equals("409 other") || category.equals("transport error")) {
                 odd.merge((o.status() > 0 ? o.status() + " " : "") + (o.code() == null ? "(no code)" : o.code()),
@@ -79,6 +86,79 @@ public final class Report {
             out.println("unexpected    " + odd.entrySet().stream()
                     .map(e -> e.getKey() + ": " + e.getValue()).collect(Collectors.joining("  ")));
         }
+    }
+
+    /** The closed-loop calibration: S and what the window's answers were. */
+    public static void printCalibration(PrintStream out, int concurrency, Duration warmup, Calibration.Result result) {
+        out.printf(Locale.ROOT, "calibration   closed loop, concurrency %d, %d s warm-up + %.3f s measured:"
+                        + " %d purchases succeeded, S = %.1f/s%s%n",
+                concurrency, warmup.toSeconds(), result.measured().toNanos() / 1e9, result.successes(), result.rate(),
+                result.cutShort() ? "  ** cut short by --timeout-seconds **" : "");
+        Histogram h = result.latencyMicros();
+        if (h.getTotalCount() > 0) {
+            out.printf(Locale.ROOT, "  latency ms  p50 %.2f  p99 %.2f  max %.2f%n", ms(h, 50), ms(h, 99),
+                    h.getMaxValue() / 1000.0);
+        }
+        out.print("  ");
+        printStatus(out, result.windowOutcomes());
+        long limited = result.windowOutcomes().stream().filter(o -> o.status() == 429 || o.status() == 503).count();
+        if (limited > 0) {
+            out.println("note: " + limited + " calibration attempts were refused by admission control (429/503);"
+                    + " S is then the admitted rate, not the service's capacity");
+        }
+    }
+
+    /** The open-loop overload against S: offered rate, successes per second, latencies from the due time. */
+    public static void printOverload(PrintStream out, double factor, double sustainable, OpenLoop.Result result) {
+        double window = result.window().toNanos() / 1e9;
+        long answered = result.outcomes().stream().filter(o -> o.status() > 0).count();
+        out.printf(Locale.ROOT, "overload      open loop, R = %s x S = %.1f req/s for %.3f s: %d planned, %d sent,"
+                        + " %d answered, last answer %.3f s after the first was due%s%n",
+                OverloadDriver.trim(factor), result.rate(), window, result.plan().size(), result.sent(), answered,
+                result.wall().toNanos() / 1e9, result.cutShort() ? "  ** cut short by --timeout-seconds **" : "");
+        Histogram lag = result.sendLagMicros();
+        if (lag.getTotalCount() > 0) {
+            out.printf(Locale.ROOT, "send lag ms   p50 %.2f  p99 %.2f  max %.2f  (due time to request start; large"
+                            + " means the driver could not keep the rate)%n",
+                    ms(lag, 50), ms(lag, 99), lag.getMaxValue() / 1000.0);
+        }
+        out.printf(Locale.ROOT, "offered       %.1f req/s achieved (%.0f%% of R): the last request left %.3f s after"
+                        + " the first was due%n",
+                result.achievedRate(), 100 * result.achievedRate() / result.rate(), result.lastSend().toNanos() / 1e9);
+        if (result.dropped() > 0) {
+            out.printf(Locale.ROOT, "dropped       %d attempts not sent: %d requests were open when they fell due"
+                    + " (--max-in-flight)%n", result.dropped(), result.maxInFlight());
+        }
+        long[] perSecond = result.successesPerSecond();
+        double mean = Arrays.stream(perSecond).average().orElse(0);
+        long min = Arrays.stream(perSecond).min().orElse(0);
+        out.printf(Locale.ROOT, "successes/s   mean %.1f  min %d  over %d whole seconds  %s  (+%d after them)%n",
+                mean, min, perSecond.length, Arrays.toString(perSecond), result.successesAfterWindow());
+        out.printf(Locale.ROOT, "vs S          successes/s under overload / S = %.2f mean, %.2f worst second"
+                        + " (S = %.1f/s)%n",
+                sustainable > 0 ? mean / sustainable : 0.0, sustainable > 0 ? min / sustainable : 0.0, sustainable);
+        out.println("latency ms    from each request's due time (coordinated-omission free)");
+        printLatency(out, "  success", result.successMicros());
+        printLatency(out, "  rejection", result.rejectionMicros());
+        printLatency(out, "  transport", result.errorMicros());
+        printStatus(out, result.outcomes());
+    }
+
+    private static void printLatency(PrintStream out, String label, Histogram h) {
+        if (h.getTotalCount() == 0) {
+            out.printf(Locale.ROOT, "%-13s n 0%n", label);
+            return;
+        }
+        out.printf(Locale.ROOT, "%-13s n %d  p50 %.2f  p99 %.2f  max %.2f%n", label, h.getTotalCount(), ms(h, 50),
+                ms(h, 99), h.getMaxValue() / 1000.0);
+    }
+
+    /** The last line of every run; returns the exit status. */
+    public static int printVerdict(PrintStream out, OversellCheck.Verdict verdict) {
+        out.println(verdict.pass()
+                ? "OVERSELL CHECK: PASS"
+                : "OVERSELL CHECK: FAIL (" + String.join("; ", verdict.failures()) + ")");
+        return verdict.pass() ? LoadDriver.PASS : LoadDriver.FAIL;
     }
 
     /** Appends one row to {@code file}, writing the header first when the file is new or empty. */

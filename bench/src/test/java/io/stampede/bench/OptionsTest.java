@@ -1,6 +1,7 @@
 package io.stampede.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -47,5 +48,34 @@ class OptionsTest {
     @Test
     void replaysLeaveAFreshAttempt() {
         assertEquals(0, Options.parse("--attempts", "1", "--replays", "0.9").replayCount());
+    }
+
+    @Test
+    void overloadModeFlags() {
+        Options o = Options.parse("--mode", "OVERLOAD", "--factor", "2.5", "--seconds", "3");
+        assertTrue(o.overload());
+        assertEquals(2.5, o.factor());
+        assertEquals(3, o.seconds());
+        assertEquals(5, o.calibrationSeconds());
+        assertEquals(64, o.calibrationConcurrency());
+        assertFalse(Options.parse().overload());
+        assertEquals(10, Options.parse("--mode", "overload").factor());
+    }
+
+    @Test
+    void flagsOfTheOtherModeAreRejectedNotIgnored() {
+        assertThrows(Options.UsageException.class, () -> Options.parse("--mode", "overload", "--stock", "5"));
+        assertThrows(Options.UsageException.class, () -> Options.parse("--factor", "5"));
+        assertThrows(Options.UsageException.class, () -> Options.parse("--mode", "overload", "--factor", "0"));
+        assertThrows(Options.UsageException.class, () -> Options.parse("--mode", "sideways"));
+    }
+
+    @Test
+    void withSaleKeepsEverythingElse() {
+        Options o = Options.parse("--mode", "overload", "--concurrency", "7").withSale(1234, 1);
+        assertEquals(1234, o.stock());
+        assertEquals(1, o.limit());
+        assertEquals(7, o.concurrency());
+        assertTrue(o.overload());
     }
 }

@@ -44,4 +44,19 @@ class PlanTest {
     void sameSeedSamePlan() {
         assertEquals(Plan.build("r", 7, 100, 20, 3), Plan.build("r", 7, 100, 20, 3));
     }
+
+    @Test
+    void distinctPlanHasOneFreshAttemptPerShopper() {
+        Plan plan = Plan.distinct("r3", "o", 1000);
+        assertEquals(1000, plan.size());
+        assertEquals(1000, plan.users().size());
+        assertEquals(1000, new HashSet<>(plan.users()).size());
+        assertEquals(0, plan.replayCount());
+        for (int i = 0; i < plan.size(); i++) {
+            Plan.Attempt a = plan.attempts().get(i);
+            assertEquals(plan.users().get(i), a.userId());
+            assertTrue(a.key().matches("[A-Za-z0-9_-]{1,64}"), a.key());
+        }
+        assertTrue(java.util.Collections.disjoint(plan.users(), Plan.distinct("r3", "c", 1000).users()));
+    }
 }
