@@ -9,7 +9,8 @@ import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ContextConfiguration;
 
 /**
- * A Spring Boot integration test on a real port against real PostgreSQL and Redis, with a database and key prefix of
+ * A Spring Boot integration test on a real port against a real database (PostgreSQL, or MariaDB with
+ * STAMPEDE_IT_DB=mariadb) and Redis, with a database and key prefix of
  * its own (see {@link ServicesInitializer}); the context is closed after the class so its database can go.
  */
 @Target(ElementType.TYPE)

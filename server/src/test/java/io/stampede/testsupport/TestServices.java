@@ -14,12 +14,16 @@ import java.util.UUID;
 import redis.embedded.RedisServer;
 
 /**
- * The real PostgreSQL and Redis the integration tests run against: embedded binaries by default, the machine's own
- * servers when {@code STAMPEDE_IT_EXTERNAL=true}. Every test class gets its own database and Redis key prefix, so
+ * The real database and Redis the integration tests run against: embedded PostgreSQL and Redis binaries by default,
+ * the machine's own servers when {@code STAMPEDE_IT_EXTERNAL=true}, and with that the machine's MariaDB instead of its
+ * PostgreSQL when {@code STAMPEDE_IT_DB=mariadb}. Every test class gets its own database and Redis key prefix, so
  * runs never see each other's data; what a run creates it removes when the JVM exits.
  */
 public final class TestServices {
     public static final boolean EXTERNAL = "true".equalsIgnoreCase(System.getenv("STAMPEDE_IT_EXTERNAL"));
+    /** The database the tests run on: {@code postgresql} (the default) or {@code mariadb}. */
+    public static final String DB = env("STAMPEDE_IT_DB", "postgresql").toLowerCase(java.util.Locale.ROOT);
+    public static final boolean MARIADB = DB.equals("mariadb");
     private static final String DB_PREFIX = "stampede_it_";
     private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
 
@@ -42,10 +46,23 @@ public final class TestServices {
     }
 
     private TestServices() {
+        if (!DB.equals("postgresql") && !MARIADB) {
+            throw new IllegalStateException("STAMPEDE_IT_DB must be postgresql or mariadb, not " + DB);
+        }
+        if (MARIADB && !EXTERNAL) {
+            throw new IllegalStateException("STAMPEDE_IT_DB=mariadb runs on the machine's MariaDB: set "
+                    + "STAMPEDE_IT_EXTERNAL=true as well (there is no embedded MariaDB)");
+        }
         try {
             if (EXTERNAL) {
-                adminJdbcUrl = env("STAMPEDE_IT_PG_URL", "jdbc:postgresql://127.0.0.1:5432/postgres");
-                user = env("STAMPEDE_IT_PG_USER", "postgres");
+                if (MARIADB) {
+                    // the database in the URL only serves to connect; each test context creates its own beside it
+                    adminJdbcUrl = env("STAMPEDE_IT_MARIADB_URL", "jdbc:mariadb://127.0.0.1:3306/test");
+                    user = env("STAMPEDE_IT_MARIADB_USER", "root");
+                } else {
+                    adminJdbcUrl = env("STAMPEDE_IT_PG_URL", "jdbc:postgresql://127.0.0.1:5432/postgres");
+                    user = env("STAMPEDE_IT_PG_USER", "postgres");
+                }
                 redisHost = env("STAMPEDE_IT_REDIS_HOST", "127.0.0.1");
                 redisPort = Integer.parseInt(env("STAMPEDE_IT_REDIS_PORT", "6379"));
             } else {
@@ -66,6 +83,12 @@ public final class TestServices {
     /** A new, empty database of this run; returns its JDBC URL. */
     public synchronized String newDatabase() {
         String name = DB_PREFIX + RUN + "_" + databases.size();
+        if (MARIADB) {
+            execute("CREATE DATABASE " + name + " CHARACTER SET utf8mb4");
+            databases.add(name);
+            // a plain URL, as an operator would write it: the service itself keeps instants in UTC (SqlDialect)
+            return adminJdbcUrl.replaceFirst("^(jdbc:mariadb://[^/?]+)(/[^?]*)?", "$1/" + name);
+        }
         execute("CREATE DATABASE " + name);
         databases.add(name);
         return adminJdbcUrl.replaceFirst("/postgres(\\?|$)", "/" + name + "$1");
@@ -101,7 +124,7 @@ public final class TestServices {
         if (EXTERNAL) {
             for (String db : databases) {
                 try {
-                    execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+                    execute("DROP DATABASE IF EXISTS " + db + (MARIADB ? "" : " WITH (FORCE)"));
                 } catch (RuntimeException e) {
                     // best effort at exit
                 }

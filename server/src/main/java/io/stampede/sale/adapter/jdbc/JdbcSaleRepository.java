@@ -5,6 +5,7 @@ import io.stampede.sale.domain.Sale;
 import io.stampede.sale.domain.StockFigures;
 import io.stampede.sale.domain.StockStrategy;
 import io.stampede.sale.port.SaleRepository;
+import io.stampede.shared.jdbc.SqlDialect;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -22,9 +23,11 @@ class JdbcSaleRepository implements SaleRepository {
             + "payment_timeout_seconds, strategy, intake, total_stock, created_at";
 
     private final JdbcClient jdbc;
+    private final SqlDialect dialect;
 
-    JdbcSaleRepository(JdbcClient jdbc) {
+    JdbcSaleRepository(JdbcClient jdbc, SqlDialect dialect) {
         this.jdbc = jdbc;
+        this.dialect = dialect;
     }
 
     @Override
@@ -70,7 +73,7 @@ class JdbcSaleRepository implements SaleRepository {
     public java.util.Map<String, Long> lockGateEpochs(java.util.Collection<String> ids) {
         java.util.Map<String, Long> epochs = new java.util.HashMap<>();
         String marks = String.join(",", java.util.Collections.nCopies(ids.size(), "?"));
-        jdbc.sql("SELECT id, gate_epoch FROM sales WHERE id IN (" + marks + ") FOR SHARE")
+        jdbc.sql("SELECT id, gate_epoch FROM sales WHERE id IN (" + marks + ") " + dialect.forShare())
                 .params(new java.util.ArrayList<Object>(ids))
                 .query((ResultSet rs) -> {
                     epochs.put(rs.getString(1), rs.getLong(2));
