@@ -37,6 +37,14 @@ class StartupReport {
 
     @EventListener
     void ready(ApplicationReadyEvent event) {
+        try {
+            announce(event);
+        } finally {
+            warmup.markReady(); // only now: a client that sees UP finds the gates built and the demo sale open
+        }
+    }
+
+    private void announce(ApplicationReadyEvent event) {
         warmup.warmUp();
         String demoSaleId = null;
         if (properties.demoSale() && sales.list().isEmpty()) {

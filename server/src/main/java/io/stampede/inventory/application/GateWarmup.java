@@ -40,8 +40,12 @@ public class GateWarmup implements HealthIndicator {
                         sale.id(), e.getMessage());
             }
         }
-        ready = true;
         log.debug("Checked the gates of {} open or upcoming sales", built);
+    }
+
+    /** From now on health answers UP: every start-up step is done. */
+    public void markReady() {
+        ready = true;
     }
 
     @Override
