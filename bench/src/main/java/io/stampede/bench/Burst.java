@@ -83,31 +83,9 @@ public final class Burst {
 
         long start = System.nanoTime();
         gate.countDown();
-        boolean finished;
-        try {
-            finished = done.await(deadline.remaining().toNanos(), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            finished = false;
-        }
+        boolean finished = awaitOrCancel(executor, done, deadline);
         long end = System.nanoTime();
-        if (!finished) {
-            // interrupting cancels requests still in flight; give the threads a moment to record that
-            executor.shutdownNow();
-            try {
-                done.await(1, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        } else {
-            executor.shutdown();
-        }
-
-        Outcome[] snapshot = new Outcome[n];
-        for (int i = 0; i < n; i++) {
-            Outcome outcome = outcomes.get(i);
-            snapshot[i] = outcome != null ? outcome : new Outcome(Outcome.NOT_SENT, "deadline", null);
-        }
+        Outcome[] snapshot = snapshot(outcomes);
         return new Result(plan, Arrays.asList(snapshot), histogram.copy(), Duration.ofNanos(end - start), !finished);
     }
 
@@ -158,5 +136,40 @@ public final class Burst {
         }
         String message = e.getMessage().strip();
         return type + " (" + (message.length() > 60 ? message.substring(0, 60) + "…" : message) + ")";
+    }
+
+    /**
+     * Waits for every attempt until the deadline; past it, interrupting cancels the requests still in flight, and
+     * the threads get a moment to record that. True when all finished in time.
+     */
+    static boolean awaitOrCancel(ExecutorService executor, CountDownLatch done, Deadline deadline) {
+        boolean finished;
+        try {
+            finished = done.await(deadline.remaining().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            finished = false;
+        }
+        if (!finished) {
+            executor.shutdownNow();
+            try {
+                done.await(1, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        } else {
+            executor.shutdown();
+        }
+        return finished;
+    }
+
+    /** The outcomes as recorded; an attempt that never recorded one was not sent before the deadline. */
+    static Outcome[] snapshot(AtomicReferenceArray<Outcome> outcomes) {
+        Outcome[] snapshot = new Outcome[outcomes.length()];
+        for (int i = 0; i < snapshot.length; i++) {
+            Outcome outcome = outcomes.get(i);
+            snapshot[i] = outcome != null ? outcome : new Outcome(Outcome.NOT_SENT, "deadline", null);
+        }
+        return snapshot;
     }
 }

@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -138,30 +137,9 @@ public final class OpenLoop {
             done.countDown(); // never started
         }
 
-        boolean finished;
-        try {
-            finished = done.await(deadline.remaining().toNanos(), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            finished = false;
-        }
+        boolean finished = Burst.awaitOrCancel(executor, done, deadline);
         long end = System.nanoTime();
-        if (!finished) {
-            executor.shutdownNow();
-            try {
-                done.await(1, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        } else {
-            executor.shutdown();
-        }
-
-        Burst.Outcome[] snapshot = new Burst.Outcome[n];
-        for (int i = 0; i < n; i++) {
-            Burst.Outcome outcome = outcomes.get(i);
-            snapshot[i] = outcome != null ? outcome : new Burst.Outcome(Burst.Outcome.NOT_SENT, "deadline", null);
-        }
+        Burst.Outcome[] snapshot = Burst.snapshot(outcomes);
         long[] seconds = new long[wholeSeconds];
         for (int i = 0; i < wholeSeconds; i++) {
             seconds[i] = perSecond.get(i);
