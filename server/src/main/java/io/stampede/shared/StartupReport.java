@@ -47,13 +47,14 @@ class StartupReport {
     private void announce(ApplicationReadyEvent event) {
         warmup.warmUp();
         String demoSaleId = null;
-        if (properties.demoSale() && sales.list().isEmpty()) {
+        var existing = properties.demoSale() ? sales.list() : java.util.List.<SaleService.SaleWithStock>of();
+        if (properties.demoSale() && existing.isEmpty()) {
             Instant now = clock.instant();
             demoSaleId = sales.create(new SaleRules.Draft("Demo phone launch", "DEMO-PHONE", 100L, 49_900L,
                     now.minusSeconds(1), now.plus(Duration.ofDays(30)), 1, Duration.ofMinutes(15),
                     StockStrategy.REDIS_LUA, Intake.DIRECT)).sale().id();
         } else if (properties.demoSale()) {
-            demoSaleId = sales.list().getFirst().sale().id();
+            demoSaleId = existing.getFirst().sale().id();
         }
         int port = event.getApplicationContext() instanceof WebServerApplicationContext w ? w.getWebServer().getPort() : 0;
         String base = "http://localhost:" + port;
