@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.stampede.inventory.domain.GateState;
 import io.stampede.inventory.port.PurchaseGate;
 import io.stampede.order.application.PurchaseOutcome;
-import io.stampede.order.application.PurchaseService;
 import io.stampede.order.port.OrderRepository;
 import io.stampede.sale.application.SaleService;
 import io.stampede.sale.domain.Intake;
@@ -38,7 +37,7 @@ class PurchaseConcurrencyIT {
     @Autowired
     SaleService sales;
     @Autowired
-    PurchaseService purchases;
+    io.stampede.order.application.Purchases purchases;
     @Autowired
     PurchaseGate gate;
     @Autowired

@@ -8,6 +8,13 @@ public sealed interface PurchaseOutcome {
     record Placed(Order order, boolean replay) implements PurchaseOutcome {
     }
 
+    /**
+     * Intake QUEUED: the units are reserved and the order request is durably queued; the order (status QUEUED) is
+     * written by a consumer and the shopper polls for it.
+     */
+    record Queued(Order order, boolean replay) implements PurchaseOutcome {
+    }
+
     record SoldOut() implements PurchaseOutcome {
     }
 

@@ -2,8 +2,6 @@ package io.stampede.order.application;
 
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.stampede.coupon.application.CouponRedemptions;
 import io.stampede.coupon.domain.Coupon;
 import io.stampede.inventory.application.GateRebuilder;
@@ -12,16 +10,16 @@ import io.stampede.inventory.domain.Reservation;
 import io.stampede.inventory.port.PurchaseGate;
 import io.stampede.order.domain.Order;
 import io.stampede.order.port.OrderRepository;
+import io.stampede.sale.domain.Intake;
 import io.stampede.sale.domain.Sale;
+import io.stampede.sale.domain.StockStrategy;
 import io.stampede.shared.StampedeProperties;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -36,7 +34,7 @@ import org.springframework.stereotype.Service;
  * written is returned to the gate.
  */
 @Service
-public class PurchaseService {
+public class PurchaseService implements PurchasePath {
     private static final Logger log = LoggerFactory.getLogger(PurchaseService.class);
     private static final Duration GATE_BUILD_WAIT = Duration.ofSeconds(5);
 
@@ -47,12 +45,10 @@ public class PurchaseService {
     private final OrderRepository orders;
     private final Clock clock;
     private final Duration commitTimeout;
-    private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
-    private final MeterRegistry meters;
     private final CircuitBreaker breaker;
 
     public PurchaseService(PurchaseGate gate, GateRebuilder rebuilder, InFlightReservations inFlight, OrderWriter writer,
-                           OrderRepository orders, Clock clock, StampedeProperties properties, MeterRegistry meters,
+                           OrderRepository orders, Clock clock, StampedeProperties properties,
                            CircuitBreaker gateCircuitBreaker) {
         this.breaker = gateCircuitBreaker;
         this.gate = gate;
@@ -62,7 +58,6 @@ public class PurchaseService {
         this.orders = orders;
         this.clock = clock;
         this.commitTimeout = properties.groupCommit().timeout();
-        this.meters = meters;
     }
 
     /** One purchase attempt by a user with an idempotency key; quantity and key are already validated. */
@@ -71,10 +66,14 @@ public class PurchaseService {
     }
 
     /** The same, redeeming a claimed coupon of the user (already checked usable) that lowers the amount. */
+    @Override
     public PurchaseOutcome purchase(Sale sale, String userId, String idempotencyKey, int quantity, Coupon coupon) {
-        PurchaseOutcome outcome = attempt(sale, userId, idempotencyKey, quantity, coupon);
-        count(outcome);
-        return outcome;
+        return attempt(sale, userId, idempotencyKey, quantity, coupon);
+    }
+
+    @Override
+    public boolean serves(Sale sale) {
+        return sale.strategy() == StockStrategy.REDIS_LUA && sale.intake() == Intake.DIRECT;
     }
 
     private PurchaseOutcome attempt(Sale sale, String userId, String key, int quantity, Coupon coupon) {
@@ -246,19 +245,6 @@ public class PurchaseService {
             log.warn("Rebuild of the gate of sale {} failed: {}", sale.id(), e.getMessage());
             sleep(50);
         }
-    }
-
-    private void count(PurchaseOutcome outcome) {
-        String name = switch (outcome) {
-            case PurchaseOutcome.Placed p -> p.replay() ? "replay" : "placed";
-            case PurchaseOutcome.SoldOut s -> "sold_out";
-            case PurchaseOutcome.LimitExceeded l -> "limit_exceeded";
-            case PurchaseOutcome.NotActive n -> "not_active";
-            case PurchaseOutcome.CouponUsed c -> "coupon_used";
-            case PurchaseOutcome.Unavailable u -> "unavailable";
-        };
-        outcomes.computeIfAbsent(name, n -> Counter.builder("stampede.purchases").tag("outcome", n)
-                .description("purchase attempts by outcome").register(meters)).increment();
     }
 
     private static void sleep(long millis) {

@@ -49,12 +49,6 @@ public class SaleService {
 
     public SaleWithStock create(SaleRules.Draft draft) {
         List<String> violations = new java.util.ArrayList<>(SaleRules.violations(draft));
-        if (draft.strategy() != null && draft.strategy() != io.stampede.sale.domain.StockStrategy.REDIS_LUA) {
-            violations.add("strategy " + draft.strategy() + " is not available in this version; use REDIS_LUA");
-        }
-        if (draft.intake() == io.stampede.sale.domain.Intake.QUEUED) {
-            violations.add("intake QUEUED is not available in this version; use DIRECT");
-        }
         if (!violations.isEmpty()) {
             throw ApiException.validation(String.join("; ", violations));
         }

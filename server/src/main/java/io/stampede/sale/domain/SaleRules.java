@@ -55,6 +55,10 @@ public final class SaleRules {
                 || d.paymentTimeout().compareTo(MAX_PAYMENT_TIMEOUT) > 0 || d.paymentTimeout().getNano() != 0)) {
             errors.add("paymentTimeout must be whole seconds between PT10S and P7D");
         }
+        if (d.intake() == Intake.QUEUED && d.strategy() != null && d.strategy() != StockStrategy.REDIS_LUA) {
+            // the other strategies decide in the database, so there is nothing to answer before the write
+            errors.add("intake QUEUED needs strategy REDIS_LUA, whose gate decides before the order is written");
+        }
         return errors;
     }
 

@@ -3,7 +3,7 @@ package io.stampede.order.adapter.web;
 import io.stampede.coupon.application.CouponRedemptions;
 import io.stampede.coupon.domain.Coupon;
 import io.stampede.order.application.PurchaseOutcome;
-import io.stampede.order.application.PurchaseService;
+import io.stampede.order.application.Purchases;
 import io.stampede.order.domain.PurchaseRules;
 import io.stampede.sale.application.SaleService;
 import io.stampede.sale.domain.Sale;
@@ -24,10 +24,10 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class PurchaseController {
     private final SaleService sales;
-    private final PurchaseService purchases;
+    private final Purchases purchases;
     private final CouponRedemptions coupons;
 
-    PurchaseController(SaleService sales, PurchaseService purchases, CouponRedemptions coupons) {
+    PurchaseController(SaleService sales, Purchases purchases, CouponRedemptions coupons) {
         this.sales = sales;
         this.purchases = purchases;
         this.coupons = coupons;
@@ -62,6 +62,8 @@ class PurchaseController {
         return switch (outcome) {
             case PurchaseOutcome.Placed p -> ResponseEntity.status(HttpStatus.CREATED)
                     .location(URI.create("/api/orders/" + p.order().id())).body(OrderView.of(p.order()));
+            case PurchaseOutcome.Queued q -> ResponseEntity.status(HttpStatus.ACCEPTED)
+                    .location(URI.create("/api/orders/" + q.order().id())).body(OrderView.of(q.order()));
             case PurchaseOutcome.SoldOut s -> throw ApiException.conflict(ErrorCode.SOLD_OUT, "the sale is sold out");
             case PurchaseOutcome.LimitExceeded l -> throw ApiException.conflict(ErrorCode.LIMIT_EXCEEDED,
                     "this would pass the per-user limit of " + sale.perUserLimit());

@@ -1,0 +1,53 @@
+package io.stampede.order.application;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.stampede.coupon.domain.Coupon;
+import io.stampede.sale.domain.Sale;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.stereotype.Service;
+
+/** The entry of every purchase: hands it to the path of the sale's strategy and intake, and counts the outcome. */
+@Service
+public class Purchases {
+    private final List<PurchasePath> paths;
+    private final MeterRegistry meters;
+    private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
+
+    public Purchases(List<PurchasePath> paths, MeterRegistry meters) {
+        this.paths = paths;
+        this.meters = meters;
+    }
+
+    public PurchaseOutcome purchase(Sale sale, String userId, String idempotencyKey, int quantity) {
+        return purchase(sale, userId, idempotencyKey, quantity, null);
+    }
+
+    public PurchaseOutcome purchase(Sale sale, String userId, String idempotencyKey, int quantity, Coupon coupon) {
+        PurchaseOutcome outcome = pathOf(sale).purchase(sale, userId, idempotencyKey, quantity, coupon);
+        count(sale, outcome);
+        return outcome;
+    }
+
+    PurchasePath pathOf(Sale sale) {
+        return paths.stream().filter(p -> p.serves(sale)).findFirst().orElseThrow(() -> new IllegalStateException(
+                "no purchase path serves strategy " + sale.strategy() + " with intake " + sale.intake()));
+    }
+
+    private void count(Sale sale, PurchaseOutcome outcome) {
+        String name = switch (outcome) {
+            case PurchaseOutcome.Placed p -> p.replay() ? "replay" : "placed";
+            case PurchaseOutcome.Queued q -> q.replay() ? "replay" : "queued";
+            case PurchaseOutcome.SoldOut s -> "sold_out";
+            case PurchaseOutcome.LimitExceeded l -> "limit_exceeded";
+            case PurchaseOutcome.NotActive n -> "not_active";
+            case PurchaseOutcome.CouponUsed c -> "coupon_used";
+            case PurchaseOutcome.Unavailable u -> "unavailable";
+        };
+        outcomes.computeIfAbsent(name + "/" + sale.strategy(), n -> Counter.builder("stampede.purchases")
+                .tag("outcome", name).tag("strategy", sale.strategy().name())
+                .description("purchase attempts by outcome").register(meters)).increment();
+    }
+}
