@@ -26,10 +26,12 @@ public class GateReleases {
     private final OrderRepository orders;
     private final SaleRepository sales;
     private final GateRebuilder rebuilder;
+    private final StockCounters counters;
     private final Clock clock;
 
     public GateReleases(PurchaseGate gate, OrderRepository orders, SaleRepository sales, GateRebuilder rebuilder,
-                        Clock clock) {
+                        StockCounters counters, Clock clock) {
+        this.counters = counters;
         this.gate = gate;
         this.orders = orders;
         this.sales = sales;
@@ -40,7 +42,7 @@ public class GateReleases {
     /** Releases after the commit; whatever is not settled now is left pending for the repair pass. */
     public void release(Order order) {
         try {
-            settle(order, gate.release(order.saleId(), order.userId(), order.id(), order.quantity()));
+            settle(order, releaseOnce(order));
         } catch (RuntimeException e) {
             log.warn("Gate release of order {} deferred to the repair pass: {}", order.id(), e.getMessage());
         }
@@ -51,16 +53,29 @@ public class GateReleases {
     public void repair() {
         try {
             for (Order order : orders.pendingGateReleases(clock.instant().minus(REPAIR_AFTER), 500)) {
-                PurchaseGate.Release result = gate.release(order.saleId(), order.userId(), order.id(), order.quantity());
+                PurchaseGate.Release result = releaseOnce(order);
                 if (result == PurchaseGate.Release.GATE_MISSING) {
-                    sales.find(order.saleId()).ifPresent(rebuilder::ensureBuilt);
-                    result = gate.release(order.saleId(), order.userId(), order.id(), order.quantity());
+                    sales.find(order.saleId()).ifPresent(s -> {
+                        if (s.strategy().usesGate()) {
+                            rebuilder.ensureBuilt(s);
+                        } else {
+                            counters.ensureBuilt(s);
+                        }
+                    });
+                    result = releaseOnce(order);
                 }
                 settle(order, result);
             }
         } catch (RuntimeException e) {
             log.warn("Gate release repair pass failed (retrying): {}", e.getMessage());
         }
+    }
+
+    /** Gives the units back to the Redis counter of the order's sale: the gate, or a TOKEN_QUEUE list. */
+    private PurchaseGate.Release releaseOnce(Order order) {
+        boolean tokens = sales.find(order.saleId()).map(s -> s.strategy().countsInTokens()).orElse(false);
+        return tokens ? counters.release(order)
+                : gate.release(order.saleId(), order.userId(), order.id(), order.quantity());
     }
 
     private void settle(Order order, PurchaseGate.Release result) {

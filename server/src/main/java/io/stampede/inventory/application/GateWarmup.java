@@ -19,11 +19,13 @@ public class GateWarmup implements HealthIndicator {
 
     private final SaleRepository sales;
     private final GateRebuilder rebuilder;
+    private final StockCounters counters;
     private final Clock clock;
     private volatile boolean ready;
 
-    public GateWarmup(SaleRepository sales, GateRebuilder rebuilder, Clock clock) {
+    public GateWarmup(SaleRepository sales, GateRebuilder rebuilder, StockCounters counters, Clock clock) {
         this.sales = sales;
+        this.counters = counters;
         this.rebuilder = rebuilder;
         this.clock = clock;
     }
@@ -33,7 +35,11 @@ public class GateWarmup implements HealthIndicator {
         int built = 0;
         for (Sale sale : sales.openOrUpcoming(clock.instant())) {
             try {
-                rebuilder.ensureBuilt(sale);
+                if (sale.strategy().usesGate()) {
+                    rebuilder.ensureBuilt(sale);
+                } else {
+                    counters.ensureBuilt(sale);
+                }
                 built++;
             } catch (RuntimeException e) {
                 log.warn("Could not build the gate of sale {} at start-up (it is rebuilt on first purchase): {}",

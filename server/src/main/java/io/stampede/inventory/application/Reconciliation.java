@@ -17,8 +17,11 @@ public class Reconciliation {
     private final OrderRepository orders;
     private final PurchaseGate gate;
     private final GateRebuilder rebuilder;
+    private final StockCounters counters;
 
-    public Reconciliation(SaleRepository sales, OrderRepository orders, PurchaseGate gate, GateRebuilder rebuilder) {
+    public Reconciliation(SaleRepository sales, OrderRepository orders, PurchaseGate gate, GateRebuilder rebuilder,
+                          StockCounters counters) {
+        this.counters = counters;
         this.sales = sales;
         this.orders = orders;
         this.gate = gate;
@@ -35,6 +38,16 @@ public class Reconciliation {
     }
 
     public Report report(Sale sale) {
+        if (!sale.strategy().usesGate()) {
+            // the other strategies keep no per-user state outside the database: only the unit count can drift
+            StockFigures db = sales.figures(sale.id());
+            java.util.OptionalLong counted = counters.counted(sale);
+            if (counted.isEmpty()) {
+                return new Report(false, db, null, -db.available(), 0);
+            }
+            long drift = counted.getAsLong() - db.available();
+            return new Report(drift == 0, db, counted.getAsLong(), drift, 0);
+        }
         Optional<GateState> cache = gate.read(sale.id());
         StockFigures db = sales.figures(sale.id());
         if (cache.isEmpty()) {
@@ -54,7 +67,11 @@ public class Reconciliation {
 
     /** Rebuilds the gate from the database, then reports; false in the report only if another rebuild interfered. */
     public Report rebuild(Sale sale) {
-        rebuilder.rebuild(sale);
+        if (sale.strategy().usesGate()) {
+            rebuilder.rebuild(sale);
+        } else {
+            counters.rebuild(sale);
+        }
         return report(sale);
     }
 

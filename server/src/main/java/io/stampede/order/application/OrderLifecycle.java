@@ -36,11 +36,18 @@ public class OrderLifecycle {
     private final Outbox outbox;
     private final GateReleases releases;
     private final CouponRedemptions coupons;
+    private final io.stampede.inventory.application.StockCounters counters;
+    private final io.stampede.sale.application.SaleService saleDefinitions;
     private final TransactionTemplate tx;
     private final Clock clock;
 
     public OrderLifecycle(OrderRepository orders, PaymentRepository payments, SaleRepository sales, Outbox outbox,
-                          GateReleases releases, CouponRedemptions coupons, TransactionTemplate tx, Clock clock) {
+                          GateReleases releases, CouponRedemptions coupons,
+                          io.stampede.inventory.application.StockCounters counters,
+                          io.stampede.sale.application.SaleService saleDefinitions, TransactionTemplate tx,
+                          Clock clock) {
+        this.counters = counters;
+        this.saleDefinitions = saleDefinitions;
         this.coupons = coupons;
         this.orders = orders;
         this.payments = payments;
@@ -129,8 +136,13 @@ public class OrderLifecycle {
      */
     Transition change(Order order, EnumSet<OrderStatus> from, OrderStatus to, Instant at, String paymentId) {
         boolean releases = !to.isLive();
-        if (!from.contains(order.status()) || !orders.transition(order.id(), from, to, at, releases)) {
+        // a database counter takes the units back in this transaction; a Redis one right after the commit
+        boolean inHere = releases && sale(order).strategy().countsInDatabase();
+        if (!from.contains(order.status()) || !orders.transition(order.id(), from, to, at, releases && !inHere)) {
             return new Transition.InvalidState(order.status());
+        }
+        if (inHere) {
+            counters.returnInTransaction(sale(order), order);
         }
         outbox.append(OrderEvents.of(order, to, at, paymentId));
         if (order.couponId() != null && (to == OrderStatus.CANCELLED || to == OrderStatus.EXPIRED)) {
@@ -139,9 +151,16 @@ public class OrderLifecycle {
         return new Transition.Done(orders.find(order.id()).orElseThrow());
     }
 
+    private io.stampede.sale.domain.Sale sale(Order order) {
+        return saleDefinitions.definition(order.saleId())
+                .orElseThrow(() -> new IllegalStateException("order " + order.id() + " of a missing sale"));
+    }
+
     void afterCommit(Transition t) {
         if (t instanceof Transition.Done d && !d.order().status().isLive()) {
-            releases.release(d.order());
+            if (!sale(d.order()).strategy().countsInDatabase()) {
+                releases.release(d.order());
+            }
             log.info("Order {} {}: {} unit(s) of sale {} returned", d.order().id(),
                     d.order().status().name().toLowerCase(), d.order().quantity(), d.order().saleId());
         }

@@ -10,7 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Service;
 
 /** The entry of every purchase: hands it to the path of the sale's strategy and intake, and counts the outcome. */
-@Service
+@Service("purchaseRouter") // "purchases" names the health contributor of GateWarmup
 public class Purchases {
     private final List<PurchasePath> paths;
     private final MeterRegistry meters;

@@ -47,4 +47,10 @@ public interface OrderRepository {
     List<Order> pendingGateReleases(java.time.Instant changedBefore, int limit);
 
     void markGateReleased(String id);
+
+    /** Units held by one user's live orders of the sale. */
+    long liveUnits(String saleId, String userId);
+
+    /** Which of the given order ids are in the database. */
+    java.util.Set<String> existingIds(java.util.Collection<String> ids);
 }

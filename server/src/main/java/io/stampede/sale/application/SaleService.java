@@ -27,14 +27,17 @@ public class SaleService {
     private final SaleRepository sales;
     private final PurchaseGate gate;
     private final GateRebuilder rebuilder;
+    private final io.stampede.inventory.application.StockCounters counters;
     private final Outbox outbox;
     private final TransactionTemplate tx;
     private final Clock clock;
     /** Sale definitions for the purchase path; all but the total are immutable, and the path never reads it. */
     private final ConcurrentHashMap<String, Sale> definitions = new ConcurrentHashMap<>();
 
-    public SaleService(SaleRepository sales, PurchaseGate gate, GateRebuilder rebuilder, Outbox outbox,
+    public SaleService(SaleRepository sales, PurchaseGate gate, GateRebuilder rebuilder,
+                       io.stampede.inventory.application.StockCounters counters, Outbox outbox,
                        TransactionTemplate tx, Clock clock) {
+        this.counters = counters;
         this.sales = sales;
         this.outbox = outbox;
         this.tx = tx;
@@ -55,13 +58,18 @@ public class SaleService {
         Sale sale = SaleRules.create(Ids.newId(), draft, clock.instant());
         tx.executeWithoutResult(status -> {
             sales.insert(sale);
+            counters.open(sale);
             outbox.append(Events.of("sale.created", sale.createdAt(), "saleId", sale.id(), "name", sale.name(),
                     "sku", sale.sku(), "stock", sale.totalStock(), "priceCents", sale.priceCents(),
                     "startsAt", sale.startsAt().toString(), "endsAt", sale.endsAt().toString(),
                     "perUserLimit", sale.perUserLimit(), "strategy", sale.strategy().name(), "intake", sale.intake().name()));
         });
         definitions.put(sale.id(), sale);
-        rebuilder.rebuild(sale);
+        if (sale.strategy().usesGate()) {
+            rebuilder.rebuild(sale);
+        } else {
+            counters.afterOpen(sale);
+        }
         log.info("Sale {} created: {} units of {} from {} to {}, strategy {}, intake {}", sale.id(), sale.totalStock(),
                 sale.sku(), sale.startsAt(), sale.endsAt(), sale.strategy(), sale.intake());
         return new SaleWithStock(sale, StockFigures.of(sale.totalStock(), 0, 0));
@@ -103,13 +111,15 @@ public class SaleService {
         if (violation != null) {
             throw ApiException.validation(violation);
         }
-        boolean done = gate.underLease(id, java.time.Duration.ofSeconds(10), () -> {
-            tx.executeWithoutResult(status -> {
-                sales.addStock(id, quantity);
-                outbox.append(Events.of("sale.restocked", clock.instant(), "saleId", id, "quantity", quantity));
-            });
-            gate.addStock(id, quantity);
-        });
+        Runnable record = () -> {
+            sales.addStock(id, quantity);
+            outbox.append(Events.of("sale.restocked", clock.instant(), "saleId", id, "quantity", quantity));
+        };
+        boolean done = !sale.strategy().usesGate() ? counters.restock(sale, quantity, record)
+                : gate.underLease(id, java.time.Duration.ofSeconds(10), () -> {
+                    tx.executeWithoutResult(status -> record.run());
+                    gate.addStock(id, quantity);
+                });
         if (!done) {
             throw ApiException.unavailable("the sale's gate is being rebuilt; retry the restock");
         }

@@ -39,6 +39,13 @@ public class SqlDialect {
         return database == Database.MARIADB ? "LOCK IN SHARE MODE" : "FOR SHARE";
     }
 
+    /** An INSERT of one row that does nothing when a row with its key exists already. */
+    public String insertIfAbsent(String table, String columns, String values) {
+        return database == Database.MARIADB
+                ? "INSERT IGNORE INTO " + table + " (" + columns + ") VALUES (" + values + ")"
+                : "INSERT INTO " + table + " (" + columns + ") VALUES (" + values + ") ON CONFLICT DO NOTHING";
+    }
+
     private static Database detect(DataSource dataSource) {
         String product;
         try {

@@ -178,4 +178,21 @@ class JdbcOrderRepository implements OrderRepository {
                 OrderStatus.valueOf(rs.getString("status")), rs.getTimestamp("created_at").toInstant(),
                 rs.getTimestamp("expires_at").toInstant(), List.of(), rs.getString("coupon_id"));
     }
+
+    @Override
+    public long liveUnits(String saleId, String userId) {
+        return jdbc.sql("SELECT COALESCE(SUM(quantity), 0) FROM orders WHERE sale_id = ? AND user_id = ? "
+                        + "AND status IN ('QUEUED','PENDING_PAYMENT','PAID','FULFILLED')")
+                .params(saleId, userId).query(Long.class).single();
+    }
+
+    @Override
+    public java.util.Set<String> existingIds(java.util.Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return java.util.Set.of();
+        }
+        String marks = String.join(",", java.util.Collections.nCopies(ids.size(), "?"));
+        return new java.util.HashSet<>(jdbc.sql("SELECT id FROM orders WHERE id IN (" + marks + ")")
+                .params(new ArrayList<Object>(ids)).query(String.class).list());
+    }
 }

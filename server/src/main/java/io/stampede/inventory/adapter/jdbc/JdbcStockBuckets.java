@@ -1,0 +1,121 @@
+package io.stampede.inventory.adapter.jdbc;
+
+import io.stampede.inventory.port.StockBuckets;
+import io.stampede.shared.jdbc.SqlDialect;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** Stock buckets as rows of {@code stock_buckets}, plain SQL both PostgreSQL and MariaDB run. */
+@Repository
+class JdbcStockBuckets implements StockBuckets {
+    private final JdbcClient jdbc;
+    private final SqlDialect dialect;
+
+    JdbcStockBuckets(JdbcClient jdbc, SqlDialect dialect) {
+        this.jdbc = jdbc;
+        this.dialect = dialect;
+    }
+
+    @Override
+    public void open(String saleId, long stock, int buckets) {
+        for (int b = 0; b < buckets; b++) {
+            jdbc.sql("INSERT INTO stock_buckets (sale_id, bucket, available) VALUES (?,?,?)")
+                    .params(saleId, b, share(stock, buckets, b)).update();
+        }
+    }
+
+    /** Bucket b's part of an even spread: the first {@code stock % buckets} buckets get one unit more. */
+    static long share(long stock, int buckets, int b) {
+        return stock / buckets + (b < stock % buckets ? 1 : 0);
+    }
+
+    @Override
+    public int bucketCount(String saleId) {
+        return jdbc.sql("SELECT COUNT(*) FROM stock_buckets WHERE sale_id = ?").param(saleId)
+                .query(Integer.class).single();
+    }
+
+    @Override
+    public Optional<Versioned> read(String saleId) {
+        return jdbc.sql("SELECT available, version FROM stock_buckets WHERE sale_id = ? AND bucket = 0")
+                .param(saleId).query((rs, n) -> new Versioned(rs.getLong(1), rs.getLong(2))).optional();
+    }
+
+    @Override
+    public long lock(String saleId, int bucket) {
+        return jdbc.sql("SELECT available FROM stock_buckets WHERE sale_id = ? AND bucket = ? FOR UPDATE")
+                .params(saleId, bucket).query(Long.class).single();
+    }
+
+    @Override
+    public void take(String saleId, int bucket, long quantity) {
+        jdbc.sql("UPDATE stock_buckets SET available = available - ?, version = version + 1 "
+                + "WHERE sale_id = ? AND bucket = ?").params(quantity, saleId, bucket).update();
+    }
+
+    @Override
+    public boolean compareAndSet(String saleId, long version, long newAvailable) {
+        return jdbc.sql("UPDATE stock_buckets SET available = ?, version = version + 1 "
+                        + "WHERE sale_id = ? AND bucket = 0 AND version = ?")
+                .params(newAvailable, saleId, version).update() == 1;
+    }
+
+    @Override
+    public boolean takeIfAvailable(String saleId, int bucket, long quantity) {
+        return jdbc.sql("UPDATE stock_buckets SET available = available - ?, version = version + 1 "
+                        + "WHERE sale_id = ? AND bucket = ? AND available >= ?")
+                .params(quantity, saleId, bucket, quantity).update() == 1;
+    }
+
+    @Override
+    public boolean claimFence(String saleId, long fence) {
+        // strictly lower: every acquisition has its own token, so an equal one is the same holder's second write
+        return jdbc.sql("UPDATE stock_buckets SET fence = ? WHERE sale_id = ? AND bucket = 0 AND fence < ?")
+                .params(fence, saleId, fence).update() == 1;
+    }
+
+    @Override
+    public long fence(String saleId) {
+        return jdbc.sql("SELECT fence FROM stock_buckets WHERE sale_id = ? AND bucket = 0").param(saleId)
+                .query(Long.class).single();
+    }
+
+    @Override
+    public void give(String saleId, int bucket, long quantity) {
+        int changed = jdbc.sql("UPDATE stock_buckets SET available = available + ?, version = version + 1 "
+                + "WHERE sale_id = ? AND bucket = ?").params(quantity, saleId, bucket).update();
+        if (changed != 1) {
+            throw new IllegalStateException("sale " + saleId + " has no stock bucket " + bucket);
+        }
+    }
+
+    @Override
+    public long available(String saleId) {
+        return jdbc.sql("SELECT COALESCE(SUM(available), 0) FROM stock_buckets WHERE sale_id = ?").param(saleId)
+                .query(Long.class).single();
+    }
+
+    @Override
+    public List<Long> lockAll(String saleId) {
+        return jdbc.sql("SELECT available FROM stock_buckets WHERE sale_id = ? ORDER BY bucket FOR UPDATE")
+                .param(saleId).query(Long.class).list();
+    }
+
+    @Override
+    public void reset(String saleId, long available) {
+        int buckets = bucketCount(saleId);
+        for (int b = 0; b < buckets; b++) {
+            jdbc.sql("UPDATE stock_buckets SET available = ?, version = version + 1 WHERE sale_id = ? AND bucket = ?")
+                    .params(share(available, buckets, b), saleId, b).update();
+        }
+    }
+
+    @Override
+    public void lockBuyer(String saleId, String userId) {
+        jdbc.sql(dialect.insertIfAbsent("sale_buyers", "sale_id, user_id", "?,?")).params(saleId, userId).update();
+        jdbc.sql("SELECT user_id FROM sale_buyers WHERE sale_id = ? AND user_id = ? FOR UPDATE")
+                .params(saleId, userId).query(String.class).single();
+    }
+}

@@ -1,0 +1,65 @@
+package io.stampede.inventory.adapter.redis;
+
+import io.stampede.inventory.port.StockLock;
+import io.stampede.shared.Ids;
+import io.stampede.shared.StampedeProperties;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.stereotype.Component;
+
+/**
+ * The REDIS_LOCK lock: {@code SET NX PX} with a random owner token, released by a Lua compare-and-delete, and a
+ * fencing counter incremented by the same script that takes the lock. Keys in the sale's hash-tag slot.
+ */
+@Component
+class RedisStockLock implements StockLock {
+    private final StringRedisTemplate redis;
+    private final String prefix;
+    private final RedisScript<Long> acquire = script("lock_acquire");
+    private final RedisScript<Long> release = script("lock_release");
+    private final RedisScript<Long> raise = script("lock_raise_fence");
+
+    RedisStockLock(StringRedisTemplate redis, StampedeProperties properties) {
+        this.redis = redis;
+        this.prefix = properties.redis().keyPrefix();
+    }
+
+    private static RedisScript<Long> script(String name) {
+        return RedisScript.of(new ClassPathResource("lua/" + name + ".lua"), Long.class);
+    }
+
+    private String lockKey(String saleId) {
+        return prefix + "{sale:" + saleId + "}:lock";
+    }
+
+    private String fenceKey(String saleId) {
+        return prefix + "{sale:" + saleId + "}:lock:fence";
+    }
+
+    @Override
+    public Optional<Lease> tryAcquire(String saleId, Duration lease) {
+        String owner = Ids.newId();
+        Long fence = redis.execute(acquire, List.of(lockKey(saleId), fenceKey(saleId)), owner,
+                Long.toString(lease.toMillis()));
+        return fence == null || fence == 0 ? Optional.empty() : Optional.of(new Lease(saleId, owner, fence));
+    }
+
+    @Override
+    public boolean holds(Lease lease) {
+        return lease.owner().equals(redis.opsForValue().get(lockKey(lease.saleId())));
+    }
+
+    @Override
+    public void release(Lease lease) {
+        redis.execute(release, List.of(lockKey(lease.saleId())), lease.owner());
+    }
+
+    @Override
+    public void raiseFence(String saleId, long seen) {
+        redis.execute(raise, List.of(fenceKey(saleId)), Long.toString(seen));
+    }
+}

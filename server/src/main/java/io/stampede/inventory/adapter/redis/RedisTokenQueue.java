@@ -1,0 +1,156 @@
+package io.stampede.inventory.adapter.redis;
+
+import io.stampede.inventory.port.PurchaseGate;
+import io.stampede.inventory.port.TokenQueue;
+import io.stampede.shared.Ids;
+import io.stampede.shared.StampedeProperties;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.function.Supplier;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.stereotype.Component;
+
+/**
+ * TOKEN_QUEUE in Redis: a list holding one token per unit (the token is the epoch of the build that wrote it), taken
+ * with a plain {@code LPOP key count}; an epoch key published last marks the list as built. Keys share the sale's
+ * hash tag, so the scripts that touch several of them stay atomic on a Redis Cluster.
+ */
+@Component
+class RedisTokenQueue implements TokenQueue {
+    private static final Duration REBUILD_LEASE = Duration.ofSeconds(60);
+    private static final int CHUNK = 1_000;
+
+    private final StringRedisTemplate redis;
+    private final String prefix;
+    private final RedisScript<Long> push = script("tokens_push");
+    private final RedisScript<Long> beginRebuild = script("tokens_begin_rebuild");
+    private final RedisScript<Long> finishRebuild = script("tokens_finish_rebuild");
+    private final RedisScript<Long> releaseLease = script("lock_release");
+
+    RedisTokenQueue(StringRedisTemplate redis, StampedeProperties properties) {
+        this.redis = redis;
+        this.prefix = properties.redis().keyPrefix();
+    }
+
+    private static RedisScript<Long> script(String name) {
+        return RedisScript.of(new ClassPathResource("lua/" + name + ".lua"), Long.class);
+    }
+
+    private String key(String saleId, String name) {
+        return prefix + "{sale:" + saleId + "}:tokens" + name;
+    }
+
+    /** Keys of the push script: list, epoch, released set. */
+    private List<String> pushKeys(String saleId) {
+        return List.of(key(saleId, ""), key(saleId, ":epoch"), key(saleId, ":released"));
+    }
+
+    @Override
+    public Take take(String saleId, int quantity) {
+        List<String> tokens = redis.opsForList().leftPop(key(saleId, ""), quantity);
+        if (tokens != null && tokens.size() == quantity) {
+            long epoch = Long.parseLong(tokens.getFirst());
+            if (tokens.stream().allMatch(tokens.getFirst()::equals)) {
+                return new Take.Taken(epoch);
+            }
+            // tokens of two builds: only a rebuild racing this take can do that; the old ones are void anyway
+            tokens.stream().distinct().forEach(t -> putBack(saleId, Long.parseLong(t),
+                    Collections.frequency(tokens, t)));
+            return new Take.Missing();
+        }
+        if (tokens != null && !tokens.isEmpty()) {
+            // fewer units than asked for: give the ones taken back
+            tokens.stream().distinct().forEach(t -> putBack(saleId, Long.parseLong(t),
+                    Collections.frequency(tokens, t)));
+        }
+        // an empty list is sold out only once the list is built; otherwise it is missing
+        return Boolean.TRUE.equals(redis.hasKey(key(saleId, ":epoch"))) ? new Take.SoldOut() : new Take.Missing();
+    }
+
+    @Override
+    public void putBack(String saleId, long epoch, int quantity) {
+        redis.execute(push, pushKeys(saleId), "back", Long.toString(epoch), Integer.toString(quantity));
+    }
+
+    @Override
+    public PurchaseGate.Release release(String saleId, String orderId, int quantity) {
+        Long done = redis.execute(push, pushKeys(saleId), "release", orderId, Integer.toString(quantity));
+        if (done == null || done < 0) {
+            return PurchaseGate.Release.GATE_MISSING;
+        }
+        return done == 1 ? PurchaseGate.Release.RELEASED : PurchaseGate.Release.ALREADY_RELEASED;
+    }
+
+    @Override
+    public boolean add(String saleId, long quantity) {
+        Long done = redis.execute(push, pushKeys(saleId), "add", "", Long.toString(quantity));
+        return done != null && done == 1;
+    }
+
+    @Override
+    public OptionalLong available(String saleId) {
+        if (!Boolean.TRUE.equals(redis.hasKey(key(saleId, ":epoch")))) {
+            return OptionalLong.empty();
+        }
+        Long size = redis.opsForList().size(key(saleId, ""));
+        return OptionalLong.of(size == null ? 0 : size);
+    }
+
+    @Override
+    public boolean rebuild(String saleId, Supplier<State> truth) {
+        String owner = Ids.newId();
+        String lease = key(saleId, ":rebuild");
+        Long begun = redis.execute(beginRebuild, List.of(key(saleId, ":epoch"), key(saleId, ""),
+                key(saleId, ":released"), lease), owner, Long.toString(REBUILD_LEASE.toMillis()));
+        if (begun == null || begun != 1) {
+            return false;
+        }
+        State state;
+        try {
+            state = truth.get();
+        } catch (RuntimeException e) {
+            redis.execute(releaseLease, List.of(lease), owner);
+            throw e;
+        }
+        String token = Long.toString(state.epoch());
+        for (long left = state.available(); left > 0; left -= CHUNK) {
+            redis.opsForList().rightPushAll(key(saleId, ""), Collections.nCopies((int) Math.min(CHUNK, left), token));
+        }
+        List<String> released = new ArrayList<>(state.released());
+        for (int i = 0; i < released.size(); i += CHUNK) {
+            redis.opsForSet().add(key(saleId, ":released"),
+                    released.subList(i, Math.min(released.size(), i + CHUNK)).toArray(String[]::new));
+        }
+        Long finished = redis.execute(finishRebuild, List.of(key(saleId, ":epoch"), lease), owner, token);
+        return finished != null && finished == 1;
+    }
+
+    @Override
+    public boolean underLease(String saleId, Duration wait, Runnable action) {
+        String lease = key(saleId, ":rebuild");
+        String owner = Ids.newId();
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (!Boolean.TRUE.equals(redis.opsForValue().setIfAbsent(lease, owner, REBUILD_LEASE))) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        try {
+            action.run();
+            return true;
+        } finally {
+            redis.execute(releaseLease, List.of(lease), owner);
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package io.stampede.inventory.application.strategy;
+
+import io.stampede.inventory.port.StockBuckets;
+import io.stampede.inventory.port.TokenQueue;
+import io.stampede.sale.domain.Sale;
+import io.stampede.sale.domain.StockStrategy;
+import io.stampede.sale.port.SaleRepository;
+import java.util.Set;
+import org.springframework.stereotype.Component;
+
+/**
+ * TOKEN_QUEUE: {@code LPOP} takes a unit's token from the sale's Redis list. The pop comes after the key and
+ * per-user checks (under the buyer's row lock), so tokens leave the list only for attempts that are about to write
+ * an order: a token popped and put back by a loser would otherwise make a concurrent buyer see the list empty and
+ * answer sold out while stock remains. The token names the build of the list it came from; the transaction holds
+ * the sale's current build number in share mode and writes only if they match, so a token taken before a rebuild
+ * can never become an order after it. A token whose order was surely not written goes back to the list.
+ */
+@Component
+class TokenStock implements StockTaking {
+    private final TokenQueue tokens;
+    private final StockBuckets buckets;
+    private final SaleRepository sales;
+
+    TokenStock(TokenQueue tokens, StockBuckets buckets, SaleRepository sales) {
+        this.tokens = tokens;
+        this.buckets = buckets;
+        this.sales = sales;
+    }
+
+    @Override
+    public StockStrategy strategy() {
+        return StockStrategy.TOKEN_QUEUE;
+    }
+
+    @Override
+    public Attempt begin(Sale sale, String userId, int quantity) {
+        // an empty list answers at once, without a transaction (a replay still finds its order)
+        if (tokens.available(sale.id()).orElse(Long.MAX_VALUE) < quantity) {
+            return new LockedStock.Stopped(Verdict.SOLD_OUT);
+        }
+        return new Attempt() {
+            private long epoch = -1;
+            private boolean stale;
+
+            @Override
+            public Verdict guard() {
+                buckets.lockBuyer(sale.id(), userId);
+                return Verdict.GO;
+            }
+
+            @Override
+            public Verdict take() {
+                switch (tokens.take(sale.id(), quantity)) {
+                    case TokenQueue.Take.SoldOut s -> {
+                        return Verdict.SOLD_OUT;
+                    }
+                    case TokenQueue.Take.Missing m -> {
+                        return Verdict.MISSING;
+                    }
+                    case TokenQueue.Take.Taken taken -> epoch = taken.epoch();
+                }
+                long current = sales.lockGateEpochs(Set.of(sale.id())).getOrDefault(sale.id(), -1L);
+                if (current != epoch) {
+                    stale = true; // the list was rebuilt since: these tokens are void, not to be put back
+                    return Verdict.retry("the sale's token list was rebuilt meanwhile");
+                }
+                return Verdict.GO;
+            }
+
+            @Override
+            public void end(Ending ending) {
+                if (epoch >= 0 && ending == Ending.NOT_WRITTEN && !stale) {
+                    tokens.putBack(sale.id(), epoch, quantity);
+                }
+            }
+        };
+    }
+}

@@ -1,0 +1,213 @@
+package io.stampede.order.application;
+
+import io.stampede.coupon.application.CouponRedemptions;
+import io.stampede.coupon.domain.Coupon;
+import io.stampede.event.port.Outbox;
+import io.stampede.inventory.application.StockCounters;
+import io.stampede.inventory.application.strategy.StockTaking;
+import io.stampede.inventory.application.strategy.StockTaking.Ending;
+import io.stampede.inventory.application.strategy.StockTaking.Verdict;
+import io.stampede.order.domain.Order;
+import io.stampede.order.port.OrderRepository;
+import io.stampede.sale.domain.Intake;
+import io.stampede.sale.domain.Sale;
+import io.stampede.sale.domain.StockStrategy;
+import io.stampede.shared.Ids;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.dao.PessimisticLockingFailureException;
+import org.springframework.dao.TransientDataAccessResourceException;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The purchase path of every strategy that decides in the database (all but REDIS_LUA): the strategy takes the
+ * units in the same transaction that checks the idempotency key and the per-user limit and inserts the order, so a
+ * 201 means committed and a rollback undoes everything. The window is checked first, from the sale's definition.
+ */
+@Service
+public class StockPurchases implements PurchasePath {
+    private static final Logger log = LoggerFactory.getLogger(StockPurchases.class);
+    private static final int MAX_REBUILDS = 3;
+
+    private final Map<StockStrategy, StockTaking> strategies = new EnumMap<>(StockStrategy.class);
+    private final StockCounters counters;
+    private final OrderRepository orders;
+    private final CouponRedemptions coupons;
+    private final Outbox outbox;
+    private final TransactionTemplate tx;
+    private final Clock clock;
+
+    public StockPurchases(List<StockTaking> strategies, StockCounters counters, OrderRepository orders,
+                          CouponRedemptions coupons, Outbox outbox, TransactionTemplate tx, Clock clock) {
+        strategies.forEach(s -> this.strategies.put(s.strategy(), s));
+        this.counters = counters;
+        this.orders = orders;
+        this.coupons = coupons;
+        this.outbox = outbox;
+        this.tx = tx;
+        this.clock = clock;
+    }
+
+    @Override
+    public boolean serves(Sale sale) {
+        return strategies.containsKey(sale.strategy()) && sale.intake() == Intake.DIRECT;
+    }
+
+    @Override
+    public PurchaseOutcome purchase(Sale sale, String userId, String key, int quantity, Coupon coupon) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        if (!sale.isOpenAt(now)) {
+            return new PurchaseOutcome.NotActive();
+        }
+        StockTaking strategy = strategies.get(sale.strategy());
+        int rebuilds = 0;
+        String lastReason = "";
+        for (int round = 0; round < strategy.maxRounds() + MAX_REBUILDS; round++) {
+            if (round > 0) {
+                backOff(round);
+            }
+            StockTaking.Attempt attempt = strategy.begin(sale, userId, quantity);
+            Result result = complete(sale, userId, key, quantity, coupon, attempt, now);
+            switch (result.verdict().kind()) {
+                case GO -> {
+                    return result.outcome();
+                }
+                case SOLD_OUT -> {
+                    return soldOutOrReplay(sale, userId, key);
+                }
+                case UNAVAILABLE -> {
+                    return new PurchaseOutcome.Unavailable(result.verdict().reason());
+                }
+                case MISSING -> {
+                    if (++rebuilds > MAX_REBUILDS) {
+                        return new PurchaseOutcome.Unavailable("the sale's stock is being rebuilt");
+                    }
+                    counters.rebuildOrWait(sale);
+                }
+                case RETRY -> {
+                    lastReason = result.verdict().reason();
+                    if (round + 1 - rebuilds >= strategy.maxRounds()) {
+                        // bounded: stock remains (else the answer would be sold out), so this is a 503, not 409
+                        return new PurchaseOutcome.Unavailable("gave up after " + strategy.maxRounds()
+                                + " tries (" + lastReason + "); retry with the same key");
+                    }
+                }
+            }
+        }
+        return new PurchaseOutcome.Unavailable("gave up (" + lastReason + "); retry with the same key");
+    }
+
+    /** What one attempt came to: a verdict, and the outcome when it is GO. */
+    record Result(Verdict verdict, PurchaseOutcome outcome) {
+        static Result of(Verdict v) {
+            return new Result(v, null);
+        }
+
+        static Result done(PurchaseOutcome outcome) {
+            return new Result(Verdict.GO, outcome);
+        }
+    }
+
+    /** Runs a begun attempt to its end: the transaction, then the strategy's clean-up. */
+    Result complete(Sale sale, String userId, String key, int quantity, Coupon coupon, StockTaking.Attempt attempt,
+                    Instant now) {
+        if (attempt.early().kind() != Verdict.Kind.GO) {
+            attempt.end(Ending.NOT_WRITTEN);
+            return Result.of(attempt.early());
+        }
+        long amount = sale.amountFor(quantity);
+        if (coupon != null) {
+            amount = Math.max(0, amount - coupon.discountCents());
+        }
+        Order order = Order.placed(Ids.newId(), sale.id(), userId, key, quantity, amount, now,
+                now.plus(sale.paymentTimeout()), coupon == null ? null : coupon.id());
+        Ending ending = Ending.UNKNOWN;
+        try {
+            Result result = tx.execute(status -> {
+                Result r = write(sale, order, attempt);
+                if (r.outcome() == null || !(r.outcome() instanceof PurchaseOutcome.Placed p) || p.replay()) {
+                    status.setRollbackOnly();
+                }
+                return r;
+            });
+            ending = result.outcome() instanceof PurchaseOutcome.Placed p && !p.replay()
+                    ? Ending.COMMITTED : Ending.NOT_WRITTEN;
+            return result;
+        } catch (DuplicateKeyException e) {
+            ending = Ending.NOT_WRITTEN; // the same key won in a concurrent attempt
+            return orders.findByKey(sale.id(), userId, key).map(o -> Result.done(new PurchaseOutcome.Placed(o, true)))
+                    .orElse(Result.of(Verdict.retry("a concurrent attempt with this key")));
+        } catch (CouponRedemptions.CouponUnavailable e) {
+            ending = Ending.NOT_WRITTEN;
+            return Result.done(new PurchaseOutcome.CouponUsed());
+        } catch (PessimisticLockingFailureException e) {
+            ending = Ending.NOT_WRITTEN; // a deadlock or lock timeout rolled it back
+            return Result.of(Verdict.retry("lock conflict: " + e.getClass().getSimpleName()));
+        } catch (DataIntegrityViolationException | CannotCreateTransactionException
+                 | CannotGetJdbcConnectionException | TransientDataAccessResourceException e) {
+            ending = Ending.NOT_WRITTEN; // rolled back by a constraint, or no transaction could start
+            log.warn("Purchase for sale {} not written: {}", sale.id(), e.getMessage());
+            return Result.of(Verdict.unavailable("the database did not take the order"));
+        } catch (DataAccessException e) {
+            // the commit's fate is unknown: its units stay taken until reconciliation (undersell, never oversell)
+            log.warn("Purchase for sale {} in doubt: {}", sale.id(), e.getMessage());
+            return Result.of(Verdict.unavailable("the order was not confirmed; retry with the same key"));
+        } finally {
+            attempt.end(ending);
+        }
+    }
+
+    /** Inside the transaction: the strategy's guard, the key and limit checks, the take, the insert. */
+    private Result write(Sale sale, Order order, StockTaking.Attempt attempt) {
+        Verdict guard = attempt.guard();
+        if (guard.kind() != Verdict.Kind.GO) {
+            return Result.of(guard);
+        }
+        Optional<Order> earlier = orders.findByKey(sale.id(), order.userId(), order.idempotencyKey());
+        if (earlier.isPresent()) {
+            return Result.done(new PurchaseOutcome.Placed(earlier.get(), true));
+        }
+        if (orders.liveUnits(sale.id(), order.userId()) + order.quantity() > sale.perUserLimit()) {
+            return Result.done(new PurchaseOutcome.LimitExceeded());
+        }
+        Verdict take = attempt.take();
+        if (take.kind() != Verdict.Kind.GO) {
+            return Result.of(take);
+        }
+        orders.insertAll(List.of(order));
+        if (order.couponId() != null) {
+            coupons.redeem(order.couponId(), order.userId(), order.id(), order.createdAt());
+        }
+        outbox.append(OrderEvents.of(order, order.status(), order.createdAt(), null));
+        return Result.done(new PurchaseOutcome.Placed(order, false));
+    }
+
+    /** Sold out, unless this key already bought: a replay still finds its order. */
+    private PurchaseOutcome soldOutOrReplay(Sale sale, String userId, String key) {
+        return orders.findByKey(sale.id(), userId, key).<PurchaseOutcome>map(o -> new PurchaseOutcome.Placed(o, true))
+                .orElse(new PurchaseOutcome.SoldOut());
+    }
+
+    private static void backOff(int round) {
+        try {
+            // jittered and growing, so that the losers of one round do not collide again in the next
+            Thread.sleep(ThreadLocalRandom.current().nextLong(1, 2L << Math.min(round, 5)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
