@@ -2,11 +2,17 @@ package io.stampede.inventory.application;
 
 import io.stampede.inventory.domain.GateState;
 import io.stampede.inventory.port.PurchaseGate;
+import io.stampede.inventory.port.QueuedReservations;
 import io.stampede.order.port.OrderRepository;
 import io.stampede.sale.domain.Sale;
 import io.stampede.sale.domain.StockFigures;
 import io.stampede.sale.port.SaleRepository;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,7 +25,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Builds a sale's gate from the database, the truth: available = total - reserved - sold, the units each user
  * holds, and the idempotency key of every order. Used when a sale is created, at start-up, and whenever the gate
- * is found missing (Redis restarted or flushed).
+ * is found missing (Redis restarted or flushed). Orders of intake QUEUED that are accepted but not yet written count
+ * as live too: their records sit beside the gate (see {@link QueuedReservations}) and survive its rebuild.
  */
 @Component
 public class GateRebuilder {
@@ -30,14 +37,16 @@ public class GateRebuilder {
     private final SaleRepository sales;
     private final OrderRepository orders;
     private final InFlightReservations inFlight;
+    private final QueuedReservations queued;
     private final TransactionTemplate snapshot;
     private final TransactionTemplate tx;
     // a ReentrantLock, not synchronized: on Java 21 a virtual thread blocked in synchronized pins its carrier
     private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 
     public GateRebuilder(PurchaseGate gate, SaleRepository sales, OrderRepository orders, InFlightReservations inFlight,
-                         PlatformTransactionManager transactions) {
+                         QueuedReservations queued, PlatformTransactionManager transactions) {
         this.gate = gate;
+        this.queued = queued;
         this.sales = sales;
         this.orders = orders;
         this.inFlight = inFlight;
@@ -80,11 +89,27 @@ public class GateRebuilder {
         // fence every instance: from this commit on, orders reserved under the old gate are refused by the writer,
         // and this update waits for the batches that are writing such orders right now, so the truth below has them
         Long epoch = tx.execute(s -> sales.bumpGateEpoch(sale.id()));
+        // read after the bump and before the snapshot: a queued order leaves its record only after its commit, and no
+        // commit under the old epoch follows the bump, so every accepted order is in the records or in the snapshot
+        // (or both, counted once below)
+        List<QueuedReservations.QueuedUnits> unwritten = queued.units(sale.id());
         return snapshot.execute(s -> {
             StockFigures figures = sales.figures(sale.id());
+            Map<String, Long> units = new HashMap<>(orders.liveUnitsByUser(sale.id()));
+            Map<String, String> keys = new HashMap<>(orders.orderIdsByKey(sale.id()));
+            Set<String> written = new HashSet<>(keys.values());
+            long available = figures.available();
+            for (QueuedReservations.QueuedUnits q : unwritten) {
+                String field = GateState.keyField(q.userId(), q.idempotencyKey());
+                if (written.contains(q.orderId()) || keys.containsKey(field)) {
+                    continue; // written already, or its key belongs to a written order (this one will be dropped)
+                }
+                keys.put(field, q.orderId());
+                units.merge(q.userId(), (long) q.quantity(), Long::sum);
+                available -= q.quantity();
+            }
             return new GateState(sale.startsAt().toEpochMilli(), sale.endsAt().toEpochMilli(), sale.perUserLimit(),
-                    Math.max(0, figures.available()), orders.liveUnitsByUser(sale.id()), orders.orderIdsByKey(sale.id()),
-                    orders.releasedOrderIds(sale.id()), epoch);
+                    Math.max(0, available), units, keys, orders.releasedOrderIds(sale.id()), epoch);
         });
     }
 }

@@ -62,6 +62,11 @@ class RedisPurchaseGate implements PurchaseGate {
                                Instant now) {
         List<?> answer = redis.execute(purchase, keys(saleId).subList(0, 3), userId, idempotencyKey,
                 Integer.toString(quantity), newOrderId, Long.toString(now.toEpochMilli()));
+        return reservation(answer);
+    }
+
+    /** The script's answer as a value. */
+    static Reservation reservation(List<?> answer) {
         String verdict = String.valueOf(answer.get(0));
         return switch (verdict) {
             case "RESERVED" -> new Reservation.Reserved(String.valueOf(answer.get(1)),

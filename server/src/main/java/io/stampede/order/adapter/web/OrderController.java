@@ -1,6 +1,8 @@
 package io.stampede.order.adapter.web;
 
 import io.stampede.order.application.OrderLifecycle;
+import io.stampede.order.application.QueuedPurchases;
+import io.stampede.order.domain.Order;
 import io.stampede.order.domain.Transition;
 import io.stampede.order.port.OrderRepository;
 import io.stampede.order.port.PaymentRepository;
@@ -11,6 +13,7 @@ import io.stampede.shared.security.Shopper;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -24,8 +27,11 @@ class OrderController {
     private final OrderRepository orders;
     private final PaymentRepository payments;
     private final OrderLifecycle lifecycle;
+    private final QueuedPurchases queued;
 
-    OrderController(OrderRepository orders, PaymentRepository payments, OrderLifecycle lifecycle) {
+    OrderController(OrderRepository orders, PaymentRepository payments, OrderLifecycle lifecycle,
+                    QueuedPurchases queued) {
+        this.queued = queued;
         this.orders = orders;
         this.payments = payments;
         this.lifecycle = lifecycle;
@@ -37,8 +43,24 @@ class OrderController {
         if (!Ids.isWellFormed(id)) {
             throw ApiException.notFound("order");
         }
-        return orders.find(id).filter(o -> o.userId().equals(userId)).map(OrderView::of)
+        Optional<Order> written;
+        try {
+            written = orders.find(id);
+        } catch (RuntimeException databaseDown) {
+            // an accepted QUEUED order can be shown from its record while the database is away
+            return unwritten(id, userId).map(OrderView::of).orElseThrow(() -> databaseDown);
+        }
+        return written.or(() -> unwritten(id, userId)).filter(o -> o.userId().equals(userId)).map(OrderView::of)
                 .orElseThrow(() -> ApiException.notFound("order"));
+    }
+
+    /** An accepted QUEUED order of this user that the consumer has not written yet. */
+    private Optional<Order> unwritten(String id, String userId) {
+        try {
+            return queued.unwritten(id).filter(o -> o.userId().equals(userId));
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     @GetMapping("/api/me/orders")
@@ -48,7 +70,13 @@ class OrderController {
 
     @PostMapping("/api/orders/{id}/cancel")
     OrderView cancel(@PathVariable String id, HttpServletRequest request) {
-        return answer(lifecycle.cancel(id, Shopper.userId(request)), "cancelled");
+        String userId = Shopper.userId(request);
+        Transition t = lifecycle.cancel(id, userId);
+        if (t instanceof Transition.NotFound && unwritten(id, userId).isPresent()) {
+            throw ApiException.conflict(ErrorCode.INVALID_STATE,
+                    "the order is accepted and still being written; retry the cancel shortly");
+        }
+        return answer(t, "cancelled");
     }
 
     @PostMapping("/api/admin/orders/{id}/fulfil")

@@ -1,0 +1,87 @@
+package io.stampede.order.queue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stampede.testsupport.IntegrationTest;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageProperties;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+
+/** Intake QUEUED on RabbitMQ (a queue of this run's own); skipped when nothing listens on 127.0.0.1:5672. */
+@IntegrationTest
+class QueuedIntakeRabbitIT extends QueuedIntakeContract {
+    static final String QUEUE = "it.intake." + UUID.randomUUID();
+
+    @Autowired
+    ConnectionFactory connections;
+    final List<String> dead = new ArrayList<>();
+
+    @DynamicPropertySource
+    static void rabbit(DynamicPropertyRegistry registry) {
+        registry.add("spring.rabbitmq.host", () -> "127.0.0.1");
+        registry.add("spring.rabbitmq.port", () -> 5672);
+        registry.add("stampede.intake.rabbit-queue", () -> QUEUE);
+    }
+
+    @BeforeAll
+    static void rabbitIsThere() {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", 5672), 500);
+        } catch (Exception e) {
+            Assumptions.abort("no RabbitMQ on 127.0.0.1:5672 (CI has one)");
+        }
+    }
+
+    @AfterAll
+    static void deleteQueues() {
+        CachingConnectionFactory cf = new CachingConnectionFactory("127.0.0.1", 5672);
+        try {
+            RabbitAdmin admin = new RabbitAdmin(cf);
+            admin.deleteQueue(QUEUE);
+            admin.deleteQueue(QUEUE + ".dead");
+            admin.deleteExchange(QUEUE + ".dlx");
+        } catch (RuntimeException e) {
+            // best effort
+        } finally {
+            cf.destroy();
+        }
+    }
+
+    @Override
+    void publishRaw(String body) {
+        MessageProperties props = new MessageProperties();
+        props.setContentType(MessageProperties.CONTENT_TYPE_JSON);
+        new RabbitTemplate(connections).send("", QUEUE, new Message(body.getBytes(StandardCharsets.UTF_8), props));
+    }
+
+    @Override
+    List<String> deadLetters() {
+        RabbitTemplate rabbit = new RabbitTemplate(connections);
+        Message m;
+        while ((m = rabbit.receive(QUEUE + ".dead", 200)) != null) {
+            dead.add(new String(m.getBody(), StandardCharsets.UTF_8));
+        }
+        return dead;
+    }
+
+    @Test
+    void usesRabbitMq() {
+        assertThat(intake.describe()).isEqualTo("RabbitMQ queue " + QUEUE);
+    }
+}
