@@ -112,7 +112,7 @@ public class StockPurchases implements PurchasePath {
     }
 
     /** What one attempt came to: a verdict, and the outcome when it is GO. */
-    record Result(Verdict verdict, PurchaseOutcome outcome) {
+    public record Result(Verdict verdict, PurchaseOutcome outcome) {
         static Result of(Verdict v) {
             return new Result(v, null);
         }
@@ -123,7 +123,7 @@ public class StockPurchases implements PurchasePath {
     }
 
     /** Runs a begun attempt to its end: the transaction, then the strategy's clean-up. */
-    Result complete(Sale sale, String userId, String key, int quantity, Coupon coupon, StockTaking.Attempt attempt,
+    public Result complete(Sale sale, String userId, String key, int quantity, Coupon coupon, StockTaking.Attempt attempt,
                     Instant now) {
         if (attempt.early().kind() != Verdict.Kind.GO) {
             attempt.end(Ending.NOT_WRITTEN);

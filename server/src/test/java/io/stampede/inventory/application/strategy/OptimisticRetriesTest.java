@@ -1,0 +1,110 @@
+package io.stampede.inventory.application.strategy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.anyLong;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.Mockito.atLeast;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import io.stampede.coupon.application.CouponRedemptions;
+import io.stampede.event.port.Outbox;
+import io.stampede.inventory.application.StockCounters;
+import io.stampede.order.application.PurchaseOutcome;
+import io.stampede.order.application.StockPurchases;
+import io.stampede.inventory.port.StockBuckets;
+import io.stampede.order.port.OrderRepository;
+import io.stampede.sale.domain.Intake;
+import io.stampede.sale.domain.Sale;
+import io.stampede.sale.domain.StockStrategy;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.AbstractPlatformTransactionManager;
+import org.springframework.transaction.support.DefaultTransactionStatus;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** The purchase template's bounded retries: giving up while stock remains is a 503, never sold out. */
+class OptimisticRetriesTest {
+    private static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
+    private static final Sale SALE = new Sale("s-1", "sale", "SKU", 100, NOW.minusSeconds(60), NOW.plusSeconds(3600),
+            1, Duration.ofMinutes(15), StockStrategy.DB_OPTIMISTIC, Intake.DIRECT, 5, NOW.minusSeconds(120));
+
+    private final OrderRepository orders = mock(OrderRepository.class);
+    private final StockBuckets buckets = mock(StockBuckets.class);
+    private final AtomicInteger rollbacks = new AtomicInteger();
+
+    private StockPurchases path(StockTaking strategy) {
+        when(orders.findByKey(anyString(), anyString(), anyString())).thenReturn(Optional.empty());
+        return new StockPurchases(List.of(strategy), mock(StockCounters.class), orders,
+                mock(CouponRedemptions.class), mock(Outbox.class), new TransactionTemplate(new Recording()),
+                Clock.fixed(NOW, ZoneOffset.UTC));
+    }
+
+    @Test
+    void optimisticUpdatesThatKeepLosingEndIn503NotSoldOutAndWriteNothing() {
+        when(buckets.read("s-1")).thenReturn(Optional.of(new StockBuckets.Versioned(5, 7)));
+        when(buckets.compareAndSet("s-1", 7, 4)).thenReturn(false); // someone always changed it first
+
+        PurchaseOutcome outcome = path(optimistic()).purchase(SALE, "u1", "k", 1, null);
+
+        assertThat(outcome).isInstanceOfSatisfying(PurchaseOutcome.Unavailable.class,
+                u -> assertThat(u.reason()).contains("gave up"));
+        verify(buckets, atLeast(optimistic().maxRounds())).compareAndSet("s-1", 7, 4);
+        verify(orders, never()).insertAll(org.mockito.ArgumentMatchers.any());
+        assertThat(rollbacks.get()).isEqualTo(optimistic().maxRounds());
+    }
+
+    @Test
+    void anOptimisticReadThatFindsNoStockIsSoldOutWithoutATransaction() {
+        when(buckets.read("s-1")).thenReturn(Optional.of(new StockBuckets.Versioned(0, 9)));
+
+        assertThat(path(optimistic()).purchase(SALE, "u1", "k", 1, null)).isInstanceOf(PurchaseOutcome.SoldOut.class);
+        verify(buckets, never()).compareAndSet(anyString(), anyLong(), anyLong());
+    }
+
+    @Test
+    void anOptimisticWinnerWritesItsOrder() {
+        when(buckets.read("s-1")).thenReturn(Optional.of(new StockBuckets.Versioned(5, 7)));
+        when(buckets.compareAndSet("s-1", 7, 4)).thenReturn(true);
+
+        PurchaseOutcome outcome = path(optimistic()).purchase(SALE, "u1", "k", 1, null);
+
+        assertThat(outcome).isInstanceOf(PurchaseOutcome.Placed.class);
+        verify(orders).insertAll(org.mockito.ArgumentMatchers.anyList());
+        assertThat(rollbacks.get()).isZero();
+    }
+
+    private StockTaking optimistic() {
+        return new OptimisticStock(buckets);
+    }
+
+    /** A transaction manager that runs the callback and counts rollbacks. */
+    private final class Recording extends AbstractPlatformTransactionManager {
+        @Override
+        protected Object doGetTransaction() {
+            return new Object();
+        }
+
+        @Override
+        protected void doBegin(Object transaction, TransactionDefinition definition) {
+        }
+
+        @Override
+        protected void doCommit(DefaultTransactionStatus status) {
+        }
+
+        @Override
+        protected void doRollback(DefaultTransactionStatus status) {
+            rollbacks.incrementAndGet();
+        }
+    }
+}
