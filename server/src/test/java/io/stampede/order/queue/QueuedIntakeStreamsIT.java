@@ -3,6 +3,7 @@ package io.stampede.order.queue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stampede.order.application.QueuedOrder;
+import io.stampede.order.application.Purchases;
 import io.stampede.sale.domain.Sale;
 import io.stampede.shared.StampedeProperties;
 import io.stampede.testsupport.IntegrationTest;
@@ -39,6 +40,65 @@ class QueuedIntakeStreamsIT extends QueuedIntakeContract {
     List<String> deadLetters() {
         return redis.opsForStream().range(stream() + ":dead", org.springframework.data.domain.Range.unbounded())
                 .stream().map(r -> String.valueOf(r.getValue().get("order"))).toList();
+    }
+
+    @Autowired
+    io.stampede.inventory.application.GateRebuilder rebuilder;
+    @org.springframework.boot.test.web.server.LocalServerPort
+    int port;
+
+    @Test
+    void aGateRebuiltBetweenAcceptanceAndWriteKeepsTheAcceptedOrderAndItsUnit() {
+        Sale sale = openSale(1, 1);
+        QueuedOrder accepted = accept(sale, "first");
+        // the gate is lost and rebuilt from the database, which does not have the order yet
+        redis.delete(redis.keys("*{sale:" + sale.id() + "}:gate"));
+        assertThat(rebuilder.rebuild(sale)).isTrue();
+        // the rebuilt gate still holds the accepted order's unit: nobody else gets it
+        assertThat(purchases.purchase(sale, "second", "k", 1))
+                .isInstanceOf(io.stampede.order.application.PurchaseOutcome.SoldOut.class);
+        // and the order, reserved under the old gate, is written all the same
+        intake.publish(accepted, Duration.ofSeconds(5));
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> orders.find(accepted.id()).isPresent());
+        assertThat(orders.find(accepted.id()).orElseThrow().status().name()).isEqualTo("PENDING_PAYMENT");
+        assertThat(sales.get(sale.id()).stock()).isEqualTo(new io.stampede.sale.domain.StockFigures(1, 0, 1, 0));
+        assertThat(reconciliation.report(sale).consistent()).isTrue();
+    }
+
+    @Test
+    void anAcceptedOrderWhoseRecordRedisLostIsReadmittedOrCancelledButNeverOversold() {
+        Sale sale = openSale(1, 1);
+        QueuedOrder lost = accept(sale, "lost");
+        // Redis loses everything of the sale (record included) and the gate is rebuilt without the order
+        redis.delete(redis.keys("*{sale:" + sale.id() + "}:*"));
+        assertThat(rebuilder.rebuild(sale)).isTrue();
+        assertThat(purchases.purchase(sale, "newcomer", "k", 1))
+                .isInstanceOf(io.stampede.order.application.PurchaseOutcome.Queued.class);
+        // the first order's message arrives: the unit is gone, so it is written CANCELLED, visible to its owner
+        intake.publish(lost, Duration.ofSeconds(5));
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> orders.find(lost.id()).isPresent());
+        var order = orders.find(lost.id()).orElseThrow();
+        assertThat(order.status().name()).isEqualTo("CANCELLED");
+        assertThat(order.history()).extracting(h -> h.status().name()).containsExactly("QUEUED", "CANCELLED");
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
+                sales.get(sale.id()).stock().equals(new io.stampede.sale.domain.StockFigures(1, 0, 1, 0)));
+        assertThat(reconciliation.report(sale).consistent()).isTrue();
+    }
+
+    @Test
+    void anUnwrittenOrderIsShownQueuedToItsOwnerOnlyAndCannotBeCancelledYet() {
+        io.stampede.testsupport.Http http = new io.stampede.testsupport.Http("http://127.0.0.1:" + port);
+        Sale sale = openSale(3, 1);
+        QueuedOrder held = accept(sale, "poller"); // accepted, not published: stays unwritten
+        var mine = http.get("/api/orders/" + held.id(), http.login("poller"));
+        assertThat(mine.status()).isEqualTo(200);
+        assertThat(mine.json().path("status").asString()).isEqualTo("QUEUED");
+        assertThat(mine.json().path("history").get(0).path("status").asString()).isEqualTo("QUEUED");
+        assertThat(http.get("/api/orders/" + held.id(), http.login("someone-else")).status()).isEqualTo(404);
+        var cancel = http.post("/api/orders/" + held.id() + "/cancel", http.login("poller"), "");
+        assertThat(cancel.status()).isEqualTo(409);
+        assertThat(cancel.code()).isEqualTo("INVALID_STATE");
+        queued.forget(sale.id(), List.of(held.id()));
     }
 
     @Test
