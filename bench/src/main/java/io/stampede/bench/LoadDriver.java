@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * Entry point: creates a sale, fires a purchase burst at it and checks the result for oversell; with
- * {@code --mode overload} it runs {@link OverloadDriver} instead.
+ * {@code --mode overload} it runs {@link OverloadDriver} instead, with {@code --mode compare} {@link CompareDriver}.
  */
 public final class LoadDriver {
 
@@ -32,6 +32,9 @@ public final class LoadDriver {
 
     /** Runs the driver and returns the exit status instead of exiting, so it can be called from tests. */
     static int run(String[] args, PrintStream out, PrintStream err) {
+        if (CompareOptions.requested(args)) {
+            return compare(args, out, err);
+        }
         Options options;
         try {
             options = Options.parse(args);
@@ -48,6 +51,33 @@ public final class LoadDriver {
             return options.overload()
                     ? new OverloadDriver(options, out).execute()
                     : new LoadDriver(options, out).execute();
+        } catch (SetupException e) {
+            out.flush();
+            err.println("SETUP ERROR: " + e.getMessage());
+            return SETUP_ERROR;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println("SETUP ERROR: interrupted");
+            return SETUP_ERROR;
+        }
+    }
+
+    /** {@code --mode compare}: its own flags, and it starts the servers it measures. */
+    private static int compare(String[] args, PrintStream out, PrintStream err) {
+        CompareOptions options;
+        try {
+            options = CompareOptions.parse(args);
+        } catch (Options.UsageException e) {
+            err.println("error: " + e.getMessage());
+            err.println("run with --mode compare --help to see the flags");
+            return SETUP_ERROR;
+        }
+        if (options.help()) {
+            out.print(CompareOptions.usage());
+            return PASS;
+        }
+        try {
+            return new CompareDriver(options, args, out).execute();
         } catch (SetupException e) {
             out.flush();
             err.println("SETUP ERROR: " + e.getMessage());

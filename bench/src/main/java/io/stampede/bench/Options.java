@@ -80,7 +80,7 @@ public record Options(
             new Flag("settle-seconds", "S", "10", "how long to wait for stock and orders to settle after the burst"),
             new Flag("seed", "N", null, "random seed of the attempt plan (default: random, printed)"),
             new Flag("mode", "MODE", BURST,
-                    "burst (closed-loop oversell burst) or overload (calibrate, then open-loop overload)"),
+                    "burst (closed-loop oversell burst), overload (calibrate, then open-loop overload) or compare"),
             new Flag("factor", "F", "10", "overload: send at F times the calibrated sustainable rate"),
             new Flag("seconds", "S", "10", "overload: length of the open-loop phase; one distinct shopper per request"),
             new Flag("calibration-seconds", "S", "5",
@@ -155,7 +155,8 @@ public record Options(
         String seed = values.get("seed");
         String mode = values.get("mode").toLowerCase(Locale.ROOT);
         if (!mode.equals(BURST) && !mode.equals(OVERLOAD)) {
-            throw new UsageException("--mode must be " + BURST + " or " + OVERLOAD + ", got " + mode);
+            throw new UsageException("--mode must be " + BURST + ", " + OVERLOAD + " or " + CompareOptions.COMPARE
+                    + ", got " + mode);
         }
         List<String> misplaced = (mode.equals(OVERLOAD) ? BURST_ONLY : OVERLOAD_ONLY).stream()
                 .filter(given::contains).map(name -> "--" + name).toList();
@@ -207,6 +208,8 @@ public record Options(
         out.append("latency from the intended send time, and the same oversell check. It needs factor x S x seconds\n");
         out.append("shopper tokens: pass --jwt-secret (minted locally in seconds); demo login is far too slow\n");
         out.append("for that.\n");
+        out.append("--mode compare: every strategy side by side on PostgreSQL and MariaDB, starting the server\n");
+        out.append("itself; see --mode compare --help for its flags.\n");
         out.append("Exit status: 0 PASS, 1 FAIL, 2 setup error (bad flags, service unreachable, admin token\n");
         out.append("rejected, no shopper tokens).\n\nFlags:\n");
         for (Flag flag : FLAGS) {
