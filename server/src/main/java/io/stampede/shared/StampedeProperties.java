@@ -40,21 +40,27 @@ public record StampedeProperties(
             groupCommit = new GroupCommit(0, 0, 0, null);
         }
         if (admission == null) {
-            admission = new Admission(0, 0, 0, 0);
+            admission = new Admission(0, 0, 0, 0, null, 0);
         }
     }
 
     /**
      * @param perUserPerSecond purchase and claim attempts a user may make per second (and burst)
      * @param globalPerSecond  attempts the instance takes per second in all
-     * @param maxInFlight      attempts being processed at once; beyond it the answer is an immediate 503
+     * @param maxInFlight      attempts being processed at once; more wait in a bounded queue
+     * @param maxQueued        attempts waiting for one in progress to finish; beyond it the answer is an immediate 503
+     * @param queueTimeout     how long an attempt waits in that queue before it is answered 503
      * @param maxTrackedUsers  users whose buckets are kept in memory (least recently seen go first)
      */
-    public record Admission(int perUserPerSecond, int globalPerSecond, int maxInFlight, int maxTrackedUsers) {
+    public record Admission(int perUserPerSecond, int globalPerSecond, int maxInFlight, int maxQueued,
+                            Duration queueTimeout, int maxTrackedUsers) {
         public Admission {
             perUserPerSecond = perUserPerSecond > 0 ? perUserPerSecond : 5;
             globalPerSecond = globalPerSecond > 0 ? globalPerSecond : 20_000;
-            maxInFlight = maxInFlight > 0 ? maxInFlight : 4_000;
+            // enough to keep the gate, the writer and the database busy; more only adds queueing inside the JVM
+            maxInFlight = maxInFlight > 0 ? maxInFlight : 256;
+            maxQueued = maxQueued > 0 ? maxQueued : 2_048;
+            queueTimeout = queueTimeout != null ? queueTimeout : Duration.ofSeconds(1);
             maxTrackedUsers = maxTrackedUsers > 0 ? maxTrackedUsers : 1_000_000;
         }
     }

@@ -38,14 +38,17 @@ public class OrderLifecycle {
     private final CouponRedemptions coupons;
     private final io.stampede.inventory.application.StockCounters counters;
     private final io.stampede.sale.application.SaleService saleDefinitions;
+    private final io.stampede.inventory.application.SoldOutFlags soldOut;
     private final TransactionTemplate tx;
     private final Clock clock;
 
     public OrderLifecycle(OrderRepository orders, PaymentRepository payments, SaleRepository sales, Outbox outbox,
                           GateReleases releases, CouponRedemptions coupons,
                           io.stampede.inventory.application.StockCounters counters,
-                          io.stampede.sale.application.SaleService saleDefinitions, TransactionTemplate tx,
+                          io.stampede.sale.application.SaleService saleDefinitions,
+                          io.stampede.inventory.application.SoldOutFlags soldOut, TransactionTemplate tx,
                           Clock clock) {
+        this.soldOut = soldOut;
         this.counters = counters;
         this.saleDefinitions = saleDefinitions;
         this.coupons = coupons;
@@ -158,6 +161,7 @@ public class OrderLifecycle {
 
     void afterCommit(Transition t) {
         if (t instanceof Transition.Done d && !d.order().status().isLive()) {
+            soldOut.clear(d.order().saleId());
             if (!sale(d.order()).strategy().countsInDatabase()) {
                 releases.release(d.order());
             }

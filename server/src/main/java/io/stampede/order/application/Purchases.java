@@ -3,21 +3,27 @@ package io.stampede.order.application;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.stampede.coupon.domain.Coupon;
+import io.stampede.inventory.application.SoldOutFlags;
 import io.stampede.sale.domain.Sale;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Service;
 
-/** The entry of every purchase: hands it to the path of the sale's strategy and intake, and counts the outcome. */
+/**
+ * The entry of every purchase: answers at once when this instance knows the sale sold out, else hands the attempt
+ * to the path of the sale's strategy and intake; counts every outcome.
+ */
 @Service("purchaseRouter") // "purchases" names the health contributor of GateWarmup
 public class Purchases {
     private final List<PurchasePath> paths;
+    private final SoldOutFlags soldOut;
     private final MeterRegistry meters;
     private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
 
-    public Purchases(List<PurchasePath> paths, MeterRegistry meters) {
+    public Purchases(List<PurchasePath> paths, SoldOutFlags soldOut, MeterRegistry meters) {
         this.paths = paths;
+        this.soldOut = soldOut;
         this.meters = meters;
     }
 
@@ -26,8 +32,23 @@ public class Purchases {
     }
 
     public PurchaseOutcome purchase(Sale sale, String userId, String idempotencyKey, int quantity, Coupon coupon) {
+        if (soldOut.answersSoldOut(sale, userId, idempotencyKey, quantity)) {
+            count(sale, "sold_out_local");
+            return new PurchaseOutcome.SoldOut();
+        }
         PurchaseOutcome outcome = pathOf(sale).purchase(sale, userId, idempotencyKey, quantity, coupon);
-        count(sale, outcome);
+        if (outcome instanceof PurchaseOutcome.SoldOut) {
+            soldOut.soldOut(sale, quantity);
+        }
+        count(sale, switch (outcome) {
+            case PurchaseOutcome.Placed p -> p.replay() ? "replay" : "placed";
+            case PurchaseOutcome.Queued q -> q.replay() ? "replay" : "queued";
+            case PurchaseOutcome.SoldOut s -> "sold_out";
+            case PurchaseOutcome.LimitExceeded l -> "limit_exceeded";
+            case PurchaseOutcome.NotActive n -> "not_active";
+            case PurchaseOutcome.CouponUsed c -> "coupon_used";
+            case PurchaseOutcome.Unavailable u -> "unavailable";
+        });
         return outcome;
     }
 
@@ -36,16 +57,7 @@ public class Purchases {
                 "no purchase path serves strategy " + sale.strategy() + " with intake " + sale.intake()));
     }
 
-    private void count(Sale sale, PurchaseOutcome outcome) {
-        String name = switch (outcome) {
-            case PurchaseOutcome.Placed p -> p.replay() ? "replay" : "placed";
-            case PurchaseOutcome.Queued q -> q.replay() ? "replay" : "queued";
-            case PurchaseOutcome.SoldOut s -> "sold_out";
-            case PurchaseOutcome.LimitExceeded l -> "limit_exceeded";
-            case PurchaseOutcome.NotActive n -> "not_active";
-            case PurchaseOutcome.CouponUsed c -> "coupon_used";
-            case PurchaseOutcome.Unavailable u -> "unavailable";
-        };
+    private void count(Sale sale, String name) {
         outcomes.computeIfAbsent(name + "/" + sale.strategy(), n -> Counter.builder("stampede.purchases")
                 .tag("outcome", name).tag("strategy", sale.strategy().name())
                 .description("purchase attempts by outcome").register(meters)).increment();

@@ -28,6 +28,7 @@ public class SaleService {
     private final PurchaseGate gate;
     private final GateRebuilder rebuilder;
     private final io.stampede.inventory.application.StockCounters counters;
+    private final io.stampede.inventory.application.SoldOutFlags soldOut;
     private final Outbox outbox;
     private final TransactionTemplate tx;
     private final Clock clock;
@@ -35,9 +36,11 @@ public class SaleService {
     private final ConcurrentHashMap<String, Sale> definitions = new ConcurrentHashMap<>();
 
     public SaleService(SaleRepository sales, PurchaseGate gate, GateRebuilder rebuilder,
-                       io.stampede.inventory.application.StockCounters counters, Outbox outbox,
+                       io.stampede.inventory.application.StockCounters counters,
+                       io.stampede.inventory.application.SoldOutFlags soldOut, Outbox outbox,
                        TransactionTemplate tx, Clock clock) {
         this.counters = counters;
+        this.soldOut = soldOut;
         this.sales = sales;
         this.outbox = outbox;
         this.tx = tx;
@@ -123,6 +126,7 @@ public class SaleService {
         if (!done) {
             throw ApiException.unavailable("the sale's gate is being rebuilt; retry the restock");
         }
+        soldOut.clear(id);
         log.info("Sale {} restocked with {} units", id, quantity);
         return get(id);
     }

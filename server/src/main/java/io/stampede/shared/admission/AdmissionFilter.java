@@ -6,6 +6,7 @@ import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.stampede.shared.ApiException;
 import io.stampede.shared.ErrorCode;
@@ -19,6 +20,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
@@ -27,8 +30,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Admission control in front of the gate, for purchases and coupon claims: a token bucket per user and one for the
- * instance (Bucket4j) answer 429 with Retry-After, and a bound on attempts in progress answers 503 at once, so an
- * overload turns into fast rejections instead of queues that grow until everything times out.
+ * instance (Bucket4j) answer 429 with Retry-After; a bound on attempts in progress, with a bounded queue in front
+ * of it whose waiters give up after a short timeout, answers 503. An overload thus turns into fast rejections
+ * (immediate once the queue is full) instead of queues that grow until everything times out, and the attempts that
+ * are admitted finish in about the time a full set of them takes.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 30)
@@ -38,6 +43,9 @@ public class AdmissionFilter extends OncePerRequestFilter {
     private final Bucket global;
     private final Cache<String, Bucket> users;
     private final Semaphore inFlight;
+    private final AtomicInteger queued = new AtomicInteger();
+    private final int maxQueued;
+    private final long queueTimeoutNanos;
     private final Counter limited;
     private final Counter saturated;
 
@@ -48,6 +56,12 @@ public class AdmissionFilter extends OncePerRequestFilter {
         this.global = Bucket.builder().addLimit(perSecond(a.globalPerSecond())).build();
         this.users = Caffeine.newBuilder().maximumSize(a.maxTrackedUsers()).expireAfterAccess(Duration.ofMinutes(1)).build();
         this.inFlight = new Semaphore(a.maxInFlight());
+        this.maxQueued = a.maxQueued();
+        this.queueTimeoutNanos = a.queueTimeout().toNanos();
+        Gauge.builder("stampede.admission.in.flight", inFlight, s -> a.maxInFlight() - s.availablePermits())
+                .description("purchase and claim attempts in progress").register(meters);
+        Gauge.builder("stampede.admission.queued", queued, AtomicInteger::get)
+                .description("attempts waiting for admission").register(meters);
         this.limited = Counter.builder("stampede.admission.rejected").tag("reason", "rate_limited").register(meters);
         this.saturated = Counter.builder("stampede.admission.rejected").tag("reason", "saturated").register(meters);
     }
@@ -81,7 +95,7 @@ public class AdmissionFilter extends OncePerRequestFilter {
             reject(request, response, all.getNanosToWaitForRefill(), "the service is taking as many attempts as it can");
             return;
         }
-        if (!inFlight.tryAcquire()) {
+        if (!admit()) {
             saturated.increment();
             problems.write(request, response, ApiException.unavailable("too many attempts in progress; retry shortly"));
             return;
@@ -91,6 +105,30 @@ public class AdmissionFilter extends OncePerRequestFilter {
         } finally {
             inFlight.release();
         }
+    }
+
+    /** A permit at once, or after a bounded wait in a bounded queue; false when there is neither. */
+    private boolean admit() {
+        if (inFlight.tryAcquire()) {
+            return true;
+        }
+        if (queued.incrementAndGet() > maxQueued) {
+            queued.decrementAndGet();
+            return false;
+        }
+        try {
+            return inFlight.tryAcquire(queueTimeoutNanos, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
+            queued.decrementAndGet();
+        }
+    }
+
+    /** Attempts waiting for admission right now. */
+    int queuedNow() {
+        return queued.get();
     }
 
     private void reject(HttpServletRequest request, HttpServletResponse response, long nanosToWait, String why)

@@ -1,0 +1,79 @@
+package io.stampede.inventory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stampede.inventory.port.PurchaseGate;
+import io.stampede.order.application.OrderLifecycle;
+import io.stampede.order.application.PurchaseOutcome;
+import io.stampede.order.application.Purchases;
+import io.stampede.order.domain.Transition;
+import io.stampede.sale.application.SaleService;
+import io.stampede.sale.domain.Intake;
+import io.stampede.sale.domain.Sale;
+import io.stampede.sale.domain.SaleRules;
+import io.stampede.sale.domain.StockStrategy;
+import io.stampede.testsupport.IntegrationTest;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.test.context.TestPropertySource;
+
+/**
+ * The local sold-out flag: after the last unit, attempts are answered without a Redis round trip, yet a replay of
+ * a key that bought still finds its order, and a unit that comes back is sold again.
+ */
+@IntegrationTest
+@TestPropertySource(properties = "stampede.sold-out-flag-ttl=1h") // the flag must be lowered by events, not by time
+class SoldOutFlagIT {
+    @Autowired
+    SaleService sales;
+    @Autowired
+    Purchases purchases;
+    @Autowired
+    OrderLifecycle lifecycle;
+    @Autowired
+    PurchaseGate gate;
+    @Autowired
+    StringRedisTemplate redis;
+
+    @Test
+    void aQuantityFoundSoldOutDoesNotStopASmallerOneThatStillFits() {
+        Sale sale = open(3, 3);
+        assertThat(purchases.purchase(sale, "alice", "k", 2)).isInstanceOf(PurchaseOutcome.Placed.class);
+        assertThat(purchases.purchase(sale, "bob", "k", 2)).isInstanceOf(PurchaseOutcome.SoldOut.class);
+        assertThat(purchases.purchase(sale, "bob", "k2", 3)).isInstanceOf(PurchaseOutcome.SoldOut.class);
+        assertThat(purchases.purchase(sale, "carol", "k", 1)).isInstanceOf(PurchaseOutcome.Placed.class);
+        assertThat(purchases.purchase(sale, "dave", "k", 1)).isInstanceOf(PurchaseOutcome.SoldOut.class);
+    }
+
+    private Sale open(long stock, int limit) {
+        Instant now = Instant.now();
+        return sales.create(new SaleRules.Draft("flag", "SKU-F", stock, 1000L, now.minusSeconds(5),
+                now.plus(Duration.ofHours(1)), limit, Duration.ofMinutes(15), StockStrategy.REDIS_LUA,
+                Intake.DIRECT)).sale();
+    }
+
+    @Test
+    void aSoldOutSaleAnswersWithoutRedisButReplaysAndReturnedUnitsStillWork() {
+        Sale sale = open(1, 1);
+        PurchaseOutcome won = purchases.purchase(sale, "alice", "k", 1);
+        assertThat(won).isInstanceOf(PurchaseOutcome.Placed.class);
+        assertThat(purchases.purchase(sale, "bob", "k", 1)).isInstanceOf(PurchaseOutcome.SoldOut.class);
+
+        // Redis loses the gate: an attempt that asked it would find it missing and rebuild it
+        redis.delete(redis.keys("*{sale:" + sale.id() + "}:*"));
+        assertThat(purchases.purchase(sale, "carol", "k", 1)).isInstanceOf(PurchaseOutcome.SoldOut.class);
+        assertThat(gate.exists(sale.id())).as("the flag answered; nothing asked Redis").isFalse();
+
+        // the winner's replay is not answered by the flag: it goes to the gate (rebuilt) and finds its order
+        String orderId = ((PurchaseOutcome.Placed) won).order().id();
+        assertThat(purchases.purchase(sale, "alice", "k", 1)).isInstanceOfSatisfying(PurchaseOutcome.Placed.class,
+                p -> assertThat(p.order().id()).isEqualTo(orderId));
+
+        // the unit comes back: the flag is lowered at once and the unit sells again
+        assertThat(lifecycle.cancel(orderId, "alice")).isInstanceOf(Transition.Done.class);
+        assertThat(purchases.purchase(sale, "dave", "k", 1)).isInstanceOf(PurchaseOutcome.Placed.class);
+    }
+}
