@@ -269,11 +269,14 @@ final class CompareDriver {
             env.put("STAMPEDE_DEMO_SALE", "false");
             env.put("STAMPEDE_DEMO_LOGIN", "false");
             // the admission limits are raised far beyond the load, so the bench measures the strategies and not
-            // the rate limiter; passed as arguments because the property names are exact there
+            // the rate limiter, and the local sold-out flag is off, so that the attempts after the last unit go
+            // through each strategy's own path (with it on, every strategy answers them alike, without a round
+            // trip); passed as arguments because the property names are exact there
             List<String> arguments = List.of(
                     "--stampede.admission.per-user-per-second=1000000",
                     "--stampede.admission.global-per-second=100000000",
-                    "--stampede.admission.max-in-flight=1000000");
+                    "--stampede.admission.max-in-flight=1000000",
+                    "--stampede.sold-out-flag-ttl=0s");
             Path log = dir.resolve("server-" + attempt + ".log");
             server = ServerProcess.start(java, options.serverJar(), options.jvmOptions(), arguments, env, port, log,
                     () -> deleteKeys(prefix));

@@ -3,10 +3,13 @@ package io.stampede.inventory.application;
 import io.stampede.sale.domain.Sale;
 import io.stampede.sale.port.SaleRepository;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
@@ -14,7 +17,10 @@ import org.springframework.stereotype.Component;
  * Reconciles every sale that has not ended on a schedule. A gate can drift without going missing (a Redis restored
  * from an old snapshot, a failover to a lagging replica, a reservation whose order was never written because the
  * process died): drift seen in two passes in a row, with the same value, is taken as real and the gate is rebuilt
- * from the database. A drift seen once may be purchases in flight and is only noted.
+ * from the database. A drift seen once may be purchases in flight and is only noted. A sale is checked every
+ * {@code stampede.reconciliation.interval}, or every half of its payment timeout when that is shorter, so that a
+ * unit held by a reservation whose order was never written comes back within the time an unpaid order would have
+ * held it.
  */
 @Component
 public class ScheduledReconciliation {
@@ -24,24 +30,43 @@ public class ScheduledReconciliation {
     private final Reconciliation reconciliation;
     private final Clock clock;
     private final Map<String, Long> driftSeen = new ConcurrentHashMap<>();
+    private final Map<String, Instant> lastChecked = new ConcurrentHashMap<>();
+    private final Duration interval;
 
-    public ScheduledReconciliation(SaleRepository sales, Reconciliation reconciliation,
-                                   Clock clock) {
+    public ScheduledReconciliation(SaleRepository sales, Reconciliation reconciliation, Clock clock,
+                                   @Value("${stampede.reconciliation.interval:30s}") Duration interval) {
         this.sales = sales;
         this.reconciliation = reconciliation;
         this.clock = clock;
+        this.interval = interval;
     }
 
-    @Scheduled(fixedDelayString = "${stampede.reconciliation.interval:30s}",
-            initialDelayString = "${stampede.reconciliation.interval:30s}")
+    @Scheduled(fixedDelayString = "${stampede.reconciliation.tick:5s}",
+            initialDelayString = "${stampede.reconciliation.tick:5s}")
     public void run() {
         try {
-            for (Sale sale : sales.openOrUpcoming(clock.instant())) {
-                check(sale);
+            Instant now = clock.instant();
+            java.util.List<Sale> open = sales.openOrUpcoming(now);
+            lastChecked.keySet().retainAll(open.stream().map(Sale::id).toList()); // ended sales are done with
+            for (Sale sale : open) {
+                Instant last = lastChecked.putIfAbsent(sale.id(), now);
+                if (last != null && isDue(last, now, interval, sale.paymentTimeout())) {
+                    lastChecked.put(sale.id(), now);
+                    check(sale);
+                }
             }
         } catch (RuntimeException e) {
             log.warn("Scheduled reconciliation failed (retrying next time): {}", e.getMessage());
         }
+    }
+
+    /**
+     * Whether a sale checked last at {@code last} is due again: after the interval, or half the payment timeout
+     * when that is shorter (two passes confirm a drift, so a ghost reservation is gone within the timeout).
+     */
+    static boolean isDue(Instant last, Instant now, Duration interval, Duration paymentTimeout) {
+        Duration every = paymentTimeout.dividedBy(2).compareTo(interval) < 0 ? paymentTimeout.dividedBy(2) : interval;
+        return !now.isBefore(last.plus(every));
     }
 
     /** One pass over one sale; returns true when it rebuilt the gate. */

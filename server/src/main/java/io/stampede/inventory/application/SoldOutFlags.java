@@ -17,7 +17,7 @@ import org.springframework.stereotype.Component;
  * returned by a cancel or an expiry elsewhere is seen at most that late; here, a release or a restock lowers it at
  * once). Idempotent replays must still find their orders, so the flag carries the keys of every order the sale had
  * when it sold out (read once, after the sold-out answer): an attempt with one of those keys goes the normal way.
- * Sales larger than {@link #MAX_TRACKED_KEYS} units get no flag.
+ * Sales larger than {@link #MAX_TRACKED_KEYS} units get no flag; a time to live of zero turns flags off.
  */
 @Component
 public class SoldOutFlags {
@@ -62,7 +62,7 @@ public class SoldOutFlags {
      */
     public void soldOut(Sale sale, int quantity) {
         Flag up = flags.get(sale.id());
-        if (sale.totalStock() > MAX_TRACKED_KEYS || (up != null && up.quantity() <= quantity)
+        if (ttlNanos <= 0 || sale.totalStock() > MAX_TRACKED_KEYS || (up != null && up.quantity() <= quantity)
                 || raising.putIfAbsent(sale.id(), Boolean.TRUE) != null) {
             return;
         }
