@@ -72,6 +72,50 @@ class ApiContractIT {
         assertThat(read.json().path("startsAt").asString()).isEqualTo(sale.path("startsAt").asString());
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(io.stampede.sale.domain.StockStrategy.class)
+    void everyStrategySellsThroughTheSameContract(io.stampede.sale.domain.StockStrategy strategy) {
+        Instant now = Instant.now();
+        String json = Http.saleJson("s-" + strategy, 2, 1, now.minusSeconds(5).toString(),
+                now.plusSeconds(3600).toString());
+        Http.Response created = http.post("/api/admin/sales", ADMIN,
+                json.replace("}", ",\"strategy\":\"" + strategy + "\"}"));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        assertThat(created.json().path("strategy").asString()).isEqualTo(strategy.name());
+        String sale = created.json().path("id").asString();
+
+        String ann = http.login("ann-" + strategy);
+        Http.Response placed = buy(sale, ann, "k1", "{\"quantity\":1}");
+        assertThat(placed.status()).as(placed.body()).isEqualTo(201);
+        assertThat(placed.json().path("status").asString()).isEqualTo("PENDING_PAYMENT");
+        Http.Response replay = buy(sale, ann, "k1", "{\"quantity\":1}");
+        assertThat(replay.status()).isEqualTo(201);
+        assertThat(replay.json().path("orderId").asString()).isEqualTo(placed.json().path("orderId").asString());
+        assertThat(buy(sale, ann, "k2", "{\"quantity\":1}").code()).isEqualTo("LIMIT_EXCEEDED");
+        assertThat(buy(sale, http.login("bo-" + strategy), "k1", "{\"quantity\":1}").status()).isEqualTo(201);
+        Http.Response soldOut = buy(sale, http.login("cy-" + strategy), "k1", "{\"quantity\":1}");
+        assertThat(soldOut.status()).isEqualTo(409);
+        assertThat(soldOut.code()).isEqualTo("SOLD_OUT");
+
+        JsonNode stock = http.get("/api/sales/" + sale, null).json().path("stock");
+        assertThat(stock.path("available").asLong()).isZero();
+        assertThat(stock.path("reserved").asLong()).isEqualTo(2);
+        JsonNode report = http.get("/api/admin/sales/" + sale + "/reconciliation", ADMIN).json();
+        assertThat(report.path("consistent").asBoolean()).as(report.toString()).isTrue();
+        assertThat(report.path("cache").path("available").asLong()).isZero();
+    }
+
+    @Test
+    void queuedIntakeIsRefusedForStrategiesThatDecideInTheDatabase() {
+        Instant now = Instant.now();
+        String json = Http.saleJson("q", 2, 1, now.minusSeconds(5).toString(), now.plusSeconds(3600).toString());
+        Http.Response r = http.post("/api/admin/sales", ADMIN,
+                json.replace("}", ",\"strategy\":\"DB_CONDITIONAL\",\"intake\":\"QUEUED\"}"));
+        assertThat(r.status()).as(r.body()).isEqualTo(400);
+        assertThat(r.code()).isEqualTo("VALIDATION");
+        assertThat(r.body()).contains("QUEUED");
+    }
+
     @Test
     void listsSalesNewestFirst() {
         String older = openSale(5, 1);

@@ -47,6 +47,27 @@ class QueuedIntakeStreamsIT extends QueuedIntakeContract {
     @org.springframework.boot.test.web.server.LocalServerPort
     int port;
 
+    @Autowired
+    io.stampede.inventory.application.ScheduledReconciliation scheduled;
+
+    @Test
+    void anAcceptedOrderNotWrittenYetIsNotDriftAndTheScheduleLeavesItsUnitHeld() {
+        Sale sale = openSale(2, 1);
+        accept(sale, "waiting"); // reserved and recorded; its message has not reached the consumer yet
+
+        io.stampede.inventory.application.Reconciliation.Report report = reconciliation.report(sale);
+        assertThat(report.database().available()).isEqualTo(2);
+        assertThat(report.cacheAvailable()).isEqualTo(1);
+        assertThat(report.consistent()).as("a queued order is not drift: " + report).isTrue();
+        assertThat(scheduled.check(sale)).isFalse();
+        assertThat(scheduled.check(sale)).as("no rebuild on the second pass either").isFalse();
+
+        assertThat(purchases.purchase(sale, "second", "k", 1))
+                .isInstanceOf(io.stampede.order.application.PurchaseOutcome.Queued.class);
+        assertThat(purchases.purchase(sale, "third", "k", 1))
+                .isInstanceOf(io.stampede.order.application.PurchaseOutcome.SoldOut.class);
+    }
+
     @Test
     void aGateRebuiltBetweenAcceptanceAndWriteKeepsTheAcceptedOrderAndItsUnit() {
         Sale sale = openSale(1, 1);

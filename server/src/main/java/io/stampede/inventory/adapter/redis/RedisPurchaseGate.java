@@ -22,7 +22,6 @@ import org.springframework.data.redis.core.script.RedisScript;
  * in one slot and each script stays atomic.
  */
 class RedisPurchaseGate implements PurchaseGate {
-    private static final Duration REBUILD_LEASE = Duration.ofSeconds(60);
     private static final int CHUNK = 1_000;
 
     private final StringRedisTemplate redis;
@@ -34,7 +33,6 @@ class RedisPurchaseGate implements PurchaseGate {
     private final RedisScript<Long> addStock = script("add_stock", Long.class);
     private final RedisScript<Long> beginRebuild = script("begin_rebuild", Long.class);
     private final RedisScript<Long> finishRebuild = script("finish_rebuild", Long.class);
-    private final RedisScript<Long> releaseLease = script("release_lease", Long.class);
 
     RedisPurchaseGate(StringRedisTemplate redis, StampedeProperties properties) {
         this(redis, properties, "sale");
@@ -107,7 +105,7 @@ class RedisPurchaseGate implements PurchaseGate {
     public boolean rebuild(String saleId, Supplier<GateState> truth) {
         List<String> keys = keys(saleId);
         String owner = Ids.newId();
-        Long begun = redis.execute(beginRebuild, keys, owner, Long.toString(REBUILD_LEASE.toMillis()));
+        Long begun = redis.execute(beginRebuild, keys, owner, Long.toString(RebuildLease.LEASE.toMillis()));
         if (begun == null || begun != 1) {
             return false;
         }
@@ -116,7 +114,7 @@ class RedisPurchaseGate implements PurchaseGate {
             state = truth.get();
         } catch (RuntimeException e) {
             // give the lease back at once: purchases would otherwise wait for it to lapse
-            redis.execute(releaseLease, List.of(keys.get(4)), owner);
+            RebuildLease.give(redis, keys.get(4), owner);
             throw e;
         }
         putInChunks(keys.get(1), toText(state.unitsByUser()));
@@ -135,26 +133,7 @@ class RedisPurchaseGate implements PurchaseGate {
 
     @Override
     public boolean underLease(String saleId, Duration wait, Runnable action) {
-        String lease = keys(saleId).get(4);
-        String owner = Ids.newId();
-        long deadline = System.nanoTime() + wait.toNanos();
-        while (!Boolean.TRUE.equals(redis.opsForValue().setIfAbsent(lease, owner, REBUILD_LEASE))) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-        try {
-            action.run();
-            return true;
-        } finally {
-            redis.execute(releaseLease, List.of(lease), owner);
-        }
+        return RebuildLease.run(redis, keys(saleId).get(4), wait, action);
     }
 
     @Override

@@ -20,7 +20,7 @@ class RedisStockLock implements StockLock {
     private final StringRedisTemplate redis;
     private final String prefix;
     private final RedisScript<Long> acquire = script("lock_acquire");
-    private final RedisScript<Long> release = script("lock_release");
+    private final RedisScript<Long> release = script("release_lease");
     private final RedisScript<Long> raise = script("lock_raise_fence");
 
     RedisStockLock(StringRedisTemplate redis, StampedeProperties properties) {

@@ -22,7 +22,6 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class RedisTokenQueue implements TokenQueue {
-    private static final Duration REBUILD_LEASE = Duration.ofSeconds(60);
     private static final int CHUNK = 1_000;
 
     private final StringRedisTemplate redis;
@@ -30,7 +29,6 @@ class RedisTokenQueue implements TokenQueue {
     private final RedisScript<Long> push = script("tokens_push");
     private final RedisScript<Long> beginRebuild = script("tokens_begin_rebuild");
     private final RedisScript<Long> finishRebuild = script("tokens_finish_rebuild");
-    private final RedisScript<Long> releaseLease = script("lock_release");
 
     RedisTokenQueue(StringRedisTemplate redis, StampedeProperties properties) {
         this.redis = redis;
@@ -106,7 +104,7 @@ class RedisTokenQueue implements TokenQueue {
         String owner = Ids.newId();
         String lease = key(saleId, ":rebuild");
         Long begun = redis.execute(beginRebuild, List.of(key(saleId, ":epoch"), key(saleId, ""),
-                key(saleId, ":released"), lease), owner, Long.toString(REBUILD_LEASE.toMillis()));
+                key(saleId, ":released"), lease), owner, Long.toString(RebuildLease.LEASE.toMillis()));
         if (begun == null || begun != 1) {
             return false;
         }
@@ -114,7 +112,7 @@ class RedisTokenQueue implements TokenQueue {
         try {
             state = truth.get();
         } catch (RuntimeException e) {
-            redis.execute(releaseLease, List.of(lease), owner);
+            RebuildLease.give(redis, lease, owner);
             throw e;
         }
         String token = Long.toString(state.epoch());
@@ -132,25 +130,6 @@ class RedisTokenQueue implements TokenQueue {
 
     @Override
     public boolean underLease(String saleId, Duration wait, Runnable action) {
-        String lease = key(saleId, ":rebuild");
-        String owner = Ids.newId();
-        long deadline = System.nanoTime() + wait.toNanos();
-        while (!Boolean.TRUE.equals(redis.opsForValue().setIfAbsent(lease, owner, REBUILD_LEASE))) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-        try {
-            action.run();
-            return true;
-        } finally {
-            redis.execute(releaseLease, List.of(lease), owner);
-        }
+        return RebuildLease.run(redis, key(saleId, ":rebuild"), wait, action);
     }
 }

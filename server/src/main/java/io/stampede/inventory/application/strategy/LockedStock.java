@@ -76,11 +76,7 @@ class LockedStock implements StockTaking {
 
             @Override
             public Verdict take() {
-                if (available < quantity) {
-                    return Verdict.SOLD_OUT;
-                }
-                buckets.take(sale.id(), 0, quantity);
-                return Verdict.GO;
+                return PessimisticStock.takeLocked(buckets, sale.id(), available, quantity);
             }
 
             @Override

@@ -33,12 +33,17 @@ class PessimisticStock implements StockTaking {
 
             @Override
             public Verdict take() {
-                if (available < quantity) {
-                    return Verdict.SOLD_OUT;
-                }
-                buckets.take(sale.id(), 0, quantity);
-                return Verdict.GO;
+                return takeLocked(buckets, sale.id(), available, quantity);
             }
         };
+    }
+
+    /** With bucket 0 locked and its count read: takes the units if there are enough. */
+    static Verdict takeLocked(StockBuckets buckets, String saleId, long available, int quantity) {
+        if (available < quantity) {
+            return Verdict.SOLD_OUT;
+        }
+        buckets.take(saleId, 0, quantity);
+        return Verdict.GO;
     }
 }

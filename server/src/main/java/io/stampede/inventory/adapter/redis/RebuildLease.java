@@ -1,0 +1,50 @@
+package io.stampede.inventory.adapter.redis;
+
+import io.stampede.shared.Ids;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+
+/**
+ * The rebuild lease of a sale's Redis state, for work that must not interleave with a rebuild (a restock's commit
+ * and its increment): taken with {@code SET NX PX} and a random owner, given back by a compare-and-delete.
+ */
+final class RebuildLease {
+    static final Duration LEASE = Duration.ofSeconds(60);
+    // this class's own loader: a static script must not hold the context loader of whichever web app came first
+    private static final RedisScript<Long> RELEASE = RedisScript.of(new ClassPathResource("lua/release_lease.lua",
+            RebuildLease.class.getClassLoader()), Long.class);
+
+    private RebuildLease() {
+    }
+
+    /** Runs the action holding the lease; waits up to {@code wait} for it, false when it could not be had. */
+    static boolean run(StringRedisTemplate redis, String leaseKey, Duration wait, Runnable action) {
+        String owner = Ids.newId();
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (!Boolean.TRUE.equals(redis.opsForValue().setIfAbsent(leaseKey, owner, LEASE))) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        try {
+            action.run();
+            return true;
+        } finally {
+            give(redis, leaseKey, owner);
+        }
+    }
+
+    /** Gives the lease back if this owner still holds it. */
+    static void give(StringRedisTemplate redis, String leaseKey, String owner) {
+        redis.execute(RELEASE, List.of(leaseKey), owner);
+    }
+}
