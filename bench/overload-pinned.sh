@@ -1,0 +1,26 @@
+#!/bin/bash
+# Usage: bench/overload-pinned.sh [overload flags], optionally EXTRA_ENV='STAMPEDE_ADMISSION_GLOBAL_PER_SECOND=700'.
+# Needs the built jars, the machine's PostgreSQL (user postgres, trust) and Redis, and taskset.
+# the overload measurement of issue 7: server pinned to core 1, driver to core 0, machine PostgreSQL + Redis
+set -u
+J=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java
+cd "$(dirname "$0")/.."
+psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS stampede_overload" -c "CREATE DATABASE stampede_overload" postgres
+ADMIN=overload-admin-token-0123456789
+JWT=overload-jwt-secret-0123456789-0123456789-012345
+SPRING_DATASOURCE_URL=jdbc:postgresql://127.0.0.1:5432/stampede_overload SPRING_DATASOURCE_USERNAME=postgres \
+SPRING_DATA_REDIS_HOST=127.0.0.1 STAMPEDE_REDIS_KEY_PREFIX=overload: STAMPEDE_ADMIN_TOKEN=$ADMIN \
+STAMPEDE_JWT_SECRET=$JWT STAMPEDE_DEMO_SALE=false SERVER_PORT=18080 STAMPEDE_DATA_DIR=/tmp/overload-data \
+  env ${EXTRA_ENV:-} taskset -c 1 $J -jar server/target/stampede.jar > /tmp/overload-server.log 2>&1 &
+SERVER=$!
+for i in $(seq 1 60); do curl -sf http://127.0.0.1:18080/actuator/health >/dev/null && break; sleep 1; done
+# warm the server's JIT first: two unmeasured bursts
+for w in 1 2; do taskset -c 0 $J -jar bench/target/stampede-bench.jar --url http://127.0.0.1:18080 --admin-token $ADMIN \
+  --jwt-secret $JWT --stock 2000 --users 20000 --attempts 20000 --replays 0 --concurrency 100 > /tmp/overload-warm-$w.log 2>&1
+  grep -E "throughput|req/s" /tmp/overload-warm-$w.log | head -2; done
+taskset -c 0 $J -jar bench/target/stampede-bench.jar --mode overload --url http://127.0.0.1:18080 \
+  --admin-token $ADMIN --jwt-secret $JWT --factor 10 --seconds 10 "$@"
+RC=$?
+kill $SERVER; wait $SERVER
+redis-cli --scan --pattern 'overload:*' | xargs -r redis-cli del > /dev/null
+exit $RC
