@@ -44,8 +44,12 @@ class SoldOutFlagIT {
         assertThat(purchases.purchase(sale, "alice", "k", 2)).isInstanceOf(PurchaseOutcome.Placed.class);
         assertThat(purchases.purchase(sale, "bob", "k", 2)).isInstanceOf(PurchaseOutcome.SoldOut.class);
         assertThat(purchases.purchase(sale, "bob", "k2", 3)).isInstanceOf(PurchaseOutcome.SoldOut.class);
-        assertThat(purchases.purchase(sale, "carol", "k", 1)).isInstanceOf(PurchaseOutcome.Placed.class);
+        PurchaseOutcome carol = purchases.purchase(sale, "carol", "k", 1);
+        assertThat(carol).isInstanceOf(PurchaseOutcome.Placed.class);
         assertThat(purchases.purchase(sale, "dave", "k", 1)).isInstanceOf(PurchaseOutcome.SoldOut.class);
+        // carol bought after the flag for 2 went up: her replay, even asking for 2, still finds her order
+        assertThat(purchases.purchase(sale, "carol", "k", 2)).isInstanceOfSatisfying(PurchaseOutcome.Placed.class,
+                p -> assertThat(p.order().id()).isEqualTo(((PurchaseOutcome.Placed) carol).order().id()));
     }
 
     private Sale open(long stock, int limit) {

@@ -37,8 +37,14 @@ public class Purchases {
             return new PurchaseOutcome.SoldOut();
         }
         PurchaseOutcome outcome = pathOf(sale).purchase(sale, userId, idempotencyKey, quantity, coupon);
-        if (outcome instanceof PurchaseOutcome.SoldOut) {
-            soldOut.soldOut(sale, quantity);
+        switch (outcome) {
+            case PurchaseOutcome.SoldOut s -> soldOut.soldOut(sale, quantity);
+            // a new order means units were there: a flag raised before (for a larger quantity) no longer knows
+            // every key that bought, so it must not answer this key's replay
+            case PurchaseOutcome.Placed p when !p.replay() -> soldOut.clear(sale.id());
+            case PurchaseOutcome.Queued q when !q.replay() -> soldOut.clear(sale.id());
+            default -> {
+            }
         }
         count(sale, switch (outcome) {
             case PurchaseOutcome.Placed p -> p.replay() ? "replay" : "placed";

@@ -8,6 +8,7 @@ import io.stampede.sale.domain.Sale;
 import io.stampede.shared.StampedeProperties;
 import io.stampede.testsupport.IntegrationTest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.awaitility.Awaitility;
@@ -66,6 +67,19 @@ class QueuedIntakeStreamsIT extends QueuedIntakeContract {
                 .isInstanceOf(io.stampede.order.application.PurchaseOutcome.Queued.class);
         assertThat(purchases.purchase(sale, "third", "k", 1))
                 .isInstanceOf(io.stampede.order.application.PurchaseOutcome.SoldOut.class);
+    }
+
+    @Test
+    void aQueuedSaleRefusesACouponRatherThanAcceptAnOrderItMightNotHonour() {
+        Sale sale = openSale(2, 1);
+        io.stampede.coupon.domain.Coupon coupon = new io.stampede.coupon.domain.Coupon("c-1", "camp-1", "buyer",
+                "k", "CODE", io.stampede.coupon.domain.CouponStatus.CLAIMED, null, 100, Instant.now());
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> purchases.purchase(sale, "buyer", "k", 1, coupon))
+                .isInstanceOfSatisfying(io.stampede.shared.ApiException.class,
+                        e -> assertThat(e.status().value()).isEqualTo(400));
+        assertThat(reconciliation.report(sale).database().available()).as("nothing reserved").isEqualTo(2);
+        assertThat(reconciliation.report(sale).cacheAvailable()).isEqualTo(2);
     }
 
     @Test
