@@ -74,6 +74,29 @@ public class GateRebuilder {
         }
     }
 
+    /**
+     * For a purchase that found the gate missing: rebuilds it, or, while another rebuild runs (or this one failed),
+     * waits a moment before the purchase asks the gate again.
+     */
+    public void rebuildOrWait(Sale sale) {
+        try {
+            if (!rebuild(sale)) {
+                pause(20); // another rebuild is running: wait for the gate to reappear
+            }
+        } catch (RuntimeException e) {
+            log.warn("Rebuild of the gate of sale {} failed: {}", sale.id(), e.getMessage());
+            pause(50);
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Builds the gate only when it is missing; for start-up and for a purchase that found it missing. */
     public void ensureBuilt(Sale sale) {
         if (!gate.exists(sale.id())) {

@@ -80,7 +80,7 @@ public class StockCounters {
                 databaseChange.run();
                 int n = bucketCount(sale.id());
                 for (int b = 0; b < n; b++) {
-                    long part = quantity / n + (b < quantity % n ? 1 : 0);
+                    long part = StockBuckets.share(quantity, n, b);
                     if (part > 0) {
                         buckets.give(sale.id(), b, part);
                     }

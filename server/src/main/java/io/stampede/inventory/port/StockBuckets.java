@@ -12,6 +12,11 @@ public interface StockBuckets {
     record Versioned(long available, long version) {
     }
 
+    /** Bucket b's part of {@code units} spread evenly: the first {@code units % buckets} buckets get one more. */
+    static long share(long units, int buckets, int b) {
+        return units / buckets + (b < units % buckets ? 1 : 0);
+    }
+
     /** Creates the buckets of a new sale, the stock spread evenly over them. */
     void open(String saleId, long stock, int buckets);
 

@@ -119,7 +119,7 @@ public class PurchaseService implements PurchasePath {
                     if (System.nanoTime() > deadline) {
                         return new PurchaseOutcome.Unavailable("the sale's gate is being rebuilt");
                     }
-                    rebuildOrWait(sale);
+                    rebuilder.rebuildOrWait(sale);
                 }
                 case Reservation.Reserved r -> throw new IllegalStateException("handled above");
             }
@@ -236,16 +236,6 @@ public class PurchaseService implements PurchasePath {
         }
     }
 
-    private void rebuildOrWait(Sale sale) {
-        try {
-            if (!rebuilder.rebuild(sale)) {
-                sleep(20); // another instance is rebuilding: wait for the gate to reappear
-            }
-        } catch (RuntimeException e) {
-            log.warn("Rebuild of the gate of sale {} failed: {}", sale.id(), e.getMessage());
-            sleep(50);
-        }
-    }
 
     private static void sleep(long millis) {
         try {

@@ -93,7 +93,7 @@ public class QueuedPurchases implements PurchasePath {
                     if (System.nanoTime() > deadline) {
                         return new PurchaseOutcome.Unavailable("the sale's gate is being rebuilt");
                     }
-                    rebuildOrWait(sale);
+                    rebuilder.rebuildOrWait(sale);
                 }
             }
         }
@@ -200,24 +200,5 @@ public class QueuedPurchases implements PurchasePath {
             log.debug("Replay of order {} could not read the database: {}", orderId, e.getMessage());
         }
         return new PurchaseOutcome.Unavailable("the earlier attempt with this key is not settled yet; retry");
-    }
-
-    private void rebuildOrWait(Sale sale) {
-        try {
-            if (!rebuilder.rebuild(sale)) {
-                sleep(20);
-            }
-        } catch (RuntimeException e) {
-            log.warn("Rebuild of the gate of sale {} failed: {}", sale.id(), e.getMessage());
-            sleep(50);
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -22,13 +22,8 @@ class JdbcStockBuckets implements StockBuckets {
     public void open(String saleId, long stock, int buckets) {
         for (int b = 0; b < buckets; b++) {
             jdbc.sql("INSERT INTO stock_buckets (sale_id, bucket, available) VALUES (?,?,?)")
-                    .params(saleId, b, share(stock, buckets, b)).update();
+                    .params(saleId, b, StockBuckets.share(stock, buckets, b)).update();
         }
-    }
-
-    /** Bucket b's part of an even spread: the first {@code stock % buckets} buckets get one unit more. */
-    static long share(long stock, int buckets, int b) {
-        return stock / buckets + (b < stock % buckets ? 1 : 0);
     }
 
     @Override
@@ -108,7 +103,7 @@ class JdbcStockBuckets implements StockBuckets {
         int buckets = bucketCount(saleId);
         for (int b = 0; b < buckets; b++) {
             jdbc.sql("UPDATE stock_buckets SET available = ?, version = version + 1 WHERE sale_id = ? AND bucket = ?")
-                    .params(share(available, buckets, b), saleId, b).update();
+                    .params(StockBuckets.share(available, buckets, b), saleId, b).update();
         }
     }
 

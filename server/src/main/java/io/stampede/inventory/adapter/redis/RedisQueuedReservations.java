@@ -32,7 +32,7 @@ class RedisQueuedReservations implements QueuedReservations {
     private final RedisPurchaseGate gate;
     private final String index;
     private final RedisScript<List> purchase = script("purchase_gate", List.class);
-    private final RedisScript<Long> compensate = script("compensate_queued", Long.class);
+    private final RedisScript<Long> compensate = script("compensate", Long.class);
     private final RedisScript<Long> confirm = script("confirm_queued", Long.class);
 
     RedisQueuedReservations(StringRedisTemplate redis, StampedeProperties properties) {

@@ -41,11 +41,11 @@ class LockedStock implements StockTaking {
     public Attempt begin(Sale sale, String userId, int quantity) {
         // a sold-out sale answers without queueing for the lock (a read can be stale, but only towards "more")
         if (buckets.read(sale.id()).map(r -> r.available() < quantity).orElse(true)) {
-            return new Stopped(Verdict.SOLD_OUT);
+            return new StockTaking.Stopped(Verdict.SOLD_OUT);
         }
         Optional<StockLock.Lease> lease = acquire(sale.id());
         if (lease.isEmpty()) {
-            return new Stopped(Verdict.unavailable("the sale's stock lock is busy; retry"));
+            return new StockTaking.Stopped(Verdict.unavailable("the sale's stock lock is busy; retry"));
         }
         return held(sale, quantity, lease.get());
     }
@@ -100,14 +100,6 @@ class LockedStock implements StockTaking {
                 Thread.currentThread().interrupt();
                 return Optional.empty();
             }
-        }
-    }
-
-    /** An attempt that stopped before it began. */
-    record Stopped(Verdict early) implements Attempt {
-        @Override
-        public Verdict take() {
-            throw new IllegalStateException("a stopped attempt takes nothing");
         }
     }
 }

@@ -40,6 +40,14 @@ public interface StockTaking {
         }
     }
 
+    /** An attempt that stopped before it began (sold out at a glance, a lock not had, a list not built). */
+    record Stopped(Verdict early) implements Attempt {
+        @Override
+        public Verdict take() {
+            throw new IllegalStateException("a stopped attempt takes nothing");
+        }
+    }
+
     /** How the attempt's transaction ended, as far as this process can tell. */
     enum Ending {
         COMMITTED,

@@ -37,7 +37,7 @@ class TokenStock implements StockTaking {
     public Attempt begin(Sale sale, String userId, int quantity) {
         // an empty list answers at once, without a transaction (a replay still finds its order)
         if (tokens.available(sale.id()).orElse(Long.MAX_VALUE) < quantity) {
-            return new LockedStock.Stopped(Verdict.SOLD_OUT);
+            return new StockTaking.Stopped(Verdict.SOLD_OUT);
         }
         return new Attempt() {
             private long epoch = -1;
