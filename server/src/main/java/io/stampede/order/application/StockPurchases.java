@@ -73,6 +73,17 @@ public class StockPurchases implements PurchasePath {
         if (!sale.isOpenAt(now)) {
             return new PurchaseOutcome.NotActive();
         }
+        try {
+            return decide(sale, userId, key, quantity, coupon, now);
+        } catch (CannotGetJdbcConnectionException | CannotCreateTransactionException
+                 | TransientDataAccessResourceException e) {
+            // a pre-check or a replay lookup outside the transaction found no connection: nothing was written
+            log.warn("Purchase for sale {} refused, database busy or unreachable: {}", sale.id(), e.getMessage());
+            return new PurchaseOutcome.Unavailable("the database is busy; retry with the same key");
+        }
+    }
+
+    private PurchaseOutcome decide(Sale sale, String userId, String key, int quantity, Coupon coupon, Instant now) {
         StockTaking strategy = strategies.get(sale.strategy());
         int rebuilds = 0;
         String lastReason = "";

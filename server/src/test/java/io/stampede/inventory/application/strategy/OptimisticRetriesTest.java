@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.AbstractPlatformTransactionManager;
 import org.springframework.transaction.support.DefaultTransactionStatus;
@@ -81,6 +82,24 @@ class OptimisticRetriesTest {
         assertThat(outcome).isInstanceOf(PurchaseOutcome.Placed.class);
         verify(orders).insertAll(org.mockito.ArgumentMatchers.anyList());
         assertThat(rollbacks.get()).isZero();
+    }
+
+    @Test
+    void aPreCheckThatFindsNoDatabaseConnectionIs503AndWritesNothing() {
+        when(buckets.read("s-1")).thenThrow(new CannotGetJdbcConnectionException("pool exhausted"));
+
+        assertThat(path(optimistic()).purchase(SALE, "u1", "k", 1, null))
+                .isInstanceOf(PurchaseOutcome.Unavailable.class);
+        verify(orders, never()).insertAll(org.mockito.ArgumentMatchers.any());
+    }
+
+    @Test
+    void aSoldOutReplayLookupThatFindsNoDatabaseConnectionIs503NotAnError() {
+        when(buckets.read("s-1")).thenReturn(Optional.of(new StockBuckets.Versioned(0, 9)));
+        StockPurchases path = path(optimistic());
+        when(orders.findByKey("s-1", "u1", "k")).thenThrow(new CannotGetJdbcConnectionException("pool exhausted"));
+
+        assertThat(path.purchase(SALE, "u1", "k", 1, null)).isInstanceOf(PurchaseOutcome.Unavailable.class);
     }
 
     private StockTaking optimistic() {
