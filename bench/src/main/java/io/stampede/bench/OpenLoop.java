@@ -1,11 +1,15 @@
 package io.stampede.bench;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -16,19 +20,21 @@ import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 
 /**
- * Sends the attempts of a {@link Plan} at a fixed rate, whatever the service answers (open loop):
- * attempt i is due at t0 + i / rate, one scheduler thread starts a virtual thread for it when it is
- * due and never waits for an answer. Latency is measured from the due time, not from the moment the
- * request left, so a driver or service that falls behind shows up in the latencies instead of
- * silently lowering the offered load (no coordinated omission); how far the sends themselves lagged
- * is recorded separately so a driver that could not keep up is visible.
+ * Sends the attempts of a {@link Plan} at a fixed rate, whatever the service answers (open loop): attempt i is
+ * due at t0 + i / rate. The requests travel over a fixed set of keep-alive connections ({@link Wire}), as they
+ * would from a load balancer in front of one instance: a connection that is free takes the next attempt that is
+ * due and sends it at once. Latency is measured from the due time, not from the moment the request left, so a
+ * service (or a driver) that falls behind shows up in the latencies instead of silently lowering the offered load
+ * (no coordinated omission); how far the sends themselves lagged is recorded separately.
  *
- * <p>A service that stops answering would make an open loop hold ever more connections until the
- * driver runs out of file descriptors, so open requests are capped: an attempt that falls due while
- * {@code maxInFlight} requests are open is not sent and is counted as dropped (what k6 calls a dropped
- * iteration); the scheduler still never waits.
+ * <p>When every connection is busy, due attempts wait in the driver. One that could not leave within
+ * {@link #MAX_SEND_LAG} of its due time is not sent and is counted as dropped (what k6 calls a dropped iteration;
+ * what a load balancer does when its queue times out), so a service that stops answering cannot stretch the run
+ * without bound.
  */
 public final class OpenLoop {
+    /** How long a due attempt may wait for a free connection before it is dropped. */
+    static final Duration MAX_SEND_LAG = Duration.ofSeconds(1);
 
     /**
      * What the phase did. Latencies are in microseconds from the due time; {@code successesPerSecond[k]}
@@ -54,18 +60,19 @@ public final class OpenLoop {
     private OpenLoop() {}
 
     /**
-     * Sends every attempt of {@code plan} at {@code rate} per second, then waits for the answers.
-     * Sending stops at {@code deadline} (the rest count as not sent) and so does waiting (requests still
-     * open are interrupted and count as cancelled).
+     * Sends every attempt of {@code plan} at {@code rate} per second over {@code connections} keep-alive
+     * connections, then waits for the answers. Sending stops at {@code deadline} (the rest count as not sent) and
+     * so does waiting (requests still open are interrupted and count as cancelled).
      */
-    public static Result run(Api api, String saleId, Plan plan, Map<String, String> tokens, double rate,
-                             int maxInFlight, Deadline deadline) {
+    public static Result run(Api api, Duration requestTimeout, String saleId, Plan plan, Map<String, String> tokens,
+                             double rate, int connections, Deadline deadline) {
         int n = plan.size();
         String path = "/api/sales/" + saleId + "/purchases";
-        Map<String, Object> body = Map.of("quantity", 1);
+        byte[] body = "{\"quantity\":1}".getBytes(StandardCharsets.UTF_8);
         double periodNanos = 1e9 / rate;
         Duration window = Duration.ofNanos(Math.round(n * periodNanos));
         int wholeSeconds = (int) Math.max(1, window.toSeconds());
+        long maxLagNanos = MAX_SEND_LAG.toNanos();
 
         AtomicReferenceArray<Burst.Outcome> outcomes = new AtomicReferenceArray<>(n);
         Histogram success = new ConcurrentHistogram(3);
@@ -75,66 +82,79 @@ public final class OpenLoop {
         AtomicLongArray perSecond = new AtomicLongArray(wholeSeconds);
         AtomicLong afterWindow = new AtomicLong();
         AtomicLong lastSentAt = new AtomicLong(Long.MIN_VALUE);
-        AtomicInteger open = new AtomicInteger();
-        long dropped = 0;
+        AtomicLong dropped = new AtomicLong();
+        AtomicInteger next = new AtomicInteger();
         CountDownLatch done = new CountDownLatch(n);
 
+        List<Wire> wires = new ArrayList<>();
+        for (int c = 0; c < connections; c++) {
+            wires.add(new Wire(api.base(), requestTimeout));
+        }
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-        long t0 = System.nanoTime() + 10_000_000; // a little head start, so attempt 0 is not late already
-        int scheduled = 0;
-        for (; scheduled < n; scheduled++) {
-            long due = t0 + Math.round(scheduled * periodNanos);
-            // parkNanos may oversleep; the attempts that fell due meanwhile then go out back to back,
-            // each still timed from its own due time
-            long wait;
-            while ((wait = due - System.nanoTime()) > 0 && !deadline.expired()) {
-                LockSupport.parkNanos(Math.min(wait, deadline.remaining().toNanos()));
-            }
-            if (deadline.expired()) {
-                break;
-            }
-            int index = scheduled;
-            if (open.get() >= maxInFlight) {
-                outcomes.set(index, DROPPED);
-                dropped++;
-                done.countDown();
-                continue;
-            }
-            open.incrementAndGet();
-            Plan.Attempt attempt = plan.attempts().get(index);
-            String token = tokens.get(attempt.userId());
+        // open every connection before the clock starts, so that connecting is not part of any latency
+        CountDownLatch connected = new CountDownLatch(connections);
+        for (Wire wire : wires) {
             executor.execute(() -> {
                 try {
-                    long sentAt = System.nanoTime();
-                    lag.recordValue(Math.max(0, (sentAt - due) / 1_000));
-                    lastSentAt.accumulateAndGet(sentAt, Math::max);
-                    outcomes.set(index, Burst.Outcome.IN_FLIGHT);
-                    Burst.Outcome outcome = Burst.purchase(api, path, body, token, attempt.key());
-                    long answeredAt = System.nanoTime();
-                    long micros = Math.max(1, (answeredAt - due) / 1_000);
-                    switch (kind(outcome)) {
-                        case SUCCESS -> {
-                            success.recordValue(micros);
-                            long second = (answeredAt - t0) / 1_000_000_000L;
-                            if (answeredAt - t0 >= 0 && second < wholeSeconds) {
-                                perSecond.incrementAndGet((int) second);
-                            } else {
-                                afterWindow.incrementAndGet();
-                            }
-                        }
-                        case REJECTION -> rejection.recordValue(micros);
-                        case ERROR -> error.recordValue(micros);
-                        case OTHER -> { }
-                    }
-                    outcomes.set(index, outcome);
+                    wire.connect();
+                } catch (IOException e) {
+                    // the first request on it reconnects and reports what goes wrong then
                 } finally {
-                    open.decrementAndGet();
-                    done.countDown();
+                    connected.countDown();
                 }
             });
         }
-        for (int i = scheduled; i < n; i++) {
-            done.countDown(); // never started
+        awaitQuietly(connected, deadline);
+        long t0 = System.nanoTime() + 20_000_000; // a little head start, so attempt 0 is not late already
+        for (Wire wire : wires) {
+            executor.execute(() -> {
+                try {
+                    for (int index = next.getAndIncrement(); index < n; index = next.getAndIncrement()) {
+                        long due = t0 + Math.round(index * periodNanos);
+                        long wait;
+                        while ((wait = due - System.nanoTime()) > 0 && !deadline.expired()) {
+                            LockSupport.parkNanos(Math.min(wait, deadline.remaining().toNanos()));
+                        }
+                        long sentAt = System.nanoTime();
+                        if (deadline.expired() || Thread.currentThread().isInterrupted()) {
+                            outcomes.set(index, new Burst.Outcome(Burst.Outcome.NOT_SENT, "deadline", null));
+                            done.countDown();
+                            continue;
+                        }
+                        if (sentAt - due > maxLagNanos) {
+                            outcomes.set(index, DROPPED);
+                            dropped.incrementAndGet();
+                            done.countDown();
+                            continue;
+                        }
+                        lag.recordValue(Math.max(0, (sentAt - due) / 1_000));
+                        lastSentAt.accumulateAndGet(sentAt, Math::max);
+                        outcomes.set(index, Burst.Outcome.IN_FLIGHT);
+                        Plan.Attempt attempt = plan.attempts().get(index);
+                        Burst.Outcome outcome = wire.post(path, tokens.get(attempt.userId()), attempt.key(), body);
+                        long answeredAt = System.nanoTime();
+                        long micros = Math.max(1, (answeredAt - due) / 1_000);
+                        switch (kind(outcome)) {
+                            case SUCCESS -> {
+                                success.recordValue(micros);
+                                long second = (answeredAt - t0) / 1_000_000_000L;
+                                if (answeredAt - t0 >= 0 && second < wholeSeconds) {
+                                    perSecond.incrementAndGet((int) second);
+                                } else {
+                                    afterWindow.incrementAndGet();
+                                }
+                            }
+                            case REJECTION -> rejection.recordValue(micros);
+                            case ERROR -> error.recordValue(micros);
+                            case OTHER -> { }
+                        }
+                        outcomes.set(index, outcome);
+                        done.countDown();
+                    }
+                } finally {
+                    wire.close();
+                }
+            });
         }
 
         boolean finished = Burst.awaitOrCancel(executor, done, deadline);
@@ -146,12 +166,21 @@ public final class OpenLoop {
         }
         long lastSend = lastSentAt.get() == Long.MIN_VALUE ? 0 : Math.max(0, lastSentAt.get() - t0);
         return new Result(plan, Arrays.asList(snapshot), rate, window, success.copy(), rejection.copy(),
-                error.copy(), lag.copy(), seconds, afterWindow.get(), Duration.ofNanos(lastSend), dropped,
-                maxInFlight, Duration.ofNanos(end - t0), !finished || scheduled < n);
+                error.copy(), lag.copy(), seconds, afterWindow.get(), Duration.ofNanos(lastSend), dropped.get(),
+                connections, Duration.ofNanos(end - t0), !finished);
     }
 
-    /** An attempt the driver did not send because {@code maxInFlight} requests were open when it fell due. */
-    static final Burst.Outcome DROPPED = new Burst.Outcome(Burst.Outcome.NOT_SENT, "driver at --max-in-flight", null);
+    private static void awaitQuietly(CountDownLatch latch, Deadline deadline) {
+        try {
+            latch.await(deadline.remaining().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** An attempt the driver did not send: every connection stayed busy for {@link #MAX_SEND_LAG} after it fell due. */
+    static final Burst.Outcome DROPPED = new Burst.Outcome(Burst.Outcome.NOT_SENT,
+            "no free connection within " + MAX_SEND_LAG.toSeconds() + " s of its due time", null);
 
     enum Kind { SUCCESS, REJECTION, ERROR, OTHER }
 

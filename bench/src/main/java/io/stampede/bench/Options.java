@@ -86,8 +86,8 @@ public record Options(
             new Flag("calibration-seconds", "S", "5",
                     "overload: measured length of the closed-loop calibration (after 1 s warm-up)"),
             new Flag("calibration-concurrency", "N", "64", "overload: requests in flight during the calibration"),
-            new Flag("max-in-flight", "N", "10000",
-                    "overload: most requests open at once; one due beyond it is dropped and counted (< fd limit)"),
+            new Flag("max-in-flight", "N", "512",
+                    "overload: keep-alive connections, so most requests open at once (as from a load balancer)"),
             new Flag("help", null, null, "print this help and exit"));
 
     /** Parses the arguments; unknown flags, missing values and out-of-range numbers throw {@link UsageException}. */
@@ -232,7 +232,7 @@ public record Options(
     private static Options defaultsForHelp() {
         return new Options(URI.create("http://localhost:8080"), null, Path.of("./.stampede/admin-token"),
                 100, 1, 500, 2000, 0.1, 200, "REDIS_LUA", "DIRECT", null, 0, null, 120, 30, 10, 0,
-                BURST, 10, 10, 5, 64, 10_000, true);
+                BURST, 10, 10, 5, 64, 512, true);
     }
 
     public boolean overload() {

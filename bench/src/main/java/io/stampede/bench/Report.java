@@ -126,8 +126,9 @@ public final class Report {
                         + " the first was due%n",
                 result.achievedRate(), 100 * result.achievedRate() / result.rate(), result.lastSend().toNanos() / 1e9);
         if (result.dropped() > 0) {
-            out.printf(Locale.ROOT, "dropped       %d attempts not sent: %d requests were open when they fell due"
-                    + " (--max-in-flight)%n", result.dropped(), result.maxInFlight());
+            out.printf(Locale.ROOT, "dropped       %d attempts not sent: all %d connections stayed busy for %d s"
+                    + " after they fell due (--max-in-flight)%n", result.dropped(), result.maxInFlight(),
+                    OpenLoop.MAX_SEND_LAG.toSeconds());
         }
         long[] perSecond = result.successesPerSecond();
         double mean = Arrays.stream(perSecond).average().orElse(0);

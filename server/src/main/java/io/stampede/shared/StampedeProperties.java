@@ -48,8 +48,8 @@ public record StampedeProperties(
      * @param perUserPerSecond purchase and claim attempts a user may make per second (and burst)
      * @param globalPerSecond  attempts the instance takes per second in all
      * @param maxInFlight      attempts being processed at once; more wait in a bounded queue
-     * @param maxQueued        attempts waiting for one in progress to finish; beyond it the answer is an immediate 503
-     * @param queueTimeout     how long an attempt waits in that queue before it is answered 503
+     * @param maxQueued        attempts waiting for one in progress to finish; beyond it the answer is an immediate 429
+     * @param queueTimeout     how long an attempt waits in that queue before it is answered 429
      * @param maxTrackedUsers  users whose buckets are kept in memory (least recently seen go first)
      */
     public record Admission(int perUserPerSecond, int globalPerSecond, int maxInFlight, int maxQueued,
@@ -59,8 +59,10 @@ public record StampedeProperties(
             globalPerSecond = globalPerSecond > 0 ? globalPerSecond : 20_000;
             // enough to keep the gate, the writer and the database busy; more only adds queueing inside the JVM
             maxInFlight = maxInFlight > 0 ? maxInFlight : 256;
-            maxQueued = maxQueued > 0 ? maxQueued : 2_048;
-            queueTimeout = queueTimeout != null ? queueTimeout : Duration.ofSeconds(1);
+            // a short queue with a short wait: it smooths a burst that lasts a moment; under sustained overload it is
+            // always full, and every attempt it holds only waits longer for the same 429
+            maxQueued = maxQueued > 0 ? maxQueued : 256;
+            queueTimeout = queueTimeout != null ? queueTimeout : Duration.ofMillis(100);
             maxTrackedUsers = maxTrackedUsers > 0 ? maxTrackedUsers : 1_000_000;
         }
     }

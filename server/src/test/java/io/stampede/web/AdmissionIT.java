@@ -6,6 +6,12 @@ import io.stampede.testsupport.Http;
 import io.stampede.testsupport.IntegrationTest;
 import io.stampede.testsupport.ServicesInitializer;
 import io.stampede.testsupport.Together;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,5 +61,73 @@ class AdmissionIT {
                 "Idempotency-Key", "k");
         assertThat(other.status()).isEqualTo(201);
         assertThat(http.get("/api/sales/" + sale, null).json().path("stock").path("reserved").asLong()).isEqualTo(2);
+    }
+
+    @Test
+    void aTurnedAwayAttemptKeepsItsConnectionSoTheNextRequestNeedsNoNewOne() throws Exception {
+        Http http = new Http("http://127.0.0.1:" + port);
+        Instant now = Instant.now();
+        String sale = http.post("/api/admin/sales", IntegrationTest.ADMIN_TOKEN, Http.saleJson("keep", 100, 1,
+                now.minusSeconds(5).toString(), now.plusSeconds(3600).toString())).json().path("id").asString();
+        String token = http.login("keeper");
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.ISO_8859_1));
+            OutputStream out = socket.getOutputStream();
+            List<Integer> statuses = new ArrayList<>();
+            // one connection, as from a load balancer: past the user's rate of 3 per second the answer is 429 ...
+            for (int i = 0; i < 6 && !statuses.contains(429); i++) {
+                String body = "{\"quantity\":1}";
+                out.write(("POST /api/sales/" + sale + "/purchases HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        + "Authorization: Bearer " + token + "\r\nIdempotency-Key: k" + i
+                        + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n"
+                        + body).getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+                statuses.add(readStatus(in));
+            }
+            assertThat(statuses).contains(429);
+            // ... and the same connection still serves the next request (Tomcat closes it after a 503)
+            out.write(("GET /api/sales/" + sale + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            assertThat(readStatus(in)).isEqualTo(200);
+        }
+    }
+
+    /** Reads one response (a Content-Length or a chunked body) and returns its status. */
+    private static int readStatus(BufferedReader in) throws IOException {
+        String statusLine = in.readLine();
+        assertThat(statusLine).as("an answer on the same connection").isNotNull().startsWith("HTTP/1.1 ");
+        int length = 0;
+        boolean chunked = false;
+        boolean close = false;
+        for (String header = in.readLine(); header != null && !header.isEmpty(); header = in.readLine()) {
+            String lower = header.toLowerCase(java.util.Locale.ROOT);
+            if (lower.startsWith("content-length:")) {
+                length = Integer.parseInt(header.substring(15).trim());
+            }
+            chunked |= lower.startsWith("transfer-encoding:") && lower.contains("chunked");
+            close |= lower.startsWith("connection:") && lower.contains("close");
+        }
+        assertThat(close).as("the server keeps the connection after " + statusLine).isFalse();
+        if (chunked) {
+            for (int size = Integer.parseInt(in.readLine().trim(), 16); size > 0;
+                 size = Integer.parseInt(in.readLine().trim(), 16)) {
+                skip(in, size);
+                in.readLine(); // the CRLF after the chunk
+            }
+            in.readLine(); // the empty line after the last chunk
+        } else {
+            skip(in, length);
+        }
+        return Integer.parseInt(statusLine.substring(9, 12));
+    }
+
+    private static void skip(BufferedReader in, int chars) throws IOException {
+        char[] body = new char[chars];
+        for (int read = 0; read < chars; ) {
+            read += in.read(body, read, chars - read);
+        }
     }
 }

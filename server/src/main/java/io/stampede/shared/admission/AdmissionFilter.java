@@ -1,7 +1,5 @@
 package io.stampede.shared.admission;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
@@ -11,7 +9,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.stampede.shared.ApiException;
 import io.stampede.shared.ErrorCode;
 import io.stampede.shared.StampedeProperties;
-import io.stampede.shared.security.Shopper;
 import io.stampede.shared.web.ProblemWriter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -29,19 +26,22 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Admission control in front of the gate, for purchases and coupon claims: a token bucket per user and one for the
- * instance (Bucket4j) answer 429 with Retry-After; a bound on attempts in progress, with a bounded queue in front
- * of it whose waiters give up after a short timeout, answers 503. An overload thus turns into fast rejections
+ * Admission control for purchases and coupon claims, the first thing a request meets: a token bucket for the
+ * instance (Bucket4j), and a bound on attempts in progress with a bounded queue in front of it whose waiters give up
+ * after a short timeout. Both answer 429 {@code RATE_LIMITED} with Retry-After. An overload thus turns into fast rejections
  * (immediate once the queue is full) instead of queues that grow until everything times out, and the attempts that
  * are admitted finish in about the time a full set of them takes.
+ *
+ * <p>It runs before authentication and before the request metrics, so that turning an attempt away costs as little
+ * as possible: under overload most attempts are turned away, and every cycle they take is one a purchase lacks. The
+ * per-user limit needs the verified user and lives in {@link UserRateFilter}, after authentication. Rejections are
+ * counted in {@code stampede.admission.rejected}, not in {@code http.server.requests}.
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE + 30)
+@Order(Ordered.HIGHEST_PRECEDENCE)
 public class AdmissionFilter extends OncePerRequestFilter {
     private final ProblemWriter problems;
-    private final int perUser;
     private final Bucket global;
-    private final Cache<String, Bucket> users;
     private final Semaphore inFlight;
     private final AtomicInteger queued = new AtomicInteger();
     private final int maxQueued;
@@ -52,9 +52,7 @@ public class AdmissionFilter extends OncePerRequestFilter {
     public AdmissionFilter(StampedeProperties properties, ProblemWriter problems, MeterRegistry meters) {
         StampedeProperties.Admission a = properties.admission();
         this.problems = problems;
-        this.perUser = a.perUserPerSecond();
         this.global = Bucket.builder().addLimit(perSecond(a.globalPerSecond())).build();
-        this.users = Caffeine.newBuilder().maximumSize(a.maxTrackedUsers()).expireAfterAccess(Duration.ofMinutes(1)).build();
         this.inFlight = new Semaphore(a.maxInFlight());
         this.maxQueued = a.maxQueued();
         this.queueTimeoutNanos = a.queueTimeout().toNanos();
@@ -66,30 +64,28 @@ public class AdmissionFilter extends OncePerRequestFilter {
         this.saturated = Counter.builder("stampede.admission.rejected").tag("reason", "saturated").register(meters);
     }
 
-    private static Bandwidth perSecond(int n) {
+    static Bandwidth perSecond(int n) {
         return Bandwidth.builder().capacity(n).refillGreedy(n, Duration.ofSeconds(1)).build();
     }
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
+        return !isAttempt(request);
+    }
+
+    /** A purchase or a coupon claim: the two endpoints a flash sale's crowd hits at once. */
+    static boolean isAttempt(HttpServletRequest request) {
         if (!"POST".equals(request.getMethod())) {
-            return true;
+            return false;
         }
         String path = request.getRequestURI();
-        return !(path.startsWith("/api/sales/") && path.endsWith("/purchases"))
-                && !(path.startsWith("/api/coupon-campaigns/") && path.endsWith("/claims"));
+        return (path.startsWith("/api/sales/") && path.endsWith("/purchases"))
+                || (path.startsWith("/api/coupon-campaigns/") && path.endsWith("/claims"));
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        String userId = Shopper.userId(request);
-        ConsumptionProbe mine = users.get(userId, k -> Bucket.builder().addLimit(perSecond(perUser)).build())
-                .tryConsumeAndReturnRemaining(1);
-        if (!mine.isConsumed()) {
-            reject(request, response, mine.getNanosToWaitForRefill(), "too many attempts from this user");
-            return;
-        }
         ConsumptionProbe all = global.tryConsumeAndReturnRemaining(1);
         if (!all.isConsumed()) {
             reject(request, response, all.getNanosToWaitForRefill(), "the service is taking as many attempts as it can");
@@ -97,7 +93,11 @@ public class AdmissionFilter extends OncePerRequestFilter {
         }
         if (!admit()) {
             saturated.increment();
-            problems.write(request, response, ApiException.unavailable("too many attempts in progress; retry shortly"));
+            // 429, not 503: the contract keeps 503 for a backing service that is down, and Tomcat closes the
+            // connection after every 503, so a 503 here would make each turned-away shopper (or the load balancer)
+            // open a new connection: under overload, most of the CPU went to those handshakes
+            problems.writeRepeated(request, response, rateLimited(queueTimeoutNanos,
+                    "the service is at capacity: too many attempts in progress; retry shortly"));
             return;
         }
         try {
@@ -134,8 +134,12 @@ public class AdmissionFilter extends OncePerRequestFilter {
     private void reject(HttpServletRequest request, HttpServletResponse response, long nanosToWait, String why)
             throws IOException {
         limited.increment();
+        problems.writeRepeated(request, response, rateLimited(nanosToWait, why));
+    }
+
+    /** 429 RATE_LIMITED with a Retry-After of the whole seconds until the bucket has a token again. */
+    static ApiException rateLimited(long nanosToWait, String why) {
         int seconds = (int) Math.max(1, (nanosToWait + 999_999_999L) / 1_000_000_000L);
-        problems.write(request, response, new ApiException(HttpStatus.TOO_MANY_REQUESTS, ErrorCode.RATE_LIMITED, why,
-                seconds));
+        return new ApiException(HttpStatus.TOO_MANY_REQUESTS, ErrorCode.RATE_LIMITED, why, seconds);
     }
 }

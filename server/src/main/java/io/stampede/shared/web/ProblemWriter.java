@@ -1,5 +1,7 @@
 package io.stampede.shared.web;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.stampede.shared.ApiException;
 import io.stampede.shared.ErrorCode;
 import jakarta.servlet.http.HttpServletRequest;
@@ -19,6 +21,11 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 public class ProblemWriter {
     private final JsonMapper json;
+    // the few distinct refusals admission control sends thousands of times a second under overload, serialized once
+    private final Cache<Repeated, byte[]> repeated = Caffeine.newBuilder().maximumSize(10_000).build();
+
+    private record Repeated(int status, ErrorCode code, String detail, String path) {
+    }
 
     public ProblemWriter(JsonMapper json) {
         this.json = json;
@@ -43,8 +50,32 @@ public class ProblemWriter {
         return builder.body(problem(e.status(), e.code(), e.getMessage(), path));
     }
 
+    /** A refusal a controller returns rather than throws (a thrown one costs a stack trace on a hot path). */
+    public static ResponseEntity<Object> refusal(HttpServletRequest request, ApiException e) {
+        return entity(e, request.getRequestURI());
+    }
+
     /** For filters, which answer before Spring MVC sees the request. */
     public void write(HttpServletRequest request, HttpServletResponse response, ApiException e) throws IOException {
+        head(response, e);
+        json.writeValue(response.getOutputStream(), problem(e.status(), e.code(), e.getMessage(), request.getRequestURI()));
+    }
+
+    /**
+     * As {@link #write}, for a refusal sent over and over (admission control under overload): its body is serialized
+     * once per distinct status, code, detail and path, so that turning an attempt away costs no JSON work.
+     */
+    public void writeRepeated(HttpServletRequest request, HttpServletResponse response, ApiException e)
+            throws IOException {
+        head(response, e);
+        String path = request.getRequestURI();
+        byte[] body = repeated.get(new Repeated(e.status().value(), e.code(), e.getMessage(), path),
+                k -> json.writeValueAsBytes(problem(e.status(), e.code(), e.getMessage(), path)));
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
+    }
+
+    private static void head(HttpServletResponse response, ApiException e) {
         response.setStatus(e.status().value());
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         if (e.retryAfterSeconds() != null) {
@@ -53,6 +84,5 @@ public class ProblemWriter {
         if (e.status() == HttpStatus.UNAUTHORIZED) {
             response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
         }
-        json.writeValue(response.getOutputStream(), problem(e.status(), e.code(), e.getMessage(), request.getRequestURI()));
     }
 }

@@ -11,6 +11,7 @@ import io.stampede.order.domain.PurchaseRules;
 import io.stampede.shared.ApiException;
 import io.stampede.shared.ErrorCode;
 import io.stampede.shared.security.Shopper;
+import io.stampede.shared.web.ProblemWriter;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.time.Instant;
@@ -73,23 +74,29 @@ class CouponController {
     }
 
     @PostMapping("/api/coupon-campaigns/{id}/claims")
-    ResponseEntity<CouponView> claim(@PathVariable String id,
-                                     @RequestHeader(name = "Idempotency-Key", required = false) String key,
-                                     HttpServletRequest request) {
+    ResponseEntity<?> claim(@PathVariable String id,
+                            @RequestHeader(name = "Idempotency-Key", required = false) String key,
+                            HttpServletRequest request) {
         String userId = Shopper.userId(request);
         if (!PurchaseRules.isValidIdempotencyKey(key)) {
             throw ApiException.validation("header Idempotency-Key is required: 1..64 of [A-Za-z0-9_-]");
         }
         Campaign campaign = campaigns.definition(id).orElseThrow(() -> ApiException.notFound("coupon campaign"));
+        // refusals are returned, not thrown, as for purchases: most answers of a popular campaign are SOLD_OUT
         return switch (claims.claim(campaign, userId, key)) {
             case ClaimOutcome.Claimed c -> ResponseEntity.status(HttpStatus.CREATED)
                     .location(URI.create("/api/me/coupons")).body(CouponView.of(c.coupon()));
-            case ClaimOutcome.SoldOut s -> throw ApiException.conflict(ErrorCode.SOLD_OUT, "all coupons are claimed");
-            case ClaimOutcome.LimitExceeded l -> throw ApiException.conflict(ErrorCode.LIMIT_EXCEEDED,
-                    "at most " + campaign.perUserLimit() + " coupon(s) of this campaign per user");
-            case ClaimOutcome.NotActive n -> throw ApiException.conflict(ErrorCode.SALE_NOT_ACTIVE,
-                    "the campaign runs from " + campaign.startsAt() + " to " + campaign.endsAt());
-            case ClaimOutcome.Unavailable u -> throw ApiException.unavailable(u.reason());
+            case ClaimOutcome.SoldOut s ->
+                    ProblemWriter.refusal(request, ApiException.conflict(ErrorCode.SOLD_OUT,
+                            "all coupons are claimed"));
+            case ClaimOutcome.LimitExceeded l ->
+                    ProblemWriter.refusal(request, ApiException.conflict(ErrorCode.LIMIT_EXCEEDED,
+                            "at most " + campaign.perUserLimit() + " coupon(s) of this campaign per user"));
+            case ClaimOutcome.NotActive n ->
+                    ProblemWriter.refusal(request, ApiException.conflict(ErrorCode.SALE_NOT_ACTIVE,
+                            "the campaign runs from " + campaign.startsAt() + " to " + campaign.endsAt()));
+            case ClaimOutcome.Unavailable u ->
+                    ProblemWriter.refusal(request, ApiException.unavailable(u.reason()));
         };
     }
 

@@ -3,7 +3,6 @@ package io.stampede.inventory.adapter.redis;
 import io.stampede.shared.Ids;
 import java.time.Duration;
 import java.util.List;
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 
@@ -13,9 +12,7 @@ import org.springframework.data.redis.core.script.RedisScript;
  */
 final class RebuildLease {
     static final Duration LEASE = Duration.ofSeconds(60);
-    // this class's own loader: a static script must not hold the context loader of whichever web app came first
-    private static final RedisScript<Long> RELEASE = RedisScript.of(new ClassPathResource("lua/release_lease.lua",
-            RebuildLease.class.getClassLoader()), Long.class);
+    private static final RedisScript<Long> RELEASE = LuaScripts.load("release_lease", Long.class);
 
     private RebuildLease() {
     }

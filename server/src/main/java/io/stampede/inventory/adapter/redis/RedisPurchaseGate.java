@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 
@@ -27,12 +26,12 @@ class RedisPurchaseGate implements PurchaseGate {
     private final StringRedisTemplate redis;
     private final String prefix;
     private final String namespace;
-    private final RedisScript<List> purchase = script("purchase_gate", List.class);
-    private final RedisScript<Long> compensate = script("compensate", Long.class);
-    private final RedisScript<Long> release = script("release", Long.class);
-    private final RedisScript<Long> addStock = script("add_stock", Long.class);
-    private final RedisScript<Long> beginRebuild = script("begin_rebuild", Long.class);
-    private final RedisScript<Long> finishRebuild = script("finish_rebuild", Long.class);
+    private final RedisScript<List> purchase = LuaScripts.load("purchase_gate", List.class);
+    private final RedisScript<Long> compensate = LuaScripts.load("compensate", Long.class);
+    private final RedisScript<Long> release = LuaScripts.load("release", Long.class);
+    private final RedisScript<Long> addStock = LuaScripts.load("add_stock", Long.class);
+    private final RedisScript<Long> beginRebuild = LuaScripts.load("begin_rebuild", Long.class);
+    private final RedisScript<Long> finishRebuild = LuaScripts.load("finish_rebuild", Long.class);
 
     RedisPurchaseGate(StringRedisTemplate redis, StampedeProperties properties) {
         this(redis, properties, "sale");
@@ -45,9 +44,6 @@ class RedisPurchaseGate implements PurchaseGate {
         this.namespace = namespace;
     }
 
-    private static <T> RedisScript<T> script(String name, Class<T> type) {
-        return RedisScript.of(new ClassPathResource("lua/" + name + ".lua"), type);
-    }
 
     /** Keys of one sale: gate hash, users hash, keys hash, released set, rebuild lease. */
     List<String> keys(String saleId) {

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
@@ -31,9 +30,9 @@ class RedisQueuedReservations implements QueuedReservations {
     private final StringRedisTemplate redis;
     private final RedisPurchaseGate gate;
     private final String index;
-    private final RedisScript<List> purchase = script("purchase_gate", List.class);
-    private final RedisScript<Long> compensate = script("compensate", Long.class);
-    private final RedisScript<Long> confirm = script("confirm_queued", Long.class);
+    private final RedisScript<List> purchase = LuaScripts.load("purchase_gate", List.class);
+    private final RedisScript<Long> compensate = LuaScripts.load("compensate", Long.class);
+    private final RedisScript<Long> confirm = LuaScripts.load("confirm_queued", Long.class);
 
     RedisQueuedReservations(StringRedisTemplate redis, StampedeProperties properties) {
         this.redis = redis;
@@ -41,9 +40,6 @@ class RedisQueuedReservations implements QueuedReservations {
         this.index = properties.redis().keyPrefix() + "queued-index";
     }
 
-    private static <T> RedisScript<T> script(String name, Class<T> type) {
-        return RedisScript.of(new ClassPathResource("lua/" + name + ".lua"), type);
-    }
 
     private String queued(String saleId) {
         return gate.keys(saleId).get(0).replaceFirst("gate$", "queued");

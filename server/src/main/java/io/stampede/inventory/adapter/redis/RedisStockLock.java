@@ -6,7 +6,6 @@ import io.stampede.shared.StampedeProperties;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
@@ -19,18 +18,15 @@ import org.springframework.stereotype.Component;
 class RedisStockLock implements StockLock {
     private final StringRedisTemplate redis;
     private final String prefix;
-    private final RedisScript<Long> acquire = script("lock_acquire");
-    private final RedisScript<Long> release = script("release_lease");
-    private final RedisScript<Long> raise = script("lock_raise_fence");
+    private final RedisScript<Long> acquire = LuaScripts.load("lock_acquire", Long.class);
+    private final RedisScript<Long> release = LuaScripts.load("release_lease", Long.class);
+    private final RedisScript<Long> raise = LuaScripts.load("lock_raise_fence", Long.class);
 
     RedisStockLock(StringRedisTemplate redis, StampedeProperties properties) {
         this.redis = redis;
         this.prefix = properties.redis().keyPrefix();
     }
 
-    private static RedisScript<Long> script(String name) {
-        return RedisScript.of(new ClassPathResource("lua/" + name + ".lua"), Long.class);
-    }
 
     private String lockKey(String saleId) {
         return prefix + "{sale:" + saleId + "}:lock";

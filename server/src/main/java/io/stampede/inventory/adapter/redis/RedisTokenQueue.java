@@ -10,7 +10,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.function.Supplier;
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
@@ -26,18 +25,15 @@ class RedisTokenQueue implements TokenQueue {
 
     private final StringRedisTemplate redis;
     private final String prefix;
-    private final RedisScript<Long> push = script("tokens_push");
-    private final RedisScript<Long> beginRebuild = script("tokens_begin_rebuild");
-    private final RedisScript<Long> finishRebuild = script("tokens_finish_rebuild");
+    private final RedisScript<Long> push = LuaScripts.load("tokens_push", Long.class);
+    private final RedisScript<Long> beginRebuild = LuaScripts.load("tokens_begin_rebuild", Long.class);
+    private final RedisScript<Long> finishRebuild = LuaScripts.load("tokens_finish_rebuild", Long.class);
 
     RedisTokenQueue(StringRedisTemplate redis, StampedeProperties properties) {
         this.redis = redis;
         this.prefix = properties.redis().keyPrefix();
     }
 
-    private static RedisScript<Long> script(String name) {
-        return RedisScript.of(new ClassPathResource("lua/" + name + ".lua"), Long.class);
-    }
 
     private String key(String saleId, String name) {
         return prefix + "{sale:" + saleId + "}:tokens" + name;

@@ -10,6 +10,7 @@ import io.stampede.sale.domain.Sale;
 import io.stampede.shared.ApiException;
 import io.stampede.shared.ErrorCode;
 import io.stampede.shared.security.Shopper;
+import io.stampede.shared.web.ProblemWriter;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import org.springframework.http.HttpStatus;
@@ -37,7 +38,7 @@ class PurchaseController {
     }
 
     @PostMapping("/api/sales/{id}/purchases")
-    ResponseEntity<OrderView> purchase(@PathVariable String id,
+    ResponseEntity<?> purchase(@PathVariable String id,
                                        @RequestHeader(name = "Idempotency-Key", required = false) String key,
                                        @RequestBody PurchaseRequest body, HttpServletRequest request) {
         String userId = Shopper.userId(request);
@@ -59,19 +60,27 @@ class PurchaseController {
             }
         }
         PurchaseOutcome outcome = purchases.purchase(sale, userId, key, body.quantity(), coupon);
+        // refusals are returned, not thrown: in a flash sale most answers are SOLD_OUT, and a thrown exception
+        // costs a reflective wrapper with a full stack trace on every one of them
         return switch (outcome) {
             case PurchaseOutcome.Placed p -> ResponseEntity.status(HttpStatus.CREATED)
                     .location(URI.create("/api/orders/" + p.order().id())).body(OrderView.of(p.order()));
             case PurchaseOutcome.Queued q -> ResponseEntity.status(HttpStatus.ACCEPTED)
                     .location(URI.create("/api/orders/" + q.order().id())).body(OrderView.of(q.order()));
-            case PurchaseOutcome.SoldOut s -> throw ApiException.conflict(ErrorCode.SOLD_OUT, "the sale is sold out");
-            case PurchaseOutcome.LimitExceeded l -> throw ApiException.conflict(ErrorCode.LIMIT_EXCEEDED,
-                    "this would pass the per-user limit of " + sale.perUserLimit());
-            case PurchaseOutcome.NotActive n -> throw ApiException.conflict(ErrorCode.SALE_NOT_ACTIVE,
-                    "the sale runs from " + sale.startsAt() + " to " + sale.endsAt());
-            case PurchaseOutcome.CouponUsed c -> throw ApiException.conflict(ErrorCode.INVALID_STATE,
-                    "the coupon is already used by another order");
-            case PurchaseOutcome.Unavailable u -> throw ApiException.unavailable(u.reason());
+            case PurchaseOutcome.SoldOut s ->
+                    ProblemWriter.refusal(request, ApiException.conflict(ErrorCode.SOLD_OUT,
+                            "the sale is sold out"));
+            case PurchaseOutcome.LimitExceeded l ->
+                    ProblemWriter.refusal(request, ApiException.conflict(ErrorCode.LIMIT_EXCEEDED,
+                            "this would pass the per-user limit of " + sale.perUserLimit()));
+            case PurchaseOutcome.NotActive n ->
+                    ProblemWriter.refusal(request, ApiException.conflict(ErrorCode.SALE_NOT_ACTIVE,
+                            "the sale runs from " + sale.startsAt() + " to " + sale.endsAt()));
+            case PurchaseOutcome.CouponUsed c ->
+                    ProblemWriter.refusal(request, ApiException.conflict(ErrorCode.INVALID_STATE,
+                            "the coupon is already used by another order"));
+            case PurchaseOutcome.Unavailable u ->
+                    ProblemWriter.refusal(request, ApiException.unavailable(u.reason()));
         };
     }
 }
