@@ -37,9 +37,7 @@ class AdmissionIT {
     @Test
     void aUserPastTheirRateIsToldToComeBackLaterAndNothingIsTaken() throws Exception {
         Http http = new Http("http://127.0.0.1:" + port);
-        Instant now = Instant.now();
-        String sale = http.post("/api/admin/sales", IntegrationTest.ADMIN_TOKEN, Http.saleJson("adm", 100, 1,
-                now.minusSeconds(5).toString(), now.plusSeconds(3600).toString())).json().path("id").asString();
+        String sale = openSale(http, "adm");
         String hammer = http.login("hammer");
         List<Callable<Object>> tasks = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
@@ -66,9 +64,7 @@ class AdmissionIT {
     @Test
     void aTurnedAwayAttemptKeepsItsConnectionSoTheNextRequestNeedsNoNewOne() throws Exception {
         Http http = new Http("http://127.0.0.1:" + port);
-        Instant now = Instant.now();
-        String sale = http.post("/api/admin/sales", IntegrationTest.ADMIN_TOKEN, Http.saleJson("keep", 100, 1,
-                now.minusSeconds(5).toString(), now.plusSeconds(3600).toString())).json().path("id").asString();
+        String sale = openSale(http, "keep");
         String token = http.login("keeper");
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(10_000);
@@ -93,6 +89,13 @@ class AdmissionIT {
             out.flush();
             assertThat(readStatus(in)).isEqualTo(200);
         }
+    }
+
+    /** An open sale of 100 units, limit 1; returns its id. */
+    private static String openSale(Http http, String name) throws Exception {
+        Instant now = Instant.now();
+        return http.post("/api/admin/sales", IntegrationTest.ADMIN_TOKEN, Http.saleJson(name, 100, 1,
+                now.minusSeconds(5).toString(), now.plusSeconds(3600).toString())).json().path("id").asString();
     }
 
     /** Reads one response (a Content-Length or a chunked body) and returns its status. */
