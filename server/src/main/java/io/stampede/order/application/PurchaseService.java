@@ -127,13 +127,6 @@ public class PurchaseService implements PurchasePath {
     }
 
     /**
-     * Hands the order to the group commit. Whatever happens to it, the in-flight mark is cleared and the gate is
-     * settled: units go back only when the order is known not to be in the database (a constraint rolled the
-     * batch back, the writer never took it, or a read after the failure finds nothing). A commit whose
-     * acknowledgement was lost therefore keeps its units; when even that read fails the unit stays held until
-     * reconciliation, which undersells for a moment but never oversells.
-     */
-    /**
      * The gate call. If its answer is lost (a Redis timeout after the script ran), the reservation may exist with
      * nobody to write its order: undo it. Compensation only acts while the key still points at this new order id.
      */
@@ -153,6 +146,15 @@ public class PurchaseService implements PurchasePath {
         }
     }
 
+    /**
+     * Hands the order to the group commit. Whatever happens to it, the in-flight mark is cleared and the gate is
+     * settled: units go back only when the order is known not to be in the database (a constraint rolled the
+     * batch back, the writer never took it, or no transaction could start). When the commit's fate is unknown (its
+     * acknowledgement was lost, a timeout cut it off) the units stay held, even if a read right after finds no
+     * order: that commit may still be landing, and returning its units now could sell them twice. Reconciliation
+     * returns them once the database shows no order (a rebuild waits for such a commit under the sale row's lock),
+     * which undersells for a moment but never oversells.
+     */
     private CompletableFuture<Boolean> write(Order order, long gateEpoch, long generation) {
         return writer.write(order, gateEpoch).handle((ok, failure) -> {
             try {
@@ -166,7 +168,7 @@ public class PurchaseService implements PurchasePath {
         });
     }
 
-    /** After a failed write: true when the order is in the database after all, else its units go back if sure. */
+    /** After a failed write: true when the order is in the database after all; its units go back only if sure. */
     private boolean committedDespite(Order order, Throwable cause) {
         try {
             // a constraint rolled it back, it was never handed to a transaction, or no transaction could even start
@@ -175,8 +177,13 @@ public class PurchaseService implements PurchasePath {
                     || cause instanceof OrderWriter.Overloaded || cause instanceof OrderWriter.StaleGate
                     || cause instanceof org.springframework.transaction.CannotCreateTransactionException
                     || cause instanceof org.springframework.jdbc.CannotGetJdbcConnectionException;
-            if (!surelyAbsent && orders.find(order.id()).isPresent()) {
-                return true;
+            if (!surelyAbsent) {
+                if (orders.find(order.id()).isPresent()) {
+                    return true;
+                }
+                log.warn("Order {} of sale {} in doubt ({}): its units stay held until reconciliation",
+                        order.id(), order.saleId(), cause.getClass().getSimpleName());
+                return false;
             }
             gate.compensate(order.saleId(), order.userId(), order.idempotencyKey(), order.id(), order.quantity());
         } catch (RuntimeException e) {
