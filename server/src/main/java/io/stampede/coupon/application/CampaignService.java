@@ -11,11 +11,13 @@ import io.stampede.shared.Ids;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** Creating and reading coupon campaigns, and building their gates from the database. */
 @Service
@@ -26,10 +28,12 @@ public class CampaignService {
     private final CouponRepository coupons;
     private final PurchaseGate gate;
     private final Clock clock;
+    private final TransactionTemplate tx;
     private final ConcurrentHashMap<String, Campaign> definitions = new ConcurrentHashMap<>();
 
     public CampaignService(CampaignRepository campaigns, CouponRepository coupons,
-                           @Qualifier("couponGate") PurchaseGate gate, Clock clock) {
+                           @Qualifier("couponGate") PurchaseGate gate, Clock clock, TransactionTemplate tx) {
+        this.tx = tx;
         this.campaigns = campaigns;
         this.coupons = coupons;
         this.gate = gate;
@@ -75,10 +79,22 @@ public class CampaignService {
         return new CampaignWithCount(c, coupons.issued(id));
     }
 
-    /** Builds the campaign's gate from the coupons issued: the database is the truth. */
-    void rebuildGate(Campaign c) {
-        gate.rebuild(c.id(), () -> new GateState(c.startsAt().toEpochMilli(), c.endsAt().toEpochMilli(),
-                c.perUserLimit(), Math.max(0, c.quantity() - coupons.issued(c.id())), coupons.countsByUser(c.id()),
-                coupons.idsByKey(c.id())));
+    /**
+     * Builds the campaign's gate from the coupons issued: the database is the truth. The epoch moves on first, in its
+     * own transaction: claims granted by the old gate are refused from then on, and the bump waits for those being
+     * written right now, so the count below has them.
+     */
+    public void rebuildGate(Campaign c) {
+        gate.rebuild(c.id(), () -> {
+            long epoch = tx.execute(s -> campaigns.bumpGateEpoch(c.id()));
+            return new GateState(c.startsAt().toEpochMilli(), c.endsAt().toEpochMilli(), c.perUserLimit(),
+                    Math.max(0, c.quantity() - coupons.issued(c.id())), coupons.countsByUser(c.id()),
+                    coupons.idsByKey(c.id()), Set.of(), epoch);
+        });
+    }
+
+    /** Inside the claim's transaction: the gate that granted it is still the current one (the row stays shared). */
+    boolean isCurrentGate(String campaignId, long gateEpoch) {
+        return campaigns.lockGateEpoch(campaignId) == gateEpoch;
     }
 }

@@ -61,7 +61,7 @@ public class CouponClaims {
             switch (breaker.executeSupplier(() -> gate.reserve(campaign.id(), userId, key, 1, couponId, now))) {
                 case Reservation.Reserved r -> {
                     return write(campaign, new Coupon(couponId, campaign.id(), userId, key, CouponCodes.next(),
-                            CouponStatus.CLAIMED, null, campaign.discountCents(), now));
+                            CouponStatus.CLAIMED, null, campaign.discountCents(), now), r.gateEpoch());
                 }
                 case Reservation.Duplicate d -> {
                     return replay(d.orderId(), userId, deadline);
@@ -89,11 +89,21 @@ public class CouponClaims {
         }
     }
 
-    private ClaimOutcome write(Campaign campaign, Coupon coupon) {
+    /** Thrown inside the claim's transaction when the gate that granted it has been rebuilt since. */
+    static final class StaleGate extends RuntimeException {
+        StaleGate() {
+            super("the campaign's gate was rebuilt after it granted this claim", null, false, false);
+        }
+    }
+
+    ClaimOutcome write(Campaign campaign, Coupon coupon, long gateEpoch) {
         // a user's claims take slots 1..limit; a concurrent claim of the same user may take ours, so try the next
         for (int attempt = 0; attempt < campaign.perUserLimit(); attempt++) {
             try {
                 tx.executeWithoutResult(s -> {
+                    if (!campaigns.isCurrentGate(campaign.id(), gateEpoch)) {
+                        throw new StaleGate(); // the rebuilt gate counted without this claim: it must not be written
+                    }
                     int slot = coupons.countOf(campaign.id(), coupon.userId()) + 1;
                     coupons.insert(coupon, slot, campaign.perUserLimit());
                     outbox.append(Events.of("coupon.claimed", coupon.claimedAt(), "couponId", coupon.id(),
@@ -106,6 +116,9 @@ public class CouponClaims {
                     compensate(coupon);
                     return new ClaimOutcome.Claimed(existing.get(), true);
                 }
+            } catch (StaleGate e) {
+                compensate(coupon); // a no-op on the rebuilt gate, where this claim's key is not recorded
+                return new ClaimOutcome.Unavailable("the campaign's gate was rebuilt meanwhile; retry with the same key");
             } catch (DataIntegrityViolationException e) { // no slot left within the limit
                 compensate(coupon);
                 return new ClaimOutcome.LimitExceeded();

@@ -8,4 +8,10 @@ public interface CampaignRepository {
     void insert(Campaign campaign);
 
     Optional<Campaign> find(String id);
+
+    /** Moves the campaign's gate epoch on (fencing claims granted by the gate before) and returns the new one. */
+    long bumpGateEpoch(String id);
+
+    /** The campaign's gate epoch, with the row held in share mode until the transaction ends (a bump waits). */
+    long lockGateEpoch(String id);
 }

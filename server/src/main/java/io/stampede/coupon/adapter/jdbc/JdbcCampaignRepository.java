@@ -2,6 +2,7 @@ package io.stampede.coupon.adapter.jdbc;
 
 import io.stampede.coupon.domain.Campaign;
 import io.stampede.coupon.port.CampaignRepository;
+import io.stampede.shared.jdbc.SqlDialect;
 import java.sql.Timestamp;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -11,9 +12,11 @@ import org.springframework.stereotype.Repository;
 @Repository
 class JdbcCampaignRepository implements CampaignRepository {
     private final JdbcClient jdbc;
+    private final SqlDialect dialect;
 
-    JdbcCampaignRepository(JdbcClient jdbc) {
+    JdbcCampaignRepository(JdbcClient jdbc, SqlDialect dialect) {
         this.jdbc = jdbc;
+        this.dialect = dialect;
     }
 
     @Override
@@ -33,5 +36,17 @@ class JdbcCampaignRepository implements CampaignRepository {
                         rs.getTimestamp(5).toInstant(), rs.getTimestamp(6).toInstant(), rs.getLong(7),
                         rs.getTimestamp(8).toInstant()))
                 .optional();
+    }
+
+    @Override
+    public long bumpGateEpoch(String id) {
+        jdbc.sql("UPDATE coupon_campaigns SET gate_epoch = gate_epoch + 1 WHERE id = ?").param(id).update();
+        return jdbc.sql("SELECT gate_epoch FROM coupon_campaigns WHERE id = ?").param(id).query(Long.class).single();
+    }
+
+    @Override
+    public long lockGateEpoch(String id) {
+        return jdbc.sql("SELECT gate_epoch FROM coupon_campaigns WHERE id = ? " + dialect.forShare()).param(id)
+                .query(Long.class).single();
     }
 }

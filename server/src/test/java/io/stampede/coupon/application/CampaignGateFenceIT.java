@@ -1,0 +1,62 @@
+package io.stampede.coupon.application;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stampede.coupon.domain.Campaign;
+import io.stampede.coupon.domain.CampaignRules;
+import io.stampede.coupon.domain.Coupon;
+import io.stampede.coupon.domain.CouponCodes;
+import io.stampede.coupon.domain.CouponStatus;
+import io.stampede.inventory.domain.Reservation;
+import io.stampede.inventory.port.PurchaseGate;
+import io.stampede.testsupport.IntegrationTest;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * The campaign gate's epoch fence (migration V7): a claim granted by a gate that has been rebuilt since, because
+ * Redis lost the campaign's keys mid-rush, must not be written, or the rebuilt gate (which counted without it) and
+ * the late claim together would issue more coupons than the campaign has.
+ */
+@IntegrationTest
+class CampaignGateFenceIT {
+    @Autowired
+    CampaignService campaigns;
+    @Autowired
+    CouponClaims claims;
+    @Autowired
+    @Qualifier("couponGate")
+    PurchaseGate gate;
+    @Autowired
+    JdbcClient jdbc;
+
+    @Test
+    void aClaimGrantedByAGateRebuiltSinceIsRefusedSoNoCouponIsIssuedTwice() {
+        Instant now = Instant.now();
+        Campaign campaign = campaigns.create(new CampaignRules.Draft("fenced", 1L, 1, now.minusSeconds(5),
+                now.plus(Duration.ofHours(1)), 100L)).campaign();
+
+        // the only coupon is granted to "early", whose write is slow ...
+        Reservation granted = gate.reserve(campaign.id(), "early", "k", 1, "coupon-early", now);
+        assertThat(granted).isInstanceOf(Reservation.Reserved.class);
+        long staleEpoch = ((Reservation.Reserved) granted).gateEpoch();
+
+        // ... meanwhile the gate is lost and rebuilt from the database, which has no coupon yet: one is free again
+        campaigns.rebuildGate(campaign);
+        assertThat(claims.claim(campaign, "late", "k")).isInstanceOf(ClaimOutcome.Claimed.class);
+
+        // the slow write arrives: refused, the campaign's one coupon stays the only one
+        Coupon early = new Coupon("coupon-early", campaign.id(), "early", "k", CouponCodes.next(), CouponStatus.CLAIMED,
+                null, campaign.discountCents(), now);
+        assertThat(claims.write(campaign, early, staleEpoch)).isInstanceOf(ClaimOutcome.Unavailable.class);
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM coupons WHERE campaign_id = ?").param(campaign.id())
+                .query(Long.class).single()).isEqualTo(1);
+
+        // and the rebuilt gate, which counted the late claim, answers the early user sold out
+        assertThat(claims.claim(campaign, "early", "k")).isInstanceOf(ClaimOutcome.SoldOut.class);
+    }
+}
