@@ -1,6 +1,8 @@
 #!/bin/bash
-# Usage: bench/overload-pinned.sh [overload flags], optionally EXTRA_ENV='STAMPEDE_ADMISSION_GLOBAL_PER_SECOND=700'.
-# Needs the built jars, the machine's PostgreSQL (user postgres, trust) and Redis, and taskset.
+# Usage: bench/overload-pinned.sh [overload flags], optionally EXTRA_ENV='STAMPEDE_ADMISSION_GLOBAL_PER_SECOND=700'
+# (server environment) and EDGE_FACTOR=0.9 (the measured run goes through an nginx edge on the driver's core whose
+# limit_req turns away everything beyond EDGE_FACTOR x the S of the unmeasured run, as a load balancer would).
+# Needs the built jars, the machine's PostgreSQL (user postgres, trust) and Redis, and taskset; nginx for EDGE_FACTOR.
 # the overload measurement of issue 7: the system under test (server, PostgreSQL, Redis) pinned to core 1, the
 # driver alone on core 0, so that a driver starved for CPU cannot pass for a slow service
 set -u
@@ -29,9 +31,48 @@ for w in 1 2; do taskset -c 0 $J -jar bench/target/stampede-bench.jar --url http
 taskset -c 0 $J -jar bench/target/stampede-bench.jar --mode overload --url http://127.0.0.1:18080 \
   --admin-token $ADMIN --jwt-secret $JWT --factor 10 --seconds 5 "$@" > /tmp/overload-warm-3.log 2>&1
 grep -E "^vs S" /tmp/overload-warm-3.log
+FRONT=()
+EDGE=/tmp/overload-edge
+if [ -n "${EDGE_FACTOR:-}" ]; then
+  S=$(grep -oE "S = [0-9.]+/s" /tmp/overload-warm-3.log | head -1 | grep -oE "[0-9.]+")
+  RATE=$(awk -v s="$S" -v f="$EDGE_FACTOR" 'BEGIN { printf "%d", s * f }')
+  echo "edge          nginx limit_req at $RATE purchases/s ($EDGE_FACTOR x S = $S of the unmeasured run)"
+  mkdir -p $EDGE
+  cat > $EDGE/nginx.conf <<CONF
+worker_processes 1;
+pid $EDGE/nginx.pid;
+error_log $EDGE/error.log warn;
+events { worker_connections 8192; }
+http {
+  access_log off;
+  client_body_temp_path $EDGE/body;
+  proxy_temp_path $EDGE/proxy;
+  limit_req_zone \$server_name zone=attempts:1m rate=${RATE}r/s;
+  limit_req_status 429;
+  upstream app { server 127.0.0.1:18080; keepalive 512; }
+  server {
+    listen 127.0.0.1:18081;
+    location ~ ^/api/(sales/[^/]+/purchases|coupon-campaigns/[^/]+/claims)\$ {
+      limit_req zone=attempts burst=$((RATE / 10 + 1)) nodelay;
+      error_page 429 = @limited;
+      proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Connection "";
+    }
+    location @limited {
+      add_header Retry-After 1 always;
+      default_type application/problem+json;
+      return 429 '{"title":"Too Many Requests","status":429,"detail":"turned away at the edge","code":"RATE_LIMITED"}';
+    }
+    location / { proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Connection ""; }
+  }
+}
+CONF
+  taskset -c 0 nginx -c $EDGE/nginx.conf -p $EDGE || exit 1
+  FRONT=(--overload-url http://127.0.0.1:18081)
+fi
 taskset -c 0 $J -jar bench/target/stampede-bench.jar --mode overload --url http://127.0.0.1:18080 \
-  --admin-token $ADMIN --jwt-secret $JWT --factor 10 --seconds 10 "$@"
+  --admin-token $ADMIN --jwt-secret $JWT --factor 10 --seconds 10 "${FRONT[@]}" "$@"
 RC=$?
+[ -n "${EDGE_FACTOR:-}" ] && nginx -c $EDGE/nginx.conf -p $EDGE -s stop
 kill $SERVER; wait $SERVER
 redis-cli --scan --pattern 'overload:*' | xargs -r redis-cli del > /dev/null
 exit $RC

@@ -35,6 +35,7 @@ public record Options(
         int calibrationSeconds,
         int calibrationConcurrency,
         int maxInFlight,
+        URI overloadUrl,
         boolean help) {
 
     /** Thrown for a flag the driver cannot use; the message says which and why. */
@@ -56,7 +57,8 @@ public record Options(
     private static final List<String> BURST_ONLY =
             List.of("stock", "limit", "users", "attempts", "replays", "warmup", "csv", "seed");
     private static final List<String> OVERLOAD_ONLY =
-            List.of("factor", "seconds", "calibration-seconds", "calibration-concurrency", "max-in-flight");
+            List.of("factor", "seconds", "calibration-seconds", "calibration-concurrency", "max-in-flight",
+                    "overload-url");
 
     private record Flag(String name, String arg, String defaultValue, String help) {}
 
@@ -88,6 +90,8 @@ public record Options(
             new Flag("calibration-concurrency", "N", "64", "overload: requests in flight during the calibration"),
             new Flag("max-in-flight", "N", "512",
                     "overload: keep-alive connections, so most requests open at once (as from a load balancer)"),
+            new Flag("overload-url", "URL", null,
+                    "overload: send the open-loop phase here (a proxy in front of --url); calibration and checks use --url"),
             new Flag("help", null, null, "print this help and exit"));
 
     /** Parses the arguments; unknown flags, missing values and out-of-range numbers throw {@link UsageException}. */
@@ -193,6 +197,7 @@ public record Options(
                 parseInt(values, "calibration-seconds", 1, 3_600),
                 parseInt(values, "calibration-concurrency", 1, 100_000),
                 parseInt(values, "max-in-flight", 1, 1_000_000),
+                values.containsKey("overload-url") ? parseUrl(values.get("overload-url")) : url,
                 false);
     }
 
@@ -232,7 +237,7 @@ public record Options(
     private static Options defaultsForHelp() {
         return new Options(URI.create("http://localhost:8080"), null, Path.of("./.stampede/admin-token"),
                 100, 1, 500, 2000, 0.1, 200, "REDIS_LUA", "DIRECT", null, 0, null, 120, 30, 10, 0,
-                BURST, 10, 10, 5, 64, 512, true);
+                BURST, 10, 10, 5, 64, 512, URI.create("http://localhost:8080"), true);
     }
 
     public boolean overload() {
@@ -243,7 +248,7 @@ public record Options(
     public Options withSale(int saleStock, int saleLimit) {
         return new Options(url, adminToken, adminTokenFile, saleStock, saleLimit, users, attempts, replays, concurrency,
                 strategy, intake, jwtSecret, warmup, csv, timeoutSeconds, requestTimeoutSeconds, settleSeconds, seed,
-                mode, factor, seconds, calibrationSeconds, calibrationConcurrency, maxInFlight, help);
+                mode, factor, seconds, calibrationSeconds, calibrationConcurrency, maxInFlight, overloadUrl, help);
     }
 
     private static URI parseUrl(String raw) {

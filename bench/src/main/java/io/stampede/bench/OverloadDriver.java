@@ -84,7 +84,12 @@ public final class OverloadDriver {
         out.printf(Locale.ROOT, "overload sale %s  stock %d  per-user limit 1  %d shoppers (%s in %.1f s)%n",
                 saleId, stock, tokens.size(), setup.tokenSource(), (System.nanoTime() - mintStart) / 1e9);
 
-        OpenLoop.Result result = OpenLoop.run(api, Duration.ofSeconds(options.requestTimeoutSeconds()), saleId, plan,
+        if (!options.overloadUrl().equals(options.url())) {
+            out.println("overload      sent through " + options.overloadUrl() + " (calibration and checks: "
+                    + options.url() + ")");
+        }
+        Api front = new Api(options.overloadUrl(), Duration.ofSeconds(options.requestTimeoutSeconds()), total);
+        OpenLoop.Result result = OpenLoop.run(front, Duration.ofSeconds(options.requestTimeoutSeconds()), saleId, plan,
                 tokens, rate, options.maxInFlight(),
                 phaseDeadline);
         Report.printOverload(out, options.factor(), sustainable, result);
