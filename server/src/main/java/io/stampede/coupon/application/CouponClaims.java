@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -122,10 +124,11 @@ public class CouponClaims {
             } catch (DataIntegrityViolationException e) { // no slot left within the limit
                 compensate(coupon);
                 return new ClaimOutcome.LimitExceeded();
+            } catch (CannotGetJdbcConnectionException | CannotCreateTransactionException e) {
+                compensate(coupon); // no transaction could start: the coupon is certainly not written
+                return new ClaimOutcome.Unavailable("the coupon could not be written");
             } catch (RuntimeException e) {
-                if (coupons.find(coupon.id()).isEmpty()) {
-                    compensate(coupon);
-                }
+                settleInDoubt(campaign, coupon, e);
                 return new ClaimOutcome.Unavailable("the coupon could not be written");
             }
         }
@@ -148,6 +151,24 @@ public class CouponClaims {
                 Thread.currentThread().interrupt();
                 return new ClaimOutcome.Unavailable("interrupted");
             }
+        }
+    }
+
+    /**
+     * The write failed and its fate is unknown (a lost commit acknowledgement, a timeout): returning the unit now
+     * could issue it twice if that commit still lands. Campaigns have no reconciliation pass, so the gate is rebuilt
+     * instead: the rebuild's epoch bump waits for such a commit and fences it if it has not begun, and the count
+     * after it is the truth. If even that fails, the unit stays held until the next rebuild (one coupon too few,
+     * never one too many).
+     */
+    private void settleInDoubt(Campaign campaign, Coupon coupon, RuntimeException cause) {
+        log.warn("Coupon {} of campaign {} in doubt ({}): rebuilding the campaign's gate", coupon.id(), campaign.id(),
+                cause.getClass().getSimpleName());
+        try {
+            campaigns.rebuildGate(campaign);
+        } catch (RuntimeException e) {
+            log.warn("Rebuild of the gate of campaign {} failed; the unit of coupon {} stays held: {}", campaign.id(),
+                    coupon.id(), e.getMessage());
         }
     }
 
