@@ -16,6 +16,7 @@ import io.stampede.coupon.domain.CouponStatus;
 import io.stampede.coupon.port.CouponRepository;
 import io.stampede.event.port.Outbox;
 import io.stampede.inventory.port.PurchaseGate;
+import io.stampede.testsupport.InlineTransactions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,9 +24,6 @@ import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
-import org.springframework.transaction.TransactionDefinition;
-import org.springframework.transaction.support.AbstractPlatformTransactionManager;
-import org.springframework.transaction.support.DefaultTransactionStatus;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -43,7 +41,7 @@ class ClaimInDoubtTest {
     private final PurchaseGate gate = mock(PurchaseGate.class);
     private final CampaignService campaigns = mock(CampaignService.class);
     private final CouponClaims claims = new CouponClaims(gate, mock(CouponRepository.class), campaigns,
-            mock(Outbox.class), new TransactionTemplate(new NoTransactions()), Clock.fixed(NOW, ZoneOffset.UTC),
+            mock(Outbox.class), new TransactionTemplate(new InlineTransactions()), Clock.fixed(NOW, ZoneOffset.UTC),
             CircuitBreaker.ofDefaults("gate"));
 
     @Test
@@ -66,25 +64,5 @@ class ClaimInDoubtTest {
 
         verify(gate).compensate("c-1", "u1", "k1", "coupon-1", 1);
         verify(campaigns, never()).rebuildGate(CAMPAIGN);
-    }
-
-    /** Runs the callback with no real transaction. */
-    private static final class NoTransactions extends AbstractPlatformTransactionManager {
-        @Override
-        protected Object doGetTransaction() {
-            return new Object();
-        }
-
-        @Override
-        protected void doBegin(Object transaction, TransactionDefinition definition) {
-        }
-
-        @Override
-        protected void doCommit(DefaultTransactionStatus status) {
-        }
-
-        @Override
-        protected void doRollback(DefaultTransactionStatus status) {
-        }
     }
 }

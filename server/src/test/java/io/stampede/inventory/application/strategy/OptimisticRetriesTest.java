@@ -19,18 +19,15 @@ import io.stampede.order.port.OrderRepository;
 import io.stampede.sale.domain.Intake;
 import io.stampede.sale.domain.Sale;
 import io.stampede.sale.domain.StockStrategy;
+import io.stampede.testsupport.InlineTransactions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
-import org.springframework.transaction.TransactionDefinition;
-import org.springframework.transaction.support.AbstractPlatformTransactionManager;
-import org.springframework.transaction.support.DefaultTransactionStatus;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /** The purchase template's bounded retries: giving up while stock remains is a 503, never sold out. */
@@ -41,12 +38,12 @@ class OptimisticRetriesTest {
 
     private final OrderRepository orders = mock(OrderRepository.class);
     private final StockBuckets buckets = mock(StockBuckets.class);
-    private final AtomicInteger rollbacks = new AtomicInteger();
+    private final InlineTransactions transactions = new InlineTransactions();
 
     private StockPurchases path(StockTaking strategy) {
         when(orders.findByKey(anyString(), anyString(), anyString())).thenReturn(Optional.empty());
         return new StockPurchases(List.of(strategy), mock(StockCounters.class), orders,
-                mock(CouponRedemptions.class), mock(Outbox.class), new TransactionTemplate(new Recording()),
+                mock(CouponRedemptions.class), mock(Outbox.class), new TransactionTemplate(transactions),
                 Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
@@ -61,7 +58,7 @@ class OptimisticRetriesTest {
                 u -> assertThat(u.reason()).contains("gave up"));
         verify(buckets, atLeast(optimistic().maxRounds())).compareAndSet("s-1", 7, 4);
         verify(orders, never()).insertAll(org.mockito.ArgumentMatchers.any());
-        assertThat(rollbacks.get()).isEqualTo(optimistic().maxRounds());
+        assertThat(transactions.rollbacks()).isEqualTo(optimistic().maxRounds());
     }
 
     @Test
@@ -81,7 +78,7 @@ class OptimisticRetriesTest {
 
         assertThat(outcome).isInstanceOf(PurchaseOutcome.Placed.class);
         verify(orders).insertAll(org.mockito.ArgumentMatchers.anyList());
-        assertThat(rollbacks.get()).isZero();
+        assertThat(transactions.rollbacks()).isZero();
     }
 
     @Test
@@ -104,26 +101,5 @@ class OptimisticRetriesTest {
 
     private StockTaking optimistic() {
         return new OptimisticStock(buckets);
-    }
-
-    /** A transaction manager that runs the callback and counts rollbacks. */
-    private final class Recording extends AbstractPlatformTransactionManager {
-        @Override
-        protected Object doGetTransaction() {
-            return new Object();
-        }
-
-        @Override
-        protected void doBegin(Object transaction, TransactionDefinition definition) {
-        }
-
-        @Override
-        protected void doCommit(DefaultTransactionStatus status) {
-        }
-
-        @Override
-        protected void doRollback(DefaultTransactionStatus status) {
-            rollbacks.incrementAndGet();
-        }
     }
 }
