@@ -296,6 +296,33 @@ class ApiContractIT {
     }
 
     @Test
+    void aPathSpelledDifferentlyCannotSlipPastAuthenticationOrAdmission() {
+        String shopper = http.login("spelling");
+        String sale = openSale(10, 1);
+        String saleJson = Http.saleJson("sneaky", 10, 1, Instant.now().minusSeconds(5).toString(),
+                Instant.now().plusSeconds(3600).toString());
+        // the servlet container and Spring MVC decode these to an admin or purchase path; the filters must not
+        // read them as something else (a shopper token on an admin endpoint, a purchase that skips admission)
+        for (String path : List.of("/api/%61dmin/sales", "/api/admin/sales;x=1", "/api/admin%2Fsales",
+                "/api//admin/sales", "/api/./admin/sales", "/api/sales/x/../../admin/sales")) {
+            Http.Response r = http.post(path, shopper, saleJson);
+            assertThat(r.status()).as(path + " -> " + r.body()).isIn(400, 401, 404);
+        }
+        long before = orders(sale);
+        for (String path : List.of("/api/sales/" + sale + "/purchase%73", "/api/sales/" + sale + "/purchases;x=1",
+                "/api/sales/" + sale + "/%70urchases")) {
+            Http.Response r = http.post(path, shopper, "{\"quantity\":1}", "Idempotency-Key", "k");
+            assertThat(r.status()).as(path + " -> " + r.body()).isEqualTo(400);
+            assertThat(r.code()).isEqualTo("VALIDATION");
+        }
+        assertThat(orders(sale)).isEqualTo(before);
+    }
+
+    private long orders(String sale) {
+        return jdbc.sql("SELECT COUNT(*) FROM orders WHERE sale_id = ?").param(sale).query(Long.class).single();
+    }
+
+    @Test
     void randomHostileInputNeverCausesA5xxOrTakesStock() {
         String sale = openSale(5, 5);
         String token = http.login("fuzzer");

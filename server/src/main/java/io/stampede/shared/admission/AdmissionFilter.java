@@ -1,8 +1,6 @@
 package io.stampede.shared.admission;
 
 import io.github.bucket4j.Bandwidth;
-import io.github.bucket4j.Bucket;
-import io.github.bucket4j.ConsumptionProbe;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -26,33 +24,32 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Admission control for purchases and coupon claims, the first thing a request meets: a token bucket for the
- * instance (Bucket4j), and a bound on attempts in progress with a bounded queue in front of it whose waiters give up
- * after a short timeout. Both answer 429 {@code RATE_LIMITED} with Retry-After. An overload thus turns into fast rejections
+ * Admission control for purchases and coupon claims, the first thing such a request meets (after the plain-path
+ * check): a bound on attempts in progress, with a bounded queue in front of it whose waiters give up after a short
+ * timeout, answering 429 {@code RATE_LIMITED} with Retry-After. An overload thus turns into fast rejections
  * (immediate once the queue is full) instead of queues that grow until everything times out, and the attempts that
  * are admitted finish in about the time a full set of them takes.
  *
  * <p>It runs before authentication and before the request metrics, so that turning an attempt away costs as little
- * as possible: under overload most attempts are turned away, and every cycle they take is one a purchase lacks. The
- * per-user limit needs the verified user and lives in {@link UserRateFilter}, after authentication. Rejections are
- * counted in {@code stampede.admission.rejected}, not in {@code http.server.requests}.
+ * as possible: under overload most attempts are turned away, and every cycle they take is one a purchase lacks. An
+ * unauthenticated request holds its place only until its 401. The token buckets (per user, then per instance) need
+ * the verified user, so that one abuser or an anonymous flood cannot spend everyone's budget, and live in
+ * {@link RateLimitFilter}, after authentication. Rejections are counted in {@code stampede.admission.rejected}, not
+ * in {@code http.server.requests}.
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE)
+@Order(Ordered.HIGHEST_PRECEDENCE + 1)
 public class AdmissionFilter extends OncePerRequestFilter {
     private final ProblemWriter problems;
-    private final Bucket global;
     private final Semaphore inFlight;
     private final AtomicInteger queued = new AtomicInteger();
     private final int maxQueued;
     private final long queueTimeoutNanos;
-    private final Counter limited;
     private final Counter saturated;
 
     public AdmissionFilter(StampedeProperties properties, ProblemWriter problems, MeterRegistry meters) {
         StampedeProperties.Admission a = properties.admission();
         this.problems = problems;
-        this.global = Bucket.builder().addLimit(perSecond(a.globalPerSecond())).build();
         this.inFlight = new Semaphore(a.maxInFlight());
         this.maxQueued = a.maxQueued();
         this.queueTimeoutNanos = a.queueTimeout().toNanos();
@@ -60,7 +57,6 @@ public class AdmissionFilter extends OncePerRequestFilter {
                 .description("purchase and claim attempts in progress").register(meters);
         Gauge.builder("stampede.admission.queued", queued, AtomicInteger::get)
                 .description("attempts waiting for admission").register(meters);
-        this.limited = Counter.builder("stampede.admission.rejected").tag("reason", "rate_limited").register(meters);
         this.saturated = Counter.builder("stampede.admission.rejected").tag("reason", "saturated").register(meters);
     }
 
@@ -86,11 +82,6 @@ public class AdmissionFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        ConsumptionProbe all = global.tryConsumeAndReturnRemaining(1);
-        if (!all.isConsumed()) {
-            reject(request, response, all.getNanosToWaitForRefill(), "the service is taking as many attempts as it can");
-            return;
-        }
         if (!admit()) {
             saturated.increment();
             // 429, not 503: the contract keeps 503 for a backing service that is down, and Tomcat closes the
@@ -129,12 +120,6 @@ public class AdmissionFilter extends OncePerRequestFilter {
     /** Attempts waiting for admission right now. */
     int queuedNow() {
         return queued.get();
-    }
-
-    private void reject(HttpServletRequest request, HttpServletResponse response, long nanosToWait, String why)
-            throws IOException {
-        limited.increment();
-        problems.writeRepeated(request, response, rateLimited(nanosToWait, why));
     }
 
     /** 429 RATE_LIMITED with a Retry-After of the whole seconds until the bucket has a token again. */

@@ -21,22 +21,26 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * The per-user limit on purchases and coupon claims: a token bucket per verified user (Bucket4j, kept for the most
- * recently seen users), answering 429 with Retry-After. It runs after authentication, which tells whose attempt it
- * is; the instance-wide limits come earlier, in {@link AdmissionFilter}.
+ * The rate limits on purchases and coupon claims (Bucket4j), answering 429 with Retry-After: first a token bucket
+ * per verified user (kept for the most recently seen users), then one for the instance. They run after
+ * authentication, which tells whose attempt it is, and in that order, so that neither an anonymous flood nor one
+ * user past their own limit spends the instance's budget. The bound on attempts in progress comes earlier, in
+ * {@link AdmissionFilter}.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 30)
-public class UserRateFilter extends OncePerRequestFilter {
+public class RateLimitFilter extends OncePerRequestFilter {
     private final ProblemWriter problems;
     private final int perUser;
+    private final Bucket global;
     private final Cache<String, Bucket> users;
     private final Counter limited;
 
-    public UserRateFilter(StampedeProperties properties, ProblemWriter problems, MeterRegistry meters) {
+    public RateLimitFilter(StampedeProperties properties, ProblemWriter problems, MeterRegistry meters) {
         StampedeProperties.Admission a = properties.admission();
         this.problems = problems;
         this.perUser = a.perUserPerSecond();
+        this.global = Bucket.builder().addLimit(AdmissionFilter.perSecond(a.globalPerSecond())).build();
         this.users = Caffeine.newBuilder().maximumSize(a.maxTrackedUsers())
                 .expireAfterAccess(Duration.ofMinutes(1)).build();
         this.limited = Counter.builder("stampede.admission.rejected").tag("reason", "rate_limited").register(meters);
@@ -55,8 +59,15 @@ public class UserRateFilter extends OncePerRequestFilter {
                 .tryConsumeAndReturnRemaining(1);
         if (!mine.isConsumed()) {
             limited.increment();
-            problems.write(request, response,
+            problems.writeRepeated(request, response,
                     AdmissionFilter.rateLimited(mine.getNanosToWaitForRefill(), "too many attempts from this user"));
+            return;
+        }
+        ConsumptionProbe all = global.tryConsumeAndReturnRemaining(1);
+        if (!all.isConsumed()) {
+            limited.increment();
+            problems.writeRepeated(request, response, AdmissionFilter.rateLimited(all.getNanosToWaitForRefill(),
+                    "the service is taking as many attempts as it can"));
             return;
         }
         chain.doFilter(request, response);
