@@ -84,13 +84,18 @@ public class CampaignService {
      * own transaction: claims granted by the old gate are refused from then on, and the bump waits for those being
      * written right now, so the count below has them.
      */
-    public void rebuildGate(Campaign c) {
-        gate.rebuild(c.id(), () -> {
+    public boolean rebuildGate(Campaign c) {
+        return gate.rebuild(c.id(), () -> {
             long epoch = tx.execute(s -> campaigns.bumpGateEpoch(c.id()));
             return new GateState(c.startsAt().toEpochMilli(), c.endsAt().toEpochMilli(), c.perUserLimit(),
                     Math.max(0, c.quantity() - coupons.issued(c.id())), coupons.countsByUser(c.id()),
                     coupons.idsByKey(c.id()), Set.of(), epoch);
         });
+    }
+
+    /** Inside a transaction: waits until every claim of the campaign being written has ended (see the repository). */
+    void lockExclusively(String campaignId) {
+        campaigns.lockExclusively(campaignId);
     }
 
     /** Inside the claim's transaction: the gate that granted it is still the current one (the row stays shared). */

@@ -16,14 +16,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.DuplicateKeyException;
-import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -43,6 +42,7 @@ public class CouponClaims {
     private final TransactionTemplate tx;
     private final Clock clock;
     private final CircuitBreaker breaker;
+    private final TransactionTemplate settle;
 
     public CouponClaims(@Qualifier("couponGate") PurchaseGate gate, CouponRepository coupons, CampaignService campaigns,
                         Outbox outbox, TransactionTemplate tx, Clock clock, CircuitBreaker gateCircuitBreaker) {
@@ -53,6 +53,9 @@ public class CouponClaims {
         this.outbox = outbox;
         this.tx = tx;
         this.clock = clock;
+        // bounded: a claim whose connection died unseen can hold its lock until the database notices
+        this.settle = new TransactionTemplate(tx.getTransactionManager());
+        settle.setTimeout(5);
     }
 
     public ClaimOutcome claim(Campaign campaign, String userId, String key) {
@@ -82,9 +85,12 @@ public class CouponClaims {
                         return new ClaimOutcome.Unavailable("the campaign's gate is being rebuilt");
                     }
                     try {
-                        campaigns.rebuildGate(campaign);
+                        if (!campaigns.rebuildGate(campaign)) {
+                            pause(20); // another rebuild is running: wait for the gate to reappear
+                        }
                     } catch (RuntimeException e) {
                         log.warn("Rebuild of the gate of campaign {} failed: {}", campaign.id(), e.getMessage());
+                        pause(50);
                     }
                 }
             }
@@ -101,6 +107,7 @@ public class CouponClaims {
     ClaimOutcome write(Campaign campaign, Coupon coupon, long gateEpoch) {
         // a user's claims take slots 1..limit; a concurrent claim of the same user may take ours, so try the next
         for (int attempt = 0; attempt < campaign.perUserLimit(); attempt++) {
+            AtomicBoolean committing = new AtomicBoolean(); // set once every statement ran: a failure after is the commit's
             try {
                 tx.executeWithoutResult(s -> {
                     if (!campaigns.isCurrentGate(campaign.id(), gateEpoch)) {
@@ -110,6 +117,7 @@ public class CouponClaims {
                     coupons.insert(coupon, slot, campaign.perUserLimit());
                     outbox.append(Events.of("coupon.claimed", coupon.claimedAt(), "couponId", coupon.id(),
                             "campaignId", campaign.id(), "userId", coupon.userId(), "discountCents", coupon.discountCents()));
+                    committing.set(true);
                 });
                 return new ClaimOutcome.Claimed(coupon, false);
             } catch (DuplicateKeyException e) {
@@ -124,11 +132,11 @@ public class CouponClaims {
             } catch (DataIntegrityViolationException e) { // no slot left within the limit
                 compensate(coupon);
                 return new ClaimOutcome.LimitExceeded();
-            } catch (CannotGetJdbcConnectionException | CannotCreateTransactionException e) {
-                compensate(coupon); // no transaction could start: the coupon is certainly not written
-                return new ClaimOutcome.Unavailable("the coupon could not be written");
             } catch (RuntimeException e) {
-                settleInDoubt(campaign, coupon, e);
+                if (committing.get()) {
+                    return settleInDoubt(campaign, coupon, e);
+                }
+                compensate(coupon); // it failed before its commit: rolled back, certainly not written
                 return new ClaimOutcome.Unavailable("the coupon could not be written");
             }
         }
@@ -155,20 +163,33 @@ public class CouponClaims {
     }
 
     /**
-     * The write failed and its fate is unknown (a lost commit acknowledgement, a timeout): returning the unit now
-     * could issue it twice if that commit still lands. Campaigns have no reconciliation pass, so the gate is rebuilt
-     * instead: the rebuild's epoch bump waits for such a commit and fences it if it has not begun, and the count
-     * after it is the truth. If even that fails, the unit stays held until the next rebuild (one coupon too few,
-     * never one too many).
+     * The coupon's commit failed, so it may still be landing: returning the unit now could issue it twice. Taking the
+     * campaign row exclusively waits for every claim transaction holding it shared, after which a read is the truth.
+     * If even that fails (the database is gone), the unit stays held until the campaign's gate is next rebuilt: one
+     * coupon too few, never one too many.
      */
-    private void settleInDoubt(Campaign campaign, Coupon coupon, RuntimeException cause) {
-        log.warn("Coupon {} of campaign {} in doubt ({}): rebuilding the campaign's gate", coupon.id(), campaign.id(),
-                cause.getClass().getSimpleName());
+    private ClaimOutcome settleInDoubt(Campaign campaign, Coupon coupon, RuntimeException cause) {
         try {
-            campaigns.rebuildGate(campaign);
+            Boolean written = settle.execute(s -> {
+                campaigns.lockExclusively(campaign.id());
+                return coupons.find(coupon.id()).isPresent();
+            });
+            if (Boolean.TRUE.equals(written)) {
+                return new ClaimOutcome.Claimed(coupon, false);
+            }
+            compensate(coupon);
         } catch (RuntimeException e) {
-            log.warn("Rebuild of the gate of campaign {} failed; the unit of coupon {} stays held: {}", campaign.id(),
-                    coupon.id(), e.getMessage());
+            log.warn("Coupon {} of campaign {} in doubt ({}) and not settled; its unit stays held: {}", coupon.id(),
+                    campaign.id(), cause.getClass().getSimpleName(), e.getMessage());
+        }
+        return new ClaimOutcome.Unavailable("the coupon could not be written");
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -14,4 +14,7 @@ public interface CampaignRepository {
 
     /** The campaign's gate epoch, with the row held in share mode until the transaction ends (a bump waits). */
     long lockGateEpoch(String id);
+
+    /** Takes the campaign row exclusively until the transaction ends: waits for every claim holding it shared. */
+    void lockExclusively(String id);
 }

@@ -18,6 +18,16 @@ public interface OrderWriter {
         }
     }
 
+    /**
+     * The batch's statements all ran and its commit then failed: whether the order is in the database is unknown
+     * until the transaction that wrote it has surely ended. Any other failure rolled the order back.
+     */
+    final class InDoubt extends RuntimeException {
+        public InDoubt(Throwable cause) {
+            super("the commit of the order's batch failed: " + cause.getMessage(), cause, false, false);
+        }
+    }
+
     /** The writer's queue is full: the caller answers 503 rather than wait without bound. */
     final class Overloaded extends RuntimeException {
         public Overloaded() {

@@ -13,6 +13,7 @@ import io.stampede.order.port.OrderRepository;
 import io.stampede.sale.domain.Intake;
 import io.stampede.sale.domain.Sale;
 import io.stampede.sale.domain.StockStrategy;
+import io.stampede.sale.port.SaleRepository;
 import io.stampede.shared.StampedeProperties;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,6 +28,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The purchase path of strategy REDIS_LUA with intake DIRECT: the gate decides in one atomic step, winners are
@@ -37,6 +40,7 @@ import org.springframework.stereotype.Service;
 public class PurchaseService implements PurchasePath {
     private static final Logger log = LoggerFactory.getLogger(PurchaseService.class);
     private static final Duration GATE_BUILD_WAIT = Duration.ofSeconds(5);
+    private static final int SETTLE_TIMEOUT_SECONDS = 5;
 
     private final PurchaseGate gate;
     private final GateRebuilder rebuilder;
@@ -46,11 +50,17 @@ public class PurchaseService implements PurchasePath {
     private final Clock clock;
     private final Duration commitTimeout;
     private final CircuitBreaker breaker;
+    private final SaleRepository sales;
+    private final TransactionTemplate settle;
 
     public PurchaseService(PurchaseGate gate, GateRebuilder rebuilder, InFlightReservations inFlight, OrderWriter writer,
-                           OrderRepository orders, Clock clock, StampedeProperties properties,
-                           CircuitBreaker gateCircuitBreaker) {
+                           OrderRepository orders, SaleRepository sales, PlatformTransactionManager transactions,
+                           Clock clock, StampedeProperties properties, CircuitBreaker gateCircuitBreaker) {
         this.breaker = gateCircuitBreaker;
+        this.sales = sales;
+        // bounded: a batch whose connection died unseen can hold its lock until the database notices
+        this.settle = new TransactionTemplate(transactions);
+        settle.setTimeout(SETTLE_TIMEOUT_SECONDS);
         this.gate = gate;
         this.rebuilder = rebuilder;
         this.inFlight = inFlight;
@@ -148,12 +158,9 @@ public class PurchaseService implements PurchasePath {
 
     /**
      * Hands the order to the group commit. Whatever happens to it, the in-flight mark is cleared and the gate is
-     * settled: units go back only when the order is known not to be in the database (a constraint rolled the
-     * batch back, the writer never took it, or no transaction could start). When the commit's fate is unknown (its
-     * acknowledgement was lost, a timeout cut it off) the units stay held, even if a read right after finds no
-     * order: that commit may still be landing, and returning its units now could sell them twice. Reconciliation
-     * returns them once the database shows no order (a rebuild waits for such a commit under the sale row's lock),
-     * which undersells for a moment but never oversells.
+     * settled: units go back only when the order is known not to be in the database (see
+     * {@link #committedDespite}); a read right after a failed commit is not enough, since that commit may still be
+     * landing, and returning its units then could sell them twice.
      */
     private CompletableFuture<Boolean> write(Order order, long gateEpoch, long generation) {
         return writer.write(order, gateEpoch).handle((ok, failure) -> {
@@ -168,22 +175,23 @@ public class PurchaseService implements PurchasePath {
         });
     }
 
-    /** After a failed write: true when the order is in the database after all; its units go back only if sure. */
+    /**
+     * After a failed write: true when the order is in the database after all. A batch that failed before its commit
+     * rolled back, and so did one the writer never took or a constraint refused: the units go back. A batch whose
+     * commit failed ({@link OrderWriter.InDoubt}) may still be landing, so the answer waits until its transaction has
+     * surely ended: taking the sale row exclusively waits for every batch that holds it shared, after which a read
+     * is the truth. If even that fails (the database is gone), the units stay held until reconciliation.
+     */
     private boolean committedDespite(Order order, Throwable cause) {
         try {
-            // a constraint rolled it back, it was never handed to a transaction, or no transaction could even start
-            // (the database is down: no connection was had) - in each case the order is certainly not written
-            boolean surelyAbsent = cause instanceof org.springframework.dao.DataIntegrityViolationException
-                    || cause instanceof OrderWriter.Overloaded || cause instanceof OrderWriter.StaleGate
-                    || cause instanceof org.springframework.transaction.CannotCreateTransactionException
-                    || cause instanceof org.springframework.jdbc.CannotGetJdbcConnectionException;
-            if (!surelyAbsent) {
-                if (orders.find(order.id()).isPresent()) {
+            if (cause instanceof OrderWriter.InDoubt) {
+                Boolean written = settle.execute(s -> {
+                    sales.lockExclusively(order.saleId());
+                    return orders.find(order.id()).isPresent();
+                });
+                if (Boolean.TRUE.equals(written)) {
                     return true;
                 }
-                log.warn("Order {} of sale {} in doubt ({}): its units stay held until reconciliation",
-                        order.id(), order.saleId(), cause.getClass().getSimpleName());
-                return false;
             }
             gate.compensate(order.saleId(), order.userId(), order.idempotencyKey(), order.id(), order.quantity());
         } catch (RuntimeException e) {

@@ -23,6 +23,12 @@ public interface SaleRepository {
     /** Starts a new gate epoch for the sale and returns it; waits for order batches holding the sale's row. */
     long bumpGateEpoch(String id);
 
+    /**
+     * Takes the sale row exclusively until the transaction ends: waits for every transaction that holds it shared,
+     * such as an order batch whose commit is in doubt.
+     */
+    void lockExclusively(String id);
+
     /** The current gate epoch of each sale, with the sale rows held FOR SHARE until the caller's commit. */
     java.util.Map<String, Long> lockGateEpochs(java.util.Collection<String> ids);
 

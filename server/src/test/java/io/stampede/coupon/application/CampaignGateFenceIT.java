@@ -33,6 +33,10 @@ class CampaignGateFenceIT {
     PurchaseGate gate;
     @Autowired
     JdbcClient jdbc;
+    @Autowired
+    org.springframework.transaction.support.TransactionTemplate tx;
+    @Autowired
+    io.stampede.sale.port.SaleRepository sales;
 
     @Test
     void aClaimGrantedByAGateRebuiltSinceIsRefusedSoNoCouponIsIssuedTwice() {
@@ -58,5 +62,43 @@ class CampaignGateFenceIT {
 
         // and the rebuilt gate, which counted the late claim, answers the early user sold out
         assertThat(claims.claim(campaign, "early", "k")).isInstanceOf(ClaimOutcome.SoldOut.class);
+    }
+
+    @Test
+    void settlingAWriteInDoubtWaitsForTheTransactionsHoldingTheRowShared() throws Exception {
+        Instant now = Instant.now();
+        Campaign campaign = campaigns.create(new CampaignRules.Draft("settle", 5L, 1, now.minusSeconds(5),
+                now.plus(Duration.ofHours(1)), 100L)).campaign();
+        java.util.concurrent.CountDownLatch shared = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        // a claim transaction holds the campaign row shared (its epoch check), as one whose commit is in doubt would
+        Thread claim = Thread.ofVirtual().start(() -> tx.executeWithoutResult(s -> {
+            campaigns.isCurrentGate(campaign.id(), 0);
+            shared.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        shared.await();
+        java.util.concurrent.atomic.AtomicLong lockedAt = new java.util.concurrent.atomic.AtomicLong();
+        Thread settle = Thread.ofVirtual().start(() -> tx.executeWithoutResult(s -> {
+            campaigns.lockExclusively(campaign.id());
+            lockedAt.set(System.nanoTime());
+        }));
+        Thread.sleep(300);
+        long releasedAt = System.nanoTime();
+        release.countDown();
+        claim.join();
+        settle.join();
+        assertThat(lockedAt.get()).as("the exclusive lock waited for the shared one").isGreaterThan(releasedAt);
+
+        // the sale row's twin runs on this database too
+        String sale = jdbc.sql("SELECT id FROM sales ORDER BY created_at DESC").query(String.class).list().stream()
+                .findFirst().orElse(null);
+        if (sale != null) {
+            tx.executeWithoutResult(s -> sales.lockExclusively(sale));
+        }
     }
 }

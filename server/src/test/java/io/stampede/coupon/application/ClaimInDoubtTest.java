@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.Mockito.doThrow;
+import static org.mockito.Mockito.inOrder;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
@@ -18,18 +20,19 @@ import io.stampede.event.port.Outbox;
 import io.stampede.inventory.port.PurchaseGate;
 import io.stampede.testsupport.InlineTransactions;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.mockito.InOrder;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * A claim whose coupon write failed: the unit goes back to the gate only when the coupon is surely not written;
- * when the write's fate is unknown, the campaign's gate is rebuilt (fenced by its epoch) instead, because a commit
- * still landing after a give-back would issue one coupon too many.
+ * A claim whose coupon write failed. Before its commit, the transaction rolled back: the unit goes back at once.
+ * At its commit, the coupon may still be landing: the answer waits until every claim transaction on the campaign
+ * row has ended, then reads; if even that fails the unit stays held (one coupon too few, never one too many).
  */
 class ClaimInDoubtTest {
     private static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
@@ -40,29 +43,58 @@ class ClaimInDoubtTest {
 
     private final PurchaseGate gate = mock(PurchaseGate.class);
     private final CampaignService campaigns = mock(CampaignService.class);
-    private final CouponClaims claims = new CouponClaims(gate, mock(CouponRepository.class), campaigns,
-            mock(Outbox.class), new TransactionTemplate(new InlineTransactions()), Clock.fixed(NOW, ZoneOffset.UTC),
-            CircuitBreaker.ofDefaults("gate"));
+    private final CouponRepository coupons = mock(CouponRepository.class);
+    private final InlineTransactions transactions = new InlineTransactions();
+    private final CouponClaims claims = new CouponClaims(gate, coupons, campaigns, mock(Outbox.class),
+            new TransactionTemplate(transactions), Clock.fixed(NOW, ZoneOffset.UTC), CircuitBreaker.ofDefaults("gate"));
 
-    @Test
-    void aWriteWhoseFateIsUnknownRebuildsTheGateInsteadOfGivingTheUnitBack() {
-        when(campaigns.isCurrentGate(anyString(), anyLong()))
-                .thenThrow(new DataAccessResourceFailureException("connection reset during COMMIT"));
+    {
+        when(campaigns.isCurrentGate(anyString(), anyLong())).thenReturn(true);
+    }
 
-        assertThat(claims.write(CAMPAIGN, COUPON, 3)).isInstanceOf(ClaimOutcome.Unavailable.class);
-
-        verify(gate, never()).compensate(anyString(), anyString(), anyString(), anyString(), anyInt());
-        verify(campaigns).rebuildGate(CAMPAIGN);
+    private void commitFails() {
+        transactions.failCommits(1, new DataAccessResourceFailureException("connection reset during COMMIT"));
     }
 
     @Test
-    void noConnectionMeansNothingWasWrittenSoTheUnitGoesBack() {
+    void aFailureBeforeTheCommitRolledBackSoTheUnitGoesBackAtOnce() {
         when(campaigns.isCurrentGate(anyString(), anyLong()))
-                .thenThrow(new CannotGetJdbcConnectionException("database down"));
+                .thenThrow(new DataAccessResourceFailureException("statement failed"));
 
         assertThat(claims.write(CAMPAIGN, COUPON, 3)).isInstanceOf(ClaimOutcome.Unavailable.class);
 
         verify(gate).compensate("c-1", "u1", "k1", "coupon-1", 1);
-        verify(campaigns, never()).rebuildGate(CAMPAIGN);
+        verify(campaigns, never()).lockExclusively(anyString());
+    }
+
+    @Test
+    void aCommitInDoubtThatLandedIsTheClaim() {
+        commitFails();
+        when(coupons.find("coupon-1")).thenReturn(Optional.of(COUPON));
+
+        assertThat(claims.write(CAMPAIGN, COUPON, 3)).isInstanceOf(ClaimOutcome.Claimed.class);
+        verify(gate, never()).compensate(anyString(), anyString(), anyString(), anyString(), anyInt());
+    }
+
+    @Test
+    void aCommitInDoubtIsReadOnlyAfterEveryClaimTransactionEndedAndAbsentGivesTheUnitBack() {
+        commitFails();
+        when(coupons.find("coupon-1")).thenReturn(Optional.empty());
+
+        assertThat(claims.write(CAMPAIGN, COUPON, 3)).isInstanceOf(ClaimOutcome.Unavailable.class);
+
+        InOrder order = inOrder(campaigns, coupons, gate);
+        order.verify(campaigns).lockExclusively("c-1");
+        order.verify(coupons).find("coupon-1");
+        order.verify(gate).compensate("c-1", "u1", "k1", "coupon-1", 1);
+    }
+
+    @Test
+    void aCommitInDoubtThatCannotBeSettledKeepsItsUnitHeld() {
+        commitFails();
+        doThrow(new CannotGetJdbcConnectionException("database gone")).when(campaigns).lockExclusively("c-1");
+
+        assertThat(claims.write(CAMPAIGN, COUPON, 3)).isInstanceOf(ClaimOutcome.Unavailable.class);
+        verify(gate, never()).compensate(anyString(), anyString(), anyString(), anyString(), anyInt());
     }
 }

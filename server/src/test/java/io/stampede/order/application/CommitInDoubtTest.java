@@ -5,6 +5,8 @@ import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.Mockito.doThrow;
+import static org.mockito.Mockito.inOrder;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
@@ -15,11 +17,14 @@ import io.stampede.inventory.application.GateRebuilder;
 import io.stampede.inventory.application.InFlightReservations;
 import io.stampede.inventory.domain.Reservation;
 import io.stampede.inventory.port.PurchaseGate;
+import io.stampede.order.domain.Order;
 import io.stampede.order.port.OrderRepository;
 import io.stampede.sale.domain.Intake;
 import io.stampede.sale.domain.Sale;
 import io.stampede.sale.domain.StockStrategy;
+import io.stampede.sale.port.SaleRepository;
 import io.stampede.shared.StampedeProperties;
+import io.stampede.testsupport.InlineTransactions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,14 +32,15 @@ import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
+import org.mockito.InOrder;
 import org.springframework.dao.DataAccessResourceFailureException;
-import org.springframework.dao.QueryTimeoutException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
 
 /**
- * What the gate gets back when the group commit fails: units return at once only when the order is surely not
- * written; when the commit's fate is unknown they stay held for reconciliation, even if no order is visible yet,
- * because a commit still landing would otherwise leave its unit sold in the database and free in the gate.
+ * What the gate gets back when the group commit fails. A batch that failed before its commit rolled back: the units
+ * return. A batch whose commit failed may still be landing: the answer waits until its transaction has surely
+ * ended (the sale row taken exclusively), then reads; if even that fails the units stay held for reconciliation,
+ * because a commit landing after a give-back would leave its unit sold in the database and free in the gate.
  */
 class CommitInDoubtTest {
     private static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
@@ -44,8 +50,10 @@ class CommitInDoubtTest {
     private final PurchaseGate gate = mock(PurchaseGate.class);
     private final OrderWriter writer = mock(OrderWriter.class);
     private final OrderRepository orders = mock(OrderRepository.class);
+    private final SaleRepository sales = mock(SaleRepository.class);
     private final PurchaseService purchases = new PurchaseService(gate, mock(GateRebuilder.class),
-            new InFlightReservations(), writer, orders, Clock.fixed(NOW, ZoneOffset.UTC),
+            new InFlightReservations(), writer, orders, sales, new InlineTransactions(),
+            Clock.fixed(NOW, ZoneOffset.UTC),
             new StampedeProperties(null, "admin", null, "pay", false, false, null,
                     new StampedeProperties.GroupCommit(0, 0, 0, Duration.ofSeconds(2)), null),
             CircuitBreaker.ofDefaults("gate"));
@@ -54,28 +62,47 @@ class CommitInDoubtTest {
         when(gate.reserve(anyString(), anyString(), anyString(), anyInt(), anyString(), any()))
                 .thenAnswer(call -> new Reservation.Reserved(call.getArgument(4), 7));
         when(writer.write(any(), anyLong())).thenReturn(CompletableFuture.failedFuture(failure));
-        when(orders.find(anyString())).thenReturn(Optional.empty()); // not visible (yet)
         return purchases.purchase(SALE, "u1", "k1", 1);
     }
 
-    @Test
-    void aCommitWhoseAcknowledgementWasLostKeepsItsUnitsHeld() {
-        PurchaseOutcome outcome = failWith(new DataAccessResourceFailureException("connection reset during COMMIT"));
+    private static OrderWriter.InDoubt lostAcknowledgement() {
+        return new OrderWriter.InDoubt(new DataAccessResourceFailureException("connection reset during COMMIT"));
+    }
 
-        assertThat(outcome).isInstanceOf(PurchaseOutcome.Unavailable.class);
+    @Test
+    void aCommitInDoubtThatLandedIsTheOrderAndKeepsItsUnits() {
+        when(orders.find(anyString())).thenAnswer(call -> Optional.of(Order.placed(call.getArgument(0), "s-1", "u1",
+                "k1", 1, 100, NOW, NOW.plusSeconds(900), null)));
+
+        assertThat(failWith(lostAcknowledgement())).isInstanceOf(PurchaseOutcome.Placed.class);
         verify(gate, never()).compensate(anyString(), anyString(), anyString(), anyString(), anyInt());
     }
 
     @Test
-    void aCommitCutOffByATimeoutKeepsItsUnitsHeld() {
-        assertThat(failWith(new QueryTimeoutException("statement timeout"))).isInstanceOf(PurchaseOutcome.Unavailable.class);
+    void aCommitInDoubtIsReadOnlyAfterItsTransactionSurelyEndedAndAbsentGivesTheUnitsBack() {
+        when(orders.find(anyString())).thenReturn(Optional.empty());
+
+        assertThat(failWith(lostAcknowledgement())).isInstanceOf(PurchaseOutcome.Unavailable.class);
+
+        InOrder order = inOrder(sales, orders, gate);
+        order.verify(sales).lockExclusively("s-1");
+        order.verify(orders).find(anyString());
+        order.verify(gate).compensate(anyString(), anyString(), anyString(), anyString(), anyInt());
+    }
+
+    @Test
+    void aCommitInDoubtThatCannotBeSettledKeepsItsUnitsHeld() {
+        doThrow(new CannotGetJdbcConnectionException("database gone")).when(sales).lockExclusively("s-1");
+
+        assertThat(failWith(lostAcknowledgement())).isInstanceOf(PurchaseOutcome.Unavailable.class);
         verify(gate, never()).compensate(anyString(), anyString(), anyString(), anyString(), anyInt());
     }
 
     @Test
-    void noConnectionAtAllMeansNothingWasWrittenSoTheUnitsGoBack() {
-        assertThat(failWith(new CannotGetJdbcConnectionException("database down")))
+    void aBatchThatFailedBeforeItsCommitRolledBackSoTheUnitsGoBackAtOnce() {
+        assertThat(failWith(new DataAccessResourceFailureException("statement failed")))
                 .isInstanceOf(PurchaseOutcome.Unavailable.class);
         verify(gate).compensate(anyString(), anyString(), anyString(), anyString(), anyInt());
+        verify(sales, never()).lockExclusively(anyString());
     }
 }

@@ -49,4 +49,9 @@ class JdbcCampaignRepository implements CampaignRepository {
         return jdbc.sql("SELECT gate_epoch FROM coupon_campaigns WHERE id = ? " + dialect.forShare()).param(id)
                 .query(Long.class).single();
     }
+
+    @Override
+    public void lockExclusively(String id) {
+        jdbc.sql("SELECT id FROM coupon_campaigns WHERE id = ? FOR UPDATE").param(id).query(String.class).optional();
+    }
 }

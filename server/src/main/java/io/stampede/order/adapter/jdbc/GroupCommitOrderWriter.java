@@ -17,6 +17,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -93,6 +94,7 @@ class GroupCommitOrderWriter implements OrderWriter, SmartLifecycle {
     }
 
     private void flush(List<Pending> batch) {
+        AtomicBoolean committing = new AtomicBoolean(); // set once every statement ran: a failure after is the commit's
         try {
             List<Pending> stale = new ArrayList<>();
             List<Order> written = tx.execute(status -> {
@@ -119,6 +121,7 @@ class GroupCommitOrderWriter implements OrderWriter, SmartLifecycle {
                     }
                 }
                 outbox.append(fresh.stream().map(o -> OrderEvents.of(o, o.status(), o.createdAt(), null)).toList());
+                committing.set(true);
                 return fresh;
             });
             batchSizes.record(written == null ? 0 : written.size());
@@ -138,8 +141,10 @@ class GroupCommitOrderWriter implements OrderWriter, SmartLifecycle {
                 }
             }
         } catch (RuntimeException e) {
-            log.warn("Order batch of {} failed: {}", batch.size(), e.getMessage());
-            batch.forEach(p -> p.done().completeExceptionally(e));
+            boolean inDoubt = committing.get();
+            log.warn("Order batch of {} failed{}: {}", batch.size(), inDoubt ? " at its commit" : "", e.getMessage());
+            RuntimeException failure = inDoubt ? new InDoubt(e) : e;
+            batch.forEach(p -> p.done().completeExceptionally(failure));
         }
     }
 

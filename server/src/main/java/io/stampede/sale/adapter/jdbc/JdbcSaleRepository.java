@@ -70,6 +70,11 @@ class JdbcSaleRepository implements SaleRepository {
     }
 
     @Override
+    public void lockExclusively(String id) {
+        jdbc.sql("SELECT id FROM sales WHERE id = ? FOR UPDATE").param(id).query(String.class).optional();
+    }
+
+    @Override
     public java.util.Map<String, Long> lockGateEpochs(java.util.Collection<String> ids) {
         java.util.Map<String, Long> epochs = new java.util.HashMap<>();
         String marks = String.join(",", java.util.Collections.nCopies(ids.size(), "?"));
