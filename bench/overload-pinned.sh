@@ -66,7 +66,9 @@ http {
   }
 }
 CONF
-  taskset -c 0 nginx -c $EDGE/nginx.conf -p $EDGE || exit 1
+  if [ "${RATE:-0}" -le 0 ] || ! taskset -c 0 nginx -c $EDGE/nginx.conf -p $EDGE; then
+    echo "no edge: S of the unmeasured run was '$S'" >&2; kill $SERVER; wait $SERVER; exit 1
+  fi
   FRONT=(--overload-url http://127.0.0.1:18081)
 fi
 taskset -c 0 $J -jar bench/target/stampede-bench.jar --mode overload --url http://127.0.0.1:18080 \

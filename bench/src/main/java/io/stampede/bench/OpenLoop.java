@@ -1,6 +1,7 @@
 package io.stampede.bench;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -60,11 +61,11 @@ public final class OpenLoop {
     private OpenLoop() {}
 
     /**
-     * Sends every attempt of {@code plan} at {@code rate} per second over {@code connections} keep-alive
+     * Sends every attempt of {@code plan} at {@code rate} per second to {@code base} over {@code connections} keep-alive
      * connections, then waits for the answers. Sending stops at {@code deadline} (the rest count as not sent) and
      * so does waiting (requests still open are interrupted and count as cancelled).
      */
-    public static Result run(Api api, Duration requestTimeout, String saleId, Plan plan, Map<String, String> tokens,
+    public static Result run(URI base, Duration requestTimeout, String saleId, Plan plan, Map<String, String> tokens,
                              double rate, int connections, Deadline deadline) {
         int n = plan.size();
         String path = "/api/sales/" + saleId + "/purchases";
@@ -88,7 +89,7 @@ public final class OpenLoop {
 
         List<Wire> wires = new ArrayList<>();
         for (int c = 0; c < connections; c++) {
-            wires.add(new Wire(api.base(), requestTimeout));
+            wires.add(new Wire(base, requestTimeout));
         }
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         // open every connection before the clock starts, so that connecting is not part of any latency

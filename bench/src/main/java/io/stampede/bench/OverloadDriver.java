@@ -88,9 +88,8 @@ public final class OverloadDriver {
             out.println("overload      sent through " + options.overloadUrl() + " (calibration and checks: "
                     + options.url() + ")");
         }
-        Api front = new Api(options.overloadUrl(), Duration.ofSeconds(options.requestTimeoutSeconds()), total);
-        OpenLoop.Result result = OpenLoop.run(front, Duration.ofSeconds(options.requestTimeoutSeconds()), saleId, plan,
-                tokens, rate, options.maxInFlight(),
+        OpenLoop.Result result = OpenLoop.run(options.overloadUrl(), Duration.ofSeconds(options.requestTimeoutSeconds()),
+                saleId, plan, tokens, rate, options.maxInFlight(),
                 phaseDeadline);
         Report.printOverload(out, options.factor(), sustainable, result);
 

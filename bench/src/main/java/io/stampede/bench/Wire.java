@@ -72,15 +72,24 @@ final class Wire implements Closeable {
         } catch (IOException e) {
             close();
             return new Burst.Outcome(Burst.Outcome.TRANSPORT_ERROR, Burst.describe(e), null);
+        } catch (RuntimeException e) {
+            close(); // a response this client cannot parse: the connection is out of step, start a new one
+            return new Burst.Outcome(Burst.Outcome.TRANSPORT_ERROR, "unparsable response: " + e.getMessage(), null);
         }
     }
 
     private Burst.Outcome read() throws IOException {
         String status = line();
-        if (!status.startsWith("HTTP/1.")) {
+        if (!status.startsWith("HTTP/1.") || status.length() < 12) {
             throw new IOException("not an HTTP response: " + status);
         }
         int code = Integer.parseInt(status.substring(9, 12));
+        if (code >= 100 && code < 200) {
+            for (String header = line(); !header.isEmpty(); header = line()) {
+                // an interim response (100 Continue): its headers, then the real one follows
+            }
+            return read();
+        }
         long length = -1;
         boolean chunked = false;
         boolean closeAfter = status.startsWith("HTTP/1.0");
@@ -94,12 +103,14 @@ final class Wire implements Closeable {
             switch (name) {
                 case "content-length" -> length = Long.parseLong(value);
                 case "transfer-encoding" -> chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
-                case "connection" -> closeAfter = value.equalsIgnoreCase("close");
+                case "connection" -> closeAfter = value.toLowerCase(Locale.ROOT).contains("close");
                 default -> { }
             }
         }
-        byte[] payload = chunked ? chunks() : length >= 0 ? exactly((int) length) : in.readAllBytes();
-        if (closeAfter || (!chunked && length < 0)) {
+        boolean bodiless = code == 204 || code == 304;
+        byte[] payload = bodiless ? new byte[0]
+                : chunked ? chunks() : length >= 0 ? exactly((int) length) : in.readAllBytes();
+        if (closeAfter || (!bodiless && !chunked && length < 0)) {
             close();
         }
         String text = new String(payload, StandardCharsets.UTF_8);

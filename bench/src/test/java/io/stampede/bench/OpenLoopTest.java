@@ -69,7 +69,7 @@ class OpenLoopTest {
         Plan plan = Plan.distinct("t", "o", 400);
         long start = System.nanoTime();
         OpenLoop.Result result =
-                OpenLoop.run(api, TIMEOUT, "s1", plan, tokens(plan), 200, 64, Deadline.in(Duration.ofSeconds(30)));
+                OpenLoop.run(api.base(), TIMEOUT, "s1", plan, tokens(plan), 200, 64, Deadline.in(Duration.ofSeconds(30)));
         double elapsed = (System.nanoTime() - start) / 1e9;
 
         assertFalse(result.cutShort());
@@ -91,7 +91,7 @@ class OpenLoopTest {
         Api api = stub(1_000_000, 50);
         Plan plan = Plan.distinct("t", "o", 20);
         OpenLoop.Result result =
-                OpenLoop.run(api, TIMEOUT, "s1", plan, tokens(plan), 100, 64, Deadline.in(Duration.ofSeconds(30)));
+                OpenLoop.run(api.base(), TIMEOUT, "s1", plan, tokens(plan), 100, 64, Deadline.in(Duration.ofSeconds(30)));
         assertEquals(20, result.successMicros().getTotalCount());
         assertTrue(result.successMicros().getMinValue() >= 50_000, "a 50 ms answer measured below 50 ms");
     }
@@ -101,7 +101,7 @@ class OpenLoopTest {
         Api api = stub(1_000_000, 0);
         Plan plan = Plan.distinct("t", "o", 10_000);
         OpenLoop.Result result =
-                OpenLoop.run(api, TIMEOUT, "s1", plan, tokens(plan), 100, 64, Deadline.in(Duration.ofMillis(500)));
+                OpenLoop.run(api.base(), TIMEOUT, "s1", plan, tokens(plan), 100, 64, Deadline.in(Duration.ofMillis(500)));
         assertTrue(result.cutShort());
         assertTrue(result.sent() < 200, "sent " + result.sent());
         assertEquals(10_000 - result.sent(), Report.breakdown(result.outcomes()).get("not sent"));
@@ -113,7 +113,7 @@ class OpenLoopTest {
         Api api = stub(2, 0);
         Plan plan = Plan.distinct("t", "o", 40);
         OpenLoop.Result result =
-                OpenLoop.run(api, TIMEOUT, "s1", plan, tokens(plan), 400, 2, Deadline.in(Duration.ofSeconds(30)));
+                OpenLoop.run(api.base(), TIMEOUT, "s1", plan, tokens(plan), 400, 2, Deadline.in(Duration.ofSeconds(30)));
         assertEquals(20L, Report.breakdown(result.outcomes()).get("201"));
         assertEquals(20L, Report.breakdown(result.outcomes()).get("429"));
         assertTrue(result.outcomes().stream().filter(o -> o.status() == 201).allMatch(o -> o.orderId() != null));
@@ -126,7 +126,7 @@ class OpenLoopTest {
         Api api = stub(1_000_000, 600);
         Plan plan = Plan.distinct("t", "o", 100);
         OpenLoop.Result result =
-                OpenLoop.run(api, TIMEOUT, "s1", plan, tokens(plan), 200, 10, Deadline.in(Duration.ofSeconds(30)));
+                OpenLoop.run(api.base(), TIMEOUT, "s1", plan, tokens(plan), 200, 10, Deadline.in(Duration.ofSeconds(30)));
         // 200/s with answers after 600 ms would need about 120 connections; with 10, each sends about three
         // before the last attempt is a second overdue
         assertTrue(result.dropped() > 50, "dropped " + result.dropped());
@@ -141,7 +141,7 @@ class OpenLoopTest {
         Api api = stub(2, 0);
         Plan plan = Plan.distinct("t", "o", 100);
         OpenLoop.Result result =
-                OpenLoop.run(api, TIMEOUT, "s1", plan, tokens(plan), 500, 64, Deadline.in(Duration.ofSeconds(30)));
+                OpenLoop.run(api.base(), TIMEOUT, "s1", plan, tokens(plan), 500, 64, Deadline.in(Duration.ofSeconds(30)));
         Burst.Result holders = OverloadDriver.possibleHolders(result);
         assertEquals(50, holders.plan().size());
         assertEquals(50, holders.plan().users().size());
