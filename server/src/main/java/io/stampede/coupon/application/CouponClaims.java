@@ -8,6 +8,7 @@ import io.stampede.coupon.domain.CouponStatus;
 import io.stampede.coupon.port.CouponRepository;
 import io.stampede.event.application.Events;
 import io.stampede.event.port.Outbox;
+import io.stampede.inventory.application.GateRebuilder;
 import io.stampede.inventory.domain.Reservation;
 import io.stampede.inventory.port.PurchaseGate;
 import io.stampede.shared.Ids;
@@ -34,6 +35,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class CouponClaims {
     private static final Logger log = LoggerFactory.getLogger(CouponClaims.class);
     private static final Duration WAIT = Duration.ofSeconds(5);
+    private static final int SETTLE_TIMEOUT_SECONDS = 5;
 
     private final PurchaseGate gate;
     private final CouponRepository coupons;
@@ -55,7 +57,7 @@ public class CouponClaims {
         this.clock = clock;
         // bounded: a claim whose connection died unseen can hold its lock until the database notices
         this.settle = new TransactionTemplate(tx.getTransactionManager());
-        settle.setTimeout(5);
+        settle.setTimeout(SETTLE_TIMEOUT_SECONDS);
     }
 
     public ClaimOutcome claim(Campaign campaign, String userId, String key) {
@@ -84,14 +86,7 @@ public class CouponClaims {
                     if (System.nanoTime() > deadline) {
                         return new ClaimOutcome.Unavailable("the campaign's gate is being rebuilt");
                     }
-                    try {
-                        if (!campaigns.rebuildGate(campaign)) {
-                            pause(20); // another rebuild is running: wait for the gate to reappear
-                        }
-                    } catch (RuntimeException e) {
-                        log.warn("Rebuild of the gate of campaign {} failed: {}", campaign.id(), e.getMessage());
-                        pause(50);
-                    }
+                    GateRebuilder.rebuildOrWait(() -> campaigns.rebuildGate(campaign), "campaign " + campaign.id());
                 }
             }
         }
@@ -183,14 +178,6 @@ public class CouponClaims {
                     campaign.id(), cause.getClass().getSimpleName(), e.getMessage());
         }
         return new ClaimOutcome.Unavailable("the coupon could not be written");
-    }
-
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private void compensate(Coupon coupon) {

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import java.util.concurrent.locks.ReentrantLock;
@@ -79,12 +80,19 @@ public class GateRebuilder {
      * waits a moment before the purchase asks the gate again.
      */
     public void rebuildOrWait(Sale sale) {
+        rebuildOrWait(() -> rebuild(sale), "sale " + sale.id());
+    }
+
+    /**
+     * The same for any gate (a sale's or a coupon campaign's): {@code rebuild} answers whether this call rebuilt it.
+     */
+    public static void rebuildOrWait(BooleanSupplier rebuild, String owner) {
         try {
-            if (!rebuild(sale)) {
+            if (!rebuild.getAsBoolean()) {
                 pause(20); // another rebuild is running: wait for the gate to reappear
             }
         } catch (RuntimeException e) {
-            log.warn("Rebuild of the gate of sale {} failed: {}", sale.id(), e.getMessage());
+            log.warn("Rebuild of the gate of {} failed: {}", owner, e.getMessage());
             pause(50);
         }
     }

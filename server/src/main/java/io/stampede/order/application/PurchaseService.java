@@ -251,7 +251,6 @@ public class PurchaseService implements PurchasePath {
         }
     }
 
-
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);

@@ -1,6 +1,5 @@
 package io.stampede.shared.admission;
 
-import io.github.bucket4j.Bandwidth;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -13,7 +12,6 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -38,7 +36,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * in {@code http.server.requests}.
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE + 1)
+// ahead of Spring Boot's request-metrics filter (HIGHEST_PRECEDENCE + 1); a tie with PlainPathFilter is harmless,
+// since a path that is not plain is no attempt here and is refused there either way
+@Order(Ordered.HIGHEST_PRECEDENCE)
 public class AdmissionFilter extends OncePerRequestFilter {
     private final ProblemWriter problems;
     private final Semaphore inFlight;
@@ -58,10 +58,6 @@ public class AdmissionFilter extends OncePerRequestFilter {
         Gauge.builder("stampede.admission.queued", queued, AtomicInteger::get)
                 .description("attempts waiting for admission").register(meters);
         this.saturated = Counter.builder("stampede.admission.rejected").tag("reason", "saturated").register(meters);
-    }
-
-    static Bandwidth perSecond(int n) {
-        return Bandwidth.builder().capacity(n).refillGreedy(n, Duration.ofSeconds(1)).build();
     }
 
     @Override
@@ -122,7 +118,7 @@ public class AdmissionFilter extends OncePerRequestFilter {
         return queued.get();
     }
 
-    /** 429 RATE_LIMITED with a Retry-After of the whole seconds until the bucket has a token again. */
+    /** 429 RATE_LIMITED with a Retry-After of the whole seconds it is worth waiting (at least one). */
     static ApiException rateLimited(long nanosToWait, String why) {
         int seconds = (int) Math.max(1, (nanosToWait + 999_999_999L) / 1_000_000_000L);
         return new ApiException(HttpStatus.TOO_MANY_REQUESTS, ErrorCode.RATE_LIMITED, why, seconds);

@@ -2,6 +2,7 @@ package io.stampede.shared.admission;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import io.micrometer.core.instrument.Counter;
@@ -40,10 +41,14 @@ public class RateLimitFilter extends OncePerRequestFilter {
         StampedeProperties.Admission a = properties.admission();
         this.problems = problems;
         this.perUser = a.perUserPerSecond();
-        this.global = Bucket.builder().addLimit(AdmissionFilter.perSecond(a.globalPerSecond())).build();
+        this.global = Bucket.builder().addLimit(perSecond(a.globalPerSecond())).build();
         this.users = Caffeine.newBuilder().maximumSize(a.maxTrackedUsers())
                 .expireAfterAccess(Duration.ofMinutes(1)).build();
         this.limited = Counter.builder("stampede.admission.rejected").tag("reason", "rate_limited").register(meters);
+    }
+
+    private static Bandwidth perSecond(int n) {
+        return Bandwidth.builder().capacity(n).refillGreedy(n, Duration.ofSeconds(1)).build();
     }
 
     @Override
@@ -55,7 +60,7 @@ public class RateLimitFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         ConsumptionProbe mine = users.get(Shopper.userId(request),
-                        k -> Bucket.builder().addLimit(AdmissionFilter.perSecond(perUser)).build())
+                        k -> Bucket.builder().addLimit(perSecond(perUser)).build())
                 .tryConsumeAndReturnRemaining(1);
         if (!mine.isConsumed()) {
             limited.increment();
