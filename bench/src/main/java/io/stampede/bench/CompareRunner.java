@@ -13,7 +13,6 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.HdrHistogram.Histogram;
-import tools.jackson.databind.JsonNode;
 
 /** Measures one strategy at one concurrency against a running server: a fresh sale, a burst, the oversell check. */
 final class CompareRunner {
@@ -180,13 +179,7 @@ final class CompareRunner {
             Oversell.Figures now;
             try {
                 Api.Reply reply = api.get("/api/sales/" + saleId, null);
-                JsonNode stock = reply.body().path("stock");
-                Long total = Api.number(stock, "total");
-                Long available = Api.number(stock, "available");
-                Long reserved = Api.number(stock, "reserved");
-                Long sold = Api.number(stock, "sold");
-                now = reply.status() == 200 && total != null && available != null && reserved != null && sold != null
-                        ? new Oversell.Figures(total, available, reserved, sold) : null;
+                now = Oversell.Figures.of(reply);
                 problem = now == null ? "GET /api/sales/{id} -> HTTP " + reply.status() : null;
             } catch (IOException e) {
                 now = null;

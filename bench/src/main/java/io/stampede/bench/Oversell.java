@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Oversold units of one run, computed by the bench from what it saw, not taken from the server's own verdict: the
@@ -19,6 +20,20 @@ public final class Oversell {
     public record Figures(long total, long available, long reserved, long sold) {
         long taken() {
             return reserved + sold;
+        }
+
+        /** The {@code stock} of a {@code GET /api/sales/{id}} answer, or null unless it is a 200 with all four. */
+        static Figures of(Api.Reply reply) {
+            if (reply.status() != 200) {
+                return null;
+            }
+            JsonNode stock = reply.body().path("stock");
+            Long total = Api.number(stock, "total");
+            Long available = Api.number(stock, "available");
+            Long reserved = Api.number(stock, "reserved");
+            Long sold = Api.number(stock, "sold");
+            return total != null && available != null && reserved != null && sold != null
+                    ? new Figures(total, available, reserved, sold) : null;
         }
     }
 

@@ -283,16 +283,12 @@ public final class OversellCheck {
     private Stock readStock() {
         try {
             Api.Reply reply = api.get("/api/sales/" + saleId, null);
-            JsonNode stock = reply.body().path("stock");
-            Long total = Api.number(stock, "total");
-            Long available = Api.number(stock, "available");
-            Long reserved = Api.number(stock, "reserved");
-            Long sold = Api.number(stock, "sold");
-            if (reply.status() != 200 || total == null || available == null || reserved == null || sold == null) {
+            Oversell.Figures f = Oversell.Figures.of(reply);
+            if (f == null) {
                 fail("could not read the sale's stock: GET /api/sales/" + saleId + " -> HTTP " + reply.status());
                 return null;
             }
-            return new Stock(total, available, reserved, sold, Api.text(reply.body(), "state"));
+            return new Stock(f.total(), f.available(), f.reserved(), f.sold(), Api.text(reply.body(), "state"));
         } catch (IOException e) {
             fail("could not read the sale's stock: " + e.getClass().getSimpleName());
             return null;
