@@ -1,10 +1,12 @@
 #!/bin/bash
 # Usage: bench/overload-pinned.sh [overload flags], optionally EXTRA_ENV='STAMPEDE_ADMISSION_GLOBAL_PER_SECOND=700'
-# (server environment) and EDGE_FACTOR=0.9 (the measured run goes through an nginx edge on the driver's core whose
-# limit_req turns away everything beyond EDGE_FACTOR x the S of the unmeasured run, as a load balancer would).
-# Needs the built jars, the machine's PostgreSQL (user postgres, trust) and Redis, and taskset; nginx for EDGE_FACTOR.
-# the overload measurement of issue 7: the system under test (server, PostgreSQL, Redis) pinned to core 1, the
-# driver alone on core 0, so that a driver starved for CPU cannot pass for a slow service
+# (server environment) and EDGE_FACTOR=1.5: the measured run then goes through Stampede's edge (deploy/edge/nginx.conf)
+# with its rate set to EDGE_FACTOR x the S of the unmeasured run, as an operator sets it from a measured S. The edge
+# stands for a load balancer on its own hardware, so it runs on the driver's core (EDGE_CORE=0), not on the core of
+# the system under test. Needs the built jars, the machine's PostgreSQL (user postgres, trust) and Redis, and
+# taskset; nginx for EDGE_FACTOR.
+# The overload measurement of issue 7: the system under test (server, PostgreSQL, Redis) pinned to core 1, the
+# driver alone on core 0, so that a driver starved for CPU cannot pass for a slow service.
 set -u
 pin_services() { # $1: a CPU list; every thread of Redis and of every PostgreSQL process (new backends inherit it)
   for pid in $(pgrep -x redis-server) $(pgrep -f '^postgres|/bin/postgres'); do taskset -apc "$1" "$pid" > /dev/null; done
@@ -38,35 +40,9 @@ if [ -n "${EDGE_FACTOR:-}" ]; then
   RATE=$(awk -v s="$S" -v f="$EDGE_FACTOR" 'BEGIN { printf "%d", s * f }')
   echo "edge          nginx limit_req at $RATE purchases/s ($EDGE_FACTOR x S = $S of the unmeasured run)"
   mkdir -p $EDGE
-  cat > $EDGE/nginx.conf <<CONF
-worker_processes 1;
-pid $EDGE/nginx.pid;
-error_log $EDGE/error.log warn;
-events { worker_connections 8192; }
-http {
-  access_log off;
-  client_body_temp_path $EDGE/body;
-  proxy_temp_path $EDGE/proxy;
-  limit_req_zone \$server_name zone=attempts:1m rate=${RATE}r/s;
-  limit_req_status 429;
-  upstream app { server 127.0.0.1:18080; keepalive 512; }
-  server {
-    listen 127.0.0.1:18081;
-    location ~ ^/api/(sales/[^/]+/purchases|coupon-campaigns/[^/]+/claims)\$ {
-      limit_req zone=attempts burst=$((RATE / 10 + 1)) nodelay;
-      error_page 429 = @limited;
-      proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Connection "";
-    }
-    location @limited {
-      add_header Retry-After 1 always;
-      default_type application/problem+json;
-      return 429 '{"title":"Too Many Requests","status":429,"detail":"turned away at the edge","code":"RATE_LIMITED"}';
-    }
-    location / { proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Connection ""; }
-  }
-}
-CONF
-  if [ "${RATE:-0}" -le 0 ] || ! taskset -c 0 nginx -c $EDGE/nginx.conf -p $EDGE; then
+  sed -e "s|@PREFIX@|$EDGE|g" -e "s|@LISTEN@|127.0.0.1:18081|" -e "s|@UPSTREAM@|127.0.0.1:18080|" \
+    -e "s|@RATE@|$RATE|" -e "s|@BURST@|$((RATE / 10 + 1))|" deploy/edge/nginx.conf > $EDGE/nginx.conf
+  if [ "${RATE:-0}" -le 0 ] || ! taskset -c ${EDGE_CORE:-0} nginx -c $EDGE/nginx.conf -p $EDGE; then
     echo "no edge: S of the unmeasured run was '$S'" >&2; kill $SERVER; wait $SERVER; exit 1
   fi
   FRONT=(--overload-url http://127.0.0.1:18081)

@@ -1,0 +1,179 @@
+package io.stampede.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stampede.testsupport.Http;
+import io.stampede.testsupport.IntegrationTest;
+import io.stampede.testsupport.ServicesInitializer;
+import io.stampede.testsupport.Together;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.ContextConfiguration;
+
+/**
+ * The shipped edge ({@code deploy/edge/nginx.conf}) in front of a real instance: attempts beyond its rate are turned
+ * away with the contract's 429 problem before they reach the instance, and nothing a turned-away attempt sent is
+ * taken; everything else passes untouched. Runs where an {@code nginx} binary is installed (CI has one).
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "stampede.admin-token=" + IntegrationTest.ADMIN_TOKEN,
+        "stampede.jwt-secret=" + IntegrationTest.JWT_SECRET,
+        "stampede.demo-login=true"})
+@ContextConfiguration(initializers = ServicesInitializer.class)
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class EdgeIT {
+    private static final int RATE = 4;
+    private static final int BURST = 3;
+
+    @LocalServerPort
+    int port;
+
+    private Process nginx;
+    private Path prefix;
+    private Http edge;
+    private Http direct;
+
+    @BeforeAll
+    void startTheEdge() throws Exception {
+        Path binary = Stream.of("/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/local/nginx/sbin/nginx")
+                .map(Path::of).filter(Files::isExecutable).findFirst().orElse(null);
+        Assumptions.assumeTrue(binary != null, "no nginx installed (CI has one)");
+        // readable by the user nginx's workers run as when it is started as root
+        prefix = Files.createTempDirectory("stampede-edge",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        int edgePort;
+        try (ServerSocket free = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            edgePort = free.getLocalPort();
+        }
+        String conf = Files.readString(template())
+                .replace("@PREFIX@", prefix.toString())
+                .replace("@LISTEN@", "127.0.0.1:" + edgePort)
+                .replace("@UPSTREAM@", "127.0.0.1:" + port)
+                .replace("@RATE@", Integer.toString(RATE))
+                .replace("@BURST@", Integer.toString(BURST));
+        Path file = prefix.resolve("nginx.conf");
+        Files.writeString(file, conf);
+        nginx = new ProcessBuilder(binary.toString(), "-p", prefix.toString(), "-c", file.toString(),
+                "-g", "daemon off;")
+                .redirectErrorStream(true).redirectOutput(prefix.resolve("stdout.log").toFile()).start();
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> listening(edgePort) || !nginx.isAlive());
+        assertThat(nginx.isAlive()).as("nginx started: " + Files.readString(prefix.resolve("stdout.log"))).isTrue();
+        edge = new Http("http://127.0.0.1:" + edgePort);
+        direct = new Http("http://127.0.0.1:" + port);
+    }
+
+    @AfterAll
+    void stopTheEdge() throws Exception {
+        if (nginx != null) {
+            nginx.destroy(); // SIGTERM: nginx stops its workers and exits
+            if (!nginx.waitFor(10, TimeUnit.SECONDS)) {
+                nginx.destroyForcibly().waitFor();
+            }
+        }
+    }
+
+    @Test
+    void attemptsBeyondTheRateAreTurnedAwayWithTheContractsProblemAndTakeNothing() throws Exception {
+        String sale = openSale("edge-burst");
+        List<Callable<Object>> tasks = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            String user = "edge-shopper-" + i;
+            String token = direct.login(user);
+            tasks.add(() -> edge.post("/api/sales/" + sale + "/purchases", token, "{\"quantity\":1}",
+                    "Idempotency-Key", "k-" + user));
+        }
+        Instant started = Instant.now();
+        List<Http.Response> answers = Together.run(tasks).stream().map(Http.Response.class::cast).toList();
+        double seconds = Duration.between(started, Instant.now()).toMillis() / 1000.0;
+
+        assertThat(answers).allSatisfy(r -> assertThat(r.status()).as(r.body()).isIn(201, 429));
+        List<Http.Response> sold = answers.stream().filter(r -> r.status() == 201).toList();
+        List<Http.Response> turnedAway = answers.stream().filter(r -> r.status() == 429).toList();
+        // at most the burst, the one the rate allows at once, and what the rate refilled while the 40 were answered
+        assertThat(sold).isNotEmpty().hasSizeLessThanOrEqualTo(BURST + 1 + (int) Math.ceil(RATE * seconds));
+        assertThat(turnedAway).hasSizeGreaterThanOrEqualTo(40 - BURST - 1 - (int) Math.ceil(RATE * seconds));
+        assertThat(turnedAway).allSatisfy(r -> {
+            assertThat(r.header("Content-Type")).startsWith("application/problem+json");
+            assertThat(r.code()).isEqualTo("RATE_LIMITED");
+            assertThat(r.json().path("status").asInt()).isEqualTo(429);
+            assertThat(Integer.parseInt(r.header("Retry-After"))).isPositive();
+        });
+        // a turned-away attempt never reached the instance: the stock holds exactly the orders that were answered
+        assertThat(direct.get("/api/sales/" + sale, null).json().path("stock").path("reserved").asLong())
+                .isEqualTo(sold.size());
+
+        // it is a rate, not a quota: once it has refilled, the next attempt goes through
+        String late = direct.login("edge-late");
+        Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(300)).until(() ->
+                edge.post("/api/sales/" + sale + "/purchases", late, "{\"quantity\":1}", "Idempotency-Key", "late")
+                        .status() == 201);
+    }
+
+    @Test
+    void everythingButTheAttemptsPassesUntouched() throws Exception {
+        String sale = openSale("edge-reads");
+        for (int i = 0; i < 3 * (RATE + BURST); i++) {
+            Http.Response read = edge.get("/api/sales/" + sale, null);
+            assertThat(read.status()).isEqualTo(200);
+            assertThat(read.json().path("id").asString()).isEqualTo(sale);
+        }
+        // the instance's own answers come through as they are: a refusal of the instance keeps its code
+        Http.Response unauthenticated = edge.post("/api/sales/" + sale + "/purchases", null, "{\"quantity\":1}",
+                "Idempotency-Key", "anonymous");
+        assertThat(unauthenticated.status()).isEqualTo(401);
+        assertThat(unauthenticated.code()).isEqualTo("UNAUTHENTICATED");
+        // and a path the instance refuses to read cannot slip past the edge's rationing into a purchase
+        Http.Response spelledOut = edge.post("/api/sales/" + sale + "/purchases;x=1", direct.login("edge-semi"),
+                "{\"quantity\":1}", "Idempotency-Key", "semi");
+        assertThat(spelledOut.status()).isEqualTo(400);
+        assertThat(direct.get("/api/sales/" + sale, null).json().path("stock").path("reserved").asLong()).isZero();
+    }
+
+    private String openSale(String name) {
+        Instant now = Instant.now();
+        return direct.post("/api/admin/sales", IntegrationTest.ADMIN_TOKEN, Http.saleJson(name, 1_000, 1,
+                now.minusSeconds(5).toString(), now.plusSeconds(3600).toString())).json().path("id").asString();
+    }
+
+    /** deploy/edge/nginx.conf of this checkout, found from the module's directory upwards. */
+    private static Path template() {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            Path candidate = dir.resolve("deploy/edge/nginx.conf");
+            if (Files.isRegularFile(candidate)) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException("deploy/edge/nginx.conf not found above " + Path.of("").toAbsolutePath());
+    }
+
+    private static boolean listening(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
