@@ -38,10 +38,11 @@ EDGE=/tmp/overload-edge
 if [ -n "${EDGE_FACTOR:-}" ]; then
   S=$(grep -oE "S = [0-9.]+/s" /tmp/overload-warm-3.log | head -1 | grep -oE "[0-9.]+")
   RATE=$(awk -v s="$S" -v f="$EDGE_FACTOR" 'BEGIN { printf "%d", s * f }')
-  echo "edge          nginx limit_req at $RATE purchases/s ($EDGE_FACTOR x S = $S of the unmeasured run)"
+  echo "edge          nginx: at most ${EDGE_IN_FLIGHT:-256} attempts in progress and $RATE a second ($EDGE_FACTOR x S = $S of the unmeasured run)"
   mkdir -p $EDGE
   sed -e "s|@PREFIX@|$EDGE|g" -e "s|@LISTEN@|127.0.0.1:18081|" -e "s|@UPSTREAM@|127.0.0.1:18080|" \
-    -e "s|@RATE@|$RATE|" -e "s|@BURST@|$((RATE / 10 + 1))|" deploy/edge/nginx.conf > $EDGE/nginx.conf
+    -e "s|@RATE@|$RATE|" -e "s|@BURST@|$((RATE / 10 + 1))|" -e "s|@IN_FLIGHT@|${EDGE_IN_FLIGHT:-256}|" \
+    deploy/edge/nginx.conf > $EDGE/nginx.conf
   if [ "${RATE:-0}" -le 0 ] || ! taskset -c ${EDGE_CORE:-0} nginx -c $EDGE/nginx.conf -p $EDGE; then
     echo "no edge: S of the unmeasured run was '$S'" >&2; kill $SERVER; wait $SERVER; exit 1
   fi

@@ -32,9 +32,9 @@ import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ContextConfiguration;
 
 /**
- * The shipped edge ({@code deploy/edge/nginx.conf}) in front of a real instance: attempts beyond its rate are turned
- * away with the contract's 429 problem before they reach the instance, and nothing a turned-away attempt sent is
- * taken; everything else passes untouched. Runs where an {@code nginx} binary is installed (CI has one).
+ * The shipped edge ({@code deploy/edge/nginx.conf}) in front of a real instance: attempts beyond its rate, or beyond
+ * its bound on attempts in progress, are turned away with the contract's 429 problem before they reach the instance,
+ * and nothing a turned-away attempt sent is taken; everything else passes untouched. Runs where an {@code nginx} binary is installed (CI has one).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "stampede.admin-token=" + IntegrationTest.ADMIN_TOKEN,
@@ -50,18 +50,32 @@ class EdgeIT {
     @LocalServerPort
     int port;
 
-    private Process nginx;
-    private Path prefix;
-    private Http edge;
+    private Path binary;
+    private final List<Process> started = new ArrayList<>();
     private Http direct;
 
     @BeforeAll
     void startTheEdge() throws Exception {
-        Path binary = Stream.of("/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/local/nginx/sbin/nginx")
+        binary = Stream.of("/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/local/nginx/sbin/nginx")
                 .map(Path::of).filter(Files::isExecutable).findFirst().orElse(null);
         Assumptions.assumeTrue(binary != null, "no nginx installed (CI has one)");
+        direct = new Http("http://127.0.0.1:" + port);
+    }
+
+    @AfterAll
+    void stopTheEdges() throws Exception {
+        for (Process nginx : started) {
+            nginx.destroy(); // SIGTERM: nginx stops its workers and exits
+            if (!nginx.waitFor(10, TimeUnit.SECONDS)) {
+                nginx.destroyForcibly().waitFor();
+            }
+        }
+    }
+
+    /** deploy/edge/nginx.conf rendered for this instance and started on a free port; stopped after all tests. */
+    private Http startEdge(int rate, int burst, int inFlight) throws Exception {
         // readable by the user nginx's workers run as when it is started as root
-        prefix = Files.createTempDirectory("stampede-edge",
+        Path prefix = Files.createTempDirectory("stampede-edge",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
         int edgePort;
         try (ServerSocket free = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
@@ -71,31 +85,24 @@ class EdgeIT {
                 .replace("@PREFIX@", prefix.toString())
                 .replace("@LISTEN@", "127.0.0.1:" + edgePort)
                 .replace("@UPSTREAM@", "127.0.0.1:" + port)
-                .replace("@RATE@", Integer.toString(RATE))
-                .replace("@BURST@", Integer.toString(BURST));
+                .replace("@RATE@", Integer.toString(rate))
+                .replace("@BURST@", Integer.toString(burst))
+                .replace("@IN_FLIGHT@", Integer.toString(inFlight));
         Path file = prefix.resolve("nginx.conf");
         Files.writeString(file, conf);
-        nginx = new ProcessBuilder(binary.toString(), "-p", prefix.toString(), "-c", file.toString(),
+        Process nginx = new ProcessBuilder(binary.toString(), "-p", prefix.toString(), "-c", file.toString(),
                 "-g", "daemon off;")
                 .redirectErrorStream(true).redirectOutput(prefix.resolve("stdout.log").toFile()).start();
+        started.add(nginx);
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> listening(edgePort) || !nginx.isAlive());
         assertThat(nginx.isAlive()).as("nginx started: " + Files.readString(prefix.resolve("stdout.log"))).isTrue();
-        edge = new Http("http://127.0.0.1:" + edgePort);
-        direct = new Http("http://127.0.0.1:" + port);
-    }
-
-    @AfterAll
-    void stopTheEdge() throws Exception {
-        if (nginx != null) {
-            nginx.destroy(); // SIGTERM: nginx stops its workers and exits
-            if (!nginx.waitFor(10, TimeUnit.SECONDS)) {
-                nginx.destroyForcibly().waitFor();
-            }
-        }
+        return new Http("http://127.0.0.1:" + edgePort);
     }
 
     @Test
     void attemptsBeyondTheRateAreTurnedAwayWithTheContractsProblemAndTakeNothing() throws Exception {
+        // each test has an edge of its own, so that no test spends another's budget; this one is rationed by rate
+        Http edge = startEdge(RATE, BURST, 10_000);
         String sale = openSale("edge-burst");
         List<Callable<Object>> tasks = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
@@ -133,6 +140,8 @@ class EdgeIT {
 
     @Test
     void everythingButTheAttemptsPassesUntouched() throws Exception {
+        // an edge as strict as the first test's, with a budget of its own: reads far beyond its rate all pass
+        Http edge = startEdge(RATE, BURST, 10_000);
         String sale = openSale("edge-reads");
         for (int i = 0; i < 3 * (RATE + BURST); i++) {
             Http.Response read = edge.get("/api/sales/" + sale, null);
@@ -149,6 +158,39 @@ class EdgeIT {
                 "{\"quantity\":1}", "Idempotency-Key", "semi");
         assertThat(spelledOut.status()).isEqualTo(400);
         assertThat(direct.get("/api/sales/" + sale, null).json().path("stock").path("reserved").asLong()).isZero();
+    }
+
+    @Test
+    void attemptsBeyondTheBoundOnAttemptsInProgressAreTurnedAwayWithoutAnyRate() throws Exception {
+        // no rate to speak of: one attempt at a time may be in progress behind this edge
+        Http serial = startEdge(100_000, 100_000, 1);
+        String sale = openSale("edge-in-flight");
+        List<Callable<Object>> tasks = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            String user = "edge-serial-" + i;
+            String token = direct.login(user);
+            tasks.add(() -> serial.post("/api/sales/" + sale + "/purchases", token, "{\"quantity\":1}",
+                    "Idempotency-Key", "k-" + user));
+        }
+        List<Http.Response> answers = Together.run(tasks).stream().map(Http.Response.class::cast).toList();
+
+        assertThat(answers).allSatisfy(r -> assertThat(r.status()).as(r.body()).isIn(201, 429));
+        long sold = answers.stream().filter(r -> r.status() == 201).count();
+        List<Http.Response> turnedAway = answers.stream().filter(r -> r.status() == 429).toList();
+        // 40 released together cannot all pass one at a time: a purchase takes milliseconds, their arrival less
+        assertThat(sold).isPositive();
+        assertThat(turnedAway).isNotEmpty().allSatisfy(r -> {
+            assertThat(r.code()).isEqualTo("RATE_LIMITED");
+            assertThat(Integer.parseInt(r.header("Retry-After"))).isPositive();
+        });
+        assertThat(direct.get("/api/sales/" + sale, null).json().path("stock").path("reserved").asLong())
+                .isEqualTo(sold);
+        // the bound is on attempts in progress, not a count: one after another, every attempt passes
+        for (int i = 0; i < 5; i++) {
+            String token = direct.login("edge-serial-late-" + i);
+            assertThat(serial.post("/api/sales/" + sale + "/purchases", token, "{\"quantity\":1}",
+                    "Idempotency-Key", "late").status()).isEqualTo(201);
+        }
     }
 
     private String openSale(String name) {
