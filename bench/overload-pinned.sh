@@ -12,7 +12,9 @@ pin_services() { # $1: a CPU list; every thread of Redis and of every PostgreSQL
   for pid in $(pgrep -x redis-server) $(pgrep -f '^postgres|/bin/postgres'); do taskset -apc "$1" "$pid" > /dev/null; done
 }
 pin_services 1
-trap 'pin_services 0-$(($(nproc) - 1))' EXIT
+EDGE=/tmp/overload-edge
+stop_edge() { [ -f $EDGE/nginx.pid ] && nginx -c $EDGE/nginx.conf -p $EDGE -s stop 2> /dev/null; rm -f $EDGE/nginx.pid; }
+trap 'stop_edge; pin_services 0-$(($(nproc) - 1))' EXIT
 J=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java
 cd "$(dirname "$0")/.."
 psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS stampede_overload" -c "CREATE DATABASE stampede_overload" postgres
@@ -34,15 +36,15 @@ taskset -c 0 $J -jar bench/target/stampede-bench.jar --mode overload --url http:
   --admin-token $ADMIN --jwt-secret $JWT --factor 10 --seconds 5 "$@" > /tmp/overload-warm-3.log 2>&1
 grep -E "^vs S" /tmp/overload-warm-3.log
 FRONT=()
-EDGE=/tmp/overload-edge
 if [ -n "${EDGE_FACTOR:-}" ]; then
   S=$(grep -oE "S = [0-9.]+/s" /tmp/overload-warm-3.log | head -1 | grep -oE "[0-9.]+")
   RATE=$(awk -v s="$S" -v f="$EDGE_FACTOR" 'BEGIN { printf "%d", s * f }')
   echo "edge          nginx: at most ${EDGE_IN_FLIGHT:-256} attempts in progress and $RATE a second ($EDGE_FACTOR x S = $S of the unmeasured run)"
   mkdir -p $EDGE
-  sed -e "s|@PREFIX@|$EDGE|g" -e "s|@LISTEN@|127.0.0.1:18081|" -e "s|@UPSTREAM@|127.0.0.1:18080|" \
-    -e "s|@RATE@|$RATE|" -e "s|@BURST@|$((RATE / 10 + 1))|" -e "s|@IN_FLIGHT@|${EDGE_IN_FLIGHT:-256}|" \
-    deploy/edge/nginx.conf > $EDGE/nginx.conf
+  # the driver is one address standing for the whole crowd, so the per-client bound must not bind here
+  sed -e "s|@PREFIX@|$EDGE|g" -e "s|@LISTEN@|127.0.0.1:18081|g" -e "s|@UPSTREAM@|127.0.0.1:18080|g" \
+    -e "s|@RATE@|$RATE|g" -e "s|@BURST@|$((RATE / 10 + 1))|g" -e "s|@IN_FLIGHT@|${EDGE_IN_FLIGHT:-256}|g" \
+    -e "s|@PER_CLIENT@|100000|g" deploy/edge/nginx.conf > $EDGE/nginx.conf
   if [ "${RATE:-0}" -le 0 ] || ! taskset -c ${EDGE_CORE:-0} nginx -c $EDGE/nginx.conf -p $EDGE; then
     echo "no edge: S of the unmeasured run was '$S'" >&2; kill $SERVER; wait $SERVER; exit 1
   fi
@@ -51,7 +53,7 @@ fi
 taskset -c 0 $J -jar bench/target/stampede-bench.jar --mode overload --url http://127.0.0.1:18080 \
   --admin-token $ADMIN --jwt-secret $JWT --factor 10 --seconds 10 "${FRONT[@]}" "$@"
 RC=$?
-[ -n "${EDGE_FACTOR:-}" ] && nginx -c $EDGE/nginx.conf -p $EDGE -s stop
+stop_edge
 kill $SERVER; wait $SERVER
 redis-cli --scan --pattern 'overload:*' | xargs -r redis-cli del > /dev/null
 exit $RC

@@ -22,6 +22,11 @@ public final class Http {
         this.base = base;
     }
 
+    /** The scheme, host and port this client talks to. */
+    public String base() {
+        return base;
+    }
+
     /** A response with its body parsed as JSON when it is JSON. */
     public record Response(int status, Map<String, java.util.List<String>> headers, String body) {
         public JsonNode json() {
