@@ -41,10 +41,11 @@ if [ -n "${EDGE_FACTOR:-}" ]; then
   RATE=$(awk -v s="$S" -v f="$EDGE_FACTOR" 'BEGIN { printf "%d", s * f }')
   echo "edge          nginx: at most ${EDGE_IN_FLIGHT:-256} attempts in progress and $RATE a second ($EDGE_FACTOR x S = $S of the unmeasured run)"
   mkdir -p $EDGE
-  # the driver is one address standing for the whole crowd, so the per-client bound must not bind here
+  # the driver is one address standing for the whole crowd, so the per-client bound must not bind here (nginx
+  # takes at most 65535)
   sed -e "s|@PREFIX@|$EDGE|g" -e "s|@LISTEN@|127.0.0.1:18081|g" -e "s|@UPSTREAM@|127.0.0.1:18080|g" \
     -e "s|@RATE@|$RATE|g" -e "s|@BURST@|$((RATE / 10 + 1))|g" -e "s|@IN_FLIGHT@|${EDGE_IN_FLIGHT:-256}|g" \
-    -e "s|@PER_CLIENT@|100000|g" deploy/edge/nginx.conf > $EDGE/nginx.conf
+    -e "s|@PER_CLIENT@|60000|g" deploy/edge/nginx.conf > $EDGE/nginx.conf
   if [ "${RATE:-0}" -le 0 ] || ! taskset -c ${EDGE_CORE:-0} nginx -c $EDGE/nginx.conf -p $EDGE; then
     echo "no edge: S of the unmeasured run was '$S'" >&2; kill $SERVER; wait $SERVER; exit 1
   fi
