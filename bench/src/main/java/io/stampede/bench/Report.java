@@ -142,6 +142,9 @@ public final class Report {
         printLatency(out, "  success", result.successMicros());
         printLatency(out, "  rejection", result.rejectionMicros());
         printLatency(out, "  transport", result.errorMicros());
+        out.println("              from the moment each request left (without the driver's send lag)");
+        printLatency(out, "  success", result.successSentMicros());
+        printLatency(out, "  rejection", result.rejectionSentMicros());
         printStatus(out, result.outcomes());
     }
 
