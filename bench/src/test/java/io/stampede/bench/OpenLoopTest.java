@@ -137,6 +137,23 @@ class OpenLoopTest {
     }
 
     @Test
+    void latencyFromTheSendLeavesOutTheTimeAnAttemptWaitedForAConnection() throws IOException {
+        Api api = stub(1_000_000, 600);
+        Plan plan = Plan.distinct("t", "o", 60);
+        OpenLoop.Result result =
+                OpenLoop.run(api.base(), TIMEOUT, "s1", plan, tokens(plan), 200, 10, Deadline.in(Duration.ofSeconds(30)));
+        // 10 connections for answers that take 600 ms: attempts wait for a free connection, and only the due-time
+        // figure shows that wait; the from-send figure is what the service took
+        assertEquals(result.successMicros().getTotalCount(), result.successSentMicros().getTotalCount());
+        assertTrue(result.successSentMicros().getMinValue() >= 600_000, "a 600 ms answer measured below 600 ms");
+        assertTrue(result.successSentMicros().getMaxValue() < 1_000_000,
+                "from the send: " + result.successSentMicros().getMaxValue() + " µs");
+        assertTrue(result.successMicros().getMaxValue() > 1_000_000,
+                "from the due time: " + result.successMicros().getMaxValue() + " µs");
+        assertEquals(0, result.rejectionSentMicros().getTotalCount());
+    }
+
+    @Test
     void possibleHoldersLeaveOutDefinitiveRefusals() throws IOException {
         Api api = stub(2, 0);
         Plan plan = Plan.distinct("t", "o", 100);
