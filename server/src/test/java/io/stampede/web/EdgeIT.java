@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.stampede.testsupport.Http;
 import io.stampede.testsupport.IntegrationTest;
 import io.stampede.testsupport.ServicesInitializer;
+import io.stampede.testsupport.TestServices;
 import io.stampede.testsupport.Together;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,10 +90,7 @@ class EdgeIT {
         Path prefix = Files.createTempDirectory("stampede-edge",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
         prefixes.add(prefix);
-        int edgePort;
-        try (ServerSocket free = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            edgePort = free.getLocalPort();
-        }
+        int edgePort = TestServices.freePort();
         String conf = Files.readString(template())
                 .replace("@PREFIX@", prefix.toString())
                 .replace("@LISTEN@", "127.0.0.1:" + edgePort)
@@ -216,11 +213,7 @@ class EdgeIT {
 
     @Test
     void withNoInstanceAnsweringTheEdgeAnswersTheContractsUnavailable() throws Exception {
-        int closed;
-        try (ServerSocket free = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            closed = free.getLocalPort();
-        }
-        Http orphan = startEdge(100_000, 100_000, 100, 1_000, closed);
+        Http orphan = startEdge(100_000, 100_000, 100, 1_000, TestServices.freePort());
         for (String path : List.of("/api/sales/x/purchases", "/api/sales")) {
             Http.Response down = path.endsWith("purchases") ? purchase(orphan, "x", "edge-orphan")
                     : orphan.get(path, null);
