@@ -54,7 +54,6 @@ fi
 taskset -c 0 $J -jar bench/target/stampede-bench.jar --mode overload --url http://127.0.0.1:18080 \
   --admin-token $ADMIN --jwt-secret $JWT --factor 10 --seconds 10 "${FRONT[@]}" "$@"
 RC=$?
-stop_edge
 kill $SERVER; wait $SERVER
 redis-cli --scan --pattern 'overload:*' | xargs -r redis-cli del > /dev/null
 exit $RC
