@@ -7,11 +7,14 @@ import io.stampede.inventory.domain.GateState;
 import io.stampede.inventory.port.PurchaseGate;
 import io.stampede.order.application.OrderExpirySweeper;
 import io.stampede.order.port.OrderRepository;
+import io.stampede.testsupport.Gen;
 import io.stampede.testsupport.Http;
 import io.stampede.testsupport.MutableClock;
 import io.stampede.testsupport.MutableClockConfig;
+import io.stampede.testsupport.Property;
 import io.stampede.testsupport.ServicesInitializer;
-import java.math.BigInteger;
+import io.stampede.testsupport.Shrink;
+import io.stampede.testsupport.Statistics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,19 +31,13 @@ import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.RandomDistribution;
-import net.jqwik.api.Tuple;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.statistics.Statistics;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -55,10 +52,11 @@ import tools.jackson.databind.json.JsonMapper;
  * figures (total = available + reserved + sold), per-user limits, the gate in Redis against the database, the
  * refunds owed, the order events and the on-hand stock.
  *
- * <p>jqwik does not run the Spring extension, so the class starts one service of its own on first use (a database
- * and key prefix of its own, a clock the test moves) and stops it after the container. The scheduled expiry sweep,
- * gate repair and reconciliation run once an hour, so expiry happens only when a step sweeps and nothing mends the
- * gate behind the test's back.
+ * <p>The class starts one service of its own before its tries (a database and key prefix of its own, a clock the test
+ * moves) and stops it after them; each try makes a sale and users of its own on it. The scheduled expiry sweep, gate
+ * repair and reconciliation run once an hour, so expiry happens only when a step sweeps and nothing mends the gate
+ * behind the test's back. The tries come from a seed: a failure names it and the command that replays it (see
+ * {@link Property}).
  */
 class OrderLifecycleModelIT {
     private static final String ADMIN = "model-it-admin-token-0123456789";
@@ -70,13 +68,10 @@ class OrderLifecycleModelIT {
     private static final int USERS = 3;
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    // ---- the service under test: one Spring context for the whole class, started lazily ----
+    // ---- the service under test: one Spring context for the whole class ----
 
     /** The running service and the beans the checks read. */
     private static final class Service {
-        private static Service instance;
-        private static RuntimeException startFailure;
-
         final ConfigurableApplicationContext context;
         final Http http;
         final MutableClock clock;
@@ -95,62 +90,52 @@ class OrderLifecycleModelIT {
             this.jdbc = context.getBean(JdbcClient.class);
         }
 
-        static synchronized Service get() {
-            if (startFailure != null) {
-                throw new IllegalStateException("the service did not start (see the first try)", startFailure);
-            }
-            if (instance == null) {
-                try {
-                    // command-line arguments, so that they win over application.yml (its server.port is 8080)
-                    ConfigurableApplicationContext context = new SpringApplicationBuilder(StampedeApplication.class,
-                            MutableClockConfig.class)
-                            .initializers(new ServicesInitializer())
-                            .run("--server.port=0",
-                                    "--stampede.admin-token=" + ADMIN,
-                                    "--stampede.jwt-secret=" + JWT_SECRET,
-                                    "--stampede.payment-secret=" + PAYMENT_SECRET,
-                                    "--stampede.demo-login=true",
-                                    // the test decides when orders expire: the scheduled sweep and repair stay away
-                                    "--stampede.expiry.interval=1h",
-                                    "--stampede.gate.repair-interval=1h",
-                                    // as does reconciliation, which would mend a drift this test is there to see
-                                    "--stampede.reconciliation.interval=1h",
-                                    // the steps send many purchases per user and second on purpose
-                                    "--stampede.admission.per-user-per-second=100000");
-                    instance = new Service(context);
-                } catch (RuntimeException e) {
-                    startFailure = e; // one attempt per class, not one per try
-                    throw e;
-                }
-            }
-            return instance;
-        }
-
-        static synchronized void stop() {
-            if (instance != null) {
-                instance.context.close();
-                instance = null;
-            }
+        static Service start() {
+            // command-line arguments, so that they win over application.yml (its server.port is 8080)
+            return new Service(new SpringApplicationBuilder(StampedeApplication.class, MutableClockConfig.class)
+                    .initializers(new ServicesInitializer())
+                    .run("--server.port=0",
+                            "--stampede.admin-token=" + ADMIN,
+                            "--stampede.jwt-secret=" + JWT_SECRET,
+                            "--stampede.payment-secret=" + PAYMENT_SECRET,
+                            "--stampede.demo-login=true",
+                            // the test decides when orders expire: the scheduled sweep and repair stay away
+                            "--stampede.expiry.interval=1h",
+                            "--stampede.gate.repair-interval=1h",
+                            // as does reconciliation, which would mend a drift this test is there to see
+                            "--stampede.reconciliation.interval=1h",
+                            // the steps send many purchases per user and second on purpose
+                            "--stampede.admission.per-user-per-second=100000"));
         }
     }
 
-    @AfterContainer
+    private static Service service;
+
+    @BeforeAll
+    static void startService() {
+        service = Service.start();
+    }
+
+    @AfterAll
     static void stopService() {
-        Service.stop();
+        if (service != null) {
+            service.context.close();
+            service = null;
+        }
     }
 
     // ---- the property ----
 
-    @Property(tries = 25)
-    void theOrderLifecycleFollowsThePlainModelAfterEveryStep(@ForAll @IntRange(min = 1, max = 4) int stock,
-                                                             @ForAll @IntRange(min = 1, max = 2) int limit,
-                                                             @ForAll("actions") List<Action> actions) {
-        Run run = new Run(Service.get(), stock, limit);
-        run.check();
-        for (Action action : actions) {
-            run.step(action);
+    @Test
+    void theOrderLifecycleFollowsThePlainModelAfterEveryStep() {
+        Property.forAll(CASES).tries(25).shrinkWith(Case::shorter).check(c -> {
+            Run run = new Run(service, c.stock(), c.limit());
             run.check();
-        }
+            for (Action action : c.actions()) {
+                run.step(action);
+                run.check();
+            }
+        });
     }
 
     // ---- the model: the contract's rules written the plain way, in memory ----
@@ -790,53 +775,59 @@ class OrderLifecycleModelIT {
         WRONG_SECRET, NO_SIGNATURE, OTHER_BODY, NOT_HEX
     }
 
-    @Provide
-    Arbitrary<List<Action>> actions() {
-        Arbitrary<Integer> order = Arbitraries.frequencyOf(
-                Tuple.of(19, Arbitraries.integers().between(0, 999)),
-                Tuple.of(1, Arbitraries.just(-1)));
-        Arbitrary<Action> purchase = Combinators.combine(
-                        Arbitraries.integers().between(0, USERS - 1),
-                        Arbitraries.integers().between(0, 2),
-                        Arbitraries.integers().between(1, 2))
-                .as(Purchase::new);
-        Arbitrary<Action> pay = order.map(Pay::new);
-        Arbitrary<Action> wrongAmount = Combinators.combine(order, Arbitraries.of(-1L, 1L, PRICE))
-                .as(PayWrongAmount::new);
-        Arbitrary<Action> failed = order.map(PayFailed::new);
-        Arbitrary<Action> late = Combinators.combine(order, Arbitraries.of(0, 1, 30, 90)).as(PayLate::new);
-        Arbitrary<Action> forged = Combinators.combine(order, Arbitraries.of(Forgery.class)).as(PayForged::new);
-        Arbitrary<Action> again = Combinators.combine(
-                        Arbitraries.integers().between(0, 999),
-                        Arbitraries.of(true, false),
-                        order)
-                .as(PayAgain::new);
-        Arbitrary<Action> cancel = Combinators.combine(order,
-                        Arbitraries.frequency(Tuple.of(4, true), Tuple.of(1, false)))
-                .as(Cancel::new);
-        Arbitrary<Action> sweep = Arbitraries.just(new Sweep());
-        Arbitrary<Action> advance = Arbitraries.integers().between(1, 12).map(Advance::new);
-        Arbitrary<Action> fulfil = order.map(Fulfil::new);
-        Arbitrary<Action> refund = order.map(Refund::new);
-        return Arbitraries.frequencyOf(
-                        Tuple.of(2, sweep),
-                        Tuple.of(7, purchase),
-                        Tuple.of(5, pay),
-                        Tuple.of(1, wrongAmount),
-                        Tuple.of(1, failed),
-                        Tuple.of(1, late),
-                        Tuple.of(1, forged),
-                        Tuple.of(2, again),
-                        Tuple.of(2, cancel),
-                        Tuple.of(2, advance),
-                        Tuple.of(2, fulfil),
-                        Tuple.of(2, refund))
-                .list().ofMinSize(1).ofMaxSize(30)
-                .withSizeDistribution(TEN_TO_THIRTY_STEPS)
-                .withoutEdgeCases();
+    /** The input of one try. */
+    record Case(int stock, int limit, List<Action> actions) {
+        /** The same sale with fewer actions (at least one), for a shorter failing sequence. */
+        Stream<Case> shorter() {
+            return Shrink.list(actions, 1).map(fewer -> new Case(stock, limit, fewer));
+        }
+
+        @Override
+        public String toString() {
+            return "stock=" + stock + " perUserLimit=" + limit + ", " + actions.size() + " actions:\n"
+                    + IntStream.range(0, actions.size()).mapToObj(i -> "  step " + (i + 1) + ": " + actions.get(i))
+                    .collect(Collectors.joining("\n"));
+        }
     }
 
-    /** Tries run 10 to 30 steps; the list's own minimum stays 1, so a failure can shrink to its shortest sequence. */
-    private static final RandomDistribution TEN_TO_THIRTY_STEPS = (genSize, min, max, center) ->
-            random -> BigInteger.valueOf(10 + random.nextInt(21)).min(max).max(min);
+    /** An order placed so far (any index, taken modulo their number), or 1 time in 20 one never issued. */
+    private static final Gen<Integer> ORDER = Gen.frequencyOf(
+            Gen.weight(19, Gen.ints(0, 999)),
+            Gen.weight(1, Gen.constant(-1)));
+    private static final Gen<Action> PURCHASE = r -> new Purchase(
+            Gen.ints(0, USERS - 1).next(r), Gen.ints(0, 2).next(r), Gen.ints(1, 2).next(r));
+    private static final Gen<Action> PAY = ORDER.map(Pay::new);
+    private static final Gen<Action> WRONG_AMOUNT = r -> new PayWrongAmount(
+            ORDER.next(r), Gen.oneOf(-1L, 1L, PRICE).next(r));
+    private static final Gen<Action> FAILED = ORDER.map(PayFailed::new);
+    private static final Gen<Action> LATE = r -> new PayLate(ORDER.next(r), Gen.oneOf(0, 1, 30, 90).next(r));
+    private static final Gen<Action> FORGED = r -> new PayForged(ORDER.next(r), Gen.oneOf(Forgery.class).next(r));
+    private static final Gen<Action> AGAIN = r -> new PayAgain(
+            Gen.ints(0, 999).next(r), Gen.booleans().next(r), ORDER.next(r));
+    private static final Gen<Action> CANCEL = r -> new Cancel(
+            ORDER.next(r), Gen.frequency(Gen.weight(4, true), Gen.weight(1, false)).next(r));
+    private static final Gen<Action> SWEEP = Gen.constant(new Sweep());
+    private static final Gen<Action> ADVANCE = Gen.ints(1, 12).map(Advance::new);
+    private static final Gen<Action> FULFIL = ORDER.map(Fulfil::new);
+    private static final Gen<Action> REFUND = ORDER.map(Refund::new);
+
+    /** Tries run 10 to 30 steps (uniform); a failure still shrinks down to a single step. */
+    private static final Gen<List<Action>> ACTIONS = Gen.<Action>frequencyOf(
+                    Gen.weight(2, SWEEP),
+                    Gen.weight(7, PURCHASE),
+                    Gen.weight(5, PAY),
+                    Gen.weight(1, WRONG_AMOUNT),
+                    Gen.weight(1, FAILED),
+                    Gen.weight(1, LATE),
+                    Gen.weight(1, FORGED),
+                    Gen.weight(2, AGAIN),
+                    Gen.weight(2, CANCEL),
+                    Gen.weight(2, ADVANCE),
+                    Gen.weight(2, FULFIL),
+                    Gen.weight(2, REFUND))
+            .list(10, 30);
+
+    private static final Gen<Integer> STOCK = Gen.ints(1, 4);
+    private static final Gen<Integer> LIMIT = Gen.ints(1, 2);
+    private static final Gen<Case> CASES = r -> new Case(STOCK.next(r), LIMIT.next(r), ACTIONS.next(r));
 }

@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.stampede.inventory.domain.GateState;
 import io.stampede.inventory.domain.Reservation;
 import io.stampede.shared.StampedeProperties;
+import io.stampede.testsupport.Gen;
+import io.stampede.testsupport.Property;
+import io.stampede.testsupport.Shrink;
+import io.stampede.testsupport.Statistics;
 import io.stampede.testsupport.TestServices;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,23 +16,20 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.RandomDistribution;
-import net.jqwik.api.Tuple;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
-import net.jqwik.api.statistics.Statistics;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
-/** Random purchase, compensation and restock sequences on the real Lua gate agree, step by step, with a plain model. */
+/**
+ * Random purchase, compensation and restock sequences on the real Lua gate agree, step by step, with a plain model.
+ * The inputs come from a seed: a failure names it and the command that replays it (see {@link Property}).
+ */
 class PurchaseGatePropertyIT {
     private static final String SALE = "sale-1";
     private static final Instant STARTS = Instant.parse("2026-11-24T10:00:00Z");
@@ -37,7 +38,7 @@ class PurchaseGatePropertyIT {
     private static LettuceConnectionFactory connections;
     private static StringRedisTemplate redis;
 
-    @BeforeContainer
+    @BeforeAll
     static void connect() {
         TestServices services = TestServices.get();
         connections = new LettuceConnectionFactory(
@@ -47,17 +48,20 @@ class PurchaseGatePropertyIT {
         redis = new StringRedisTemplate(connections);
     }
 
-    @AfterContainer
+    @AfterAll
     static void disconnect() {
         if (connections != null) {
             connections.destroy();
         }
     }
 
-    @Property(tries = 200)
-    void gateAgreesWithTheModelAfterEveryStep(@ForAll @IntRange(min = 1, max = 12) int stock,
-                                              @ForAll @IntRange(min = 1, max = 5) int limit,
-                                              @ForAll("actions") List<Action> actions) {
+    @Test
+    void gateAgreesWithTheModelAfterEveryStep() {
+        Property.forAll(CASES).tries(200).shrinkWith(Case::shorter).check(c -> run(c.stock(), c.limit(), c.actions()));
+    }
+
+    /** One try: a gate of the given stock and per-user limit, driven through the actions and checked after each. */
+    private static void run(int stock, int limit, List<Action> actions) {
         // a fresh prefix per try, so no try sees another's keys
         StampedeProperties properties = new StampedeProperties(null, "admin", null, "pay", false, false,
                 new StampedeProperties.Redis(TestServices.get().newKeyPrefix()), null, null);
@@ -231,27 +235,43 @@ class PurchaseGatePropertyIT {
         }
     }
 
-    @Provide
-    Arbitrary<List<Action>> actions() {
-        Arbitrary<When> when = Arbitraries.frequency(
-                Tuple.of(12, When.INSIDE), Tuple.of(2, When.AT_START), Tuple.of(2, When.LAST_MILLISECOND),
-                Tuple.of(1, When.BEFORE), Tuple.of(1, When.JUST_BEFORE), Tuple.of(1, When.AT_END),
-                Tuple.of(1, When.AFTER));
-        // few users and keys, so keys repeat (duplicates) and users pile up units (limit)
-        Arbitrary<Action> reserve = Combinators.combine(
-                        Arbitraries.of("u0", "u1", "u2", "u3", "u4"),
-                        Arbitraries.of("k0", "k1", "k2", "k3"),
-                        Arbitraries.integers().between(1, 3),
-                        when)
-                .as(Reserve::new);
-        Arbitrary<Action> compensate = Combinators.combine(
-                        Arbitraries.integers().between(0, 1_000),
-                        Arbitraries.of(false, true))
-                .as(Compensate::new);
-        Arbitrary<Action> addStock = Arbitraries.integers().between(1, 4).map(AddStock::new);
-        return Arbitraries.frequencyOf(Tuple.of(7, reserve), Tuple.of(3, compensate), Tuple.of(1, addStock))
-                .list().ofMinSize(1).ofMaxSize(40)
-                // jqwik favours short lists; long runs are where stock and limits run out
-                .withSizeDistribution(RandomDistribution.uniform());
+    /** The input of one try. */
+    record Case(int stock, int limit, List<Action> actions) {
+        /** The same gate with fewer actions (at least one), for a shorter failing sequence. */
+        Stream<Case> shorter() {
+            return Shrink.list(actions, 1).map(fewer -> new Case(stock, limit, fewer));
+        }
+
+        @Override
+        public String toString() {
+            return "stock=" + stock + " limit=" + limit + ", " + actions.size() + " actions:\n"
+                    + IntStream.range(0, actions.size()).mapToObj(i -> "  step " + (i + 1) + " " + actions.get(i))
+                    .collect(Collectors.joining("\n"));
+        }
     }
+
+    private static final Gen<When> WHEN = Gen.frequency(
+            Gen.weight(12, When.INSIDE), Gen.weight(2, When.AT_START), Gen.weight(2, When.LAST_MILLISECOND),
+            Gen.weight(1, When.BEFORE), Gen.weight(1, When.JUST_BEFORE), Gen.weight(1, When.AT_END),
+            Gen.weight(1, When.AFTER));
+
+    // few users and keys, so keys repeat (duplicates) and users pile up units (limit)
+    private static final Gen<String> USER = Gen.oneOf("u0", "u1", "u2", "u3", "u4");
+    private static final Gen<String> KEY = Gen.oneOf("k0", "k1", "k2", "k3");
+    private static final Gen<Integer> RESERVE_QUANTITY = Gen.ints(1, 3);
+    private static final Gen<Action> RESERVE =
+            r -> new Reserve(USER.next(r), KEY.next(r), RESERVE_QUANTITY.next(r), WHEN.next(r));
+
+    private static final Gen<Integer> PICK = Gen.ints(0, 1_000);
+    private static final Gen<Action> COMPENSATE = r -> new Compensate(PICK.next(r), Gen.booleans().next(r));
+
+    private static final Gen<Action> ADD_STOCK = Gen.ints(1, 4).map(AddStock::new);
+
+    // sizes uniform in [1, 40]: long runs are where stock and limits run out
+    private static final Gen<List<Action>> ACTIONS = Gen.<Action>frequencyOf(
+            Gen.weight(7, RESERVE), Gen.weight(3, COMPENSATE), Gen.weight(1, ADD_STOCK)).list(1, 40);
+
+    private static final Gen<Integer> STOCK = Gen.ints(1, 12);
+    private static final Gen<Integer> LIMIT = Gen.ints(1, 5);
+    private static final Gen<Case> CASES = r -> new Case(STOCK.next(r), LIMIT.next(r), ACTIONS.next(r));
 }
