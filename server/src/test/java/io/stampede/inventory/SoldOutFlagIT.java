@@ -52,6 +52,35 @@ class SoldOutFlagIT {
                 p -> assertThat(p.order().id()).isEqualTo(((PurchaseOutcome.Placed) carol).order().id()));
     }
 
+    @Test
+    void aKeyThatBoughtOnAnotherInstanceAfterTheFlagWentUpStillFindsItsOrder() {
+        Sale sale = open(1, 1);
+        PurchaseOutcome won = purchases.purchase(sale, "alice", "k", 1);
+        assertThat(purchases.purchase(sale, "bob", "k", 1)).isInstanceOf(PurchaseOutcome.SoldOut.class);
+
+        // on another instance: the sale is restocked and erin buys the unit; this instance's flag hears of neither
+        assertThat(won).isInstanceOf(PurchaseOutcome.Placed.class);
+        assertThat(counters.restock(sale, 1, () -> saleRows.addStock(sale.id(), 1))).isTrue();
+        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        var erin = (io.stampede.inventory.domain.Reservation.Reserved) gate.reserve(sale.id(), "erin", "e1", 1,
+                io.stampede.shared.Ids.newId(), now);
+        writer.write(io.stampede.order.domain.Order.placed(erin.orderId(), sale, "erin", "e1", 1, null, now),
+                erin.gateEpoch()).join();
+
+        // erin retries on this instance (her answer was lost): she gets her order, not SOLD_OUT
+        assertThat(purchases.purchase(sale, "erin", "e1", 1)).isInstanceOfSatisfying(PurchaseOutcome.Placed.class,
+                p -> assertThat(p.order().id()).isEqualTo(erin.orderId()));
+        // and anybody else is still answered sold out
+        assertThat(purchases.purchase(sale, "frank", "k", 1)).isInstanceOf(PurchaseOutcome.SoldOut.class);
+    }
+
+    @Autowired
+    io.stampede.order.application.OrderWriter writer;
+    @Autowired
+    io.stampede.inventory.application.StockCounters counters;
+    @Autowired
+    io.stampede.sale.port.SaleRepository saleRows;
+
     private Sale open(long stock, int limit) {
         Instant now = Instant.now();
         return sales.create(new SaleRules.Draft("flag", "SKU-F", stock, 1000L, now.minusSeconds(5),
@@ -69,7 +98,7 @@ class SoldOutFlagIT {
         // Redis loses the gate: an attempt that asked it would find it missing and rebuild it
         redis.delete(redis.keys("*{sale:" + sale.id() + "}:*"));
         assertThat(purchases.purchase(sale, "carol", "k", 1)).isInstanceOf(PurchaseOutcome.SoldOut.class);
-        assertThat(gate.exists(sale.id())).as("the flag answered; nothing asked Redis").isFalse();
+        assertThat(gate.exists(sale.id())).as("the flag answered; nothing rebuilt the gate").isFalse();
 
         // the winner's replay is not answered by the flag: it goes to the gate (rebuilt) and finds its order
         String orderId = ((PurchaseOutcome.Placed) won).order().id();

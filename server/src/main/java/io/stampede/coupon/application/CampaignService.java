@@ -8,7 +8,10 @@ import io.stampede.inventory.domain.GateState;
 import io.stampede.inventory.port.PurchaseGate;
 import io.stampede.shared.ApiException;
 import io.stampede.shared.Ids;
+import io.stampede.inventory.application.InFlightReservations;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -16,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -30,9 +34,13 @@ public class CampaignService {
     private final Clock clock;
     private final TransactionTemplate tx;
     private final ConcurrentHashMap<String, Campaign> definitions = new ConcurrentHashMap<>();
+    private static final Duration ENDED_GRACE = Duration.ofMinutes(1);
+    private final InFlightReservations inFlight;
 
     public CampaignService(CampaignRepository campaigns, CouponRepository coupons,
-                           @Qualifier("couponGate") PurchaseGate gate, Clock clock, TransactionTemplate tx) {
+                           @Qualifier("couponGate") PurchaseGate gate, InFlightReservations inFlight, Clock clock,
+                           TransactionTemplate tx) {
+        this.inFlight = inFlight;
         this.tx = tx;
         this.campaigns = campaigns;
         this.coupons = coupons;
@@ -74,9 +82,27 @@ public class CampaignService {
         return loaded;
     }
 
+    /**
+     * Forgets the definitions of campaigns that ended more than a minute ago, and the admission counts of their
+     * gates; a late request loads the definition again and is forgotten at the next pass. Returns how many.
+     */
+    @Scheduled(fixedDelayString = "${stampede.ended-sales.interval:60s}")
+    public int forgetEnded() {
+        Instant horizon = clock.instant().minus(ENDED_GRACE);
+        int forgotten = 0;
+        for (Campaign campaign : List.copyOf(definitions.values())) {
+            if (campaign.endsAt().isBefore(horizon)) {
+                definitions.remove(campaign.id(), campaign);
+                inFlight.forget(campaign.id());
+                forgotten++;
+            }
+        }
+        return forgotten;
+    }
+
     public CampaignWithCount get(String id) {
         Campaign c = definition(id).orElseThrow(() -> ApiException.notFound("coupon campaign"));
-        return new CampaignWithCount(c, coupons.issued(id));
+        return new CampaignWithCount(c, campaigns.issued(id));
     }
 
     /**
@@ -88,18 +114,8 @@ public class CampaignService {
         return gate.rebuild(c.id(), () -> {
             long epoch = tx.execute(s -> campaigns.bumpGateEpoch(c.id()));
             return new GateState(c.startsAt().toEpochMilli(), c.endsAt().toEpochMilli(), c.perUserLimit(),
-                    Math.max(0, c.quantity() - coupons.issued(c.id())), coupons.countsByUser(c.id()),
+                    Math.max(0, c.quantity() - campaigns.issued(c.id())), coupons.countsByUser(c.id()),
                     coupons.idsByKey(c.id()), Set.of(), epoch);
         });
-    }
-
-    /** Inside a transaction: waits until every claim of the campaign being written has ended (see the repository). */
-    void lockExclusively(String campaignId) {
-        campaigns.lockExclusively(campaignId);
-    }
-
-    /** Inside the claim's transaction: the gate that granted it is still the current one (the row stays shared). */
-    boolean isCurrentGate(String campaignId, long gateEpoch) {
-        return campaigns.lockGateEpoch(campaignId) == gateEpoch;
     }
 }

@@ -8,7 +8,6 @@ import io.stampede.event.application.Events;
 import io.stampede.event.port.Outbox;
 import java.time.Instant;
 import java.util.Optional;
-import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Service;
 
 /** Using a claimed coupon on an order, once, and giving it back when that order is cancelled or expires. */
@@ -46,25 +45,22 @@ public class CouponRedemptions {
         return coupon.get().status() == CouponStatus.CLAIMED ? new Check.Usable(coupon.get()) : new Check.AlreadyUsed();
     }
 
-    /** In the order's transaction: marks the coupon redeemed, or fails the transaction if it was used meanwhile. */
-    public void redeem(String couponId, String userId, String orderId, Instant at) {
+    /**
+     * In the order's transaction: marks the coupon redeemed by the order; false, changing nothing, when it was used
+     * meanwhile (the order must then not be written).
+     */
+    public boolean redeem(String couponId, String userId, String orderId, Instant at) {
         if (!coupons.redeem(couponId, userId, orderId)) {
-            throw new CouponUnavailable(couponId);
+            return false;
         }
         outbox.append(Events.of("coupon.redeemed", at, "couponId", couponId, "orderId", orderId, "userId", userId));
+        return true;
     }
 
     /** In the transaction that ends the order: the coupon may be used again. */
     public void release(String couponId, String orderId, Instant at) {
         if (coupons.release(couponId, orderId)) {
             outbox.append(Events.of("coupon.released", at, "couponId", couponId, "orderId", orderId));
-        }
-    }
-
-    /** The coupon was redeemed by another order first; a constraint-like failure, so its batch is retried alone. */
-    public static final class CouponUnavailable extends DataIntegrityViolationException {
-        public CouponUnavailable(String couponId) {
-            super("coupon " + couponId + " is no longer claimable");
         }
     }
 }

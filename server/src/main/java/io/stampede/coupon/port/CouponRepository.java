@@ -19,8 +19,6 @@ public interface CouponRepository {
     /** The user's coupons, newest first. */
     List<Coupon> findByUser(String userId, int limit);
 
-    long issued(String campaignId);
-
     int countOf(String campaignId, String userId);
 
     Map<String, Long> countsByUser(String campaignId);

@@ -1,8 +1,11 @@
 package io.stampede.inventory.application;
 
+import org.springframework.context.event.EventListener;
+import io.stampede.sale.domain.SaleEnded;
 import io.stampede.inventory.domain.GateState;
 import io.stampede.inventory.port.PurchaseGate;
 import io.stampede.inventory.port.QueuedReservations;
+import io.stampede.inventory.port.StockLedger;
 import io.stampede.order.port.OrderRepository;
 import io.stampede.sale.domain.Sale;
 import io.stampede.sale.domain.StockFigures;
@@ -14,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import java.util.concurrent.locks.ReentrantLock;
@@ -24,8 +26,9 @@ import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Builds a sale's gate from the database, the truth: available = total - reserved - sold, the units each user
- * holds, and the idempotency key of every order. Used when a sale is created, at start-up, and whenever the gate
+ * Builds a sale's gate from the database, the truth: the units available and the units each user holds, as the stock
+ * ledger records them (the record the database enforces, see {@link StockLedger}), and the idempotency key of every
+ * order. Used when a sale is created, at start-up, and whenever the gate
  * is found missing (Redis restarted or flushed). Orders of intake QUEUED that are accepted but not yet written count
  * as live too: their records sit beside the gate (see {@link QueuedReservations}) and survive its rebuild.
  */
@@ -39,13 +42,15 @@ public class GateRebuilder {
     private final OrderRepository orders;
     private final InFlightReservations inFlight;
     private final QueuedReservations queued;
+    private final StockLedger ledger;
     private final TransactionTemplate snapshot;
     private final TransactionTemplate tx;
     // a ReentrantLock, not synchronized: on Java 21 a virtual thread blocked in synchronized pins its carrier
     private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 
     public GateRebuilder(PurchaseGate gate, SaleRepository sales, OrderRepository orders, InFlightReservations inFlight,
-                         QueuedReservations queued, PlatformTransactionManager transactions) {
+                         QueuedReservations queued, StockLedger ledger, PlatformTransactionManager transactions) {
+        this.ledger = ledger;
         this.gate = gate;
         this.queued = queued;
         this.sales = sales;
@@ -75,36 +80,6 @@ public class GateRebuilder {
         }
     }
 
-    /**
-     * For a purchase that found the gate missing: rebuilds it, or, while another rebuild runs (or this one failed),
-     * waits a moment before the purchase asks the gate again.
-     */
-    public void rebuildOrWait(Sale sale) {
-        rebuildOrWait(() -> rebuild(sale), "sale " + sale.id());
-    }
-
-    /**
-     * The same for any gate (a sale's or a coupon campaign's): {@code rebuild} answers whether this call rebuilt it.
-     */
-    public static void rebuildOrWait(BooleanSupplier rebuild, String owner) {
-        try {
-            if (!rebuild.getAsBoolean()) {
-                pause(20); // another rebuild is running: wait for the gate to reappear
-            }
-        } catch (RuntimeException e) {
-            log.warn("Rebuild of the gate of {} failed: {}", owner, e.getMessage());
-            pause(50);
-        }
-    }
-
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     /** Builds the gate only when it is missing; for start-up and for a purchase that found it missing. */
     public void ensureBuilt(Sale sale) {
         if (!gate.exists(sale.id())) {
@@ -125,8 +100,8 @@ public class GateRebuilder {
         // (or both, counted once below)
         List<QueuedReservations.QueuedUnits> unwritten = queued.units(sale.id());
         return snapshot.execute(s -> {
-            StockFigures figures = sales.figures(sale.id());
-            Map<String, Long> units = new HashMap<>(orders.liveUnitsByUser(sale.id()));
+            StockFigures figures = ledger.figures(sale.id());
+            Map<String, Long> units = new HashMap<>(ledger.unitsByBuyer(sale.id()));
             Map<String, String> keys = new HashMap<>(orders.orderIdsByKey(sale.id()));
             Set<String> written = new HashSet<>(keys.values());
             long available = figures.available();
@@ -142,5 +117,15 @@ public class GateRebuilder {
             return new GateState(sale.startsAt().toEpochMilli(), sale.endsAt().toEpochMilli(), sale.perUserLimit(),
                     Math.max(0, available), units, keys, orders.releasedOrderIds(sale.id()), epoch);
         });
+    }
+
+    @EventListener
+    void on(SaleEnded ended) {
+        locks.remove(ended.saleId());
+    }
+
+    /** How many sales this instance keeps a rebuild lock for. */
+    int tracked() {
+        return locks.size();
     }
 }

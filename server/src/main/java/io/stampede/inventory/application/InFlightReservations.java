@@ -1,5 +1,7 @@
 package io.stampede.inventory.application;
 
+import org.springframework.context.event.EventListener;
+import io.stampede.sale.domain.SaleEnded;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -73,5 +75,20 @@ public class InFlightReservations {
                 return false;
             }
         }
+    }
+
+    /** Forgets a gate (a sale's, a campaign's) whose window has closed; counts of late attempts start afresh. */
+    public void forget(String gateId) {
+        bySale.remove(gateId);
+    }
+
+    @EventListener
+    void on(SaleEnded ended) {
+        forget(ended.saleId());
+    }
+
+    /** How many gates this instance keeps counts for. */
+    int tracked() {
+        return bySale.size();
     }
 }

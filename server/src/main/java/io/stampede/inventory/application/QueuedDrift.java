@@ -3,9 +3,9 @@ package io.stampede.inventory.application;
 import io.stampede.inventory.domain.GateState;
 import io.stampede.inventory.port.PurchaseGate;
 import io.stampede.inventory.port.QueuedReservations;
+import io.stampede.inventory.port.StockLedger;
 import io.stampede.order.port.OrderRepository;
 import io.stampede.sale.domain.Sale;
-import io.stampede.sale.domain.StockFigures;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -25,11 +25,13 @@ public class QueuedDrift {
     private final QueuedReservations queued;
     private final PurchaseGate gate;
     private final OrderRepository orders;
+    private final StockLedger ledger;
 
-    public QueuedDrift(QueuedReservations queued, PurchaseGate gate, OrderRepository orders) {
+    public QueuedDrift(QueuedReservations queued, PurchaseGate gate, OrderRepository orders, StockLedger ledger) {
         this.queued = queued;
         this.gate = gate;
         this.orders = orders;
+        this.ledger = ledger;
     }
 
     /** The report as if every recorded order were written already; unchanged when there is none. */
@@ -47,7 +49,7 @@ public class QueuedDrift {
         }
         Map<String, String> keys = orders.orderIdsByKey(sale.id());
         Set<String> written = new HashSet<>(keys.values());
-        Map<String, Long> truth = new HashMap<>(orders.liveUnitsByUser(sale.id()));
+        Map<String, Long> truth = new HashMap<>(ledger.unitsByBuyer(sale.id()));
         long pending = 0;
         for (QueuedReservations.QueuedUnits q : unwritten) {
             if (!written.contains(q.orderId()) && !keys.containsKey(GateState.keyField(q.userId(), q.idempotencyKey()))) {
@@ -55,18 +57,8 @@ public class QueuedDrift {
                 pending += q.quantity();
             }
         }
-        Map<String, Long> held = cache.get().unitsByUser();
-        Set<String> users = new HashSet<>(truth.keySet());
-        users.addAll(held.keySet());
-        int disagreeing = 0;
-        for (String user : users) {
-            if (truth.getOrDefault(user, 0L).longValue() != held.getOrDefault(user, 0L).longValue()) {
-                disagreeing++;
-            }
-        }
-        StockFigures db = report.database();
-        long drift = cache.get().available() - (db.available() - pending);
-        return new Reconciliation.Report(drift == 0 && disagreeing == 0, db, cache.get().available(), drift,
-                disagreeing);
+        long drift = cache.get().available() - (report.database().available() - pending);
+        return report.withCache(cache.get().available(), drift,
+                Reconciliation.disagreeing(truth, cache.get().unitsByUser()));
     }
 }

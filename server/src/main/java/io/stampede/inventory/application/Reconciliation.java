@@ -2,43 +2,54 @@ package io.stampede.inventory.application;
 
 import io.stampede.inventory.domain.GateState;
 import io.stampede.inventory.port.PurchaseGate;
-import io.stampede.order.port.OrderRepository;
+import io.stampede.inventory.port.StockLedger;
 import io.stampede.sale.domain.Sale;
 import io.stampede.sale.domain.StockFigures;
-import io.stampede.sale.port.SaleRepository;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
 import org.springframework.stereotype.Service;
 
-/** Compares a sale's gate with the database (the truth), and rebuilds the gate from it on request. */
+/**
+ * Checks a sale three ways: the stock ledger (the record the database enforces), a recount of the orders (the facts
+ * the ledger must agree with), and the sale's Redis counter (the gate, or TOKEN_QUEUE's token list); and rebuilds
+ * what disagrees: the ledger from the orders, then the Redis counter from the ledger.
+ */
 @Service
 public class Reconciliation {
-    private final SaleRepository sales;
-    private final OrderRepository orders;
     private final PurchaseGate gate;
     private final GateRebuilder rebuilder;
     private final StockCounters counters;
     private final QueuedDrift queuedDrift;
     private final SoldOutFlags soldOut;
 
-    public Reconciliation(SaleRepository sales, OrderRepository orders, PurchaseGate gate, GateRebuilder rebuilder,
-                          StockCounters counters, QueuedDrift queuedDrift, SoldOutFlags soldOut) {
+    public Reconciliation(PurchaseGate gate, GateRebuilder rebuilder, StockCounters counters, QueuedDrift queuedDrift,
+                          SoldOutFlags soldOut) {
         this.soldOut = soldOut;
         this.counters = counters;
         this.queuedDrift = queuedDrift;
-        this.sales = sales;
-        this.orders = orders;
         this.gate = gate;
         this.rebuilder = rebuilder;
     }
 
     /**
-     * What the database and the gate hold for a sale. {@code drift} is gate available minus database available
-     * (positive: the gate could sell units the database does not have); the report is consistent when the gate
-     * exists, has no drift and holds the same units per user as the database.
+     * What the three hold for a sale. {@code database} is the recount of the orders (the truth), {@code ledger} the
+     * stock ledger's figures (what the database enforces and the stock figures show); {@code cacheAvailable} is what
+     * the counter that sells holds (the gate, the token list, or for the database strategies the ledger's rows), and
+     * {@code drift} that minus the truth's available units (positive: it could sell units that are not there);
+     * {@code usersDisagreeing} counts the users whose units the gate and the ledger see differently, and
+     * {@code ledgerDisagreeing} the figures and users on which the ledger and the orders differ. The report is
+     * consistent when the counter exists and all three agree.
      */
-    public record Report(boolean consistent, StockFigures database, Long cacheAvailable, long drift,
-                         int usersDisagreeing) {
+    public record Report(boolean consistent, StockFigures database, StockFigures ledger, Long cacheAvailable,
+                         long drift, int usersDisagreeing, int ledgerDisagreeing) {
+        /** The same report, with the counter's side compared again. */
+        Report withCache(Long cacheAvailable, long drift, int usersDisagreeing) {
+            return new Report(cacheAvailable != null && drift == 0 && usersDisagreeing == 0 && ledgerDisagreeing == 0,
+                    database, ledger, cacheAvailable, drift, usersDisagreeing, ledgerDisagreeing);
+        }
     }
 
     public Report report(Sale sale) {
@@ -48,35 +59,39 @@ public class Reconciliation {
     }
 
     private Report compare(Sale sale) {
+        StockCounters.LedgerCheck check = counters.checkLedger(sale);
+        StockLedger.Recount recount = check.recount();
+        StockFigures ledger = check.ledger();
+        Map<String, Long> buyers = check.buyers();
+        StockFigures truth = new StockFigures(ledger.total(), recount.available(),
+                ledger.total() - recount.available() - recount.sold(), recount.sold());
+        int ledgerDisagreeing = (truth.available() == ledger.available() ? 0 : 1)
+                + (truth.sold() == ledger.sold() ? 0 : 1) + disagreeing(buyers, recount.unitsByBuyer());
+        Report report = new Report(false, truth, ledger, null, -truth.available(), 0, ledgerDisagreeing);
         if (!sale.strategy().usesGate()) {
             // the other strategies keep no per-user state outside the database: only the unit count can drift
-            StockFigures db = sales.figures(sale.id());
-            java.util.OptionalLong counted = counters.counted(sale);
-            if (counted.isEmpty()) {
-                return new Report(false, db, null, -db.available(), 0);
+            OptionalLong cache = counters.counted(sale);
+            if (cache.isEmpty()) {
+                return report;
             }
-            long drift = counted.getAsLong() - db.available();
-            return new Report(drift == 0, db, counted.getAsLong(), drift, 0);
+            return report.withCache(cache.getAsLong(), cache.getAsLong() - truth.available(), 0);
         }
         Optional<GateState> cache = gate.read(sale.id());
-        StockFigures db = sales.figures(sale.id());
         if (cache.isEmpty()) {
-            return new Report(false, db, null, -db.available(), 0);
+            return report;
         }
-        Map<String, Long> truth = orders.liveUnitsByUser(sale.id());
-        Map<String, Long> held = cache.get().unitsByUser();
-        int disagreeing = 0;
-        for (String user : union(truth, held)) {
-            if (truth.getOrDefault(user, 0L).longValue() != held.getOrDefault(user, 0L).longValue()) {
-                disagreeing++;
-            }
-        }
-        long drift = cache.get().available() - db.available();
-        return new Report(drift == 0 && disagreeing == 0, db, cache.get().available(), drift, disagreeing);
+        return report.withCache(cache.get().available(), cache.get().available() - truth.available(),
+                disagreeing(buyers, cache.get().unitsByUser()));
     }
 
-    /** Rebuilds the gate from the database, then reports; false in the report only if another rebuild interfered. */
+    /**
+     * Rebuilds what disagrees from the database, then reports: the ledger from the orders when they differ, then the
+     * Redis counter from the ledger. False in the report only if another rebuild interfered.
+     */
     public Report rebuild(Sale sale) {
+        if (compare(sale).ledgerDisagreeing() > 0) {
+            counters.rewriteLedger(sale);
+        }
         if (sale.strategy().usesGate()) {
             rebuilder.rebuild(sale);
         } else {
@@ -86,9 +101,16 @@ public class Reconciliation {
         return report(sale);
     }
 
-    private static java.util.Set<String> union(Map<String, Long> a, Map<String, Long> b) {
-        java.util.Set<String> all = new java.util.HashSet<>(a.keySet());
-        all.addAll(b.keySet());
-        return all;
+    /** How many users hold different units in the two. */
+    static int disagreeing(Map<String, Long> a, Map<String, Long> b) {
+        Set<String> users = new HashSet<>(a.keySet());
+        users.addAll(b.keySet());
+        int n = 0;
+        for (String user : users) {
+            if (a.getOrDefault(user, 0L).longValue() != b.getOrDefault(user, 0L).longValue()) {
+                n++;
+            }
+        }
+        return n;
     }
 }

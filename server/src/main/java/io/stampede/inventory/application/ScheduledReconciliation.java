@@ -80,13 +80,14 @@ public class ScheduledReconciliation {
         if (report.cacheAvailable() == null) {
             return false; // a missing gate is rebuilt by the next purchase, or by the release repair pass
         }
-        long drift = report.drift() * 1_000_003L + report.usersDisagreeing();
+        long drift = (report.drift() * 1_000_003L + report.usersDisagreeing()) * 1_009L + report.ledgerDisagreeing();
         Long before = driftSeen.put(sale.id(), drift);
         if (before == null || before != drift) {
             return false;
         }
-        log.warn("Sale {}: the gate drifted from the database by {} unit(s) and {} user count(s); rebuilding it",
-                sale.id(), report.drift(), report.usersDisagreeing());
+        log.warn("Sale {}: the gate drifted from the database by {} unit(s) and {} user count(s), and the stock "
+                        + "ledger from the orders in {} figure(s); rebuilding", sale.id(), report.drift(),
+                report.usersDisagreeing(), report.ledgerDisagreeing());
         reconciliation.rebuild(sale);
         driftSeen.remove(sale.id());
         return true;

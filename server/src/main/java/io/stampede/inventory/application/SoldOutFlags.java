@@ -1,37 +1,39 @@
 package io.stampede.inventory.application;
 
-import io.stampede.inventory.domain.GateState;
 import io.stampede.inventory.port.PurchaseGate;
 import io.stampede.order.port.OrderRepository;
+import io.stampede.sale.domain.Intake;
 import io.stampede.sale.domain.Sale;
+import io.stampede.sale.domain.SaleEnded;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
- * This instance's memory that a sale sold out, so that the flood of attempts after the last unit costs no Redis or
- * database round trip. A flag is raised only by an authoritative sold-out answer and lives a short time (a unit
- * returned by a cancel or an expiry elsewhere is seen at most that late; here, a release or a restock lowers it at
- * once). Idempotent replays must still find their orders, so the flag carries the keys of every order the sale had
- * when it sold out (read once, after the sold-out answer): an attempt with one of those keys goes the normal way.
- * Sales larger than {@link #MAX_TRACKED_KEYS} units get no flag; a time to live of zero turns flags off.
+ * This instance's memory that a sale sold out, so that the flood of attempts after the last unit is answered without
+ * running the gate's script or a strategy's transaction. A flag is raised only by an authoritative sold-out answer
+ * and lives a short time (a unit returned by a cancel or an expiry on another instance is seen at most that late;
+ * here, a release, a restock or a rebuild lowers it at once). Idempotent replays must still find their orders,
+ * whichever instance made them and whenever: before answering sold out, the flag asks whether the key bought (one
+ * lookup of the key at the gate, or of the order in the database for the strategies without a gate or while the gate
+ * is not built), and a key that did goes the normal way. A time to live of zero turns flags off.
  */
 @Component
 public class SoldOutFlags {
-    static final long MAX_TRACKED_KEYS = 200_000;
-
     /** Raised until then; {@code quantity} is the smallest quantity found sold out (a smaller one may still fit). */
-    private record Flag(long untilNanos, Set<String> buyerKeys, int quantity) {
+    private record Flag(long untilNanos, int quantity) {
     }
 
     private final PurchaseGate gate;
     private final OrderRepository orders;
     private final long ttlNanos;
     private final ConcurrentHashMap<String, Flag> flags = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, Boolean> raising = new ConcurrentHashMap<>();
+    /** Bumped by every {@link #clear}: a flag computed before a clear is never put up after it. */
+    private final ConcurrentHashMap<String, AtomicLong> clears = new ConcurrentHashMap<>();
 
     public SoldOutFlags(PurchaseGate gate, OrderRepository orders,
                         @Value("${stampede.sold-out-flag-ttl:1s}") Duration ttl) {
@@ -53,35 +55,64 @@ public class SoldOutFlags {
             flags.remove(sale.id(), flag);
             return false;
         }
-        return quantity >= flag.quantity() && !flag.buyerKeys().contains(GateState.keyField(userId, idempotencyKey));
+        return quantity >= flag.quantity() && !bought(sale, userId, idempotencyKey);
+    }
+
+    /** Whether the key made an order; when it cannot be told, true: the normal way answers it. */
+    private boolean bought(Sale sale, String userId, String idempotencyKey) {
+        try {
+            if (sale.strategy().usesGate()) {
+                Optional<Boolean> atGate = gate.hasKey(sale.id(), userId, idempotencyKey);
+                if (atGate.isPresent()) {
+                    return atGate.get();
+                }
+                if (sale.intake() == Intake.QUEUED) {
+                    return true; // an accepted order may not be written yet: only its gate record knew it
+                }
+            }
+            return orders.findByKey(sale.id(), userId, idempotencyKey).isPresent();
+        } catch (RuntimeException e) {
+            return true;
+        }
     }
 
     /**
-     * After an authoritative sold-out answer to an attempt for {@code quantity} units: raises the flag (one caller
-     * reads the keys; the others go on).
+     * What the attempt about to ask for a sale's stock must hand to {@link #soldOut}: a sold-out answer is worth a
+     * flag only if no unit came back between this moment and the flag.
      */
-    public void soldOut(Sale sale, int quantity) {
-        Flag up = flags.get(sale.id());
-        if (ttlNanos <= 0 || sale.totalStock() > MAX_TRACKED_KEYS || (up != null && up.quantity() <= quantity)
-                || raising.putIfAbsent(sale.id(), Boolean.TRUE) != null) {
-            return;
-        }
-        try {
-            // read after the sold-out answer: every order that took a unit before it is in here
-            Optional<Set<String>> keys = sale.strategy().usesGate()
-                    ? gate.read(sale.id()).map(s -> s.orderByKey().keySet())
-                    : Optional.of(orders.orderIdsByKey(sale.id()).keySet());
-            keys.ifPresent(k -> flags.put(sale.id(), new Flag(System.nanoTime() + ttlNanos, Set.copyOf(k),
-                    quantity)));
-        } catch (RuntimeException e) {
-            // no flag then: every attempt keeps asking the gate, which is correct, only slower
-        } finally {
-            raising.remove(sale.id());
-        }
+    public long observe(String saleId) {
+        return clears.computeIfAbsent(saleId, k -> new AtomicLong()).get();
     }
 
-    /** Units came back (a release, a restock): the sale may sell again. */
+    /**
+     * After an authoritative sold-out answer to an attempt for {@code quantity} units, which {@link #observe}d the
+     * sale at {@code observed} before it asked: raises the flag, unless units came back since (a release, a restock,
+     * a rebuild cleared it meanwhile, so the answer may be stale already).
+     */
+    public void soldOut(Sale sale, int quantity, long observed) {
+        if (ttlNanos <= 0) {
+            return;
+        }
+        AtomicLong cleared = clears.computeIfAbsent(sale.id(), k -> new AtomicLong());
+        Flag raised = new Flag(System.nanoTime() + ttlNanos, quantity);
+        flags.compute(sale.id(), (id, up) -> cleared.get() != observed ? up
+                : up != null && up.quantity() < quantity ? up : raised);
+    }
+
+    /** Units came back (a release, a restock, a rebuild): the sale may sell again. */
     public void clear(String saleId) {
+        clears.computeIfAbsent(saleId, k -> new AtomicLong()).incrementAndGet();
         flags.remove(saleId);
+    }
+
+    @EventListener
+    void on(SaleEnded ended) {
+        flags.remove(ended.saleId());
+        clears.remove(ended.saleId());
+    }
+
+    /** How many sales this instance keeps a flag or a clear count for. */
+    int tracked() {
+        return Math.max(flags.size(), clears.size());
     }
 }

@@ -2,11 +2,12 @@ package io.stampede.inventory.application;
 
 import io.stampede.inventory.application.strategy.StrategySettings;
 import io.stampede.inventory.port.PurchaseGate;
-import io.stampede.inventory.port.StockBuckets;
+import io.stampede.inventory.port.StockLedger;
 import io.stampede.inventory.port.TokenQueue;
 import io.stampede.order.domain.Order;
 import io.stampede.order.port.OrderRepository;
 import io.stampede.sale.domain.Sale;
+import io.stampede.sale.domain.SaleEnded;
 import io.stampede.sale.domain.StockFigures;
 import io.stampede.sale.domain.StockStrategy;
 import io.stampede.sale.port.SaleRepository;
@@ -16,35 +17,38 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The stock counters of the strategies other than REDIS_LUA, beside the orders (the truth): rows of
- * {@code stock_buckets} for the database strategies, the Redis token list for TOKEN_QUEUE. Opens them with a sale,
- * adds restocked units, gives back the units of ended orders, and compares and rebuilds them from the orders.
+ * A sale's stock outside the gate: the stock ledger in the database (every strategy's guarded record, see
+ * {@link StockLedger}) and the Redis token list of TOKEN_QUEUE. Opens them with a sale, adds restocked units to
+ * them and to the gate, gives back the units of ended TOKEN_QUEUE orders, and compares and rebuilds them from the
+ * orders.
  */
 @Component
 public class StockCounters {
     private static final Logger log = LoggerFactory.getLogger(StockCounters.class);
     private static final Duration LEASE_WAIT = Duration.ofSeconds(10);
 
-    private final StockBuckets buckets;
+    private final StockLedger ledger;
     private final TokenQueue tokens;
+    private final PurchaseGate gate;
     private final SaleRepository sales;
     private final OrderRepository orders;
     private final StrategySettings settings;
     private final TransactionTemplate tx;
     private final TransactionTemplate snapshot;
     private final ConcurrentHashMap<String, ReentrantLock> rebuilding = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, Integer> bucketCounts = new ConcurrentHashMap<>();
 
-    public StockCounters(StockBuckets buckets, TokenQueue tokens, SaleRepository sales, OrderRepository orders,
-                         StrategySettings settings, PlatformTransactionManager transactions) {
-        this.buckets = buckets;
+    public StockCounters(StockLedger ledger, TokenQueue tokens, PurchaseGate gate, SaleRepository sales,
+                         OrderRepository orders, StrategySettings settings, PlatformTransactionManager transactions) {
+        this.ledger = ledger;
         this.tokens = tokens;
+        this.gate = gate;
         this.sales = sales;
         this.orders = orders;
         this.settings = settings;
@@ -54,12 +58,13 @@ public class StockCounters {
         snapshot.setReadOnly(true);
     }
 
-    /** In the transaction that creates the sale: its stock rows, for the database strategies. */
+    /**
+     * In the transaction that creates the sale: its stock ledger, one row, or several for the strategies whose
+     * purchases take from any row (SEGMENTED, TOKEN_QUEUE) so that they do not queue on one.
+     */
     public void open(Sale sale) {
-        if (sale.strategy().countsInDatabase()) {
-            int n = sale.strategy() == StockStrategy.SEGMENTED ? settings.segmentsFor(sale.totalStock()) : 1;
-            buckets.open(sale.id(), sale.totalStock(), n);
-        }
+        boolean spread = sale.strategy() == StockStrategy.SEGMENTED || sale.strategy() == StockStrategy.TOKEN_QUEUE;
+        ledger.open(sale.id(), sale.totalStock(), spread ? settings.segmentsFor(sale.totalStock()) : 1);
     }
 
     /** After the sale's creation committed: the token list of a TOKEN_QUEUE sale. */
@@ -70,40 +75,28 @@ public class StockCounters {
     }
 
     /**
-     * A restock: the database change runs with the counter's increment in one transaction for the database
-     * strategies; for TOKEN_QUEUE the commit and the push run under the list's rebuild lease, so a rebuild neither
-     * misses the units nor counts them twice. False when that lease could not be had.
+     * A restock: the database change commits with the ledger's increment in one transaction. A Redis counter gets the
+     * units after that commit, both under its rebuild lease, so that a rebuild neither misses the units nor counts them
+     * twice (a failure in between undersells, never oversells). False when that lease could not be had.
      */
     public boolean restock(Sale sale, long quantity, Runnable databaseChange) {
-        if (sale.strategy().countsInDatabase()) {
-            tx.executeWithoutResult(s -> {
-                databaseChange.run();
-                int n = bucketCount(sale.id());
-                for (int b = 0; b < n; b++) {
-                    long part = StockBuckets.share(quantity, n, b);
-                    if (part > 0) {
-                        buckets.give(sale.id(), b, part);
-                    }
-                }
-            });
-            return true;
-        }
-        return tokens.underLease(sale.id(), LEASE_WAIT, () -> {
-            tx.executeWithoutResult(s -> databaseChange.run());
-            tokens.add(sale.id(), quantity); // a list not built picks the units up when it is
+        Runnable recorded = () -> tx.executeWithoutResult(s -> {
+            databaseChange.run();
+            ledger.addStock(sale.id(), quantity);
         });
-    }
-
-    /**
-     * In the transaction that ends an order: gives its units back to a database counter and answers true, or
-     * answers false when they go back after the commit (a Redis counter).
-     */
-    public boolean returnInTransaction(Sale sale, Order order) {
-        if (!sale.strategy().countsInDatabase()) {
-            return false;
+        if (sale.strategy().usesGate()) {
+            return gate.underLease(sale.id(), LEASE_WAIT, () -> {
+                recorded.run();
+                gate.addStock(sale.id(), quantity); // a missing gate picks the units up when it is rebuilt
+            });
         }
-        int n = bucketCount(sale.id());
-        buckets.give(sale.id(), n == 1 ? 0 : Math.floorMod(order.id().hashCode(), n), order.quantity());
+        if (sale.strategy().countsInTokens()) {
+            return tokens.underLease(sale.id(), LEASE_WAIT, () -> {
+                recorded.run();
+                tokens.add(sale.id(), quantity); // a list not built picks the units up when it is
+            });
+        }
+        recorded.run();
         return true;
     }
 
@@ -112,22 +105,60 @@ public class StockCounters {
         return tokens.release(order.saleId(), order.id(), order.quantity());
     }
 
-    /** What the counter holds: the rows' sum, or the list's length; empty when the list is not built. */
+    /** What the sale's own counter holds: the token list's length (empty when not built), else the ledger's. */
     public OptionalLong counted(Sale sale) {
-        return sale.strategy().countsInDatabase() ? OptionalLong.of(buckets.available(sale.id()))
-                : tokens.available(sale.id());
+        return sale.strategy().countsInTokens() ? tokens.available(sale.id())
+                : OptionalLong.of(ledger.figures(sale.id()).available());
     }
 
-    /** Rewrites the counter from the orders; true when this call did it. */
+    /** The ledger's figures and buyers beside a recount of the orders, read in one snapshot. */
+    public record LedgerCheck(StockFigures ledger, java.util.Map<String, Long> buyers, StockLedger.Recount recount) {
+    }
+
+    /** The stock ledger and the orders it must agree with, as one snapshot of the database sees them. */
+    public LedgerCheck checkLedger(Sale sale) {
+        return snapshot.execute(s -> new LedgerCheck(ledger.figures(sale.id()), ledger.unitsByBuyer(sale.id()),
+                recountNow(sale)));
+    }
+
+    private StockLedger.Recount recountNow(Sale sale) {
+        OrderRepository.HeldUnits held = orders.heldUnits(sale.id());
+        long total = sales.find(sale.id()).orElseThrow().totalStock();
+        return new StockLedger.Recount(total - held.reserved() - held.sold(), held.sold(),
+                orders.liveUnitsByUser(sale.id()));
+    }
+
+    /** Rewrites the stock ledger from the orders (every buyer row and bucket locked meanwhile). */
+    public void rewriteLedger(Sale sale) {
+        tx.executeWithoutResult(s -> ledger.rewrite(sale.id(), () -> recountNow(sale)));
+        log.warn("Rewrote the stock ledger of sale {} from its orders", sale.id());
+    }
+
+    /**
+     * Rebuilds the sale's own Redis counter from the ledger: the token list of TOKEN_QUEUE (the database strategies
+     * have none: their counter is the ledger). True when this call did it.
+     */
     public boolean rebuild(Sale sale) {
+        if (!sale.strategy().countsInTokens()) {
+            return true;
+        }
         ReentrantLock lock = rebuilding.computeIfAbsent(sale.id(), k -> new ReentrantLock());
         if (!lock.tryLock()) {
             return false;
         }
         try {
-            boolean done = sale.strategy().countsInDatabase() ? rebuildRows(sale) : rebuildTokens(sale);
+            boolean done = tokens.rebuild(sale.id(), () -> {
+                // the bump waits for purchases holding the build number in share mode, and from its commit on, tokens
+                // of the old build are refused: the ledger read after it counts every order those tokens became
+                long epoch = tx.execute(s -> sales.bumpGateEpoch(sale.id()));
+                return snapshot.execute(s -> {
+                    StockFigures figures = ledger.figures(sale.id());
+                    return new TokenQueue.State(Math.max(0, figures.available()), orders.releasedOrderIds(sale.id()),
+                            epoch);
+                });
+            });
             if (done) {
-                log.info("Rebuilt the {} stock of sale {} from the database", sale.strategy(), sale.id());
+                log.info("Rebuilt the token list of sale {} from the database", sale.id());
             }
             return done;
         } finally {
@@ -155,29 +186,13 @@ public class StockCounters {
         }
     }
 
-    private boolean rebuildRows(Sale sale) {
-        tx.executeWithoutResult(s -> {
-            // with every bucket locked no purchase can take or insert: the orders read now are the whole truth
-            buckets.lockAll(sale.id());
-            buckets.reset(sale.id(), Math.max(0, sales.figures(sale.id()).available()));
-        });
-        return true;
+    @EventListener
+    void on(SaleEnded ended) {
+        rebuilding.remove(ended.saleId());
     }
 
-    private boolean rebuildTokens(Sale sale) {
-        return tokens.rebuild(sale.id(), () -> {
-            // the bump waits for purchases holding the build number in share mode, and from its commit on, tokens
-            // of the old build are refused: the orders read after it are every order those tokens became
-            long epoch = tx.execute(s -> sales.bumpGateEpoch(sale.id()));
-            return snapshot.execute(s -> {
-                StockFigures figures = sales.figures(sale.id());
-                return new TokenQueue.State(Math.max(0, figures.available()), orders.releasedOrderIds(sale.id()),
-                        epoch);
-            });
-        });
-    }
-
-    private int bucketCount(String saleId) {
-        return bucketCounts.computeIfAbsent(saleId, buckets::bucketCount);
+    /** How many sales this instance keeps a rebuild lock for. */
+    int tracked() {
+        return rebuilding.size();
     }
 }

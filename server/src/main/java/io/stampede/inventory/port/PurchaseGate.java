@@ -37,6 +37,12 @@ public interface PurchaseGate {
      */
     boolean rebuild(String saleId, Supplier<GateState> truth);
 
+    /**
+     * Whether the user's idempotency key has an order at the gate, in one cheap call; empty when the gate is not built
+     * and cannot tell.
+     */
+    Optional<Boolean> hasKey(String saleId, String userId, String idempotencyKey);
+
     /** Whether the sale's gate is built; one cheap call, unlike {@link #read}. */
     boolean exists(String saleId);
 

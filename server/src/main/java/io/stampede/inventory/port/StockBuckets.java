@@ -1,11 +1,11 @@
 package io.stampede.inventory.port;
 
-import java.util.List;
 import java.util.Optional;
 
 /**
- * The stock counters of the database strategies: rows of available units per sale (one bucket, or several for
- * SEGMENTED). Every method runs in the caller's transaction; row locks taken here last until its end.
+ * What the database strategies do to the rows of the stock ledger (see {@link StockLedger}) beyond taking and giving
+ * units: locking bucket 0, reading it with its version, compare-and-set, the fencing token of REDIS_LOCK. Every method
+ * runs in the caller's transaction; row locks taken here last until its end.
  */
 public interface StockBuckets {
     /** An available count and the version it was read at (DB_OPTIMISTIC). */
@@ -16,11 +16,6 @@ public interface StockBuckets {
     static long share(long units, int buckets, int b) {
         return units / buckets + (b < units % buckets ? 1 : 0);
     }
-
-    /** Creates the buckets of a new sale, the stock spread evenly over them. */
-    void open(String saleId, long stock, int buckets);
-
-    int bucketCount(String saleId);
 
     /** Reads bucket 0 without locking it. */
     Optional<Versioned> read(String saleId);
@@ -45,18 +40,6 @@ public interface StockBuckets {
 
     long fence(String saleId);
 
-    /** Gives units back to a bucket (an order ended, or a restock), bumping its version. */
-    void give(String saleId, int bucket, long quantity);
-
     /** The sum of all buckets, unlocked. */
     long available(String saleId);
-
-    /** Locks every bucket of the sale, lowest first (the order every multi-bucket locker uses). */
-    List<Long> lockAll(String saleId);
-
-    /** Rewrites the buckets to hold {@code available} in all, spread evenly; the caller holds {@link #lockAll}. */
-    void reset(String saleId, long available);
-
-    /** Locks the row of one buyer of the sale, creating it first if needed: the per-user lock. */
-    void lockBuyer(String saleId, String userId);
 }

@@ -19,9 +19,10 @@ public final class OrderEvents {
             case CANCELLED -> "order.cancelled";
             case EXPIRED -> "order.expired";
             case REFUNDED -> "order.refunded";
+            case REJECTED -> "order.rejected";
         };
         return Events.of(type, at, "orderId", order.id(), "saleId", order.saleId(), "userId", order.userId(),
                 "quantity", order.quantity(), "amountCents", order.amountCents(), "status", status.name(),
-                "paymentId", paymentId);
+                "paymentId", paymentId, "refusal", order.refusal());
     }
 }

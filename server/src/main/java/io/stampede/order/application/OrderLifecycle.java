@@ -3,6 +3,7 @@ package io.stampede.order.application;
 import io.stampede.coupon.application.CouponRedemptions;
 import io.stampede.event.port.Outbox;
 import io.stampede.inventory.application.GateReleases;
+import io.stampede.inventory.port.StockLedger;
 import io.stampede.order.domain.Order;
 import io.stampede.order.domain.OrderStatus;
 import io.stampede.order.domain.Transition;
@@ -36,7 +37,7 @@ public class OrderLifecycle {
     private final Outbox outbox;
     private final GateReleases releases;
     private final CouponRedemptions coupons;
-    private final io.stampede.inventory.application.StockCounters counters;
+    private final StockLedger ledger;
     private final io.stampede.sale.application.SaleService saleDefinitions;
     private final io.stampede.inventory.application.SoldOutFlags soldOut;
     private final TransactionTemplate tx;
@@ -44,12 +45,12 @@ public class OrderLifecycle {
 
     public OrderLifecycle(OrderRepository orders, PaymentRepository payments, SaleRepository sales, Outbox outbox,
                           GateReleases releases, CouponRedemptions coupons,
-                          io.stampede.inventory.application.StockCounters counters,
+                          StockLedger ledger,
                           io.stampede.sale.application.SaleService saleDefinitions,
                           io.stampede.inventory.application.SoldOutFlags soldOut, TransactionTemplate tx,
                           Clock clock) {
         this.soldOut = soldOut;
-        this.counters = counters;
+        this.ledger = ledger;
         this.saleDefinitions = saleDefinitions;
         this.coupons = coupons;
         this.orders = orders;
@@ -66,8 +67,10 @@ public class OrderLifecycle {
         if (!Ids.isWellFormed(orderId)) {
             return new Transition.NotFound();
         }
+        // an alias (an accepted retry of a key that had an order already) cancels the order it stands for
+        String id = orders.find(orderId).map(Order::id).orElse(orderId);
         Transition t = tx.execute(s -> {
-            Optional<Order> order = orders.lock(orderId).filter(o -> o.userId().equals(userId));
+            Optional<Order> order = orders.lock(id).filter(o -> o.userId().equals(userId));
             if (order.isEmpty()) {
                 return new Transition.NotFound();
             }
@@ -124,9 +127,12 @@ public class OrderLifecycle {
     int expireDue(Instant at, int limit) {
         java.util.List<Transition> done = tx.execute(s -> {
             java.util.List<Transition> out = new java.util.ArrayList<>();
+            java.util.List<StockLedger.Change> changes = new java.util.ArrayList<>();
             for (String id : orders.lockDueForExpiry(at, limit)) {
-                orders.find(id).ifPresent(o -> out.add(change(o, UNPAID, OrderStatus.EXPIRED, at, null)));
+                orders.find(id).ifPresent(o -> out.add(transition(o, UNPAID, OrderStatus.EXPIRED, at, null, changes)));
             }
+            // the units of the whole batch at the end, in the ledger's lock order, not order by order
+            ledger.apply(changes);
             return out;
         });
         done.forEach(this::afterCommit);
@@ -134,18 +140,33 @@ public class OrderLifecycle {
     }
 
     /**
-     * Inside the caller's transaction, with the order row locked: the conditional update, its history entry and its
-     * event, or InvalidState when the order is elsewhere.
+     * Inside the caller's transaction, with the order row locked: the conditional update, its history entry, its
+     * event and its units in the stock ledger, or InvalidState when the order is elsewhere.
      */
     Transition change(Order order, EnumSet<OrderStatus> from, OrderStatus to, Instant at, String paymentId) {
+        java.util.List<StockLedger.Change> changes = new java.util.ArrayList<>(1);
+        Transition t = transition(order, from, to, at, paymentId, changes);
+        ledger.apply(changes);
+        return t;
+    }
+
+    /** As {@link #change}, collecting the units' change instead of applying it. */
+    private Transition transition(Order order, EnumSet<OrderStatus> from, OrderStatus to, Instant at, String paymentId,
+                                  java.util.List<StockLedger.Change> changes) {
         boolean releases = !to.isLive();
-        // a database counter takes the units back in this transaction; a Redis one right after the commit
-        boolean inHere = releases && sale(order).strategy().countsInDatabase();
-        if (!from.contains(order.status()) || !orders.transition(order.id(), from, to, at, releases && !inHere)) {
+        // a Redis counter (the gate, a token list) gets the units back right after the commit; mark it pending
+        boolean redisRelease = releases && !sale(order).strategy().countsInDatabase();
+        if (!from.contains(order.status()) || !orders.transition(order.id(), from, to, at, redisRelease)) {
             return new Transition.InvalidState(order.status());
         }
-        if (inHere) {
-            counters.returnInTransaction(sale(order), order);
+        StockLedger.Change.Kind kind = switch (to) {
+            case PAID -> StockLedger.Change.Kind.SELL;
+            case CANCELLED, EXPIRED -> StockLedger.Change.Kind.RETURN;
+            case REFUNDED -> StockLedger.Change.Kind.RETURN_SOLD;
+            default -> null;
+        };
+        if (kind != null) {
+            changes.add(new StockLedger.Change(order.saleId(), order.userId(), order.id(), order.quantity(), kind));
         }
         outbox.append(OrderEvents.of(order, to, at, paymentId));
         if (order.couponId() != null && (to == OrderStatus.CANCELLED || to == OrderStatus.EXPIRED)) {

@@ -1,37 +1,52 @@
 package io.stampede.order.application;
 
+import io.stampede.inventory.domain.Refusal;
 import io.stampede.order.domain.Order;
 import java.util.concurrent.CompletableFuture;
 
-/** Writes new orders durably; the future completes once the order is committed, or fails. */
+/** Writes new orders durably; the future always completes, with what became of the order. */
 public interface OrderWriter {
     /**
-     * Writes the order reserved by the gate of the given epoch. Fails at once with {@link Overloaded} when too many
-     * orders wait already, and with {@link StaleGate} (the order not written) when the sale's gate was rebuilt since.
+     * Writes the order reserved by the sale's gate of the given epoch, in a transaction that also takes its units in
+     * the database's stock ledger (within the sale's stock and the buyer's limit) and redeems its coupon.
      */
-    CompletableFuture<Void> write(Order order, long gateEpoch);
+    CompletableFuture<WriteResult> write(Order order, long gateEpoch);
 
-    /** The gate that reserved the order was rebuilt since; the order was not written and its units are not held. */
-    final class StaleGate extends RuntimeException {
-        public StaleGate() {
-            super("the sale's gate was rebuilt after this reservation", null, false, false);
+    /** What became of an order handed to the writer: written, surely not written (and why), or unknown for now. */
+    sealed interface WriteResult {
+        /** Committed. */
+        record Committed() implements WriteResult {
         }
-    }
 
-    /**
-     * The batch's statements all ran and its commit then failed: whether the order is in the database is unknown
-     * until the transaction that wrote it has surely ended. Any other failure rolled the order back.
-     */
-    final class InDoubt extends RuntimeException {
-        public InDoubt(Throwable cause) {
-            super("the commit of the order's batch failed: " + cause.getMessage(), cause, false, false);
+        /** The gate that reserved the order was rebuilt since: not written, and it holds nothing. */
+        record StaleGate() implements WriteResult {
         }
-    }
 
-    /** The writer's queue is full: the caller answers 503 rather than wait without bound. */
-    final class Overloaded extends RuntimeException {
-        public Overloaded() {
-            super("order writer queue is full", null, false, false);
+        /** The database refused the units the gate had admitted (the gate was wrong): not written. */
+        record Refused(Refusal reason) implements WriteResult {
+        }
+
+        /** An order with the same idempotency key is in the database already (the gate had lost it): not written. */
+        record DuplicateKey() implements WriteResult {
+        }
+
+        /** The order's coupon was redeemed by another order first: not written. */
+        record CouponUsed() implements WriteResult {
+        }
+
+        /** Too many orders wait to be written already: not written, answered at once. */
+        record Overloaded() implements WriteResult {
+        }
+
+        /** Rolled back or never run (the database failed before the commit): not written. */
+        record Failed(String reason) implements WriteResult {
+        }
+
+        /**
+         * Every statement ran and the commit then failed: whether the order is in the database is unknown until the
+         * transaction that wrote it has surely ended.
+         */
+        record InDoubt(String reason) implements WriteResult {
         }
     }
 }

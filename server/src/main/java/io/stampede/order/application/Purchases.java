@@ -36,9 +36,10 @@ public class Purchases {
             count(sale, "sold_out_local");
             return new PurchaseOutcome.SoldOut();
         }
+        long observed = soldOut.observe(sale.id());
         PurchaseOutcome outcome = pathOf(sale).purchase(sale, userId, idempotencyKey, quantity, coupon);
         switch (outcome) {
-            case PurchaseOutcome.SoldOut s -> soldOut.soldOut(sale, quantity);
+            case PurchaseOutcome.SoldOut s -> soldOut.soldOut(sale, quantity, observed);
             // a new order means units were there: a flag raised before (for a larger quantity) no longer knows
             // every key that bought, so it must not answer this key's replay
             case PurchaseOutcome.Placed p when !p.replay() -> soldOut.clear(sale.id());
@@ -53,6 +54,7 @@ public class Purchases {
             case PurchaseOutcome.LimitExceeded l -> "limit_exceeded";
             case PurchaseOutcome.NotActive n -> "not_active";
             case PurchaseOutcome.CouponUsed c -> "coupon_used";
+            case PurchaseOutcome.Invalid i -> "invalid";
             case PurchaseOutcome.Unavailable u -> "unavailable";
         });
         return outcome;

@@ -21,14 +21,23 @@ public record QueuedOrder(String id, String saleId, String userId, String idempo
     /** The order as the shopper sees it before it is written. */
     public Order asQueued() {
         return new Order(id, saleId, userId, idempotencyKey, quantity, amountCents, OrderStatus.QUEUED, createdAt,
-                expiresAt, List.of(new Order.StatusChange(OrderStatus.QUEUED, createdAt)), couponId);
+                expiresAt, List.of(new Order.StatusChange(OrderStatus.QUEUED, createdAt)), couponId, null);
     }
 
-    /** The order as the consumer writes it: QUEUED at acceptance, then {@code status} at {@code at}. */
-    public Order written(OrderStatus status, Instant at) {
+    /** The order as the consumer writes it: QUEUED at acceptance, then PENDING_PAYMENT at {@code at}. */
+    public Order written(Instant at) {
+        return written(OrderStatus.PENDING_PAYMENT, at, null);
+    }
+
+    /** The order as the consumer writes it when the sale cannot honour it: REJECTED at {@code at}, and why. */
+    public Order rejected(Instant at, String refusal) {
+        return written(OrderStatus.REJECTED, at, refusal);
+    }
+
+    private Order written(OrderStatus status, Instant at, String refusal) {
         Instant when = at.isBefore(createdAt) ? createdAt : at;
         return new Order(id, saleId, userId, idempotencyKey, quantity, amountCents, status, createdAt, expiresAt,
                 List.of(new Order.StatusChange(OrderStatus.QUEUED, createdAt), new Order.StatusChange(status, when)),
-                couponId);
+                couponId, refusal);
     }
 }

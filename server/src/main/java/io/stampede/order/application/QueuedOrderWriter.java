@@ -2,10 +2,12 @@ package io.stampede.order.application;
 
 import io.stampede.event.port.Outbox;
 import io.stampede.inventory.application.GateRebuilder;
+import io.stampede.inventory.application.WrongGates;
+import io.stampede.inventory.domain.Refusal;
 import io.stampede.inventory.domain.Reservation;
 import io.stampede.inventory.port.QueuedReservations;
+import io.stampede.inventory.port.StockLedger;
 import io.stampede.order.domain.Order;
-import io.stampede.order.domain.OrderStatus;
 import io.stampede.order.port.OrderRepository;
 import io.stampede.sale.port.SaleRepository;
 import java.time.Clock;
@@ -35,7 +37,11 @@ import org.springframework.transaction.support.TransactionTemplate;
  * both checked with the sale row held FOR SHARE. Otherwise (Redis lost the record) it is re-admitted through the
  * current gate with the same id and key: a reservation or the same order brings its record back and it is written;
  * a gate that has no unit left for it any more means the accepted order cannot be honoured, and it is written
- * CANCELLED so that its owner sees it. Nothing is ever written that the gate does not count.
+ * REJECTED so that its owner sees it. Nothing is ever written that the gate does not count.
+ *
+ * <p>The database does not trust the gate either: the transaction takes every order's units in the stock ledger,
+ * within the sale's stock and the buyer's limit. An order it refuses (the gate had lost writes) is written REJECTED
+ * with the reason, its units are not handed back to the gate that admitted it, and that gate is rebuilt at once.
  */
 @Service
 public class QueuedOrderWriter {
@@ -58,11 +64,16 @@ public class QueuedOrderWriter {
     private final QueuedReservations gate;
     private final GateRebuilder rebuilder;
     private final QueuedOrderCodec codec;
+    private final StockLedger ledger;
+    private final WrongGates wrongGates;
     private final TransactionTemplate tx;
     private final Clock clock;
 
     public QueuedOrderWriter(OrderRepository orders, SaleRepository sales, Outbox outbox, QueuedReservations gate,
-                             GateRebuilder rebuilder, QueuedOrderCodec codec, TransactionTemplate tx, Clock clock) {
+                             GateRebuilder rebuilder, QueuedOrderCodec codec, StockLedger ledger,
+                             WrongGates wrongGates, TransactionTemplate tx, Clock clock) {
+        this.ledger = ledger;
+        this.wrongGates = wrongGates;
         this.orders = orders;
         this.sales = sales;
         this.outbox = outbox;
@@ -78,79 +89,89 @@ public class QueuedOrderWriter {
         Map<String, QueuedOrder> todo = new LinkedHashMap<>();
         batch.forEach(o -> todo.putIfAbsent(o.id(), o)); // a copy delivered twice in one batch is one order
         Map<String, Verdict> verdicts = new HashMap<>();
-        Map<String, QueuedOrder> cancel = new LinkedHashMap<>();
-        for (int round = 0; round < ROUNDS && !(todo.isEmpty() && cancel.isEmpty()); round++) {
+        Map<String, Rejected> reject = new LinkedHashMap<>();
+        for (int round = 0; round < ROUNDS && !(todo.isEmpty() && reject.isEmpty()); round++) {
             Attempt attempt;
             try {
-                attempt = inOneTransaction(List.copyOf(todo.values()), List.copyOf(cancel.values()));
+                attempt = inOneTransaction(List.copyOf(todo.values()), List.copyOf(reject.values()));
             } catch (DataIntegrityViolationException e) {
-                if (todo.size() + cancel.size() > 1) {
+                if (todo.size() + reject.size() > 1) {
                     // one bad order must not hold up the others: settle them one by one
                     for (QueuedOrder o : todo.values()) {
                         verdicts.putAll(write(List.of(o)));
                     }
-                    cancel.values().forEach(o -> verdicts.put(o.id(), writeCancelledAlone(o)));
+                    reject.values().forEach(r -> verdicts.put(r.order().id(), writeRejectedAlone(r)));
                     return verdicts;
                 }
-                QueuedOrder only = todo.isEmpty() ? cancel.values().iterator().next() : todo.values().iterator().next();
-                verdicts.put(only.id(), settleConflict(only, e));
+                QueuedOrder only = todo.isEmpty() ? reject.values().iterator().next().order()
+                        : todo.values().iterator().next();
+                verdicts.put(only.id(), settleConflict(only, e.getMostSpecificCause().getMessage()));
                 return verdicts;
             } catch (RuntimeException e) {
                 // the database is down or failing: nothing of this batch is written, keep every request
-                log.debug("Queued batch of {} not written: {}", todo.size() + cancel.size(), e.getMessage());
+                log.debug("Queued batch of {} not written: {}", todo.size() + reject.size(), e.getMessage());
                 todo.keySet().forEach(id -> verdicts.put(id, Verdict.RETRY));
-                cancel.keySet().forEach(id -> verdicts.put(id, Verdict.RETRY));
+                reject.keySet().forEach(id -> verdicts.put(id, Verdict.RETRY));
                 return verdicts;
             }
             forget(attempt.settled());
+            contradicted(attempt.contradicted());
+            attempt.replays().forEach(o -> verdicts.put(o.id(), settleConflict(o, "refused, its key taken")));
             attempt.settled().forEach(o -> verdicts.put(o.id(), Verdict.DONE));
             attempt.unknownSale().forEach(o -> {
                 log.error("Queued order {} names sale {}, which does not exist; dead-lettered", o.id(), o.saleId());
                 verdicts.put(o.id(), Verdict.DEAD);
             });
             todo.clear();
-            cancel.clear();
+            reject.clear();
             for (QueuedOrder o : attempt.unaccounted()) {
                 switch (readmit(o)) {
-                    case WRITE -> todo.put(o.id(), o);
-                    case CANCEL -> cancel.put(o.id(), o);
-                    case DROP -> verdicts.put(o.id(), Verdict.DONE);
-                    case RETRY -> verdicts.put(o.id(), Verdict.RETRY);
+                    case Readmission.Write w -> todo.put(o.id(), o);
+                    case Readmission.Reject r -> reject.put(o.id(), new Rejected(o, r.refusal()));
+                    case Readmission.Drop d -> verdicts.put(o.id(), Verdict.DONE);
+                    case Readmission.Retry r -> verdicts.put(o.id(), Verdict.RETRY);
                 }
             }
         }
         todo.keySet().forEach(id -> verdicts.putIfAbsent(id, Verdict.RETRY));
-        cancel.keySet().forEach(id -> verdicts.putIfAbsent(id, Verdict.RETRY));
+        reject.keySet().forEach(id -> verdicts.putIfAbsent(id, Verdict.RETRY));
         return verdicts;
     }
 
-    /** One transaction's outcome: orders settled (written now or before), and those the gate no longer counts. */
-    private record Attempt(List<QueuedOrder> settled, List<QueuedOrder> unaccounted, List<QueuedOrder> unknownSale) {
+    /** An accepted order the sale cannot honour, to be written REJECTED with the error code of the refusal. */
+    private record Rejected(QueuedOrder order, String refusal) {
     }
 
-    private Attempt inOneTransaction(List<QueuedOrder> batch, List<QueuedOrder> cancelled) {
+    /**
+     * One transaction's outcome: orders settled (written now, rejected now, or written before), those the gate no
+     * longer counts, those of no known sale, and the sales whose gate the database contradicted.
+     */
+    private record Attempt(List<QueuedOrder> settled, List<QueuedOrder> unaccounted, List<QueuedOrder> unknownSale,
+                           Set<String> contradicted, List<QueuedOrder> replays) {
+    }
+
+    private Attempt inOneTransaction(List<QueuedOrder> batch, List<Rejected> rejected) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         return tx.execute(status -> {
             List<QueuedOrder> all = new ArrayList<>(batch);
-            all.addAll(cancelled);
+            rejected.forEach(r -> all.add(r.order()));
             Set<String> written = orders.existingIds(all.stream().map(QueuedOrder::id).toList());
             // the fence: the sale rows stay shared-locked until commit, so a rebuild's epoch bump waits for us
-            Map<String, Long> epochs = sales.lockGateEpochs(all.stream().map(QueuedOrder::saleId)
+            Map<String, SaleRepository.Fence> fences = sales.lockGateEpochs(all.stream().map(QueuedOrder::saleId)
                     .collect(Collectors.toSet()));
             List<QueuedOrder> settled = new ArrayList<>();
             List<QueuedOrder> unaccounted = new ArrayList<>();
             List<QueuedOrder> unknownSale = new ArrayList<>();
-            List<Order> fresh = new ArrayList<>();
+            List<QueuedOrder> counted = new ArrayList<>();
             Map<String, List<QueuedOrder>> staleBySale = new HashMap<>();
             for (QueuedOrder o : batch) {
-                Long epoch = epochs.get(o.saleId());
-                if (epoch == null) {
+                SaleRepository.Fence fence = fences.get(o.saleId());
+                if (fence == null) {
                     unknownSale.add(o);
                 } else if (written.contains(o.id())) {
                     settled.add(o);
-                } else if (epoch == o.gateEpoch()) {
-                    fresh.add(o.written(OrderStatus.PENDING_PAYMENT, now));
-                    settled.add(o);
+                } else if (fence.gateEpoch() == o.gateEpoch()) {
+                    counted.add(o);
                 } else {
                     staleBySale.computeIfAbsent(o.saleId(), k -> new ArrayList<>()).add(o);
                 }
@@ -158,33 +179,73 @@ public class QueuedOrderWriter {
             for (Map.Entry<String, List<QueuedOrder>> e : staleBySale.entrySet()) {
                 Set<String> recorded = gate.present(e.getKey(), e.getValue().stream().map(QueuedOrder::id).toList());
                 for (QueuedOrder o : e.getValue()) {
-                    if (recorded.contains(o.id())) {
-                        fresh.add(o.written(OrderStatus.PENDING_PAYMENT, now));
-                        settled.add(o);
-                    } else {
-                        unaccounted.add(o);
-                    }
+                    (recorded.contains(o.id()) ? counted : unaccounted).add(o);
                 }
             }
-            List<Order> dead = new ArrayList<>();
-            for (QueuedOrder o : cancelled) {
-                if (!written.contains(o.id())) {
-                    dead.add(o.written(OrderStatus.CANCELLED, now));
+            // the gate counts these; the database checks that they fit the stock and the buyers' limits
+            Map<String, Refusal> refused = ledger.hold(counted.stream().map(o -> new StockLedger.Claim(o.id(),
+                            o.saleId(), o.userId(), o.quantity())).toList(),
+                    counted.stream().map(QueuedOrder::saleId).distinct()
+                            .collect(Collectors.toMap(id -> id, id -> fences.get(id).perUserLimit())));
+            List<Order> toWrite = new ArrayList<>();
+            Set<String> contradicted = new HashSet<>();
+            List<QueuedOrder> replays = new ArrayList<>();
+            for (QueuedOrder o : counted) {
+                Refusal refusal = refused.get(o.id());
+                if (refusal == null) {
+                    toWrite.add(o.written(now));
+                } else if (orders.findByKey(o.saleId(), o.userId(), o.idempotencyKey()).isPresent()) {
+                    replays.add(o); // the key has its order already: settled as the conflict it is, below
+                    continue;
+                } else {
+                    log.warn("Accepted order {} of sale {} refused by the database ({}): the sale's gate admitted it "
+                            + "wrongly; written REJECTED", o.id(), o.saleId(), refusal);
+                    toWrite.add(o.rejected(now, refusal.name()));
+                    contradicted.add(o.saleId());
                 }
                 settled.add(o);
             }
-            List<Order> all2 = new ArrayList<>(fresh);
-            all2.addAll(dead);
-            if (!all2.isEmpty()) {
-                orders.insertAll(all2);
-                outbox.append(all2.stream().map(o -> OrderEvents.of(o, o.status(), now, null)).toList());
+            for (Rejected r : rejected) {
+                if (!written.contains(r.order().id())) {
+                    toWrite.add(r.order().rejected(now, r.refusal()));
+                }
+                settled.add(r.order());
             }
-            return new Attempt(settled, unaccounted, unknownSale);
+            if (!toWrite.isEmpty()) {
+                orders.insertAll(toWrite);
+                outbox.append(toWrite.stream().map(o -> OrderEvents.of(o, o.status(), now, null)).toList());
+            }
+            return new Attempt(settled, unaccounted, unknownSale, contradicted, replays);
         });
     }
 
-    private enum Readmission {
-        WRITE, CANCEL, DROP, RETRY
+    /** Sales whose gate admitted what the database refused: the gate lost writes and is rebuilt at once. */
+    private void contradicted(Set<String> saleIds) {
+        for (String saleId : saleIds) {
+            try {
+                sales.find(saleId).ifPresent(sale -> wrongGates.markWrong(saleId, "sale " + saleId
+                        + ": an accepted order refused", () -> rebuilder.rebuild(sale)));
+            } catch (RuntimeException e) {
+                log.warn("Could not ask for the rebuild of the gate of sale {}: {}", saleId, e.getMessage());
+            }
+        }
+    }
+
+    /** What to do with an order the gate no longer counts, after taking it through the gate again. */
+    private sealed interface Readmission {
+        record Write() implements Readmission {
+        }
+
+        /** The gate cannot honour it any more: written REJECTED, with the contract's error code of the refusal. */
+        record Reject(String refusal) implements Readmission {
+        }
+
+        /** Its key belongs to another order already: nothing to write. */
+        record Drop() implements Readmission {
+        }
+
+        record Retry() implements Readmission {
+        }
     }
 
     /** Takes an order the gate does not count through the current gate again, with its own id and key. */
@@ -193,46 +254,46 @@ public class QueuedOrderWriter {
             Reservation r = gate.reserve(o.saleId(), o.userId(), o.idempotencyKey(), o.quantity(), o.id(),
                     o.createdAt(), codec.write(o), true);
             return switch (r) {
-                case Reservation.Reserved granted -> Readmission.WRITE;
-                case Reservation.Duplicate d when d.orderId().equals(o.id()) -> Readmission.WRITE;
+                case Reservation.Reserved granted -> new Readmission.Write();
+                case Reservation.Duplicate d when d.orderId().equals(o.id()) -> new Readmission.Write();
                 case Reservation.Duplicate d -> {
                     log.warn("Queued order {} dropped: its key already belongs to order {}", o.id(), d.orderId());
-                    yield Readmission.DROP;
+                    yield new Readmission.Drop();
                 }
-                case Reservation.SoldOut s -> cannotHonour(o, "sold out");
-                case Reservation.LimitExceeded l -> cannotHonour(o, "per-user limit reached");
-                case Reservation.NotActive n -> cannotHonour(o, "sale window closed");
+                case Reservation.SoldOut s -> cannotHonour(o, "SOLD_OUT");
+                case Reservation.LimitExceeded l -> cannotHonour(o, "LIMIT_EXCEEDED");
+                case Reservation.NotActive n -> cannotHonour(o, "SALE_NOT_ACTIVE");
                 case Reservation.GateMissing m -> {
                     sales.find(o.saleId()).ifPresent(rebuilder::ensureBuilt);
-                    yield Readmission.RETRY;
+                    yield new Readmission.Retry();
                 }
             };
         } catch (RuntimeException e) {
             log.warn("Queued order {} could not be re-admitted yet: {}", o.id(), e.getMessage());
-            return Readmission.RETRY;
+            return new Readmission.Retry();
         }
     }
 
-    private Readmission cannotHonour(QueuedOrder o, String why) {
+    private Readmission cannotHonour(QueuedOrder o, String refusal) {
         log.error("Accepted order {} of sale {} cannot be honoured after its gate record was lost ({}); "
-                + "written CANCELLED", o.id(), o.saleId(), why);
-        return Readmission.CANCEL;
+                + "written REJECTED", o.id(), o.saleId(), refusal);
+        return new Readmission.Reject(refusal);
     }
 
-    private Verdict writeCancelledAlone(QueuedOrder o) {
+    private Verdict writeRejectedAlone(Rejected r) {
         try {
-            inOneTransaction(List.of(), List.of(o));
-            forget(List.of(o));
+            inOneTransaction(List.of(), List.of(r));
+            forget(List.of(r.order()));
             return Verdict.DONE;
         } catch (DataIntegrityViolationException e) {
-            return settleConflict(o, e);
+            return settleConflict(r.order(), e.getMostSpecificCause().getMessage());
         } catch (RuntimeException e) {
             return Verdict.RETRY;
         }
     }
 
     /** A single order hit a constraint: written meanwhile by another consumer, its key taken, or bad data. */
-    private Verdict settleConflict(QueuedOrder o, DataIntegrityViolationException e) {
+    private Verdict settleConflict(QueuedOrder o, String why) {
         try {
             if (!orders.existingIds(List.of(o.id())).isEmpty()) {
                 forget(List.of(o));
@@ -240,18 +301,21 @@ public class QueuedOrderWriter {
             }
             var holder = orders.findByKey(o.saleId(), o.userId(), o.idempotencyKey());
             if (holder.isPresent()) {
-                // the gate had lost the key and a retry made a second order for it: the written one stands
+                // the gate had lost the key and a retry was accepted under a new id: the written order stands, and
+                // the id its shopper was given stands for it from now on
+                orders.alias(o.id(), holder.get().id());
                 gate.compensate(o.saleId(), o.userId(), o.idempotencyKey(), o.id(), o.quantity(), true);
                 forget(List.of(o));
-                log.warn("Queued order {} dropped: its key already belongs to written order {}", o.id(),
+                log.warn("Queued order {} is a retry of written order {} with the same key; it stands for it", o.id(),
                         holder.get().id());
+                contradicted(Set.of(o.saleId()));
                 return Verdict.DONE;
             }
         } catch (RuntimeException again) {
             return Verdict.RETRY;
         }
         log.error("Queued order {} of sale {} cannot be written ({}); dead-lettered", o.id(), o.saleId(),
-                e.getMostSpecificCause().getMessage());
+                why);
         return Verdict.DEAD;
     }
 

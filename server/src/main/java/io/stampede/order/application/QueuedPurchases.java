@@ -1,8 +1,9 @@
 package io.stampede.order.application;
 
-import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.stampede.coupon.domain.Coupon;
+import io.stampede.inventory.application.GateAdmission;
+import io.stampede.inventory.application.GateAdmission.Admission;
+import io.stampede.inventory.application.GateAdmission.Fate;
 import io.stampede.inventory.application.GateRebuilder;
 import io.stampede.inventory.domain.Reservation;
 import io.stampede.inventory.port.QueuedReservations;
@@ -12,8 +13,6 @@ import io.stampede.order.port.OrderRepository;
 import io.stampede.sale.domain.Intake;
 import io.stampede.sale.domain.Sale;
 import io.stampede.sale.domain.StockStrategy;
-import io.stampede.shared.ApiException;
-import io.stampede.shared.Ids;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,33 +23,34 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
 /**
- * The purchase path of strategy REDIS_LUA with intake QUEUED: the gate reserves and keeps a record of the accepted
- * order in the same atomic step, the order request is published to the intake queue, and the answer is 202 only
- * once the broker confirmed it. The database is not on this path at all, so purchases go on while it is down.
+ * The purchase path of strategy REDIS_LUA with intake QUEUED: the gate admits (see {@link GateAdmission}) and keeps a
+ * record of the accepted order in the same atomic step, the order request is published to the intake queue, and the
+ * answer is 202 only once the broker confirmed it. The database is not on this path at all, so purchases go on while
+ * it is down; the consumer's transaction checks the stock ledger when it writes the order (see
+ * {@link QueuedOrderWriter}).
  */
 @Service
 public class QueuedPurchases implements PurchasePath {
     private static final Logger log = LoggerFactory.getLogger(QueuedPurchases.class);
-    private static final Duration GATE_BUILD_WAIT = Duration.ofSeconds(5);
 
     private final QueuedReservations gate;
     private final GateRebuilder rebuilder;
+    private final GateAdmission admission;
     private final IntakeQueue intake;
     private final OrderRepository orders;
     private final QueuedOrderCodec codec;
-    private final CircuitBreaker breaker;
     private final Clock clock;
     private final Duration confirmTimeout;
 
-    public QueuedPurchases(QueuedReservations gate, GateRebuilder rebuilder, IntakeQueue intake,
-                           OrderRepository orders, QueuedOrderCodec codec, CircuitBreaker gateCircuitBreaker,
-                           Clock clock, IntakeSettings settings) {
+    public QueuedPurchases(QueuedReservations gate, GateRebuilder rebuilder, GateAdmission admission,
+                           IntakeQueue intake, OrderRepository orders, QueuedOrderCodec codec, Clock clock,
+                           IntakeSettings settings) {
         this.gate = gate;
         this.rebuilder = rebuilder;
+        this.admission = admission;
         this.intake = intake;
         this.orders = orders;
         this.codec = codec;
-        this.breaker = gateCircuitBreaker;
         this.clock = clock;
         this.confirmTimeout = settings.confirmTimeout();
     }
@@ -65,37 +65,36 @@ public class QueuedPurchases implements PurchasePath {
         if (coupon != null) {
             // a coupon is redeemed in the order's transaction; for an order written later that could fail after
             // the 202, so QUEUED sales do not take coupons rather than accept an order they may not honour
-            throw ApiException.validation("couponCode is not accepted by sales with intake QUEUED");
+            return new PurchaseOutcome.Invalid("couponCode is not accepted by sales with intake QUEUED");
         }
-        long deadline = System.nanoTime() + GATE_BUILD_WAIT.toNanos();
-        while (true) {
-            Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-            QueuedOrder order = new QueuedOrder(Ids.newId(), sale.id(), userId, key, quantity,
-                    sale.amountFor(quantity), now, now.plus(sale.paymentTimeout()), null, 0);
-            Reservation reservation = reserve(order);
-            switch (reservation) {
-                case Reservation.Reserved r -> {
-                    return enqueue(order.withEpoch(r.gateEpoch()));
-                }
-                case Reservation.Duplicate d -> {
-                    return replay(sale, d.orderId(), userId);
-                }
-                case Reservation.SoldOut s -> {
-                    return new PurchaseOutcome.SoldOut();
-                }
-                case Reservation.LimitExceeded l -> {
-                    return new PurchaseOutcome.LimitExceeded();
-                }
-                case Reservation.NotActive n -> {
-                    return new PurchaseOutcome.NotActive();
-                }
-                case Reservation.GateMissing m -> {
-                    if (System.nanoTime() > deadline) {
-                        return new PurchaseOutcome.Unavailable("the sale's gate is being rebuilt");
-                    }
-                    rebuilder.rebuildOrWait(sale);
-                }
-            }
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        GateAdmission.Attempt attempt = new GateAdmission.Attempt(sale.id(), userId, key, quantity, now);
+        QueuedGate queuedGate = new QueuedGate(sale);
+        return switch (admission.admit(queuedGate, attempt)) {
+            case Admission.Existing<Order> e -> new PurchaseOutcome.Queued(e.made(), true);
+            case Admission.Refused<Order> r -> PurchaseOutcome.refused(r.rejection());
+            case Admission.Unavailable<Order> u -> new PurchaseOutcome.Unavailable(u.reason());
+            case Admission.Admitted<Order> a -> writtenAlready(sale, userId, key)
+                    .<PurchaseOutcome>map(o -> {
+                        // the gate had lost this key: its order is the answer, and the gate is rebuilt
+                        admission.settle(queuedGate, attempt, a, new Fate.Contradicted("lost an idempotency key", true));
+                        return new PurchaseOutcome.Queued(o, true);
+                    })
+                    .orElseGet(() -> enqueue(queuedGate, attempt, a,
+                            queuedGate.order(attempt, a.id()).withEpoch(a.gateEpoch())));
+        };
+    }
+
+    /**
+     * The order the key made already, if the database can tell at once: one indexed read per accepted order (never
+     * per refused attempt), so that a gate that lost the key does not accept it twice. When the database cannot
+     * answer (it is down: QUEUED takes orders all the same), the consumer settles a second acceptance instead.
+     */
+    private Optional<Order> writtenAlready(Sale sale, String userId, String key) {
+        try {
+            return orders.findByKey(sale.id(), userId, key);
+        } catch (RuntimeException e) {
+            return Optional.empty();
         }
     }
 
@@ -105,26 +104,13 @@ public class QueuedPurchases implements PurchasePath {
                 .map(QueuedOrder::asQueued);
     }
 
-    /** The gate call; an answer lost on the way back is undone (the record says no copy can be in the queue). */
-    private Reservation reserve(QueuedOrder o) {
-        String record = codec.write(o);
-        try {
-            return breaker.executeSupplier(() -> gate.reserve(o.saleId(), o.userId(), o.idempotencyKey(),
-                    o.quantity(), o.id(), o.createdAt(), record, false));
-        } catch (CallNotPermittedException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            undo(o, "its gate answer was lost");
-            throw e;
-        }
-    }
-
-    private PurchaseOutcome enqueue(QueuedOrder o) {
+    private PurchaseOutcome enqueue(QueuedGate queuedGate, GateAdmission.Attempt attempt,
+                                    Admission.Admitted<Order> admitted, QueuedOrder o) {
         try {
             gate.index(o.id(), o.saleId());
         } catch (RuntimeException e) {
-            undo(o, "it could not be indexed");
-            return new PurchaseOutcome.Unavailable("the order could not be queued; retry");
+            admission.settle(queuedGate, attempt, admitted, new Fate.NotWritten());
+            return new PurchaseOutcome.Unavailable("the order could not be queued; retry with the same key");
         }
         IntakeQueue.Publication first = publish(o);
         IntakeQueue.Publication result = first;
@@ -133,6 +119,7 @@ public class QueuedPurchases implements PurchasePath {
         }
         switch (result) {
             case CONFIRMED -> {
+                admission.settle(queuedGate, attempt, admitted, new Fate.Written());
                 try {
                     gate.confirm(o.saleId(), o.id());
                 } catch (RuntimeException e) {
@@ -143,14 +130,17 @@ public class QueuedPurchases implements PurchasePath {
             }
             case REJECTED -> {
                 if (first == IntakeQueue.Publication.REJECTED) {
-                    undo(o, "the broker refused it");
+                    // surely not queued: the record (refused once confirmed) and the units go
+                    admission.settle(queuedGate, attempt, admitted, new Fate.NotWritten());
                 } else {
+                    admission.settle(queuedGate, attempt, admitted, new Fate.LeftAsIs());
                     log.warn("Queued order {} of sale {} may or may not be in the queue; the repair pass republishes it",
                             o.id(), o.saleId());
                 }
                 return new PurchaseOutcome.Unavailable("the order queue did not take the order; retry with the same key");
             }
             default -> {
+                admission.settle(queuedGate, attempt, admitted, new Fate.LeftAsIs());
                 log.warn("Queued order {} of sale {} not confirmed in time; the repair pass republishes it", o.id(),
                         o.saleId());
                 return new PurchaseOutcome.Unavailable("the order was not confirmed in time; retry with the same key");
@@ -167,38 +157,63 @@ public class QueuedPurchases implements PurchasePath {
         }
     }
 
-    /** Returns the units of an order that is surely not queued; refused by the gate once a copy may be queued. */
-    private void undo(QueuedOrder o, String why) {
-        try {
-            gate.compensate(o.saleId(), o.userId(), o.idempotencyKey(), o.id(), o.quantity(), false);
-            log.info("Queued order {} of sale {} not accepted ({}); its units went back", o.id(), o.saleId(), why);
-        } catch (RuntimeException e) {
-            log.warn("Queued order {} of sale {} not accepted ({}) and its units not returned yet: {}", o.id(),
-                    o.saleId(), why, e.getMessage());
-        }
-    }
+    /** A QUEUED sale's gate, whose reservations keep the accepted order's record beside the gate. */
+    private final class QueuedGate implements GateAdmission.Gate<Order> {
+        private final Sale sale;
 
-    /** The order an earlier attempt with this key made: written by now, or still waiting in the queue. */
-    private PurchaseOutcome replay(Sale sale, String orderId, String userId) {
-        Optional<String> record = gate.record(sale.id(), orderId);
-        if (record.isPresent()) {
-            QueuedOrder o = codec.read(record.get());
-            if (!o.userId().equals(userId)) {
-                throw new IllegalStateException("gate key of " + userId + " points at an order of " + o.userId());
-            }
-            if (gate.isConfirmed(sale.id(), orderId)) {
-                return new PurchaseOutcome.Queued(o.asQueued(), true);
-            }
-            // the first attempt is still waiting for its confirmation, or never got one (the repair pass republishes)
+        QueuedGate(Sale sale) {
+            this.sale = sale;
         }
-        try {
-            Optional<Order> written = orders.find(orderId).filter(o -> o.userId().equals(userId));
-            if (written.isPresent()) {
-                return new PurchaseOutcome.Queued(written.get(), true);
-            }
-        } catch (RuntimeException e) {
-            log.debug("Replay of order {} could not read the database: {}", orderId, e.getMessage());
+
+        QueuedOrder order(GateAdmission.Attempt a, String id) {
+            return new QueuedOrder(id, sale.id(), a.userId(), a.key(), a.quantity(), sale.amountFor(a.quantity()),
+                    a.now(), a.now().plus(sale.paymentTimeout()), null, 0);
         }
-        return new PurchaseOutcome.Unavailable("the earlier attempt with this key is not settled yet; retry");
+
+        @Override
+        public String name() {
+            return "sale " + sale.id();
+        }
+
+        @Override
+        public Reservation reserve(GateAdmission.Attempt a, String newId) {
+            return gate.reserve(sale.id(), a.userId(), a.key(), a.quantity(), newId, a.now(),
+                    codec.write(order(a, newId)), false);
+        }
+
+        /** Refused by the gate once the order is marked confirmed: a copy of it may be in the queue then. */
+        @Override
+        public void undo(GateAdmission.Attempt a, String id) {
+            if (gate.compensate(sale.id(), a.userId(), a.key(), id, a.quantity(), false)) {
+                log.info("Queued order {} of sale {} not accepted; its units went back", id, sale.id());
+            }
+        }
+
+        /** Waiting in the queue (confirmed), or written by now; empty while its first attempt awaits the broker. */
+        @Override
+        public Optional<Order> find(String id, String userId) {
+            Optional<String> record = gate.record(sale.id(), id);
+            if (record.isPresent()) {
+                QueuedOrder o = codec.read(record.get());
+                return o.userId().equals(userId) && gate.isConfirmed(sale.id(), id) ? Optional.of(o.asQueued())
+                        : Optional.empty();
+            }
+            try {
+                return orders.find(id).filter(o -> o.userId().equals(userId));
+            } catch (RuntimeException e) {
+                log.debug("Replay of order {} could not read the database: {}", id, e.getMessage());
+                return Optional.empty();
+            }
+        }
+
+        @Override
+        public boolean rebuild() {
+            return rebuilder.rebuild(sale);
+        }
+
+        @Override
+        public Duration replayWait() {
+            return confirmTimeout;
+        }
     }
 }

@@ -4,9 +4,11 @@ import io.stampede.coupon.application.CouponRedemptions;
 import io.stampede.coupon.domain.Coupon;
 import io.stampede.event.port.Outbox;
 import io.stampede.inventory.application.StockCounters;
+import io.stampede.inventory.application.WrongGates;
 import io.stampede.inventory.application.strategy.StockTaking;
 import io.stampede.inventory.application.strategy.StockTaking.Ending;
 import io.stampede.inventory.application.strategy.StockTaking.Verdict;
+import io.stampede.inventory.port.StockLedger;
 import io.stampede.order.domain.Order;
 import io.stampede.order.port.OrderRepository;
 import io.stampede.sale.domain.Intake;
@@ -34,9 +36,10 @@ import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The purchase path of every strategy that decides in the database (all but REDIS_LUA): the strategy takes the
- * units in the same transaction that checks the idempotency key and the per-user limit and inserts the order, so a
- * 201 means committed and a rollback undoes everything. The window is checked first, from the sale's definition.
+ * The purchase path of every strategy that decides in the database or takes tokens (all but REDIS_LUA): the strategy
+ * takes the units in the same transaction that locks the buyer's row of the stock ledger, checks the idempotency key
+ * and the per-user limit and inserts the order, so a 201 means committed and a rollback undoes everything. The window
+ * is checked first, from the sale's definition.
  */
 @Service
 public class StockPurchases implements PurchasePath {
@@ -45,16 +48,21 @@ public class StockPurchases implements PurchasePath {
 
     private final Map<StockStrategy, StockTaking> strategies = new EnumMap<>(StockStrategy.class);
     private final StockCounters counters;
+    private final StockLedger ledger;
+    private final WrongGates wrongGates;
     private final OrderRepository orders;
     private final CouponRedemptions coupons;
     private final Outbox outbox;
     private final TransactionTemplate tx;
     private final Clock clock;
 
-    public StockPurchases(List<StockTaking> strategies, StockCounters counters, OrderRepository orders,
-                          CouponRedemptions coupons, Outbox outbox, TransactionTemplate tx, Clock clock) {
+    public StockPurchases(List<StockTaking> strategies, StockCounters counters, StockLedger ledger,
+                          WrongGates wrongGates, OrderRepository orders, CouponRedemptions coupons, Outbox outbox,
+                          TransactionTemplate tx, Clock clock) {
         strategies.forEach(s -> this.strategies.put(s.strategy(), s));
         this.counters = counters;
+        this.ledger = ledger;
+        this.wrongGates = wrongGates;
         this.orders = orders;
         this.coupons = coupons;
         this.outbox = outbox;
@@ -92,29 +100,38 @@ public class StockPurchases implements PurchasePath {
                 backOff(round);
             }
             StockTaking.Attempt attempt = strategy.begin(sale, userId, quantity);
-            Result result = complete(sale, userId, key, quantity, coupon, attempt, now);
-            switch (result.verdict().kind()) {
-                case GO -> {
-                    return result.outcome();
+            switch (complete(sale, userId, key, quantity, coupon, attempt, now)) {
+                case Step.Done done -> {
+                    return done.outcome();
                 }
-                case SOLD_OUT -> {
-                    return soldOutOrReplay(sale, userId, key);
-                }
-                case UNAVAILABLE -> {
-                    return new PurchaseOutcome.Unavailable(result.verdict().reason());
-                }
-                case MISSING -> {
-                    if (++rebuilds > MAX_REBUILDS) {
-                        return new PurchaseOutcome.Unavailable("the sale's stock is being rebuilt");
-                    }
-                    counters.rebuildOrWait(sale);
-                }
-                case RETRY -> {
-                    lastReason = result.verdict().reason();
-                    if (round + 1 - rebuilds >= strategy.maxRounds()) {
-                        // bounded: stock remains (else the answer would be sold out), so this is a 503, not 409
-                        return new PurchaseOutcome.Unavailable("gave up after " + strategy.maxRounds()
-                                + " tries (" + lastReason + "); retry with the same key");
+                case Step.Again again -> {
+                    switch (again.verdict()) {
+                        case Verdict.SoldOut s -> {
+                            return soldOutOrReplay(sale, userId, key);
+                        }
+                        case Verdict.Contradicted c -> {
+                            wrongGates.markWrong(sale.id(), "sale " + sale.id() + ": the ledger refused units of its "
+                                    + sale.strategy() + " counter", () -> counters.rebuild(sale));
+                            return soldOutOrReplay(sale, userId, key);
+                        }
+                        case Verdict.Unavailable u -> {
+                            return new PurchaseOutcome.Unavailable(u.reason());
+                        }
+                        case Verdict.Missing m -> {
+                            if (++rebuilds > MAX_REBUILDS) {
+                                return new PurchaseOutcome.Unavailable("the sale's stock is being rebuilt");
+                            }
+                            counters.rebuildOrWait(sale);
+                        }
+                        case Verdict.Retry r -> {
+                            lastReason = r.reason();
+                            if (round + 1 - rebuilds >= strategy.maxRounds()) {
+                                // bounded: stock remains (else the answer would be sold out), so 503, not 409
+                                return new PurchaseOutcome.Unavailable("gave up after " + strategy.maxRounds()
+                                        + " tries (" + lastReason + "); retry with the same key");
+                            }
+                        }
+                        case Verdict.Go g -> throw new IllegalStateException("a step that went on is done");
                     }
                 }
             }
@@ -122,89 +139,84 @@ public class StockPurchases implements PurchasePath {
         return new PurchaseOutcome.Unavailable("gave up (" + lastReason + "); retry with the same key");
     }
 
-    /** What one attempt came to: a verdict, and the outcome when it is GO. */
-    public record Result(Verdict verdict, PurchaseOutcome outcome) {
-        static Result of(Verdict v) {
-            return new Result(v, null);
+    /** What one attempt came to: an outcome, or a verdict that stopped it before one. */
+    sealed interface Step {
+        record Done(PurchaseOutcome outcome) implements Step {
         }
 
-        static Result done(PurchaseOutcome outcome) {
-            return new Result(Verdict.GO, outcome);
+        record Again(Verdict verdict) implements Step {
         }
     }
 
     /** Runs a begun attempt to its end: the transaction, then the strategy's clean-up. */
-    public Result complete(Sale sale, String userId, String key, int quantity, Coupon coupon, StockTaking.Attempt attempt,
-                    Instant now) {
-        if (attempt.early().kind() != Verdict.Kind.GO) {
+    Step complete(Sale sale, String userId, String key, int quantity, Coupon coupon, StockTaking.Attempt attempt,
+                  Instant now) {
+        if (!(attempt.early() instanceof Verdict.Go)) {
             attempt.end(Ending.NOT_WRITTEN);
-            return Result.of(attempt.early());
+            return new Step.Again(attempt.early());
         }
-        long amount = sale.amountFor(quantity);
-        if (coupon != null) {
-            amount = Math.max(0, amount - coupon.discountCents());
-        }
-        Order order = Order.placed(Ids.newId(), sale.id(), userId, key, quantity, amount, now,
-                now.plus(sale.paymentTimeout()), coupon == null ? null : coupon.id());
+        Order order = Order.placed(Ids.newId(), sale, userId, key, quantity, coupon, now);
         Ending ending = Ending.UNKNOWN;
         try {
-            Result result = tx.execute(status -> {
-                Result r = write(sale, order, attempt);
-                if (r.outcome() == null || !(r.outcome() instanceof PurchaseOutcome.Placed p) || p.replay()) {
+            Step step = tx.execute(status -> {
+                Step s = write(sale, order, attempt);
+                if (!(s instanceof Step.Done d && d.outcome() instanceof PurchaseOutcome.Placed p && !p.replay())) {
                     status.setRollbackOnly();
                 }
-                return r;
+                return s;
             });
-            ending = result.outcome() instanceof PurchaseOutcome.Placed p && !p.replay()
+            ending = step instanceof Step.Done d && d.outcome() instanceof PurchaseOutcome.Placed p && !p.replay()
                     ? Ending.COMMITTED : Ending.NOT_WRITTEN;
-            return result;
+            return step;
         } catch (DuplicateKeyException e) {
             ending = Ending.NOT_WRITTEN; // the same key won in a concurrent attempt
-            return orders.findByKey(sale.id(), userId, key).map(o -> Result.done(new PurchaseOutcome.Placed(o, true)))
-                    .orElse(Result.of(Verdict.retry("a concurrent attempt with this key")));
-        } catch (CouponRedemptions.CouponUnavailable e) {
-            ending = Ending.NOT_WRITTEN;
-            return Result.done(new PurchaseOutcome.CouponUsed());
+            return orders.findByKey(sale.id(), userId, key)
+                    .<Step>map(o -> new Step.Done(new PurchaseOutcome.Placed(o, true)))
+                    .orElse(new Step.Again(Verdict.retry("a concurrent attempt with this key")));
         } catch (PessimisticLockingFailureException e) {
             ending = Ending.NOT_WRITTEN; // a deadlock or lock timeout rolled it back
-            return Result.of(Verdict.retry("lock conflict: " + e.getClass().getSimpleName()));
+            return new Step.Again(Verdict.retry("lock conflict: " + e.getClass().getSimpleName()));
         } catch (DataIntegrityViolationException | CannotCreateTransactionException
                  | CannotGetJdbcConnectionException | TransientDataAccessResourceException e) {
             ending = Ending.NOT_WRITTEN; // rolled back by a constraint, or no transaction could start
             log.warn("Purchase for sale {} not written: {}", sale.id(), e.getMessage());
-            return Result.of(Verdict.unavailable("the database did not take the order"));
+            return new Step.Again(Verdict.unavailable("the database did not take the order"));
         } catch (DataAccessException e) {
             // the commit's fate is unknown: its units stay taken until reconciliation (undersell, never oversell)
             log.warn("Purchase for sale {} in doubt: {}", sale.id(), e.getMessage());
-            return Result.of(Verdict.unavailable("the order was not confirmed; retry with the same key"));
+            return new Step.Again(Verdict.unavailable("the order was not confirmed; retry with the same key"));
         } finally {
             attempt.end(ending);
         }
     }
 
-    /** Inside the transaction: the strategy's guard, the key and limit checks, the take, the insert. */
-    private Result write(Sale sale, Order order, StockTaking.Attempt attempt) {
+    /** Inside the transaction: the buyer's row, the strategy's guard, the key and limit checks, the take, the insert. */
+    private Step write(Sale sale, Order order, StockTaking.Attempt attempt) {
+        // the buyer's row first (buyers before buckets, as every writer locks them): it serializes the buyer's attempts
+        long held = ledger.lockBuyer(sale.id(), order.userId());
         Verdict guard = attempt.guard();
-        if (guard.kind() != Verdict.Kind.GO) {
-            return Result.of(guard);
+        if (!(guard instanceof Verdict.Go)) {
+            return new Step.Again(guard);
         }
         Optional<Order> earlier = orders.findByKey(sale.id(), order.userId(), order.idempotencyKey());
         if (earlier.isPresent()) {
-            return Result.done(new PurchaseOutcome.Placed(earlier.get(), true));
+            return new Step.Done(new PurchaseOutcome.Placed(earlier.get(), true));
         }
-        if (orders.liveUnits(sale.id(), order.userId()) + order.quantity() > sale.perUserLimit()) {
-            return Result.done(new PurchaseOutcome.LimitExceeded());
+        if (held + order.quantity() > sale.perUserLimit()) {
+            return new Step.Done(new PurchaseOutcome.LimitExceeded());
         }
         Verdict take = attempt.take();
-        if (take.kind() != Verdict.Kind.GO) {
-            return Result.of(take);
+        if (!(take instanceof Verdict.Go)) {
+            return new Step.Again(take);
         }
+        if (order.couponId() != null
+                && !coupons.redeem(order.couponId(), order.userId(), order.id(), order.createdAt())) {
+            return new Step.Done(new PurchaseOutcome.CouponUsed());
+        }
+        ledger.addToBuyer(sale.id(), order.userId(), order.quantity());
         orders.insertAll(List.of(order));
-        if (order.couponId() != null) {
-            coupons.redeem(order.couponId(), order.userId(), order.id(), order.createdAt());
-        }
         outbox.append(OrderEvents.of(order, order.status(), order.createdAt(), null));
-        return Result.done(new PurchaseOutcome.Placed(order, false));
+        return new Step.Done(new PurchaseOutcome.Placed(order, false));
     }
 
     /** Sold out, unless this key already bought: a replay still finds its order. */

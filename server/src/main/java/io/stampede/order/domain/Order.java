@@ -1,9 +1,14 @@
 package io.stampede.order.domain;
 
+import io.stampede.coupon.domain.Coupon;
+import io.stampede.sale.domain.Sale;
 import java.time.Instant;
 import java.util.List;
 
-/** An order for units of one sale, with every state it entered and the coupon it redeemed (or null). */
+/**
+ * An order for units of one sale, with every state it entered, the coupon it redeemed (or null), and for a REJECTED
+ * order the error code of the refusal (else null).
+ */
 public record Order(
         String id,
         String saleId,
@@ -15,7 +20,8 @@ public record Order(
         Instant createdAt,
         Instant expiresAt,
         List<StatusChange> history,
-        String couponId) {
+        String couponId,
+        String refusal) {
 
     public Order {
         history = List.copyOf(history);
@@ -25,10 +31,18 @@ public record Order(
     public record StatusChange(OrderStatus status, Instant at) {
     }
 
-    /** A new order whose units the gate has just reserved, awaiting payment until {@code expiresAt}. */
-    public static Order placed(String id, String saleId, String userId, String key, int quantity, long amountCents,
-                               Instant now, Instant expiresAt, String couponId) {
-        return new Order(id, saleId, userId, key, quantity, amountCents, OrderStatus.PENDING_PAYMENT, now, expiresAt,
-                List.of(new StatusChange(OrderStatus.PENDING_PAYMENT, now)), couponId);
+    /**
+     * A new order of the sale, awaiting payment until the sale's payment timeout has passed: the price of the units,
+     * less the coupon's discount (never below zero) when a coupon is redeemed.
+     */
+    public static Order placed(String id, Sale sale, String userId, String key, int quantity, Coupon coupon,
+                               Instant now) {
+        long amount = sale.amountFor(quantity);
+        if (coupon != null) {
+            amount = Math.max(0, amount - coupon.discountCents());
+        }
+        return new Order(id, sale.id(), userId, key, quantity, amount, OrderStatus.PENDING_PAYMENT, now,
+                now.plus(sale.paymentTimeout()), List.of(new StatusChange(OrderStatus.PENDING_PAYMENT, now)),
+                coupon == null ? null : coupon.id(), null);
     }
 }

@@ -3,9 +3,13 @@ package io.stampede.order.domain;
 import java.util.EnumSet;
 import java.util.Set;
 
-/** The states of an order and the transitions the contract allows between them. */
+/**
+ * The states of an order and the transitions the contract allows between them. REJECTED is the end of an accepted
+ * QUEUED order that the database refused when its consumer wrote it (the gate had admitted more than the stock or the
+ * buyer's limit): it never held units in the database, and its owner sees it with the reason.
+ */
 public enum OrderStatus {
-    QUEUED, PENDING_PAYMENT, PAID, FULFILLED, CANCELLED, EXPIRED, REFUNDED;
+    QUEUED, PENDING_PAYMENT, PAID, FULFILLED, CANCELLED, EXPIRED, REFUNDED, REJECTED;
 
     /** States whose units are reserved. */
     public static final Set<OrderStatus> RESERVING = EnumSet.of(QUEUED, PENDING_PAYMENT);
@@ -14,10 +18,10 @@ public enum OrderStatus {
 
     public boolean canBecome(OrderStatus next) {
         return switch (this) {
-            case QUEUED -> next == PENDING_PAYMENT || next == CANCELLED || next == EXPIRED;
+            case QUEUED -> next == PENDING_PAYMENT || next == CANCELLED || next == EXPIRED || next == REJECTED;
             case PENDING_PAYMENT -> next == PAID || next == CANCELLED || next == EXPIRED;
             case PAID -> next == FULFILLED || next == REFUNDED;
-            case FULFILLED, CANCELLED, EXPIRED, REFUNDED -> false;
+            case FULFILLED, CANCELLED, EXPIRED, REFUNDED, REJECTED -> false;
         };
     }
 

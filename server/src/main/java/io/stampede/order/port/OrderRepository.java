@@ -13,7 +13,14 @@ public interface OrderRepository {
      */
     void insertAll(List<Order> orders);
 
+    /**
+     * The order with this id, or the order an alias stands for (an accepted QUEUED order whose key belonged to an
+     * order written before, see {@link #alias}).
+     */
     Optional<Order> find(String id);
+
+    /** Makes {@code id}, an accepted order never written, stand for the written order {@code orderId}; idempotent. */
+    void alias(String id, String orderId);
 
     Optional<Order> findByKey(String saleId, String userId, String idempotencyKey);
 
@@ -22,6 +29,13 @@ public interface OrderRepository {
 
     /** Units held by each user's live orders of the sale. */
     Map<String, Long> liveUnitsByUser(String saleId);
+
+    /** Units of the sale's orders: reserved (QUEUED, PENDING_PAYMENT) and sold (PAID, FULFILLED). */
+    record HeldUnits(long reserved, long sold) {
+    }
+
+    /** The sale's units counted from its orders: a scan of them all, for reconciliation, never on a hot path. */
+    HeldUnits heldUnits(String saleId);
 
     /** Order id of every order of the sale by "user \n key", live or not: replays must keep finding them. */
     Map<String, String> orderIdsByKey(String saleId);
@@ -47,9 +61,6 @@ public interface OrderRepository {
     List<Order> pendingGateReleases(java.time.Instant changedBefore, int limit);
 
     void markGateReleased(String id);
-
-    /** Units held by one user's live orders of the sale. */
-    long liveUnits(String saleId, String userId);
 
     /** Which of the given order ids are in the database. */
     java.util.Set<String> existingIds(java.util.Collection<String> ids);

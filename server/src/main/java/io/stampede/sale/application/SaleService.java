@@ -3,7 +3,6 @@ package io.stampede.sale.application;
 import io.stampede.event.application.Events;
 import io.stampede.event.port.Outbox;
 import io.stampede.inventory.application.GateRebuilder;
-import io.stampede.inventory.port.PurchaseGate;
 import io.stampede.sale.domain.Sale;
 import io.stampede.sale.domain.SaleRules;
 import io.stampede.sale.domain.StockFigures;
@@ -25,8 +24,8 @@ public class SaleService {
     private static final Logger log = LoggerFactory.getLogger(SaleService.class);
 
     private final SaleRepository sales;
-    private final PurchaseGate gate;
     private final GateRebuilder rebuilder;
+    private final io.stampede.inventory.port.StockLedger ledger;
     private final io.stampede.inventory.application.StockCounters counters;
     private final io.stampede.inventory.application.SoldOutFlags soldOut;
     private final Outbox outbox;
@@ -34,17 +33,22 @@ public class SaleService {
     private final Clock clock;
     /** Sale definitions for the purchase path; all but the total are immutable, and the path never reads it. */
     private final ConcurrentHashMap<String, Sale> definitions = new ConcurrentHashMap<>();
+    /** How long after its end a sale's per-instance state is kept: late answers of its window come meanwhile. */
+    static final java.time.Duration ENDED_GRACE = java.time.Duration.ofMinutes(1);
+    private final org.springframework.context.ApplicationEventPublisher events;
 
-    public SaleService(SaleRepository sales, PurchaseGate gate, GateRebuilder rebuilder,
+    public SaleService(SaleRepository sales, io.stampede.inventory.port.StockLedger ledger, GateRebuilder rebuilder,
                        io.stampede.inventory.application.StockCounters counters,
                        io.stampede.inventory.application.SoldOutFlags soldOut, Outbox outbox,
-                       TransactionTemplate tx, Clock clock) {
+                       TransactionTemplate tx, Clock clock,
+                       org.springframework.context.ApplicationEventPublisher events) {
+        this.events = events;
         this.counters = counters;
         this.soldOut = soldOut;
         this.sales = sales;
         this.outbox = outbox;
         this.tx = tx;
-        this.gate = gate;
+        this.ledger = ledger;
         this.rebuilder = rebuilder;
         this.clock = clock;
     }
@@ -92,21 +96,45 @@ public class SaleService {
         return loaded;
     }
 
+    /**
+     * Forgets the definitions of sales that ended more than a minute ago and tells every holder of per-sale state
+     * (see {@link io.stampede.sale.domain.SaleEnded}); a late request about one loads it again, and is forgotten again
+     * at the next pass. Returns how many were forgotten.
+     */
+    @org.springframework.scheduling.annotation.Scheduled(fixedDelayString = "${stampede.ended-sales.interval:60s}")
+    public int forgetEnded() {
+        java.time.Instant horizon = clock.instant().minus(ENDED_GRACE);
+        int forgotten = 0;
+        for (Sale sale : List.copyOf(definitions.values())) {
+            if (sale.endsAt().isBefore(horizon)) {
+                definitions.remove(sale.id(), sale);
+                events.publishEvent(new io.stampede.sale.domain.SaleEnded(sale.id()));
+                forgotten++;
+            }
+        }
+        return forgotten;
+    }
+
     public SaleWithStock get(String id) {
         if (!Ids.isWellFormed(id)) {
             throw ApiException.notFound("sale");
         }
         Sale sale = sales.find(id).orElseThrow(() -> ApiException.notFound("sale"));
-        return new SaleWithStock(sale, sales.figures(id));
+        return new SaleWithStock(sale, ledger.figures(id));
     }
 
+    /** The newest sales with their figures: two queries, however many sales and orders there are. */
     public List<SaleWithStock> list() {
-        return sales.list(200).stream().map(s -> new SaleWithStock(s, sales.figures(s.id()))).toList();
+        List<Sale> newest = sales.list(200);
+        java.util.Map<String, StockFigures> figures = ledger.figures(newest.stream().map(Sale::id).toList());
+        return newest.stream().filter(s -> figures.containsKey(s.id()))
+                .map(s -> new SaleWithStock(s, figures.get(s.id()))).toList();
     }
 
     /**
-     * Adds units: the database first, then the gate, both under the sale's rebuild lease so that a rebuild can
-     * neither miss the new units nor count them twice. A failure between the two undersells, never oversells.
+     * Adds units: the database first (the total and the stock ledger in one transaction), then the sale's Redis
+     * counter, both under its rebuild lease so that a rebuild can neither miss the new units nor count them twice. A
+     * failure between the two undersells, never oversells.
      */
     public SaleWithStock restock(String id, Long quantity) {
         Sale sale = get(id).sale();
@@ -118,11 +146,7 @@ public class SaleService {
             sales.addStock(id, quantity);
             outbox.append(Events.of("sale.restocked", clock.instant(), "saleId", id, "quantity", quantity));
         };
-        boolean done = !sale.strategy().usesGate() ? counters.restock(sale, quantity, record)
-                : gate.underLease(id, java.time.Duration.ofSeconds(10), () -> {
-                    tx.executeWithoutResult(status -> record.run());
-                    gate.addStock(id, quantity);
-                });
+        boolean done = counters.restock(sale, quantity, record);
         if (!done) {
             throw ApiException.unavailable("the sale's gate is being rebuilt; retry the restock");
         }

@@ -1,7 +1,6 @@
 package io.stampede.sale.port;
 
 import io.stampede.sale.domain.Sale;
-import io.stampede.sale.domain.StockFigures;
 import java.util.List;
 import java.util.Optional;
 
@@ -29,12 +28,13 @@ public interface SaleRepository {
      */
     void lockExclusively(String id);
 
-    /** The current gate epoch of each sale, with the sale rows held FOR SHARE until the caller's commit. */
-    java.util.Map<String, Long> lockGateEpochs(java.util.Collection<String> ids);
+    /** What a writer of orders checks of a sale under its row's share lock: its gate epoch and its per-user limit. */
+    record Fence(long gateEpoch, int perUserLimit) {
+    }
+
+    /** The fence of each sale, with the sale rows held FOR SHARE until the caller's commit (a missing sale is left out). */
+    java.util.Map<String, Fence> lockGateEpochs(java.util.Collection<String> ids);
 
     /** Takes units out of the warehouse at fulfilment; false when fewer are on hand. */
     boolean shipUnits(String id, long quantity);
-
-    /** Stock computed from the orders: reserved and sold units, available = total - reserved - sold. */
-    StockFigures figures(String id);
 }

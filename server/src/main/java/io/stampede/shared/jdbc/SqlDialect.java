@@ -46,6 +46,18 @@ public class SqlDialect {
                 : "INSERT INTO " + table + " (" + columns + ") VALUES (" + values + ") ON CONFLICT DO NOTHING";
     }
 
+    /**
+     * An INSERT of one row that, when a row with its key exists, adds the new row's {@code column} to it instead; it
+     * locks the row either way (on MariaDB without the shared-then-exclusive upgrade of INSERT IGNORE that deadlocks).
+     */
+    public String insertOrAdd(String table, String key, String column, String columns, String values) {
+        return database == Database.MARIADB
+                ? "INSERT INTO " + table + " (" + columns + ") VALUES (" + values + ") ON DUPLICATE KEY UPDATE "
+                        + column + " = " + column + " + VALUES(" + column + ")"
+                : "INSERT INTO " + table + " (" + columns + ") VALUES (" + values + ") ON CONFLICT (" + key
+                        + ") DO UPDATE SET " + column + " = " + table + "." + column + " + EXCLUDED." + column;
+    }
+
     private static Database detect(DataSource dataSource) {
         String product;
         try {

@@ -7,6 +7,8 @@ import io.stampede.coupon.domain.CampaignRules;
 import io.stampede.coupon.domain.Coupon;
 import io.stampede.coupon.domain.CouponCodes;
 import io.stampede.coupon.domain.CouponStatus;
+import io.stampede.coupon.port.CampaignRepository;
+import io.stampede.coupon.port.CouponIssuer;
 import io.stampede.inventory.domain.Reservation;
 import io.stampede.inventory.port.PurchaseGate;
 import io.stampede.testsupport.IntegrationTest;
@@ -34,6 +36,10 @@ class CampaignGateFenceIT {
     @Autowired
     JdbcClient jdbc;
     @Autowired
+    CouponIssuer issuer;
+    @Autowired
+    CampaignRepository campaignRows;
+    @Autowired
     org.springframework.transaction.support.TransactionTemplate tx;
     @Autowired
     io.stampede.sale.port.SaleRepository sales;
@@ -56,7 +62,7 @@ class CampaignGateFenceIT {
         // the slow write arrives: refused, the campaign's one coupon stays the only one
         Coupon early = new Coupon("coupon-early", campaign.id(), "early", "k", CouponCodes.next(), CouponStatus.CLAIMED,
                 null, campaign.discountCents(), now);
-        assertThat(claims.write(campaign, early, staleEpoch)).isInstanceOf(ClaimOutcome.Unavailable.class);
+        assertThat(issuer.issue(campaign, early, staleEpoch)).isInstanceOf(CouponIssuer.Issue.StaleGate.class);
         assertThat(jdbc.sql("SELECT COUNT(*) FROM coupons WHERE campaign_id = ?").param(campaign.id())
                 .query(Long.class).single()).isEqualTo(1);
 
@@ -65,15 +71,16 @@ class CampaignGateFenceIT {
     }
 
     @Test
-    void settlingAWriteInDoubtWaitsForTheTransactionsHoldingTheRowShared() throws Exception {
+    void settlingAWriteInDoubtWaitsForTheClaimTransactionsHoldingTheRow() throws Exception {
         Instant now = Instant.now();
         Campaign campaign = campaigns.create(new CampaignRules.Draft("settle", 5L, 1, now.minusSeconds(5),
                 now.plus(Duration.ofHours(1)), 100L)).campaign();
         java.util.concurrent.CountDownLatch shared = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        // a claim transaction holds the campaign row shared (its epoch check), as one whose commit is in doubt would
+        // a claim transaction holds the campaign row (its count and epoch check), as one whose commit is in doubt would
         Thread claim = Thread.ofVirtual().start(() -> tx.executeWithoutResult(s -> {
-            campaigns.isCurrentGate(campaign.id(), 0);
+            assertThat(campaignRows.countIssued(campaign.id(), 1)).isEqualTo(CampaignRepository.Count.COUNTED);
+            s.setRollbackOnly();
             shared.countDown();
             try {
                 release.await();
@@ -84,7 +91,7 @@ class CampaignGateFenceIT {
         shared.await();
         java.util.concurrent.atomic.AtomicLong lockedAt = new java.util.concurrent.atomic.AtomicLong();
         Thread settle = Thread.ofVirtual().start(() -> tx.executeWithoutResult(s -> {
-            campaigns.lockExclusively(campaign.id());
+            campaignRows.lockExclusively(campaign.id());
             lockedAt.set(System.nanoTime());
         }));
         Thread.sleep(300);
@@ -92,7 +99,7 @@ class CampaignGateFenceIT {
         release.countDown();
         claim.join();
         settle.join();
-        assertThat(lockedAt.get()).as("the exclusive lock waited for the shared one").isGreaterThan(releasedAt);
+        assertThat(lockedAt.get()).as("the exclusive lock waited for the claim's").isGreaterThan(releasedAt);
 
         // the sale row's twin runs on this database too
         String sale = jdbc.sql("SELECT id FROM sales ORDER BY created_at DESC").query(String.class).list().stream()

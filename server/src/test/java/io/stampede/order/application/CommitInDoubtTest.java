@@ -12,9 +12,13 @@ import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.stampede.inventory.application.GateAdmission;
 import io.stampede.inventory.application.GateRebuilder;
 import io.stampede.inventory.application.InFlightReservations;
+import io.stampede.inventory.application.SoldOutFlags;
+import io.stampede.inventory.application.WrongGates;
 import io.stampede.inventory.domain.Reservation;
 import io.stampede.inventory.port.PurchaseGate;
 import io.stampede.order.domain.Order;
@@ -33,7 +37,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.mockito.InOrder;
-import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
 
 /**
@@ -52,27 +55,27 @@ class CommitInDoubtTest {
     private final OrderRepository orders = mock(OrderRepository.class);
     private final SaleRepository sales = mock(SaleRepository.class);
     private final PurchaseService purchases = new PurchaseService(gate, mock(GateRebuilder.class),
-            new InFlightReservations(), writer, orders, sales, new InlineTransactions(),
-            Clock.fixed(NOW, ZoneOffset.UTC),
+            new GateAdmission(CircuitBreaker.ofDefaults("gate"), new InFlightReservations(),
+                    new WrongGates(mock(SoldOutFlags.class), new SimpleMeterRegistry())),
+            writer, orders, sales, new InlineTransactions(), Clock.fixed(NOW, ZoneOffset.UTC),
             new StampedeProperties(null, "admin", null, "pay", false, false, null,
-                    new StampedeProperties.GroupCommit(0, 0, 0, Duration.ofSeconds(2)), null),
-            CircuitBreaker.ofDefaults("gate"));
+                    new StampedeProperties.GroupCommit(0, 0, 0, Duration.ofSeconds(2)), null));
 
-    private PurchaseOutcome failWith(RuntimeException failure) {
+    private PurchaseOutcome failWith(OrderWriter.WriteResult failure) {
         when(gate.reserve(anyString(), anyString(), anyString(), anyInt(), anyString(), any()))
                 .thenAnswer(call -> new Reservation.Reserved(call.getArgument(4), 7));
-        when(writer.write(any(), anyLong())).thenReturn(CompletableFuture.failedFuture(failure));
-        return purchases.purchase(SALE, "u1", "k1", 1);
+        when(writer.write(any(), anyLong())).thenReturn(CompletableFuture.completedFuture(failure));
+        return purchases.purchase(SALE, "u1", "k1", 1, null);
     }
 
-    private static OrderWriter.InDoubt lostAcknowledgement() {
-        return new OrderWriter.InDoubt(new DataAccessResourceFailureException("connection reset during COMMIT"));
+    private static OrderWriter.WriteResult lostAcknowledgement() {
+        return new OrderWriter.WriteResult.InDoubt("connection reset during COMMIT");
     }
 
     @Test
     void aCommitInDoubtThatLandedIsTheOrderAndKeepsItsUnits() {
-        when(orders.find(anyString())).thenAnswer(call -> Optional.of(Order.placed(call.getArgument(0), "s-1", "u1",
-                "k1", 1, 100, NOW, NOW.plusSeconds(900), null)));
+        when(orders.find(anyString())).thenAnswer(call -> Optional.of(Order.placed(call.getArgument(0), SALE, "u1",
+                "k1", 1, null, NOW)));
 
         assertThat(failWith(lostAcknowledgement())).isInstanceOf(PurchaseOutcome.Placed.class);
         verify(gate, never()).compensate(anyString(), anyString(), anyString(), anyString(), anyInt());
@@ -100,7 +103,7 @@ class CommitInDoubtTest {
 
     @Test
     void aBatchThatFailedBeforeItsCommitRolledBackSoTheUnitsGoBackAtOnce() {
-        assertThat(failWith(new DataAccessResourceFailureException("statement failed")))
+        assertThat(failWith(new OrderWriter.WriteResult.Failed("statement failed")))
                 .isInstanceOf(PurchaseOutcome.Unavailable.class);
         verify(gate).compensate(anyString(), anyString(), anyString(), anyString(), anyInt());
         verify(sales, never()).lockExclusively(anyString());

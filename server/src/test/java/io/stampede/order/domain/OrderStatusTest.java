@@ -7,6 +7,7 @@ import static io.stampede.order.domain.OrderStatus.PAID;
 import static io.stampede.order.domain.OrderStatus.PENDING_PAYMENT;
 import static io.stampede.order.domain.OrderStatus.QUEUED;
 import static io.stampede.order.domain.OrderStatus.REFUNDED;
+import static io.stampede.order.domain.OrderStatus.REJECTED;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
@@ -28,13 +29,15 @@ class OrderStatusTest {
 
     /** Written out from API.md rather than derived from the code, so a wrong switch arm cannot agree with itself. */
     private static final Map<OrderStatus, Set<OrderStatus>> CONTRACT = Map.of(
-            QUEUED, EnumSet.of(PENDING_PAYMENT, CANCELLED, EXPIRED),
+            QUEUED, EnumSet.of(PENDING_PAYMENT, CANCELLED, EXPIRED, REJECTED),
             PENDING_PAYMENT, EnumSet.of(PAID, CANCELLED, EXPIRED),
             PAID, EnumSet.of(FULFILLED, REFUNDED),
             FULFILLED, EnumSet.noneOf(OrderStatus.class),
             CANCELLED, EnumSet.noneOf(OrderStatus.class),
             EXPIRED, EnumSet.noneOf(OrderStatus.class),
-            REFUNDED, EnumSet.noneOf(OrderStatus.class));
+            REFUNDED, EnumSet.noneOf(OrderStatus.class),
+            // the README's addition to the contract: an accepted order the database refused when it was written
+            REJECTED, EnumSet.noneOf(OrderStatus.class));
 
     static Stream<Arguments> everyPair() {
         List<Arguments> pairs = new ArrayList<>();

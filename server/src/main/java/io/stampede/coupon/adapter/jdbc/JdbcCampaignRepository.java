@@ -2,7 +2,6 @@ package io.stampede.coupon.adapter.jdbc;
 
 import io.stampede.coupon.domain.Campaign;
 import io.stampede.coupon.port.CampaignRepository;
-import io.stampede.shared.jdbc.SqlDialect;
 import java.sql.Timestamp;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -12,11 +11,9 @@ import org.springframework.stereotype.Repository;
 @Repository
 class JdbcCampaignRepository implements CampaignRepository {
     private final JdbcClient jdbc;
-    private final SqlDialect dialect;
 
-    JdbcCampaignRepository(JdbcClient jdbc, SqlDialect dialect) {
+    JdbcCampaignRepository(JdbcClient jdbc) {
         this.jdbc = jdbc;
-        this.dialect = dialect;
     }
 
     @Override
@@ -45,9 +42,19 @@ class JdbcCampaignRepository implements CampaignRepository {
     }
 
     @Override
-    public long lockGateEpoch(String id) {
-        return jdbc.sql("SELECT gate_epoch FROM coupon_campaigns WHERE id = ? " + dialect.forShare()).param(id)
-                .query(Long.class).single();
+    public Count countIssued(String id, long gateEpoch) {
+        if (jdbc.sql("UPDATE coupon_campaigns SET issued = issued + 1 WHERE id = ? AND gate_epoch = ? "
+                + "AND issued < quantity").params(id, gateEpoch).update() == 1) {
+            return Count.COUNTED;
+        }
+        long epoch = jdbc.sql("SELECT gate_epoch FROM coupon_campaigns WHERE id = ?").param(id).query(Long.class)
+                .single();
+        return epoch != gateEpoch ? Count.STALE_GATE : Count.EXHAUSTED;
+    }
+
+    @Override
+    public long issued(String id) {
+        return jdbc.sql("SELECT issued FROM coupon_campaigns WHERE id = ?").param(id).query(Long.class).single();
     }
 
     @Override

@@ -58,11 +58,6 @@ class JdbcCouponRepository implements CouponRepository {
     }
 
     @Override
-    public long issued(String campaignId) {
-        return jdbc.sql("SELECT COUNT(*) FROM coupons WHERE campaign_id = ?").param(campaignId).query(Long.class).single();
-    }
-
-    @Override
     public int countOf(String campaignId, String userId) {
         return jdbc.sql("SELECT COUNT(*) FROM coupons WHERE campaign_id = ? AND user_id = ?").params(campaignId, userId)
                 .query(Integer.class).single();

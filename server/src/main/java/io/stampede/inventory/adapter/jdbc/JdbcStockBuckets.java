@@ -2,12 +2,11 @@ package io.stampede.inventory.adapter.jdbc;
 
 import io.stampede.inventory.port.StockBuckets;
 import io.stampede.shared.jdbc.SqlDialect;
-import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** Stock buckets as rows of {@code stock_buckets}, plain SQL both PostgreSQL and MariaDB run. */
+/** The database strategies' own statements on the rows of {@code stock_buckets}, in SQL both databases run. */
 @Repository
 class JdbcStockBuckets implements StockBuckets {
     private final JdbcClient jdbc;
@@ -16,20 +15,6 @@ class JdbcStockBuckets implements StockBuckets {
     JdbcStockBuckets(JdbcClient jdbc, SqlDialect dialect) {
         this.jdbc = jdbc;
         this.dialect = dialect;
-    }
-
-    @Override
-    public void open(String saleId, long stock, int buckets) {
-        for (int b = 0; b < buckets; b++) {
-            jdbc.sql("INSERT INTO stock_buckets (sale_id, bucket, available) VALUES (?,?,?)")
-                    .params(saleId, b, StockBuckets.share(stock, buckets, b)).update();
-        }
-    }
-
-    @Override
-    public int bucketCount(String saleId) {
-        return jdbc.sql("SELECT COUNT(*) FROM stock_buckets WHERE sale_id = ?").param(saleId)
-                .query(Integer.class).single();
     }
 
     @Override
@@ -78,39 +63,9 @@ class JdbcStockBuckets implements StockBuckets {
     }
 
     @Override
-    public void give(String saleId, int bucket, long quantity) {
-        int changed = jdbc.sql("UPDATE stock_buckets SET available = available + ?, version = version + 1 "
-                + "WHERE sale_id = ? AND bucket = ?").params(quantity, saleId, bucket).update();
-        if (changed != 1) {
-            throw new IllegalStateException("sale " + saleId + " has no stock bucket " + bucket);
-        }
-    }
-
-    @Override
     public long available(String saleId) {
         return jdbc.sql("SELECT COALESCE(SUM(available), 0) FROM stock_buckets WHERE sale_id = ?").param(saleId)
                 .query(Long.class).single();
     }
 
-    @Override
-    public List<Long> lockAll(String saleId) {
-        return jdbc.sql("SELECT available FROM stock_buckets WHERE sale_id = ? ORDER BY bucket FOR UPDATE")
-                .param(saleId).query(Long.class).list();
-    }
-
-    @Override
-    public void reset(String saleId, long available) {
-        int buckets = bucketCount(saleId);
-        for (int b = 0; b < buckets; b++) {
-            jdbc.sql("UPDATE stock_buckets SET available = ?, version = version + 1 WHERE sale_id = ? AND bucket = ?")
-                    .params(StockBuckets.share(available, buckets, b), saleId, b).update();
-        }
-    }
-
-    @Override
-    public void lockBuyer(String saleId, String userId) {
-        jdbc.sql(dialect.insertIfAbsent("sale_buyers", "sale_id, user_id", "?,?")).params(saleId, userId).update();
-        jdbc.sql("SELECT user_id FROM sale_buyers WHERE sale_id = ? AND user_id = ? FOR UPDATE")
-                .params(saleId, userId).query(String.class).single();
-    }
 }

@@ -13,6 +13,7 @@ import org.springframework.data.redis.core.script.RedisScript;
 final class RebuildLease {
     static final Duration LEASE = Duration.ofSeconds(60);
     private static final RedisScript<Long> RELEASE = LuaScripts.load("release_lease", Long.class);
+    private static final RedisScript<Long> WRITE = LuaScripts.load("rebuild_write", Long.class);
 
     private RebuildLease() {
     }
@@ -43,5 +44,21 @@ final class RebuildLease {
     /** Gives the lease back if this owner still holds it. */
     static void give(StringRedisTemplate redis, String leaseKey, String owner) {
         redis.execute(RELEASE, List.of(leaseKey), owner);
+    }
+
+    /**
+     * One chunk of a rebuild's writes to a hash, set or list ({@code kind}), made only while {@code owner} still holds
+     * the lease; false when it does not (the rebuild must stop: another one has begun).
+     */
+    static boolean write(StringRedisTemplate redis, String leaseKey, String owner, String key, String kind,
+                         List<String> items) {
+        Object[] args = new Object[items.size() + 2];
+        args[0] = owner;
+        args[1] = kind;
+        for (int i = 0; i < items.size(); i++) {
+            args[i + 2] = items.get(i);
+        }
+        Long done = redis.execute(WRITE, List.of(leaseKey, key), args);
+        return done != null && done == 1;
     }
 }

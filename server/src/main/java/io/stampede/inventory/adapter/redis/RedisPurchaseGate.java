@@ -32,6 +32,7 @@ class RedisPurchaseGate implements PurchaseGate {
     private final RedisScript<Long> addStock = LuaScripts.load("add_stock", Long.class);
     private final RedisScript<Long> beginRebuild = LuaScripts.load("begin_rebuild", Long.class);
     private final RedisScript<Long> finishRebuild = LuaScripts.load("finish_rebuild", Long.class);
+    private final RedisScript<Long> keyKnown = LuaScripts.load("key_known", Long.class);
 
     RedisPurchaseGate(StringRedisTemplate redis, StampedeProperties properties) {
         this(redis, properties, "sale");
@@ -113,13 +114,23 @@ class RedisPurchaseGate implements PurchaseGate {
             RebuildLease.give(redis, keys.get(4), owner);
             throw e;
         }
-        putInChunks(keys.get(1), toText(state.unitsByUser()));
-        putInChunks(keys.get(2), state.orderByKey());
-        addInChunks(keys.get(3), state.released());
+        // every chunk is written only while the lease is still this rebuild's
+        if (!putInChunks(keys.get(4), owner, keys.get(1), toText(state.unitsByUser()))
+                || !putInChunks(keys.get(4), owner, keys.get(2), state.orderByKey())
+                || !addInChunks(keys.get(4), owner, keys.get(3), state.released())) {
+            return false;
+        }
         Long finished = redis.execute(finishRebuild, List.of(keys.get(0), keys.get(4)), owner, Long.toString(state.startsAtMillis()),
                 Long.toString(state.endsAtMillis()), Integer.toString(state.perUserLimit()),
                 Long.toString(state.available()), Long.toString(state.epoch()));
         return finished != null && finished == 1;
+    }
+
+    @Override
+    public Optional<Boolean> hasKey(String saleId, String userId, String idempotencyKey) {
+        List<String> k = keys(saleId);
+        Long known = redis.execute(keyKnown, List.of(k.get(0), k.get(2)), GateState.keyField(userId, idempotencyKey));
+        return known == null || known < 0 ? Optional.empty() : Optional.of(known == 1);
     }
 
     @Override
@@ -150,26 +161,33 @@ class RedisPurchaseGate implements PurchaseGate {
                 released == null ? java.util.Set.of() : released, Long.parseLong((String) gate.get("epoch"))));
     }
 
-    private void putInChunks(String key, Map<String, String> values) {
-        Map<String, String> chunk = new HashMap<>();
+    /** Writes the hash in chunks under the lease; false as soon as the lease is not {@code owner}'s any more. */
+    private boolean putInChunks(String lease, String owner, String key, Map<String, String> values) {
+        List<String> chunk = new java.util.ArrayList<>();
         for (Map.Entry<String, String> e : values.entrySet()) {
-            chunk.put(e.getKey(), e.getValue());
-            if (chunk.size() == CHUNK) {
-                redis.opsForHash().putAll(key, chunk);
+            chunk.add(e.getKey());
+            chunk.add(e.getValue());
+            if (chunk.size() == 2 * CHUNK) {
+                if (!RebuildLease.write(redis, lease, owner, key, "hash", chunk)) {
+                    return false;
+                }
                 chunk.clear();
             }
         }
-        if (!chunk.isEmpty()) {
-            redis.opsForHash().putAll(key, chunk);
-        }
+        return chunk.isEmpty() || RebuildLease.write(redis, lease, owner, key, "hash", chunk);
     }
 
-    private void addInChunks(String key, java.util.Set<String> members) {
+    /** Adds the members in chunks under the lease; false as soon as the lease is not {@code owner}'s any more. */
+    private boolean addInChunks(String lease, String owner, String key, java.util.Set<String> members) {
         List<String> all = List.copyOf(members);
         for (int i = 0; i < all.size(); i += CHUNK) {
-            redis.opsForSet().add(key, all.subList(i, Math.min(all.size(), i + CHUNK)).toArray(String[]::new));
+            if (!RebuildLease.write(redis, lease, owner, key, "set", all.subList(i, Math.min(all.size(), i + CHUNK)))) {
+                return false;
+            }
         }
+        return true;
     }
+
 
     private static Map<String, String> toText(Map<String, Long> counts) {
         Map<String, String> text = new HashMap<>();

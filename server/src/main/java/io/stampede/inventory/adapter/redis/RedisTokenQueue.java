@@ -112,17 +112,23 @@ class RedisTokenQueue implements TokenQueue {
             throw e;
         }
         String token = Long.toString(state.epoch());
+        // every chunk is written only while the lease is still this rebuild's
         for (long left = state.available(); left > 0; left -= CHUNK) {
-            redis.opsForList().rightPushAll(key(saleId, ""), Collections.nCopies((int) Math.min(CHUNK, left), token));
+            if (!RebuildLease.write(redis, lease, owner, key(saleId, ""), "list", Collections.nCopies((int) Math.min(CHUNK, left), token))) {
+                return false;
+            }
         }
         List<String> released = new ArrayList<>(state.released());
         for (int i = 0; i < released.size(); i += CHUNK) {
-            redis.opsForSet().add(key(saleId, ":released"),
-                    released.subList(i, Math.min(released.size(), i + CHUNK)).toArray(String[]::new));
+            if (!RebuildLease.write(redis, lease, owner, key(saleId, ":released"), "set",
+                    released.subList(i, Math.min(released.size(), i + CHUNK)))) {
+                return false;
+            }
         }
         Long finished = redis.execute(finishRebuild, List.of(key(saleId, ":epoch"), lease), owner, token);
         return finished != null && finished == 1;
     }
+
 
     @Override
     public boolean underLease(String saleId, Duration wait, Runnable action) {

@@ -9,7 +9,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** {@code /api/admin/sales/{id}/reconciliation}: compare the gate with the database, or rebuild it from there. */
+/** {@code /api/admin/sales/{id}/reconciliation}: compare the gate, the stock ledger and the orders, or rebuild. */
 @RestController
 class ReconciliationController {
     private final SaleService sales;
@@ -21,15 +21,24 @@ class ReconciliationController {
     }
 
     record Figures(long total, long available, long reserved, long sold) {
+        static Figures of(io.stampede.sale.domain.StockFigures f) {
+            return new Figures(f.total(), f.available(), f.reserved(), f.sold());
+        }
     }
 
     record Cache(Long available) {
     }
 
-    record View(boolean consistent, Figures database, Cache cache, long drift) {
+    /**
+     * The contract's answer ({@code database}: the figures the orders add up to), and beside it the stock ledger's
+     * figures (what the database enforces, and what the sale shows) and how many figures or users disagree: the gate
+     * with the ledger ({@code usersDisagreeing}) and the ledger with the orders ({@code ledgerDisagreeing}).
+     */
+    record View(boolean consistent, Figures database, Figures ledger, Cache cache, long drift, int usersDisagreeing,
+                int ledgerDisagreeing) {
         static View of(Reconciliation.Report r) {
-            return new View(r.consistent(), new Figures(r.database().total(), r.database().available(),
-                    r.database().reserved(), r.database().sold()), new Cache(r.cacheAvailable()), r.drift());
+            return new View(r.consistent(), Figures.of(r.database()), Figures.of(r.ledger()),
+                    new Cache(r.cacheAvailable()), r.drift(), r.usersDisagreeing(), r.ledgerDisagreeing());
         }
     }
 

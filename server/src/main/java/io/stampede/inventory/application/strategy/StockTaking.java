@@ -5,9 +5,10 @@ import io.stampede.sale.domain.StockStrategy;
 
 /**
  * How one of the strategies that decide in the database takes a purchase's units. The purchase runs
- * {@link #begin} outside any transaction, then, in the transaction that writes the order: {@link Attempt#guard}
- * (whatever makes the checks that follow safe: a row lock, a buyer lock, a fence), the idempotency-key and
- * per-user checks, {@link Attempt#take}, and the insert; and {@link Attempt#end} after it, committed or not.
+ * {@link #begin} outside any transaction, then, in the transaction that writes the order: the buyer's row of the
+ * stock ledger locked, {@link Attempt#guard} (whatever else makes the checks that follow safe: a row lock, a
+ * fence), the idempotency-key and per-user checks, {@link Attempt#take}, and the insert; and {@link Attempt#end}
+ * after it, committed or not.
  */
 public interface StockTaking {
     StockStrategy strategy();
@@ -15,14 +16,14 @@ public interface StockTaking {
     /** Starts an attempt: takes a lock lease, reads a version, pops tokens, as the strategy needs. */
     Attempt begin(Sale sale, String userId, int quantity);
 
-    /** How many times a purchase starts over on {@link Verdict.Kind#RETRY} before it answers 503. */
+    /** How many times a purchase starts over on {@link Verdict.Retry} before it answers 503. */
     default int maxRounds() {
         return 3; // a deadlock victim or a lost key race starts over
     }
 
     /** One attempt's state from {@link #begin} to {@link #end}. */
     interface Attempt {
-        /** The verdict of {@link #begin} itself: GO, or why the attempt stops before any transaction. */
+        /** The verdict of {@link #begin} itself: {@link Verdict#GO}, or why the attempt stops before any transaction. */
         default Verdict early() {
             return Verdict.GO;
         }
@@ -58,20 +59,44 @@ public interface StockTaking {
     }
 
     /** What a step decided; business outcomes are values. */
-    record Verdict(Kind kind, String reason) {
-        public static final Verdict GO = new Verdict(Kind.GO, null);
-        public static final Verdict SOLD_OUT = new Verdict(Kind.SOLD_OUT, null);
+    sealed interface Verdict {
+        Verdict GO = new Go();
+        Verdict SOLD_OUT = new SoldOut();
         /** The sale's Redis state is not built: rebuild it, then start over. */
-        public static final Verdict MISSING = new Verdict(Kind.MISSING, null);
+        Verdict MISSING = new Missing();
+        /**
+         * The sale's Redis counter handed out units the database's stock ledger does not have: the counter lost
+         * writes. The answer is sold out, and the counter is rebuilt.
+         */
+        Verdict CONTRADICTED = new Contradicted();
 
-        public static Verdict retry(String reason) {
-            return new Verdict(Kind.RETRY, reason);
+        static Verdict retry(String reason) {
+            return new Retry(reason);
         }
 
-        public static Verdict unavailable(String reason) {
-            return new Verdict(Kind.UNAVAILABLE, reason);
+        static Verdict unavailable(String reason) {
+            return new Unavailable(reason);
         }
 
-        public enum Kind { GO, SOLD_OUT, RETRY, UNAVAILABLE, MISSING }
+        /** Go on. */
+        record Go() implements Verdict {
+        }
+
+        record SoldOut() implements Verdict {
+        }
+
+        record Missing() implements Verdict {
+        }
+
+        record Contradicted() implements Verdict {
+        }
+
+        /** Start the attempt over (a lost race, a deadlock victim), a bounded number of times. */
+        record Retry(String reason) implements Verdict {
+        }
+
+        /** Stop with 503: nothing was taken. */
+        record Unavailable(String reason) implements Verdict {
+        }
     }
 }

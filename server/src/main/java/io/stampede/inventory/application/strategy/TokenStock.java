@@ -1,6 +1,6 @@
 package io.stampede.inventory.application.strategy;
 
-import io.stampede.inventory.port.StockBuckets;
+import io.stampede.inventory.port.StockLedger;
 import io.stampede.inventory.port.TokenQueue;
 import io.stampede.sale.domain.Sale;
 import io.stampede.sale.domain.StockStrategy;
@@ -14,17 +14,19 @@ import org.springframework.stereotype.Component;
  * an order: a token popped and put back by a loser would otherwise make a concurrent buyer see the list empty and
  * answer sold out while stock remains. The token names the build of the list it came from; the transaction holds
  * the sale's current build number in share mode and writes only if they match, so a token taken before a rebuild
- * can never become an order after it. A token whose order was surely not written goes back to the list.
+ * can never become an order after it. The database does not trust the list either: the units are taken in the stock
+ * ledger too (several rows, so purchases do not queue on one), and a token the ledger has no unit for means the list
+ * lost writes. A token whose order was surely not written goes back to the list.
  */
 @Component
 class TokenStock implements StockTaking {
     private final TokenQueue tokens;
-    private final StockBuckets buckets;
+    private final StockLedger ledger;
     private final SaleRepository sales;
 
-    TokenStock(TokenQueue tokens, StockBuckets buckets, SaleRepository sales) {
+    TokenStock(TokenQueue tokens, StockLedger ledger, SaleRepository sales) {
         this.tokens = tokens;
-        this.buckets = buckets;
+        this.ledger = ledger;
         this.sales = sales;
     }
 
@@ -41,13 +43,7 @@ class TokenStock implements StockTaking {
         }
         return new Attempt() {
             private long epoch = -1;
-            private boolean stale;
-
-            @Override
-            public Verdict guard() {
-                buckets.lockBuyer(sale.id(), userId);
-                return Verdict.GO;
-            }
+            private boolean keep;
 
             @Override
             public Verdict take() {
@@ -60,17 +56,21 @@ class TokenStock implements StockTaking {
                     }
                     case TokenQueue.Take.Taken taken -> epoch = taken.epoch();
                 }
-                long current = sales.lockGateEpochs(Set.of(sale.id())).getOrDefault(sale.id(), -1L);
+                long current = sales.lockGateEpochs(Set.of(sale.id())).get(sale.id()).gateEpoch();
                 if (current != epoch) {
-                    stale = true; // the list was rebuilt since: these tokens are void, not to be put back
+                    keep = true; // the list was rebuilt since: these tokens are void, not to be put back
                     return Verdict.retry("the sale's token list was rebuilt meanwhile");
+                }
+                if (!ledger.take(sale.id(), quantity)) {
+                    keep = true; // tokens of a list that lost writes: the rebuild recounts it
+                    return Verdict.CONTRADICTED;
                 }
                 return Verdict.GO;
             }
 
             @Override
             public void end(Ending ending) {
-                if (epoch >= 0 && ending == Ending.NOT_WRITTEN && !stale) {
+                if (epoch >= 0 && ending == Ending.NOT_WRITTEN && !keep) {
                     tokens.putBack(sale.id(), epoch, quantity);
                 }
             }

@@ -1,73 +1,96 @@
 package io.stampede.order.adapter.jdbc;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.stampede.coupon.application.CouponRedemptions;
 import io.stampede.event.port.Outbox;
+import io.stampede.inventory.domain.Refusal;
+import io.stampede.inventory.port.StockLedger;
 import io.stampede.order.application.OrderEvents;
 import io.stampede.order.application.OrderWriter;
 import io.stampede.order.domain.Order;
 import io.stampede.order.port.OrderRepository;
 import io.stampede.sale.port.SaleRepository;
-import java.util.Map;
 import io.stampede.shared.StampedeProperties;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Group commit: orders from concurrent winners are inserted together, one transaction per batch, so a burst
- * of a thousand winners costs a handful of commits. A batch that fails on a constraint is retried order by
- * order so one bad order cannot fail its neighbours.
+ * Group commit: orders from concurrent winners are inserted together, one transaction per batch, so a burst of a
+ * thousand winners costs a handful of commits. The same transaction fences each order by its gate's epoch, redeems
+ * its coupon and takes its units in the stock ledger, within the sale's stock and the buyer's limit: the database
+ * refuses what a wrong gate admitted, at the cost of a few statements per batch. A batch that fails on a constraint
+ * (an idempotency key the gate had lost) is retried order by order, so one bad order cannot fail its neighbours.
+ *
+ * <p>The writer threads are supervised: whatever a batch throws, {@link Error}s included, fails that batch's orders
+ * and the thread goes on; a thread that dies anyway is replaced.
  */
 @Component
 class GroupCommitOrderWriter implements OrderWriter, SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(GroupCommitOrderWriter.class);
 
-    private record Pending(Order order, long gateEpoch, CompletableFuture<Void> done) {
+    private record Pending(Order order, long gateEpoch, CompletableFuture<WriteResult> done) {
+        void complete(WriteResult result) {
+            done.complete(result);
+        }
     }
 
     private final OrderRepository orders;
     private final SaleRepository sales;
     private final Outbox outbox;
     private final CouponRedemptions coupons;
+    private final StockLedger ledger;
     private final TransactionTemplate tx;
     private final int maxBatch;
     private final int writers;
     private final BlockingQueue<Pending> queue;
     private final DistributionSummary batchSizes;
+    private final Counter refusals;
+    private final Counter writerFaults;
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running;
 
     GroupCommitOrderWriter(OrderRepository orders, SaleRepository sales, Outbox outbox, CouponRedemptions coupons,
-                           TransactionTemplate tx, StampedeProperties properties, MeterRegistry meters) {
+                           StockLedger ledger, TransactionTemplate tx, StampedeProperties properties,
+                           MeterRegistry meters) {
         this.orders = orders;
         this.sales = sales;
         this.outbox = outbox;
         this.coupons = coupons;
+        this.ledger = ledger;
         this.tx = tx;
         this.maxBatch = properties.groupCommit().maxBatch();
         this.writers = properties.groupCommit().writers();
         this.queue = new ArrayBlockingQueue<>(properties.groupCommit().queueCapacity());
         this.batchSizes = DistributionSummary.builder("stampede.orders.group.commit.batch")
                 .description("orders committed per transaction").register(meters);
+        this.refusals = Counter.builder("stampede.orders.refused")
+                .description("orders the database refused although the gate had admitted them").register(meters);
+        this.writerFaults = Counter.builder("stampede.orders.group.commit.faults")
+                .description("order batches failed by an unexpected error in the writer").register(meters);
     }
 
     @Override
-    public CompletableFuture<Void> write(Order order, long gateEpoch) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
+    public CompletableFuture<WriteResult> write(Order order, long gateEpoch) {
+        CompletableFuture<WriteResult> done = new CompletableFuture<>();
         if (!running || !queue.offer(new Pending(order, gateEpoch, done))) {
-            done.completeExceptionally(new Overloaded());
+            done.complete(new WriteResult.Overloaded());
         }
         return done;
     }
@@ -87,87 +110,154 @@ class GroupCommitOrderWriter implements OrderWriter, SmartLifecycle {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
+            } catch (Throwable t) { // supervision: nothing a batch throws may stop the writer or strand its orders
+                writerFaults.increment();
+                log.error("Order writer failed a batch of {} on an unexpected {}: {}", batch.size(),
+                        t.getClass().getSimpleName(), t.getMessage());
+                batch.forEach(p -> p.complete(new WriteResult.Failed("the order writer failed: " + t)));
             } finally {
                 batch.clear();
             }
         }
     }
 
-    private void flush(List<Pending> batch) {
+    /** Writes one batch and completes every one of its orders. */
+    void flush(List<Pending> batch) {
         AtomicBoolean committing = new AtomicBoolean(); // set once every statement ran: a failure after is the commit's
+        Map<Pending, WriteResult> results = new HashMap<>();
         try {
-            List<Pending> stale = new ArrayList<>();
-            List<Order> written = tx.execute(status -> {
-                // the fence: only orders reserved by the sale's current gate; the rows stay shared-locked until
-                // commit, so a rebuild's epoch bump waits for this batch and then reads its orders
-                Map<String, Long> epochs = sales.lockGateEpochs(batch.stream().map(p -> p.order().saleId())
-                        .collect(java.util.stream.Collectors.toSet()));
-                List<Order> fresh = new ArrayList<>(batch.size());
-                for (Pending p : batch) {
-                    if (epochs.getOrDefault(p.order().saleId(), -1L) == p.gateEpoch()) {
-                        fresh.add(p.order());
-                    } else {
-                        stale.add(p);
-                    }
-                }
-                if (fresh.isEmpty()) {
-                    return fresh;
-                }
-                orders.insertAll(fresh);
-                for (Order o : fresh) {
-                    if (o.couponId() != null) {
-                        // used once: a coupon redeemed meanwhile fails this batch, which is then retried order by order
-                        coupons.redeem(o.couponId(), o.userId(), o.id(), o.createdAt());
-                    }
-                }
-                outbox.append(fresh.stream().map(o -> OrderEvents.of(o, o.status(), o.createdAt(), null)).toList());
+            tx.executeWithoutResult(status -> {
+                results.clear(); // a retried callback starts afresh
+                write(batch, results);
                 committing.set(true);
-                return fresh;
             });
-            batchSizes.record(written == null ? 0 : written.size());
-            for (Pending p : batch) {
-                if (stale.contains(p)) {
-                    p.done().completeExceptionally(new StaleGate());
-                } else {
-                    p.done().complete(null);
-                }
-            }
         } catch (DataIntegrityViolationException e) {
-            if (batch.size() == 1) {
-                batch.getFirst().done().completeExceptionally(e);
-            } else {
+            if (batch.size() > 1) {
                 for (Pending p : batch) {
                     flush(new ArrayList<>(List.of(p)));
                 }
+                return;
             }
+            // a single order: its idempotency key is taken (the gate had lost it), or the row is bad
+            Pending only = batch.getFirst();
+            only.complete(e instanceof DuplicateKeyException ? new WriteResult.DuplicateKey()
+                    : new WriteResult.Failed("the database refused the order: " + e.getMostSpecificCause().getMessage()));
+            return;
         } catch (RuntimeException e) {
             boolean inDoubt = committing.get();
             log.warn("Order batch of {} failed{}: {}", batch.size(), inDoubt ? " at its commit" : "", e.getMessage());
-            RuntimeException failure = inDoubt ? new InDoubt(e) : e;
-            batch.forEach(p -> p.done().completeExceptionally(failure));
+            WriteResult failure = inDoubt ? new WriteResult.InDoubt(e.getMessage()) : new WriteResult.Failed(e.getMessage());
+            batch.forEach(p -> p.complete(failure));
+            return;
         }
+        long written = results.values().stream().filter(r -> r instanceof WriteResult.Committed).count();
+        batchSizes.record(written);
+        for (Pending p : batch) {
+            WriteResult result = results.get(p);
+            if (result instanceof WriteResult.Refused r) {
+                refusals.increment();
+                log.warn("Order {} of sale {} refused by the database ({}): the sale's gate admitted it wrongly",
+                        p.order().id(), p.order().saleId(), r.reason());
+            }
+            p.complete(result);
+        }
+    }
+
+    /** Inside the batch's transaction: fence, ledger, coupons, inserts, events; a result for every order. */
+    private void write(List<Pending> batch, Map<Pending, WriteResult> results) {
+        // the fence: only orders reserved by the sale's current gate; the rows stay shared-locked until commit, so a
+        // rebuild's epoch bump waits for this batch and then reads its orders
+        Map<String, SaleRepository.Fence> fences = sales.lockGateEpochs(batch.stream().map(p -> p.order().saleId())
+                .collect(Collectors.toSet()));
+        List<Pending> fresh = new ArrayList<>(batch.size());
+        for (Pending p : batch) {
+            SaleRepository.Fence fence = fences.get(p.order().saleId());
+            if (fence == null || fence.gateEpoch() != p.gateEpoch()) {
+                results.put(p, new WriteResult.StaleGate());
+            } else {
+                fresh.add(p);
+            }
+        }
+        if (fresh.isEmpty()) {
+            return;
+        }
+        Map<String, Refusal> refused = ledger.hold(fresh.stream().map(p -> claim(p.order())).toList(),
+                fresh.stream().map(p -> p.order().saleId()).distinct()
+                        .collect(Collectors.toMap(id -> id, id -> fences.get(id).perUserLimit())));
+        List<Order> accepted = new ArrayList<>(fresh.size());
+        List<StockLedger.Change> unused = new ArrayList<>();
+        for (Pending p : fresh) {
+            Order o = p.order();
+            Refusal refusal = refused.get(o.id());
+            if (refusal != null) {
+                // refused, unless the key has its order already: then this is a replay the gate did not recognise
+                results.put(p, orders.findByKey(o.saleId(), o.userId(), o.idempotencyKey()).isPresent()
+                        ? new WriteResult.DuplicateKey() : new WriteResult.Refused(refusal));
+            } else if (o.couponId() != null && !coupons.redeem(o.couponId(), o.userId(), o.id(), o.createdAt())) {
+                // its coupon went to another order first: the units it took go back in this same transaction
+                unused.add(new StockLedger.Change(o.saleId(), o.userId(), o.id(), o.quantity(),
+                        StockLedger.Change.Kind.RETURN));
+                results.put(p, new WriteResult.CouponUsed());
+            } else {
+                accepted.add(o);
+                results.put(p, new WriteResult.Committed());
+            }
+        }
+        if (!unused.isEmpty()) {
+            ledger.apply(unused);
+        }
+        if (!accepted.isEmpty()) {
+            orders.insertAll(accepted);
+            outbox.append(accepted.stream().map(o -> OrderEvents.of(o, o.status(), o.createdAt(), null)).toList());
+        }
+    }
+
+    private static StockLedger.Claim claim(Order o) {
+        return new StockLedger.Claim(o.id(), o.saleId(), o.userId(), o.quantity());
     }
 
     @Override
     public void start() {
         running = true;
         for (int i = 0; i < writers; i++) {
-            // platform threads: few, long-lived, and JDBC drivers still pin virtual threads on Java 21
-            threads.add(Thread.ofPlatform().name("order-writer-" + i).daemon().start(this::loop));
+            startWriter(i);
         }
+    }
+
+    private void startWriter(int i) {
+        // platform threads: few, long-lived, and JDBC drivers still pin virtual threads on Java 21
+        Thread thread = Thread.ofPlatform().name("order-writer-" + i).daemon().uncaughtExceptionHandler((t, e) -> {
+            log.error("Order writer {} died ({}); starting a new one", t.getName(), e.toString());
+            synchronized (threads) {
+                threads.remove(t);
+                if (running) {
+                    startWriter(i);
+                }
+            }
+        }).unstarted(this::loop);
+        synchronized (threads) {
+            threads.add(thread);
+        }
+        thread.start();
     }
 
     @Override
     public void stop() {
         running = false;
-        for (Thread t : threads) {
+        List<Thread> stopping;
+        synchronized (threads) {
+            stopping = List.copyOf(threads);
+        }
+        for (Thread t : stopping) {
             try {
                 t.join(10_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
-        threads.clear();
+        synchronized (threads) {
+            threads.clear();
+        }
     }
 
     @Override

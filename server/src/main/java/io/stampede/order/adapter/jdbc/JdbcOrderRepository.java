@@ -4,6 +4,7 @@ import io.stampede.inventory.domain.GateState;
 import io.stampede.order.domain.Order;
 import io.stampede.order.domain.OrderStatus;
 import io.stampede.order.port.OrderRepository;
+import io.stampede.shared.jdbc.SqlDialect;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -22,20 +23,23 @@ import org.springframework.stereotype.Repository;
 class JdbcOrderRepository implements OrderRepository {
     private static final String COLUMNS =
             "o.id, o.sale_id, o.user_id, o.idempotency_key, o.quantity, o.amount_cents, o.status, o.created_at, o.expires_at, "
-            + "o.coupon_id";
+            + "o.coupon_id, o.refusal";
 
     private final JdbcClient jdbc;
     private final JdbcTemplate template;
+    private final SqlDialect dialect;
 
-    JdbcOrderRepository(JdbcClient jdbc, JdbcTemplate template) {
+    JdbcOrderRepository(JdbcClient jdbc, JdbcTemplate template, SqlDialect dialect) {
         this.jdbc = jdbc;
         this.template = template;
+        this.dialect = dialect;
     }
 
     @Override
     public void insertAll(List<Order> orders) {
         template.batchUpdate("INSERT INTO orders (id, sale_id, user_id, idempotency_key, quantity, amount_cents, status, "
-                        + "created_at, expires_at, updated_at, coupon_id) VALUES (?,?,?,?,?,?,?,?,?,?,?)", orders, orders.size(),
+                        + "created_at, expires_at, updated_at, coupon_id, refusal) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", orders,
+                orders.size(),
                 (ps, o) -> {
                     ps.setString(1, o.id());
                     ps.setString(2, o.saleId());
@@ -48,6 +52,7 @@ class JdbcOrderRepository implements OrderRepository {
                     ps.setTimestamp(9, Timestamp.from(o.expiresAt()));
                     ps.setTimestamp(10, Timestamp.from(o.createdAt()));
                     ps.setString(11, o.couponId());
+                    ps.setString(12, o.refusal());
                 });
         List<Object[]> history = new ArrayList<>();
         for (Order o : orders) {
@@ -60,8 +65,22 @@ class JdbcOrderRepository implements OrderRepository {
 
     @Override
     public Optional<Order> find(String id) {
+        Optional<Order> order = findExactly(id);
+        if (order.isPresent()) {
+            return order;
+        }
+        return jdbc.sql("SELECT order_id FROM order_aliases WHERE id = ?").param(id).query(String.class).optional()
+                .flatMap(this::findExactly);
+    }
+
+    private Optional<Order> findExactly(String id) {
         return withHistory(jdbc.sql("SELECT " + COLUMNS + " FROM orders o WHERE o.id = ?").param(id)
                 .query(JdbcOrderRepository::map).list()).stream().findFirst();
+    }
+
+    @Override
+    public void alias(String id, String orderId) {
+        jdbc.sql(dialect.insertIfAbsent("order_aliases", "id, order_id", "?,?")).params(id, orderId).update();
     }
 
     @Override
@@ -167,7 +186,7 @@ class JdbcOrderRepository implements OrderRepository {
         List<Order> out = new ArrayList<>(orders.size());
         for (Order o : orders) {
             out.add(new Order(o.id(), o.saleId(), o.userId(), o.idempotencyKey(), o.quantity(), o.amountCents(),
-                    o.status(), o.createdAt(), o.expiresAt(), history.get(o.id()), o.couponId()));
+                    o.status(), o.createdAt(), o.expiresAt(), history.get(o.id()), o.couponId(), o.refusal()));
         }
         return out;
     }
@@ -176,14 +195,20 @@ class JdbcOrderRepository implements OrderRepository {
         return new Order(rs.getString("id"), rs.getString("sale_id"), rs.getString("user_id"),
                 rs.getString("idempotency_key"), rs.getInt("quantity"), rs.getLong("amount_cents"),
                 OrderStatus.valueOf(rs.getString("status")), rs.getTimestamp("created_at").toInstant(),
-                rs.getTimestamp("expires_at").toInstant(), List.of(), rs.getString("coupon_id"));
+                rs.getTimestamp("expires_at").toInstant(), List.of(), rs.getString("coupon_id"), rs.getString("refusal"));
     }
 
     @Override
-    public long liveUnits(String saleId, String userId) {
-        return jdbc.sql("SELECT COALESCE(SUM(quantity), 0) FROM orders WHERE sale_id = ? AND user_id = ? "
-                        + "AND status IN ('QUEUED','PENDING_PAYMENT','PAID','FULFILLED')")
-                .params(saleId, userId).query(Long.class).single();
+    public HeldUnits heldUnits(String saleId) {
+        long[] held = {0, 0};
+        jdbc.sql("SELECT status, SUM(quantity) FROM orders WHERE sale_id = ? "
+                        + "AND status IN ('QUEUED','PENDING_PAYMENT','PAID','FULFILLED') GROUP BY status")
+                .param(saleId)
+                .query((ResultSet rs) -> {
+                    String status = rs.getString(1);
+                    held[status.equals("PAID") || status.equals("FULFILLED") ? 1 : 0] += rs.getLong(2);
+                });
+        return new HeldUnits(held[0], held[1]);
     }
 
     @Override

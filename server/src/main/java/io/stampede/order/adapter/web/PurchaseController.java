@@ -79,6 +79,7 @@ class PurchaseController {
             case PurchaseOutcome.CouponUsed c ->
                     ProblemWriter.refusal(request, ApiException.conflict(ErrorCode.INVALID_STATE,
                             "the coupon is already used by another order"));
+            case PurchaseOutcome.Invalid i -> throw ApiException.validation(i.reason());
             case PurchaseOutcome.Unavailable u ->
                     ProblemWriter.refusal(request, ApiException.unavailable(u.reason()));
         };

@@ -2,7 +2,6 @@ package io.stampede.sale.adapter.jdbc;
 
 import io.stampede.sale.domain.Intake;
 import io.stampede.sale.domain.Sale;
-import io.stampede.sale.domain.StockFigures;
 import io.stampede.sale.domain.StockStrategy;
 import io.stampede.sale.port.SaleRepository;
 import io.stampede.shared.jdbc.SqlDialect;
@@ -11,12 +10,17 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** Sales in the relational database, with stock figures computed from the orders that hold units. */
+/** Sales in the relational database. */
 @Repository
 class JdbcSaleRepository implements SaleRepository {
     private static final String COLUMNS = "id, name, sku, price_cents, starts_at, ends_at, per_user_limit, "
@@ -75,40 +79,21 @@ class JdbcSaleRepository implements SaleRepository {
     }
 
     @Override
-    public java.util.Map<String, Long> lockGateEpochs(java.util.Collection<String> ids) {
-        java.util.Map<String, Long> epochs = new java.util.HashMap<>();
-        String marks = String.join(",", java.util.Collections.nCopies(ids.size(), "?"));
-        jdbc.sql("SELECT id, gate_epoch FROM sales WHERE id IN (" + marks + ") " + dialect.forShare())
-                .params(new java.util.ArrayList<Object>(ids))
+    public Map<String, Fence> lockGateEpochs(Collection<String> ids) {
+        Map<String, Fence> fences = new HashMap<>();
+        String marks = String.join(",", Collections.nCopies(ids.size(), "?"));
+        jdbc.sql("SELECT id, gate_epoch, per_user_limit FROM sales WHERE id IN (" + marks + ") " + dialect.forShare())
+                .params(new ArrayList<Object>(ids))
                 .query((ResultSet rs) -> {
-                    epochs.put(rs.getString(1), rs.getLong(2));
+                    fences.put(rs.getString(1), new Fence(rs.getLong(2), rs.getInt(3)));
                 });
-        return epochs;
+        return fences;
     }
 
     @Override
     public boolean shipUnits(String id, long quantity) {
         return jdbc.sql("UPDATE sales SET on_hand = on_hand - ? WHERE id = ? AND on_hand >= ?")
                 .params(quantity, id, quantity).update() == 1;
-    }
-
-    @Override
-    public StockFigures figures(String id) {
-        long total = jdbc.sql("SELECT total_stock FROM sales WHERE id = ?").param(id).query(Long.class).single();
-        long[] held = {0, 0};
-        jdbc.sql("SELECT status, SUM(quantity) FROM orders WHERE sale_id = ? "
-                        + "AND status IN ('QUEUED','PENDING_PAYMENT','PAID','FULFILLED') GROUP BY status")
-                .param(id)
-                .query((ResultSet rs) -> {
-                    String status = rs.getString(1);
-                    long units = rs.getLong(2);
-                    if (status.equals("PAID") || status.equals("FULFILLED")) {
-                        held[1] += units;
-                    } else {
-                        held[0] += units;
-                    }
-                });
-        return StockFigures.of(total, held[0], held[1]);
     }
 
     private static Sale map(ResultSet rs, int row) throws SQLException {

@@ -12,6 +12,8 @@ import static org.mockito.Mockito.when;
 import io.stampede.coupon.application.CouponRedemptions;
 import io.stampede.event.port.Outbox;
 import io.stampede.inventory.application.StockCounters;
+import io.stampede.inventory.application.WrongGates;
+import io.stampede.inventory.port.StockLedger;
 import io.stampede.order.application.PurchaseOutcome;
 import io.stampede.order.application.StockPurchases;
 import io.stampede.inventory.port.StockBuckets;
@@ -42,9 +44,9 @@ class OptimisticRetriesTest {
 
     private StockPurchases path(StockTaking strategy) {
         when(orders.findByKey(anyString(), anyString(), anyString())).thenReturn(Optional.empty());
-        return new StockPurchases(List.of(strategy), mock(StockCounters.class), orders,
-                mock(CouponRedemptions.class), mock(Outbox.class), new TransactionTemplate(transactions),
-                Clock.fixed(NOW, ZoneOffset.UTC));
+        return new StockPurchases(List.of(strategy), mock(StockCounters.class), mock(StockLedger.class),
+                mock(WrongGates.class), orders, mock(CouponRedemptions.class), mock(Outbox.class),
+                new TransactionTemplate(transactions), Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
     @Test

@@ -3,11 +3,17 @@ package io.stampede.inventory.application.strategy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.stampede.coupon.application.CouponRedemptions;
+import io.stampede.event.port.Outbox;
 import io.stampede.inventory.application.Reconciliation;
+import io.stampede.inventory.application.StockCounters;
+import io.stampede.inventory.application.WrongGates;
+import io.stampede.inventory.port.StockLedger;
 import io.stampede.inventory.port.StockLock;
 import io.stampede.order.application.PurchaseOutcome;
 import io.stampede.order.application.Purchases;
 import io.stampede.order.application.StockPurchases;
+import io.stampede.order.port.OrderRepository;
 import io.stampede.sale.application.SaleService;
 import io.stampede.sale.domain.Intake;
 import io.stampede.sale.domain.Sale;
@@ -15,14 +21,16 @@ import io.stampede.sale.domain.SaleRules;
 import io.stampede.sale.domain.StockFigures;
 import io.stampede.sale.domain.StockStrategy;
 import io.stampede.testsupport.IntegrationTest;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.TestPropertySource;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * REDIS_LOCK's fence: a holder paused past its lease (a GC pause, a stalled VM) must not write, whether or not a
@@ -36,7 +44,19 @@ class RedisLockLeaseIT {
     @Autowired
     StockLock lock;
     @Autowired
-    StockPurchases path;
+    StockCounters counters;
+    @Autowired
+    StockLedger ledger;
+    @Autowired
+    WrongGates wrongGates;
+    @Autowired
+    OrderRepository orders;
+    @Autowired
+    CouponRedemptions coupons;
+    @Autowired
+    Outbox outbox;
+    @Autowired
+    TransactionTemplate tx;
     @Autowired
     Purchases purchases;
     @Autowired
@@ -56,9 +76,9 @@ class RedisLockLeaseIT {
         await().atMost(Duration.ofSeconds(5)).until(() -> !lock.holds(slow)); // the pause outlives the lease
 
         assertThat(purchases.purchase(sale, "fast", "k", 1)).isInstanceOf(PurchaseOutcome.Placed.class);
-        StockPurchases.Result late = path.complete(sale, "slow", "k", 1, null, paused, now());
+        PurchaseOutcome late = completeAs(sale, "slow", paused);
 
-        assertThat(late.verdict().kind()).isEqualTo(StockTaking.Verdict.Kind.UNAVAILABLE);
+        assertThat(late).isInstanceOf(PurchaseOutcome.Unavailable.class);
         assertThat(ordersOf(sale, "slow")).isZero();
         assertConsistent(sale, new StockFigures(5, 4, 1, 0));
     }
@@ -70,9 +90,9 @@ class RedisLockLeaseIT {
         StockTaking.Attempt paused = locked.held(sale, 1, slow);
         await().atMost(Duration.ofSeconds(5)).until(() -> !lock.holds(slow));
 
-        StockPurchases.Result late = path.complete(sale, "slow", "k", 1, null, paused, now());
+        PurchaseOutcome late = completeAs(sale, "slow", paused);
 
-        assertThat(late.verdict().kind()).isEqualTo(StockTaking.Verdict.Kind.UNAVAILABLE);
+        assertThat(late).isInstanceOf(PurchaseOutcome.Unavailable.class);
         assertThat(ordersOf(sale, "slow")).isZero();
         assertConsistent(sale, new StockFigures(5, 5, 0, 0));
         // and the lock is free for the next buyer
@@ -84,10 +104,9 @@ class RedisLockLeaseIT {
         Sale sale = openSale(5);
         StockLock.Lease holder = locked.acquire(sale.id()).orElseThrow();
 
-        StockPurchases.Result result = path.complete(sale, "prompt", "k", 1, null,
-                locked.held(sale, 1, holder), now());
+        PurchaseOutcome result = completeAs(sale, "prompt", locked.held(sale, 1, holder));
 
-        assertThat(result.outcome()).isInstanceOf(PurchaseOutcome.Placed.class);
+        assertThat(result).isInstanceOf(PurchaseOutcome.Placed.class);
         assertThat(lock.holds(holder)).as("released after the commit").isFalse();
         assertConsistent(sale, new StockFigures(5, 4, 1, 0));
     }
@@ -111,8 +130,26 @@ class RedisLockLeaseIT {
                 Intake.DIRECT)).sale();
     }
 
-    private static Instant now() {
-        return Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    /** Runs one purchase whose (only) attempt is the given one: a holder of a lease taken before. */
+    private PurchaseOutcome completeAs(Sale sale, String userId, StockTaking.Attempt attempt) {
+        StockTaking once = new StockTaking() {
+            @Override
+            public StockStrategy strategy() {
+                return StockStrategy.REDIS_LOCK;
+            }
+
+            @Override
+            public int maxRounds() {
+                return 1;
+            }
+
+            @Override
+            public Attempt begin(Sale s, String u, int quantity) {
+                return attempt;
+            }
+        };
+        return new StockPurchases(List.of(once), counters, ledger, wrongGates, orders, coupons, outbox, tx,
+                Clock.systemUTC()).purchase(sale, userId, "k", 1, null);
     }
 
     private long ordersOf(Sale sale, String userId) {

@@ -1,0 +1,87 @@
+package io.stampede.inventory.application;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Component;
+
+/**
+ * Gates the database has contradicted: it refused units a gate admitted, or found an idempotency key the gate had
+ * lost. Such a gate lost writes (a failover to a lagging replica, a restart from an old snapshot) and is rebuilt from
+ * the database at once, fenced by a new epoch like every rebuild, instead of at the next scheduled reconciliation.
+ * One rebuild runs per gate at a time: the refusals of a burst ask for one rebuild, not one each. The rebuild runs off
+ * the caller's thread, since it waits for this instance's reservations in flight, the caller's among them.
+ */
+@Component
+public class WrongGates implements DisposableBean {
+    private static final Logger log = LoggerFactory.getLogger(WrongGates.class);
+    private static final int TRIES = 5;
+
+    private final Set<String> rebuilding = ConcurrentHashMap.newKeySet();
+    private final ExecutorService executor = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("gate-repair-", 0).factory());
+    private final SoldOutFlags soldOut;
+    private final Counter contradictions;
+
+    public WrongGates(SoldOutFlags soldOut, MeterRegistry meters) {
+        this.soldOut = soldOut;
+        this.contradictions = Counter.builder("stampede.gates.contradicted")
+                .description("answers of the database that contradicted a gate in Redis (a refusal, a lost key)")
+                .register(meters);
+    }
+
+    /** The database contradicted this gate: rebuild it soon (a no-op while its rebuild is pending already). */
+    public void markWrong(String gateId, String why, BooleanSupplier rebuild) {
+        contradictions.increment();
+        if (!rebuilding.add(gateId)) {
+            return;
+        }
+        log.warn("Gate of {} contradicted by the database ({}); rebuilding it from the database", gateId, why);
+        try {
+            executor.execute(() -> rebuild(gateId, rebuild));
+        } catch (RuntimeException e) { // shutting down
+            rebuilding.remove(gateId);
+        }
+    }
+
+    /** Whether a rebuild of the gate asked for here is pending or running. */
+    public boolean isRebuilding(String gateId) {
+        return rebuilding.contains(gateId);
+    }
+
+    private void rebuild(String gateId, BooleanSupplier rebuild) {
+        try {
+            for (int i = 0; i < TRIES; i++) {
+                try {
+                    // false: another instance holds the rebuild lease and rebuilds it now, which serves as well
+                    rebuild.getAsBoolean();
+                    soldOut.clear(gateId); // the rebuilt gate knows the truth; a flag raised on the lie must go
+                    return;
+                } catch (RuntimeException e) {
+                    log.warn("Rebuild of the contradicted gate of {} failed (try {} of {}): {}", gateId, i + 1, TRIES,
+                            e.getMessage());
+                    Thread.sleep(Duration.ofMillis(200L << i));
+                }
+            }
+            log.error("Gate of {} still contradicted after {} rebuild attempts; scheduled reconciliation will retry",
+                    gateId, TRIES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            rebuilding.remove(gateId);
+        }
+    }
+
+    @Override
+    public void destroy() {
+        executor.shutdownNow();
+    }
+}

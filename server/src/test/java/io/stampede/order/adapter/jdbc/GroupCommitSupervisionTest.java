@@ -1,0 +1,92 @@
+package io.stampede.order.adapter.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyList;
+import static org.mockito.ArgumentMatchers.anyMap;
+import static org.mockito.Mockito.doNothing;
+import static org.mockito.Mockito.doThrow;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.stampede.coupon.application.CouponRedemptions;
+import io.stampede.event.port.Outbox;
+import io.stampede.inventory.domain.Refusal;
+import io.stampede.inventory.port.StockLedger;
+import io.stampede.order.application.OrderWriter.WriteResult;
+import io.stampede.order.domain.Order;
+import io.stampede.order.port.OrderRepository;
+import io.stampede.sale.domain.Intake;
+import io.stampede.sale.domain.Sale;
+import io.stampede.sale.domain.StockStrategy;
+import io.stampede.sale.port.SaleRepository;
+import io.stampede.shared.StampedeProperties;
+import io.stampede.testsupport.InlineTransactions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The group-commit writer answers every order it took, whatever its batch throws ({@link Error}s included), goes on
+ * writing afterwards, and answers the database's refusals of what the gate admitted as values.
+ */
+class GroupCommitSupervisionTest {
+    private static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
+    private static final Sale SALE = new Sale("s-1", "sale", "SKU", 100, NOW.minusSeconds(60), NOW.plusSeconds(3600),
+            1, Duration.ofMinutes(15), StockStrategy.REDIS_LUA, Intake.DIRECT, 5, NOW.minusSeconds(120));
+
+    private final OrderRepository orders = mock(OrderRepository.class);
+    private final SaleRepository sales = mock(SaleRepository.class);
+    private final StockLedger ledger = mock(StockLedger.class);
+    private final GroupCommitOrderWriter writer = new GroupCommitOrderWriter(orders, sales, mock(Outbox.class),
+            mock(CouponRedemptions.class), ledger, new TransactionTemplate(new InlineTransactions()),
+            new StampedeProperties(null, "admin", null, "pay", false, false, null,
+                    new StampedeProperties.GroupCommit(16, 1, 100, Duration.ofSeconds(2)), null),
+            new SimpleMeterRegistry());
+
+    {
+        when(sales.lockGateEpochs(any())).thenReturn(Map.of("s-1", new SaleRepository.Fence(7, 1)));
+        when(ledger.hold(anyList(), anyMap())).thenReturn(Map.of());
+        writer.start();
+    }
+
+    @AfterEach
+    void stop() {
+        writer.stop();
+    }
+
+    private static Order order(String id) {
+        return Order.placed(id, SALE, "user-" + id, "k", 1, null, NOW);
+    }
+
+    private WriteResult write(String id) throws Exception {
+        return writer.write(order(id), 7).get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void anErrorInABatchFailsItsOrdersAndTheWriterGoesOn() throws Exception {
+        doThrow(new StackOverflowError("deep")).doNothing().when(orders).insertAll(anyList());
+
+        assertThat(write("a")).isInstanceOf(WriteResult.Failed.class);
+        assertThat(write("b")).isInstanceOf(WriteResult.Committed.class);
+    }
+
+    @Test
+    void anOrderOfAGateRebuiltSinceIsFencedOut() throws Exception {
+        doNothing().when(orders).insertAll(anyList());
+
+        assertThat(writer.write(order("c"), 6).get(5, TimeUnit.SECONDS)).isInstanceOf(WriteResult.StaleGate.class);
+    }
+
+    @Test
+    void anOrderTheLedgerRefusesIsNotWrittenAndSaysWhy() throws Exception {
+        when(ledger.hold(anyList(), anyMap())).thenReturn(Map.of("d", Refusal.SOLD_OUT));
+
+        assertThat(write("d")).isEqualTo(new WriteResult.Refused(Refusal.SOLD_OUT));
+    }
+}
