@@ -3,10 +3,10 @@ package io.stampede.inventory.application;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,8 +24,11 @@ import org.springframework.stereotype.Component;
 public class WrongGates implements DisposableBean {
     private static final Logger log = LoggerFactory.getLogger(WrongGates.class);
     private static final int TRIES = 5;
+    /** Rebuilds in a row for contradictions that keep coming while the gate is rebuilt; the next one starts afresh. */
+    private static final int MAX_ROUNDS = 10;
 
-    private final Set<String> rebuilding = ConcurrentHashMap.newKeySet();
+    /** Gates with a rebuild asked for here, pending or running; true when asked again since it began. */
+    private final ConcurrentHashMap<String, AtomicBoolean> rebuilding = new ConcurrentHashMap<>();
     private final ExecutorService executor = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("gate-repair-", 0).factory());
     private final SoldOutFlags soldOut;
@@ -38,10 +41,21 @@ public class WrongGates implements DisposableBean {
                 .register(meters);
     }
 
-    /** The database contradicted this gate: rebuild it soon (a no-op while its rebuild is pending already). */
+    /**
+     * The database contradicted this gate: rebuild it at once, or, while its rebuild runs already (which may have read
+     * the database before this contradiction), once more right after it.
+     */
     public void markWrong(String gateId, String why, BooleanSupplier rebuild) {
         contradictions.increment();
-        if (!rebuilding.add(gateId)) {
+        schedule(gateId, why, rebuild);
+    }
+
+    private void schedule(String gateId, String why, BooleanSupplier rebuild) {
+        AtomicBoolean again = new AtomicBoolean();
+        AtomicBoolean running = rebuilding.putIfAbsent(gateId, again);
+        if (running != null) {
+            // a rebuild already runs; it may have read the database before this contradiction: one more after it
+            running.set(true);
             return;
         }
         log.warn("Gate of {} contradicted by the database ({}); rebuilding it from the database", gateId, why);
@@ -52,32 +66,42 @@ public class WrongGates implements DisposableBean {
         }
     }
 
-    /** Whether a rebuild of the gate asked for here is pending or running. */
-    public boolean isRebuilding(String gateId) {
-        return rebuilding.contains(gateId);
+    private void rebuild(String gateId, BooleanSupplier rebuild) {
+        AtomicBoolean again = rebuilding.get(gateId);
+        int rounds = 0;
+        try {
+            do {
+                again.set(false);
+                rebuildWithRetries(gateId, rebuild);
+            } while (again.get() && ++rounds < MAX_ROUNDS); // contradicted again while it ran: once more, afresh
+        } finally {
+            rebuilding.remove(gateId, again);
+            if (again.get()) { // asked again between the last round and now
+                schedule(gateId, "contradicted again during its rebuild", rebuild);
+            }
+        }
     }
 
-    private void rebuild(String gateId, BooleanSupplier rebuild) {
-        try {
-            for (int i = 0; i < TRIES; i++) {
+    private void rebuildWithRetries(String gateId, BooleanSupplier rebuild) {
+        for (int i = 0; i < TRIES; i++) {
+            try {
+                // false: another instance holds the rebuild lease and rebuilds it now, which serves as well
+                rebuild.getAsBoolean();
+                soldOut.clear(gateId); // the rebuilt gate knows the truth; a flag raised on the lie must go
+                return;
+            } catch (RuntimeException e) {
+                log.warn("Rebuild of the contradicted gate of {} failed (try {} of {}): {}", gateId, i + 1, TRIES,
+                        e.getMessage());
                 try {
-                    // false: another instance holds the rebuild lease and rebuilds it now, which serves as well
-                    rebuild.getAsBoolean();
-                    soldOut.clear(gateId); // the rebuilt gate knows the truth; a flag raised on the lie must go
-                    return;
-                } catch (RuntimeException e) {
-                    log.warn("Rebuild of the contradicted gate of {} failed (try {} of {}): {}", gateId, i + 1, TRIES,
-                            e.getMessage());
                     Thread.sleep(Duration.ofMillis(200L << i));
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return;
                 }
             }
-            log.error("Gate of {} still contradicted after {} rebuild attempts; scheduled reconciliation will retry",
-                    gateId, TRIES);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            rebuilding.remove(gateId);
         }
+        log.error("Gate of {} still contradicted after {} rebuild attempts; scheduled reconciliation will retry",
+                gateId, TRIES);
     }
 
     @Override
