@@ -31,11 +31,20 @@ SELECT DISTINCT o.sale_id, o.user_id FROM orders o WHERE o.status IN ('QUEUED', 
 UPDATE sale_buyers sb SET units = COALESCE((SELECT SUM(o.quantity) FROM orders o WHERE o.sale_id = sb.sale_id
         AND o.user_id = sb.user_id AND o.status IN ('QUEUED', 'PENDING_PAYMENT', 'PAID', 'FULFILLED')), 0);
 
--- Coupons issued by a campaign, counted in the transaction that issues one: never more than its quantity. A campaign
--- that somehow issued more before this guard existed issues nothing further.
-ALTER TABLE coupon_campaigns ADD COLUMN issued BIGINT NOT NULL DEFAULT 0;
-UPDATE coupon_campaigns c SET issued = LEAST(c.quantity, (SELECT COUNT(*) FROM coupons k WHERE k.campaign_id = c.id));
-ALTER TABLE coupon_campaigns ADD CONSTRAINT coupon_campaigns_issued CHECK (issued >= 0 AND issued <= quantity);
+-- Coupons issued by a campaign, counted in the transaction that issues one, never more than its quantity (a
+-- campaign that somehow issued more before this guard existed issues nothing further). A table of its own, so that
+-- claims hold the campaign row only shared (their epoch fence, and on MariaDB the coupons' foreign key check) and
+-- queue on this row only from their last statement to their commit.
+CREATE TABLE campaign_counts (
+    campaign_id VARCHAR(36) PRIMARY KEY,
+    quantity    BIGINT NOT NULL,
+    issued      BIGINT NOT NULL DEFAULT 0,
+    CONSTRAINT campaign_counts_campaign FOREIGN KEY (campaign_id) REFERENCES coupon_campaigns (id),
+    CONSTRAINT campaign_counts_within CHECK (issued >= 0 AND issued <= quantity)
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_nopad_bin;
+INSERT INTO campaign_counts (campaign_id, quantity, issued)
+SELECT c.id, c.quantity, LEAST(c.quantity, (SELECT COUNT(*) FROM coupons k WHERE k.campaign_id = c.id))
+FROM coupon_campaigns c;
 
 -- An accepted QUEUED order that the database refused (the gate had admitted more than the stock or the limit) is
 -- written REJECTED, with the contract's error code of the refusal here, so that its owner sees why.

@@ -318,7 +318,7 @@ abstract class WrongGateContract {
                         .query(Long.class).single()).as("claimed coupon is in the database").isEqualTo(1);
             }
         }
-        assertThat(jdbc.sql("SELECT issued FROM coupon_campaigns WHERE id = ?").param(campaign.id()).query(Long.class)
+        assertThat(jdbc.sql("SELECT issued FROM campaign_counts WHERE campaign_id = ?").param(campaign.id()).query(Long.class)
                 .single()).as("the counted issue equals the coupons").isEqualTo(issued(campaign));
     }
 

@@ -61,7 +61,7 @@ public class CampaignService {
             throw ApiException.validation(String.join("; ", violations));
         }
         Campaign campaign = CampaignRules.create(Ids.newId(), draft, clock.instant());
-        campaigns.insert(campaign);
+        tx.executeWithoutResult(s -> campaigns.insert(campaign));
         definitions.put(campaign.id(), campaign);
         rebuildGate(campaign);
         log.info("Coupon campaign {} created: {} coupons of {} cents, {} per user", campaign.id(), campaign.quantity(),

@@ -39,13 +39,28 @@ public interface StockLedger {
 
     /**
      * Takes the units of new orders of many sales at once (a group commit's batch), each within its buyer's limit and
-     * its sale's stock, in the order given: the claims that do not fit are refused and take nothing. Costs one
-     * statement per sale and two for the buyers when everything fits.
+     * its sale's stock, in the order given: the claims that do not fit are refused and take nothing. The sales' stock
+     * rows are locked from here to the commit; see {@link #holdBuyers} and {@link #takeAll} for a batch that keeps
+     * them locked only at its very end.
      *
      * @param limits the per-user limit of every sale of the claims
      * @return the refused claims by id; empty when all were taken
      */
     Map<String, Refusal> hold(List<Claim> claims, Map<String, Integer> limits);
+
+    /**
+     * The buyers' half of {@link #hold}: adds the claims' units to their buyers and refuses, in the order given, those
+     * that pass a buyer's limit (their units taken back). Two statements when every buyer stays within the limit.
+     */
+    Map<String, Refusal> holdBuyers(List<Claim> claims, Map<String, Integer> limits);
+
+    /**
+     * The stock's half, for claims whose buyers are held: takes all their units with one conditional update per
+     * sale (in sale order), or answers false when a sale has fewer, after which the caller must roll back (an
+     * earlier sale's units may be taken) and use {@link #hold}. Meant as a batch's last statement, so that the stock
+     * rows, which every writer of the sale needs, stay locked only until the commit that follows.
+     */
+    boolean takeAll(List<Claim> claims);
 
     /** Locks the buyer's row (creating it) and answers the units the buyer's live orders hold. */
     long lockBuyer(String saleId, String userId);

@@ -19,6 +19,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -93,7 +94,11 @@ public class QueuedOrderWriter {
         for (int round = 0; round < ROUNDS && !(todo.isEmpty() && reject.isEmpty()); round++) {
             Attempt attempt;
             try {
-                attempt = inOneTransaction(List.copyOf(todo.values()), List.copyOf(reject.values()));
+                // first with the stock taken last, all at once; when a sale lacks units, once more in order
+                List<QueuedOrder> writing = List.copyOf(todo.values());
+                List<Rejected> rejecting = List.copyOf(reject.values());
+                attempt = inOneTransaction(writing, rejecting, false)
+                        .orElseGet(() -> inOneTransaction(writing, rejecting, true).orElseThrow());
             } catch (DataIntegrityViolationException e) {
                 if (todo.size() + reject.size() > 1) {
                     // one bad order must not hold up the others: settle them one by one
@@ -150,7 +155,11 @@ public class QueuedOrderWriter {
                            Set<String> contradicted, List<QueuedOrder> replays) {
     }
 
-    private Attempt inOneTransaction(List<QueuedOrder> batch, List<Rejected> rejected) {
+    /**
+     * One transaction over the batch; unless {@code precise}, the stock is taken by its last statement, all at once,
+     * and nothing (rolled back) when a sale lacks units.
+     */
+    private Optional<Attempt> inOneTransaction(List<QueuedOrder> batch, List<Rejected> rejected, boolean precise) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         return tx.execute(status -> {
             List<QueuedOrder> all = new ArrayList<>(batch);
@@ -183,10 +192,11 @@ public class QueuedOrderWriter {
                 }
             }
             // the gate counts these; the database checks that they fit the stock and the buyers' limits
-            Map<String, Refusal> refused = ledger.hold(counted.stream().map(o -> new StockLedger.Claim(o.id(),
-                            o.saleId(), o.userId(), o.quantity())).toList(),
-                    counted.stream().map(QueuedOrder::saleId).distinct()
-                            .collect(Collectors.toMap(id -> id, id -> fences.get(id).perUserLimit())));
+            List<StockLedger.Claim> claims = counted.stream().map(QueuedOrderWriter::claim).toList();
+            Map<String, Integer> limits = counted.stream().map(QueuedOrder::saleId).distinct()
+                    .collect(Collectors.toMap(id -> id, id -> fences.get(id).perUserLimit()));
+            Map<String, Refusal> refused = precise ? ledger.hold(claims, limits) : ledger.holdBuyers(claims, limits);
+            List<StockLedger.Claim> taking = new ArrayList<>();
             List<Order> toWrite = new ArrayList<>();
             Set<String> contradicted = new HashSet<>();
             List<QueuedOrder> replays = new ArrayList<>();
@@ -194,6 +204,7 @@ public class QueuedOrderWriter {
                 Refusal refusal = refused.get(o.id());
                 if (refusal == null) {
                     toWrite.add(o.written(now));
+                    taking.add(claim(o));
                 } else if (orders.findByKey(o.saleId(), o.userId(), o.idempotencyKey()).isPresent()) {
                     replays.add(o); // the key has its order already: settled as the conflict it is, below
                     continue;
@@ -215,8 +226,17 @@ public class QueuedOrderWriter {
                 orders.insertAll(toWrite);
                 outbox.append(toWrite.stream().map(o -> OrderEvents.of(o, o.status(), now, null)).toList());
             }
-            return new Attempt(settled, unaccounted, unknownSale, contradicted, replays);
+            // last: the sales' stock rows are held only from here to the commit
+            if (!precise && !ledger.takeAll(taking)) {
+                status.setRollbackOnly();
+                return Optional.empty();
+            }
+            return Optional.of(new Attempt(settled, unaccounted, unknownSale, contradicted, replays));
         });
+    }
+
+    private static StockLedger.Claim claim(QueuedOrder o) {
+        return new StockLedger.Claim(o.id(), o.saleId(), o.userId(), o.quantity());
     }
 
     /** Sales whose gate admitted what the database refused: the gate lost writes and is rebuilt at once. */
@@ -282,7 +302,7 @@ public class QueuedOrderWriter {
 
     private Verdict writeRejectedAlone(Rejected r) {
         try {
-            inOneTransaction(List.of(), List.of(r));
+            inOneTransaction(List.of(), List.of(r), true);
             forget(List.of(r.order()));
             return Verdict.DONE;
         } catch (DataIntegrityViolationException e) {

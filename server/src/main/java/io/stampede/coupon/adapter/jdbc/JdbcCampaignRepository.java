@@ -2,6 +2,7 @@ package io.stampede.coupon.adapter.jdbc;
 
 import io.stampede.coupon.domain.Campaign;
 import io.stampede.coupon.port.CampaignRepository;
+import io.stampede.shared.jdbc.SqlDialect;
 import java.sql.Timestamp;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -11,9 +12,11 @@ import org.springframework.stereotype.Repository;
 @Repository
 class JdbcCampaignRepository implements CampaignRepository {
     private final JdbcClient jdbc;
+    private final SqlDialect dialect;
 
-    JdbcCampaignRepository(JdbcClient jdbc) {
+    JdbcCampaignRepository(JdbcClient jdbc, SqlDialect dialect) {
         this.jdbc = jdbc;
+        this.dialect = dialect;
     }
 
     @Override
@@ -23,6 +26,8 @@ class JdbcCampaignRepository implements CampaignRepository {
                 .params(c.id(), c.name(), c.quantity(), c.perUserLimit(), Timestamp.from(c.startsAt()),
                         Timestamp.from(c.endsAt()), c.discountCents(), Timestamp.from(c.createdAt()))
                 .update();
+        jdbc.sql("INSERT INTO campaign_counts (campaign_id, quantity, issued) VALUES (?,?,0)")
+                .params(c.id(), c.quantity()).update();
     }
 
     @Override
@@ -42,19 +47,21 @@ class JdbcCampaignRepository implements CampaignRepository {
     }
 
     @Override
-    public Count countIssued(String id, long gateEpoch) {
-        if (jdbc.sql("UPDATE coupon_campaigns SET issued = issued + 1 WHERE id = ? AND gate_epoch = ? "
-                + "AND issued < quantity").params(id, gateEpoch).update() == 1) {
-            return Count.COUNTED;
-        }
-        long epoch = jdbc.sql("SELECT gate_epoch FROM coupon_campaigns WHERE id = ?").param(id).query(Long.class)
-                .single();
-        return epoch != gateEpoch ? Count.STALE_GATE : Count.EXHAUSTED;
+    public long lockGateEpoch(String id) {
+        return jdbc.sql("SELECT gate_epoch FROM coupon_campaigns WHERE id = ? " + dialect.forShare()).param(id)
+                .query(Long.class).single();
+    }
+
+    @Override
+    public boolean countIssued(String id) {
+        return jdbc.sql("UPDATE campaign_counts SET issued = issued + 1 WHERE campaign_id = ? AND issued < quantity")
+                .param(id).update() == 1;
     }
 
     @Override
     public long issued(String id) {
-        return jdbc.sql("SELECT issued FROM coupon_campaigns WHERE id = ?").param(id).query(Long.class).single();
+        return jdbc.sql("SELECT issued FROM campaign_counts WHERE campaign_id = ?").param(id).query(Long.class)
+                .single();
     }
 
     @Override

@@ -15,9 +15,9 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The claim's transaction: the coupon in the user's next free slot (1..limit, each once: the database's per-user
- * guard), its event, and, last, the campaign's issued count (the database's quantity guard and the gate's epoch
- * fence), so that the campaign row is held only from there to the commit. The answers the database gives as
+ * The claim's transaction: the gate's epoch fence (the campaign row held shared), the coupon in the user's next free
+ * slot (1..limit, each once: the database's per-user guard), its event, and, last, the campaign's issued count (the
+ * database's quantity guard), so that claims queue on the count's row only from there to the commit. The answers the database gives as
  * exceptions (a taken slot or key, a failed commit) become values here.
  */
 @Component
@@ -47,6 +47,11 @@ class JdbcCouponIssuer implements CouponIssuer {
             AtomicBoolean committing = new AtomicBoolean(); // set once every statement ran: a failure after is the commit's
             try {
                 return tx.execute(s -> {
+                    // the fence: the campaign row shared until the commit, so a rebuild's epoch bump waits for us
+                    if (campaigns.lockGateEpoch(campaign.id()) != gateEpoch) {
+                        s.setRollbackOnly();
+                        return new Issue.StaleGate();
+                    }
                     int slot = coupons.countOf(campaign.id(), coupon.userId()) + 1;
                     if (slot > campaign.perUserLimit()) {
                         s.setRollbackOnly();
@@ -56,17 +61,12 @@ class JdbcCouponIssuer implements CouponIssuer {
                     outbox.append(Events.of("coupon.claimed", coupon.claimedAt(), "couponId", coupon.id(),
                             "campaignId", campaign.id(), "userId", coupon.userId(), "discountCents",
                             coupon.discountCents()));
-                    Issue issue = switch (campaigns.countIssued(campaign.id(), gateEpoch)) {
-                        case STALE_GATE -> new Issue.StaleGate();
-                        case EXHAUSTED -> new Issue.Exhausted();
-                        case COUNTED -> new Issue.Issued();
-                    };
-                    if (issue instanceof Issue.Issued) {
-                        committing.set(true);
-                    } else {
+                    if (!campaigns.countIssued(campaign.id())) {
                         s.setRollbackOnly();
+                        return new Issue.Exhausted();
                     }
-                    return issue;
+                    committing.set(true);
+                    return new Issue.Issued();
                 });
             } catch (DuplicateKeyException e) {
                 Optional<Coupon> existing = coupons.findByKey(campaign.id(), coupon.userId(), coupon.idempotencyKey());

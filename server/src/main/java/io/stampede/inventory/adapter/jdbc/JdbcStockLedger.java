@@ -85,33 +85,57 @@ class JdbcStockLedger implements StockLedger {
 
     @Override
     public Map<String, Refusal> hold(List<Claim> claims, Map<String, Integer> limits) {
+        Map<String, Refusal> refused = new HashMap<>(holdBuyers(claims, limits));
+        Map<Buyer, Long> undo = new TreeMap<>();
+        for (Map.Entry<String, List<Claim>> sale : bySale(claims).entrySet()) {
+            refuseBeyondStock(sale.getKey(), sale.getValue(), refused, undo);
+        }
+        takeFromBuyers(undo); // rows this transaction holds already: no new lock after the buckets
+        return refused;
+    }
+
+    @Override
+    public Map<String, Refusal> holdBuyers(List<Claim> claims, Map<String, Integer> limits) {
         if (claims.isEmpty()) {
             return Map.of();
         }
-        Map<String, Refusal> refused = new HashMap<>();
         // every buyer's units at once, rows locked in one order by every writer
         TreeMap<Buyer, Long> added = new TreeMap<>();
-        Map<String, List<Claim>> bySale = new TreeMap<>();
-        for (Claim c : claims) {
-            added.merge(new Buyer(c.saleId(), c.userId()), (long) c.quantity(), Long::sum);
-            bySale.computeIfAbsent(c.saleId(), k -> new ArrayList<>()).add(c);
-        }
+        claims.forEach(c -> added.merge(new Buyer(c.saleId(), c.userId()), (long) c.quantity(), Long::sum));
         addToBuyers(added);
+        Map<String, Refusal> refused = new HashMap<>();
         Map<Buyer, Long> undo = new TreeMap<>();
-        for (Map.Entry<String, List<Claim>> sale : bySale.entrySet()) {
-            int limit = limits.get(sale.getKey());
-            refuseOverLimit(sale.getKey(), sale.getValue(), limit, added, refused, undo);
+        for (Map.Entry<String, List<Claim>> sale : bySale(claims).entrySet()) {
+            refuseOverLimit(sale.getKey(), sale.getValue(), limits.get(sale.getKey()), added, refused, undo);
         }
-        for (Map.Entry<String, List<Claim>> sale : bySale.entrySet()) {
-            refuseBeyondStock(sale.getKey(), sale.getValue(), refused, undo);
+        takeFromBuyers(undo);
+        return refused;
+    }
+
+    @Override
+    public boolean takeAll(List<Claim> claims) {
+        for (Map.Entry<String, List<Claim>> sale : bySale(claims).entrySet()) {
+            long need = sale.getValue().stream().mapToLong(Claim::quantity).sum();
+            if (bucketCount(sale.getKey()) != 1 || !takeIfAvailable(sale.getKey(), 0, need)) {
+                return false;
+            }
         }
-        if (!undo.isEmpty()) {
-            // only rows this transaction holds already: no new lock after the buckets
+        return true;
+    }
+
+    /** The claims by sale, in sale order (the order every writer locks sales' rows in), each sale's in given order. */
+    private static Map<String, List<Claim>> bySale(List<Claim> claims) {
+        Map<String, List<Claim>> bySale = new TreeMap<>();
+        claims.forEach(c -> bySale.computeIfAbsent(c.saleId(), k -> new ArrayList<>()).add(c));
+        return bySale;
+    }
+
+    private void takeFromBuyers(Map<Buyer, Long> units) {
+        if (!units.isEmpty()) {
             template.batchUpdate("UPDATE sale_buyers SET units = units - ? WHERE sale_id = ? AND user_id = ?",
-                    undo.entrySet().stream().map(e -> new Object[] {e.getValue(), e.getKey().saleId(),
+                    units.entrySet().stream().map(e -> new Object[] {e.getValue(), e.getKey().saleId(),
                             e.getKey().userId()}).toList());
         }
-        return refused;
     }
 
     private void addToBuyers(Map<Buyer, Long> units) {
@@ -254,11 +278,7 @@ class JdbcStockLedger implements StockLedger {
                         c.kind() == Change.Kind.SELL ? c.quantity() : -c.quantity();
             }
         }
-        if (!released.isEmpty()) {
-            template.batchUpdate("UPDATE sale_buyers SET units = units - ? WHERE sale_id = ? AND user_id = ?",
-                    released.entrySet().stream().map(e -> new Object[] {e.getValue(), e.getKey().saleId(),
-                            e.getKey().userId()}).toList());
-        }
+        takeFromBuyers(released);
         for (Map.Entry<Bucket, long[]> e : buckets.entrySet()) {
             int changed = jdbc.sql("UPDATE stock_buckets SET available = available + ?, sold = sold + ?, "
                             + "version = version + 1 WHERE sale_id = ? AND bucket = ?")

@@ -35,7 +35,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Group commit: orders from concurrent winners are inserted together, one transaction per batch, so a burst of a
  * thousand winners costs a handful of commits. The same transaction fences each order by its gate's epoch, redeems
  * its coupon and takes its units in the stock ledger, within the sale's stock and the buyer's limit: the database
- * refuses what a wrong gate admitted, at the cost of a few statements per batch. A batch that fails on a constraint
+ * refuses what a wrong gate admitted, at the cost of a few statements per batch. The stock is taken by the batch's
+ * last statement, so that the sale's stock row, which both writers need, is held only from there to the commit;
+ * when it lacks units (only ever with a gate that lied), the batch is rolled back and written once more, taking the
+ * orders' units in order and refusing what does not fit. A batch that fails on a constraint
  * (an idempotency key the gate had lost) is retried order by order, so one bad order cannot fail its neighbours.
  *
  * <p>The writer threads are supervised: whatever a batch throws, {@link Error}s included, fails that batch's orders
@@ -126,11 +129,21 @@ class GroupCommitOrderWriter implements OrderWriter, SmartLifecycle {
         AtomicBoolean committing = new AtomicBoolean(); // set once every statement ran: a failure after is the commit's
         Map<Pending, WriteResult> results = new HashMap<>();
         try {
-            tx.executeWithoutResult(status -> {
-                results.clear(); // a retried callback starts afresh
-                write(batch, results);
-                committing.set(true);
-            });
+            // first as if the stock sufficed (its rows locked only at the end); if a sale lacks units, once more
+            // taking them in order, refusing what does not fit
+            boolean done = false;
+            for (int pass = 0; pass < 2 && !done; pass++) {
+                boolean precise = pass == 1;
+                done = Boolean.TRUE.equals(tx.execute(status -> {
+                    results.clear();
+                    if (!write(batch, results, precise)) {
+                        status.setRollbackOnly();
+                        return false;
+                    }
+                    committing.set(true);
+                    return true;
+                }));
+            }
         } catch (DataIntegrityViolationException e) {
             if (batch.size() > 1) {
                 for (Pending p : batch) {
@@ -163,8 +176,12 @@ class GroupCommitOrderWriter implements OrderWriter, SmartLifecycle {
         }
     }
 
-    /** Inside the batch's transaction: fence, ledger, coupons, inserts, events; a result for every order. */
-    private void write(List<Pending> batch, Map<Pending, WriteResult> results) {
+    /**
+     * Inside the batch's transaction: fence, ledger, coupons, inserts, events; a result for every order. Unless
+     * {@code precise}, the stock is taken last, all at once, and false (roll back, then once more precisely) when a
+     * sale lacks units or a coupon was used meanwhile.
+     */
+    private boolean write(List<Pending> batch, Map<Pending, WriteResult> results, boolean precise) {
         // the fence: only orders reserved by the sale's current gate; the rows stay shared-locked until commit, so a
         // rebuild's epoch bump waits for this batch and then reads its orders
         Map<String, SaleRepository.Fence> fences = sales.lockGateEpochs(batch.stream().map(p -> p.order().saleId())
@@ -179,11 +196,12 @@ class GroupCommitOrderWriter implements OrderWriter, SmartLifecycle {
             }
         }
         if (fresh.isEmpty()) {
-            return;
+            return true;
         }
-        Map<String, Refusal> refused = ledger.hold(fresh.stream().map(p -> claim(p.order())).toList(),
-                fresh.stream().map(p -> p.order().saleId()).distinct()
-                        .collect(Collectors.toMap(id -> id, id -> fences.get(id).perUserLimit())));
+        List<StockLedger.Claim> claims = fresh.stream().map(p -> claim(p.order())).toList();
+        Map<String, Integer> limits = fresh.stream().map(p -> p.order().saleId()).distinct()
+                .collect(Collectors.toMap(id -> id, id -> fences.get(id).perUserLimit()));
+        Map<String, Refusal> refused = precise ? ledger.hold(claims, limits) : ledger.holdBuyers(claims, limits);
         List<Order> accepted = new ArrayList<>(fresh.size());
         List<StockLedger.Change> unused = new ArrayList<>();
         for (Pending p : fresh) {
@@ -194,6 +212,9 @@ class GroupCommitOrderWriter implements OrderWriter, SmartLifecycle {
                 results.put(p, orders.findByKey(o.saleId(), o.userId(), o.idempotencyKey()).isPresent()
                         ? new WriteResult.DuplicateKey() : new WriteResult.Refused(refusal));
             } else if (o.couponId() != null && !coupons.redeem(o.couponId(), o.userId(), o.id(), o.createdAt())) {
+                if (!precise) {
+                    return false; // rare: sorted out by the precise pass, which can give the units back
+                }
                 // its coupon went to another order first: the units it took go back in this same transaction
                 unused.add(new StockLedger.Change(o.saleId(), o.userId(), o.id(), o.quantity(),
                         StockLedger.Change.Kind.RETURN));
@@ -210,6 +231,8 @@ class GroupCommitOrderWriter implements OrderWriter, SmartLifecycle {
             orders.insertAll(accepted);
             outbox.append(accepted.stream().map(o -> OrderEvents.of(o, o.status(), o.createdAt(), null)).toList());
         }
+        // last: the stock rows every writer of these sales needs are held only from here to the commit
+        return precise || ledger.takeAll(accepted.stream().map(GroupCommitOrderWriter::claim).toList());
     }
 
     private static StockLedger.Claim claim(Order o) {

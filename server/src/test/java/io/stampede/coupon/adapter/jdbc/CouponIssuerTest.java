@@ -1,8 +1,6 @@
 package io.stampede.coupon.adapter.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.mockito.ArgumentMatchers.anyLong;
-import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.Mockito.inOrder;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
@@ -41,13 +39,13 @@ class CouponIssuerTest {
             new TransactionTemplate(transactions));
 
     {
-        when(campaigns.countIssued(anyString(), anyLong())).thenReturn(CampaignRepository.Count.COUNTED);
+        when(campaigns.lockGateEpoch("c-1")).thenReturn(3L);
+        when(campaigns.countIssued("c-1")).thenReturn(true);
     }
 
     @Test
     void aFailureBeforeTheCommitIsNotWritten() {
-        when(campaigns.countIssued(anyString(), anyLong()))
-                .thenThrow(new DataAccessResourceFailureException("statement failed"));
+        when(campaigns.countIssued("c-1")).thenThrow(new DataAccessResourceFailureException("statement failed"));
 
         assertThat(issuer.issue(CAMPAIGN, COUPON, 3)).isInstanceOf(CouponIssuer.Issue.Failed.class);
         assertThat(transactions.rollbacks()).isEqualTo(1);
@@ -62,11 +60,10 @@ class CouponIssuerTest {
 
     @Test
     void theDatabaseRefusesAClaimPastTheQuantityOrFromARebuiltGateAndRollsItBack() {
-        when(campaigns.countIssued(anyString(), anyLong())).thenReturn(CampaignRepository.Count.EXHAUSTED);
+        when(campaigns.countIssued("c-1")).thenReturn(false);
         assertThat(issuer.issue(CAMPAIGN, COUPON, 3)).isInstanceOf(CouponIssuer.Issue.Exhausted.class);
 
-        when(campaigns.countIssued(anyString(), anyLong())).thenReturn(CampaignRepository.Count.STALE_GATE);
-        assertThat(issuer.issue(CAMPAIGN, COUPON, 3)).isInstanceOf(CouponIssuer.Issue.StaleGate.class);
+        assertThat(issuer.issue(CAMPAIGN, COUPON, 2)).isInstanceOf(CouponIssuer.Issue.StaleGate.class);
         assertThat(transactions.rollbacks()).isEqualTo(2);
     }
 

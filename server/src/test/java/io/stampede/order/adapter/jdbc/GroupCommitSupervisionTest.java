@@ -51,7 +51,8 @@ class GroupCommitSupervisionTest {
 
     {
         when(sales.lockGateEpochs(any())).thenReturn(Map.of("s-1", new SaleRepository.Fence(7, 1)));
-        when(ledger.hold(anyList(), anyMap())).thenReturn(Map.of());
+        when(ledger.holdBuyers(anyList(), anyMap())).thenReturn(Map.of());
+        when(ledger.takeAll(anyList())).thenReturn(true);
         writer.start();
     }
 
@@ -85,8 +86,17 @@ class GroupCommitSupervisionTest {
 
     @Test
     void anOrderTheLedgerRefusesIsNotWrittenAndSaysWhy() throws Exception {
+        // the stock, taken last, lacks units: the batch is written once more, taking units in order
+        when(ledger.takeAll(anyList())).thenReturn(false);
         when(ledger.hold(anyList(), anyMap())).thenReturn(Map.of("d", Refusal.SOLD_OUT));
 
         assertThat(write("d")).isEqualTo(new WriteResult.Refused(Refusal.SOLD_OUT));
+    }
+
+    @Test
+    void aBuyerOverTheLimitIsRefusedWithoutTheStockPass() throws Exception {
+        when(ledger.holdBuyers(anyList(), anyMap())).thenReturn(Map.of("e", Refusal.LIMIT_EXCEEDED));
+
+        assertThat(write("e")).isEqualTo(new WriteResult.Refused(Refusal.LIMIT_EXCEEDED));
     }
 }
