@@ -2,17 +2,12 @@ package io.stampede.bench;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -37,12 +32,9 @@ final class CompareDriver {
     private final CompareOptions options;
     private final String[] args;
     private final PrintStream out;
-    private final SecureRandom random = new SecureRandom();
-    private final String adminToken = secret();
-    private final String jwtSecret = secret();
-    private final String paymentSecret = secret();
     private final String stamp = Long.toString(System.currentTimeMillis(), 36);
     private Path workDir;
+    private ServerLauncher launcher;
 
     CompareDriver(CompareOptions options, String[] args, PrintStream out) {
         this.options = options;
@@ -52,17 +44,7 @@ final class CompareDriver {
 
     int execute() throws InterruptedException {
         // two comparisons at once would drop each other's database and halve each other's cores
-        Path lockFile = Path.of(System.getProperty("java.io.tmpdir"), "stampede-bench-compare.lock");
-        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-             FileLock lock = channel.tryLock()) {
-            if (lock == null) {
-                throw new SetupException("another --mode compare is running on this machine (it holds " + lockFile
-                        + "); wait for it to finish");
-            }
-            return executeLocked();
-        } catch (IOException e) {
-            throw new SetupException("cannot take the lock " + lockFile + ": " + e, e);
-        }
+        return ServerLauncher.exclusively(this::executeLocked);
     }
 
     private int executeLocked() throws InterruptedException {
@@ -71,12 +53,9 @@ final class CompareDriver {
             throw new SetupException("no server jar at " + options.serverJar().toAbsolutePath() + ": build it with"
                     + " ./mvnw -pl server -am package -DskipTests, and run the bench from the repository root");
         }
-        Path java = options.java();
-        if (!Files.isExecutable(java)) {
-            Path own = ProcessHandle.current().info().command().map(Path::of).orElse(Path.of("java"));
-            out.println("note: " + java + " is not executable; the server runs on " + own);
-            java = own;
-        }
+        Path java = ServerLauncher.java(options.java(), out);
+        launcher = new ServerLauncher(java, options.jvmOptions(), options.redisHost(), options.redisPort(),
+                Duration.ofSeconds(options.startupSeconds()), out);
         try {
             workDir = Files.createTempDirectory("stampede-bench-");
             Files.createDirectories(options.out());
@@ -230,12 +209,7 @@ final class CompareDriver {
     }
 
     private void deleteKeys(String prefix) {
-        try {
-            long deleted = RedisKeys.deleteByPrefix(options.redisHost(), options.redisPort(), prefix);
-            out.println("redis         deleted " + deleted + " keys under " + prefix);
-        } catch (IOException | RuntimeException e) {
-            out.println("note: could not delete the Redis keys under " + prefix + ": " + e);
-        }
+        launcher.deleteKeys(prefix);
     }
 
     private ServerProcess restart(ServerProcess dead, BenchDatabase db, Path java, String prefix, int attempt)
@@ -253,54 +227,13 @@ final class CompareDriver {
     private CompareRunner runner(ServerProcess server) {
         Api api = new Api(server.base(), Duration.ofSeconds(options.requestTimeoutSeconds()),
                 Deadline.in(Duration.ofDays(1)));
-        return new CompareRunner(api, adminToken, jwtSecret, options);
+        return new CompareRunner(api, launcher.adminToken(), launcher.jwtSecret(), options);
     }
 
     private ServerProcess startServer(BenchDatabase db, Path java, String prefix, int attempt)
             throws InterruptedException {
-        long t0 = System.nanoTime();
-        ServerProcess server;
-        try {
-            int port = ServerProcess.freePort();
-            Path dir = Files.createDirectories(workDir.resolve(db.kind()));
-            Map<String, String> env = new LinkedHashMap<>();
-            env.put("SERVER_PORT", Integer.toString(port));
-            env.put("SPRING_DATASOURCE_URL", db.serverUrl());
-            env.put("SPRING_DATASOURCE_USERNAME", db.user());
-            env.put("SPRING_DATASOURCE_PASSWORD", db.password());
-            env.put("SPRING_DATA_REDIS_HOST", options.redisHost());
-            env.put("SPRING_DATA_REDIS_PORT", Integer.toString(options.redisPort()));
-            env.put("STAMPEDE_REDIS_KEY_PREFIX", prefix);
-            env.put("STAMPEDE_ADMIN_TOKEN", adminToken);
-            env.put("STAMPEDE_JWT_SECRET", jwtSecret);
-            env.put("STAMPEDE_PAYMENT_SECRET", paymentSecret);
-            env.put("STAMPEDE_DATA_DIR", dir.resolve("data").toString());
-            env.put("STAMPEDE_DEMO_SALE", "false");
-            env.put("STAMPEDE_DEMO_LOGIN", "false");
-            // the admission limits are raised far beyond the load, so the bench measures the strategies and not
-            // the rate limiter, and the local sold-out flag is off, so that the attempts after the last unit go
-            // through each strategy's own path (with it on, every strategy answers them alike, without a round
-            // trip); passed as arguments because the property names are exact there
-            List<String> arguments = List.of(
-                    "--stampede.admission.per-user-per-second=1000000",
-                    "--stampede.admission.global-per-second=100000000",
-                    "--stampede.admission.max-in-flight=1000000",
-                    "--stampede.sold-out-flag-ttl=0s");
-            Path log = dir.resolve("server-" + attempt + ".log");
-            server = ServerProcess.start(java, options.serverJar(), options.jvmOptions(), arguments, env, port, log,
-                    () -> deleteKeys(prefix));
-        } catch (IOException e) {
-            throw new SetupException("cannot start the server: " + e, e);
-        }
-        try {
-            server.awaitHealthy(Duration.ofSeconds(options.startupSeconds()));
-        } catch (SetupException | InterruptedException e) {
-            server.close();
-            throw e;
-        }
-        out.printf(Locale.ROOT, "server        pid %d on %s healthy after %.1f s (log %s)%n", server.pid(),
-                server.base(), (System.nanoTime() - t0) / 1e9, server.log());
-        return server;
+        return launcher.start(options.serverJar(), db, prefix, workDir.resolve(db.kind()),
+                "server-" + attempt + ".log");
     }
 
     private static CompareRow withNote(CompareRow r, String note) {
@@ -414,12 +347,6 @@ final class CompareDriver {
         Files.writeString(readme, text.substring(0, start) + section + text.substring(end + README_END.length()),
                 StandardCharsets.UTF_8);
         return true;
-    }
-
-    private String secret() {
-        byte[] bytes = new byte[32];
-        random.nextBytes(bytes);
-        return HexFormat.of().formatHex(bytes);
     }
 
     private static String firstLine(String text) {

@@ -18,7 +18,6 @@ import org.HdrHistogram.Histogram;
 final class CompareRunner {
 
     private static final int WARMUP_CONCURRENCY = 50;
-    private static final Duration QUIET = Duration.ofSeconds(1);
     private static final AtomicLong RUNS = new AtomicLong();
 
     private final Api api;
@@ -90,7 +89,7 @@ final class CompareRunner {
         if (burst.cutShort()) {
             notes.add("cut at " + options.runSeconds() + " s");
         }
-        Stock stock = settle(sale.id());
+        Settled stock = settle(sale.id());
         Oversell.Result oversell = Oversell.compute(options.stock(), 1, orders, stock.figures());
         if (stock.figures() == null) {
             notes.add("stock unreadable (" + stock.problem() + "); oversold from answers only");
@@ -168,34 +167,7 @@ final class CompareRunner {
     }
 
     /** The sale's figures once they have not moved for a second, bounded by --settle-seconds. */
-    private record Stock(Oversell.Figures figures, boolean stillMoving, String problem) {}
-
-    private Stock settle(String saleId) throws InterruptedException {
-        Deadline until = Deadline.in(Duration.ofSeconds(options.settleSeconds()));
-        Oversell.Figures last = null;
-        String problem = null;
-        long quietSince = System.nanoTime();
-        while (true) {
-            Oversell.Figures now;
-            try {
-                Api.Reply reply = api.get("/api/sales/" + saleId, null);
-                now = Oversell.Figures.of(reply);
-                problem = now == null ? "GET /api/sales/{id} -> HTTP " + reply.status() : null;
-            } catch (IOException e) {
-                now = null;
-                problem = e.getClass().getSimpleName();
-            }
-            if (now != null && !now.equals(last)) {
-                last = now;
-                quietSince = System.nanoTime();
-            }
-            if (last != null && System.nanoTime() - quietSince >= QUIET.toNanos()) {
-                return new Stock(last, false, null);
-            }
-            if (until.expired()) {
-                return new Stock(last, last != null, problem);
-            }
-            Thread.sleep(250);
-        }
+    private Settled settle(String saleId) throws InterruptedException {
+        return Settled.read(api, saleId, Duration.ofSeconds(options.settleSeconds()));
     }
 }

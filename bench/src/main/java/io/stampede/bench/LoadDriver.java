@@ -8,7 +8,8 @@ import java.util.Map;
 
 /**
  * Entry point: creates a sale, fires a purchase burst at it and checks the result for oversell; with
- * {@code --mode overload} it runs {@link OverloadDriver} instead, with {@code --mode compare} {@link CompareDriver}.
+ * {@code --mode overload} it runs {@link OverloadDriver} instead, with {@code --mode compare} {@link CompareDriver},
+ * with {@code --mode ab} {@link AbDriver} and with {@code --mode read-cost} {@link ReadCostDriver}.
  */
 public final class LoadDriver {
 
@@ -34,6 +35,12 @@ public final class LoadDriver {
     static int run(String[] args, PrintStream out, PrintStream err) {
         if (CompareOptions.requested(args)) {
             return compare(args, out, err);
+        }
+        if (AbOptions.requested(args)) {
+            return ab(args, out, err);
+        }
+        if (ReadCostOptions.requested(args)) {
+            return readCost(args, out, err);
         }
         Options options;
         try {
@@ -68,16 +75,60 @@ public final class LoadDriver {
         try {
             options = CompareOptions.parse(args);
         } catch (Options.UsageException e) {
-            err.println("error: " + e.getMessage());
-            err.println("run with --mode compare --help to see the flags");
-            return SETUP_ERROR;
+            return usageError(err, e, CompareOptions.COMPARE);
         }
         if (options.help()) {
             out.print(CompareOptions.usage());
             return PASS;
         }
+        return guarded(out, err, () -> new CompareDriver(options, args, out).execute());
+    }
+
+    /** {@code --mode ab}: two server jars side by side; it starts the servers it measures. */
+    private static int ab(String[] args, PrintStream out, PrintStream err) {
+        AbOptions options;
         try {
-            return new CompareDriver(options, args, out).execute();
+            options = AbOptions.parse(args);
+        } catch (Options.UsageException e) {
+            return usageError(err, e, AbOptions.AB);
+        }
+        if (options.help()) {
+            out.print(AbOptions.usage());
+            return PASS;
+        }
+        return guarded(out, err, () -> new AbDriver(options, args, out).execute());
+    }
+
+    /** {@code --mode read-cost}: reads of a sale with many orders against a fresh one. */
+    private static int readCost(String[] args, PrintStream out, PrintStream err) {
+        ReadCostOptions options;
+        try {
+            options = ReadCostOptions.parse(args);
+        } catch (Options.UsageException e) {
+            return usageError(err, e, ReadCostOptions.READ_COST);
+        }
+        if (options.help()) {
+            out.print(ReadCostOptions.usage());
+            return PASS;
+        }
+        return guarded(out, err, () -> new ReadCostDriver(options, args, out).execute());
+    }
+
+    private static int usageError(PrintStream err, Options.UsageException e, String mode) {
+        err.println("error: " + e.getMessage());
+        err.println("run with --mode " + mode + " --help to see the flags");
+        return SETUP_ERROR;
+    }
+
+    /** A mode's run; a setup failure or an interrupt becomes exit status 2. */
+    @FunctionalInterface
+    private interface Run {
+        int run() throws InterruptedException;
+    }
+
+    private static int guarded(PrintStream out, PrintStream err, Run run) {
+        try {
+            return run.run();
         } catch (SetupException e) {
             out.flush();
             err.println("SETUP ERROR: " + e.getMessage());
@@ -104,7 +155,7 @@ public final class LoadDriver {
                 options.attempts(), options.replays(), options.concurrency(), options.seed());
 
         setup.warnAboutShortSecret();
-        setup.checkHealth(api);
+        Setup.checkHealth(api);
         String saleId = setup.createSale(api, adminToken, "bench " + runId, "BENCH-" + runId.toUpperCase(Locale.ROOT),
                 options.stock(), options.limit());
         out.println("sale          " + saleId);

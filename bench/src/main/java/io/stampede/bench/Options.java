@@ -82,7 +82,8 @@ public record Options(
             new Flag("settle-seconds", "S", "10", "how long to wait for stock and orders to settle after the burst"),
             new Flag("seed", "N", null, "random seed of the attempt plan (default: random, printed)"),
             new Flag("mode", "MODE", BURST,
-                    "burst (closed-loop oversell burst), overload (calibrate, then open-loop overload) or compare"),
+                    "burst (closed-loop oversell burst), overload (calibrate, then open-loop overload), compare, ab"
+                            + " or read-cost"),
             new Flag("factor", "F", "10", "overload: send at F times the calibrated sustainable rate"),
             new Flag("seconds", "S", "10", "overload: length of the open-loop phase; one distinct shopper per request"),
             new Flag("calibration-seconds", "S", "5",
@@ -159,8 +160,8 @@ public record Options(
         String seed = values.get("seed");
         String mode = values.get("mode").toLowerCase(Locale.ROOT);
         if (!mode.equals(BURST) && !mode.equals(OVERLOAD)) {
-            throw new UsageException("--mode must be " + BURST + ", " + OVERLOAD + " or " + CompareOptions.COMPARE
-                    + ", got " + mode);
+            throw new UsageException("--mode must be " + BURST + ", " + OVERLOAD + ", " + CompareOptions.COMPARE
+                    + ", " + AbOptions.AB + " or " + ReadCostOptions.READ_COST + ", got " + mode);
         }
         List<String> misplaced = (mode.equals(OVERLOAD) ? BURST_ONLY : OVERLOAD_ONLY).stream()
                 .filter(given::contains).map(name -> "--" + name).toList();
@@ -215,6 +216,10 @@ public record Options(
         out.append("for that.\n");
         out.append("--mode compare: every strategy side by side on PostgreSQL and MariaDB, starting the server\n");
         out.append("itself; see --mode compare --help for its flags.\n");
+        out.append("--mode ab: two server jars (--jar-a, --jar-b) side by side, each started afresh per measurement,\n");
+        out.append("rounds alternating the order; winners/s and p50/p99 of each, B/A; see --mode ab --help.\n");
+        out.append("--mode read-cost: GET /api/sales/{id} and GET /api/sales on a sale with many orders against a\n");
+        out.append("fresh one, on a running service (--url) or a jar it starts (--jar); see --mode read-cost --help.\n");
         out.append("Exit status: 0 PASS, 1 FAIL, 2 setup error (bad flags, service unreachable, admin token\n");
         out.append("rejected, no shopper tokens).\n\nFlags:\n");
         for (Flag flag : FLAGS) {

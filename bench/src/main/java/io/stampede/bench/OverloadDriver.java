@@ -57,7 +57,7 @@ public final class OverloadDriver {
                 options.url(), options.strategy(), options.intake(), trim(options.factor()), options.seconds(),
                 options.calibrationSeconds(), options.calibrationConcurrency());
         setup.warnAboutShortSecret();
-        setup.checkHealth(api);
+        Setup.checkHealth(api);
 
         double sustainable = calibrate(api, adminToken, runId, total, phaseDeadline);
 

@@ -7,6 +7,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -25,20 +26,25 @@ final class Setup {
     }
 
     String adminToken() {
-        if (options.adminToken() != null && !options.adminToken().isBlank()) {
-            return options.adminToken().strip();
+        return adminToken(options.adminToken(), options.adminTokenFile());
+    }
+
+    /** {@code given} when set, else the content of {@code file}. */
+    static String adminToken(String given, Path file) {
+        if (given != null && !given.isBlank()) {
+            return given.strip();
         }
         try {
-            String token = Files.readString(options.adminTokenFile(), StandardCharsets.UTF_8).strip();
+            String token = Files.readString(file, StandardCharsets.UTF_8).strip();
             if (token.isEmpty()) {
-                throw new SetupException("admin token file " + options.adminTokenFile() + " is empty");
+                throw new SetupException("admin token file " + file + " is empty");
             }
             return token;
         } catch (NoSuchFileException e) {
             throw new SetupException("no admin token: pass --admin-token, or --admin-token-file (default "
                     + "./.stampede/admin-token, written by the server when STAMPEDE_ADMIN_TOKEN is unset)");
         } catch (IOException e) {
-            throw new SetupException("cannot read admin token file " + options.adminTokenFile() + ": " + e, e);
+            throw new SetupException("cannot read admin token file " + file + ": " + e, e);
         }
     }
 
@@ -48,7 +54,7 @@ final class Setup {
         }
     }
 
-    void checkHealth(Api api) throws InterruptedException {
+    static void checkHealth(Api api) throws InterruptedException {
         Api.Reply reply;
         try {
             reply = api.get("/actuator/health", null);
@@ -68,6 +74,12 @@ final class Setup {
     /** Creates an active sale (started a second ago, ending in an hour) with the options' strategy and intake. */
     String createSale(Api api, String adminToken, String name, String sku, int stock, int perUserLimit)
             throws InterruptedException {
+        return createSale(api, adminToken, name, sku, stock, perUserLimit, options.strategy(), options.intake(), out);
+    }
+
+    /** Creates an active sale (started a second ago, ending in an hour); notes on {@code out} an echo that differs. */
+    static String createSale(Api api, String adminToken, String name, String sku, int stock, int perUserLimit,
+                             String wantedStrategy, String wantedIntake, PrintStream out) throws InterruptedException {
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("name", name);
@@ -77,8 +89,8 @@ final class Setup {
         body.put("startsAt", now.minusSeconds(1).toString());
         body.put("endsAt", now.plus(Duration.ofHours(1)).toString());
         body.put("perUserLimit", perUserLimit);
-        body.put("strategy", options.strategy());
-        body.put("intake", options.intake());
+        body.put("strategy", wantedStrategy);
+        body.put("intake", wantedIntake);
         Api.Reply reply;
         try {
             reply = api.post("/api/admin/sales", adminToken, body, Map.of());
@@ -94,7 +106,7 @@ final class Setup {
         }
         String strategy = Api.text(reply.body(), "strategy");
         String intake = Api.text(reply.body(), "intake");
-        if (!options.strategy().equals(strategy) || !options.intake().equals(intake)) {
+        if (!wantedStrategy.equals(strategy) || !wantedIntake.equals(intake)) {
             out.println("note: sale " + id + " came back with strategy " + strategy + ", intake " + intake);
         }
         return id;
@@ -102,11 +114,16 @@ final class Setup {
 
     /** One cheap authenticated read, so a wrong --jwt-secret stops here rather than as a burst of 401s. */
     void checkShopperToken(Api api, String token) throws InterruptedException {
+        checkShopperToken(api, token, options.jwtSecret() != null);
+    }
+
+    /** As above; {@code minted} says whether the token was minted with --jwt-secret, for the message. */
+    static void checkShopperToken(Api api, String token, boolean minted) throws InterruptedException {
         try {
             Api.Reply reply = api.get("/api/me/orders", token);
             if (reply.status() == 401) {
                 throw new SetupException("shopper token rejected (GET /api/me/orders -> 401)"
-                        + (options.jwtSecret() != null ? "; does --jwt-secret match STAMPEDE_JWT_SECRET?" : ""));
+                        + (minted ? "; does --jwt-secret match STAMPEDE_JWT_SECRET?" : ""));
             }
         } catch (IOException e) {
             throw new SetupException("service stopped answering during setup: " + e, e);

@@ -1,0 +1,155 @@
+package io.stampede.bench;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntPredicate;
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
+
+/**
+ * A timed closed loop of any request: {@code concurrency} workers, each sending its next request as soon as the last
+ * one is answered, for an unmeasured warm-up and then a measured window (as {@link Calibration} does for purchases).
+ * Only answers that arrive inside the window count; a request in flight when the window closes is finished but not
+ * counted, so that nothing is left running behind the caller's back.
+ */
+final class TimedLoop {
+
+    /** Sends request number {@code index} (0, 1, 2, … across warm-up and window); failures are outcomes, not throws. */
+    @FunctionalInterface
+    interface Request {
+        Burst.Outcome send(long index);
+    }
+
+    /**
+     * The window's figures: successful answers, every answer, latency of the successful ones (send to answer, in
+     * microseconds), the answers by kind, and how many requests were sent in all (warm-up included).
+     */
+    record Result(long successes, long answered, Duration measured, Histogram latencyMicros, Map<String, Long> answers,
+                  long sent, boolean cutShort) {
+
+        double successRate() {
+            return successes / seconds();
+        }
+
+        double answerRate() {
+            return answered / seconds();
+        }
+
+        double seconds() {
+            return measured.toNanos() / 1e9;
+        }
+
+        /** The answers in the window that were not successes, by kind; empty when every answer succeeded. */
+        Map<String, Long> failures(IntPredicate success) {
+            Map<String, Long> failures = new TreeMap<>();
+            answers.forEach((kind, count) -> {
+                if (!success.test(statusOf(kind))) {
+                    failures.put(kind, count);
+                }
+            });
+            return failures;
+        }
+    }
+
+    private TimedLoop() {}
+
+    /**
+     * Runs the loop; bounded by the end of the window, by {@code maxRequests} and by {@code deadline}.
+     *
+     * @param success which HTTP statuses count as successes (their latency goes into the histogram)
+     */
+    static Result run(int concurrency, Duration warmup, Duration measure, long maxRequests, IntPredicate success,
+                      Request request, Deadline deadline) {
+        AtomicLong next = new AtomicLong();
+        AtomicLong successes = new AtomicLong();
+        AtomicLong answered = new AtomicLong();
+        Histogram latency = new ConcurrentHistogram(3);
+        Map<String, Long> answers = new ConcurrentHashMap<>();
+        long start = System.nanoTime();
+        long windowStart = start + warmup.toNanos();
+        long windowEnd = windowStart + measure.toNanos();
+
+        CountDownLatch done = new CountDownLatch(concurrency);
+        ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+        for (int w = 0; w < concurrency; w++) {
+            executor.execute(() -> {
+                try {
+                    while (System.nanoTime() - windowEnd < 0 && !deadline.expired()) {
+                        long index = next.getAndIncrement();
+                        if (index >= maxRequests) {
+                            return;
+                        }
+                        long sentAt = System.nanoTime();
+                        Burst.Outcome outcome = request.send(index);
+                        long answeredAt = System.nanoTime();
+                        if (answeredAt - windowStart >= 0 && answeredAt - windowEnd < 0) {
+                            answers.merge(kind(outcome), 1L, Long::sum);
+                            if (outcome.status() > 0) {
+                                answered.incrementAndGet();
+                            }
+                            if (outcome.status() > 0 && success.test(outcome.status())) {
+                                successes.incrementAndGet();
+                                latency.recordValue(Math.max(1, (answeredAt - sentAt) / 1_000));
+                            }
+                        }
+                        if (outcome.status() == Burst.Outcome.CANCELLED) {
+                            return;
+                        }
+                    }
+                } finally {
+                    done.countDown();
+                }
+            });
+        }
+        boolean finished;
+        try {
+            finished = done.await(deadline.remaining().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            finished = false;
+        }
+        executor.shutdownNow();
+        long measuredNanos = Math.max(1, Math.min(System.nanoTime(), windowEnd) - windowStart);
+        return new Result(successes.get(), answered.get(), Duration.ofNanos(measuredNanos), latency.copy(),
+                new TreeMap<>(answers), Math.min(next.get(), maxRequests),
+                !finished || measuredNanos < measure.toNanos());
+    }
+
+    /** One GET, as an outcome: the status and problem code, a transport error, or cancelled when interrupted. */
+    static Burst.Outcome get(Api api, String path) {
+        try {
+            Api.Reply reply = api.get(path, null);
+            return new Burst.Outcome(reply.status(), reply.code(), null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Burst.Outcome(Burst.Outcome.CANCELLED, "deadline", null);
+        } catch (IOException e) {
+            return new Burst.Outcome(Burst.Outcome.TRANSPORT_ERROR, Burst.describe(e), null);
+        }
+    }
+
+    /** The kind of an answer for the breakdown: "201", "409 SOLD_OUT", "transport error IOException (…)", … */
+    static String kind(Burst.Outcome o) {
+        return switch (o.status()) {
+            case Burst.Outcome.TRANSPORT_ERROR -> "transport error " + o.code();
+            case Burst.Outcome.CANCELLED -> "cancelled";
+            case Burst.Outcome.NOT_SENT -> "not sent";
+            default -> o.status() + (o.code() == null ? "" : " " + o.code());
+        };
+    }
+
+    /** The HTTP status a {@link #kind} starts with, or -1 for the kinds without one. */
+    static int statusOf(String kind) {
+        int space = kind.indexOf(' ');
+        String head = space < 0 ? kind : kind.substring(0, space);
+        return head.matches("[0-9]{3}") ? Integer.parseInt(head) : -1;
+    }
+}
