@@ -10,6 +10,7 @@ import io.stampede.coupon.domain.CampaignRules;
 import io.stampede.inventory.domain.GateState;
 import io.stampede.inventory.port.PurchaseGate;
 import io.stampede.order.application.OrderExpirySweeper;
+import io.stampede.testsupport.Offers;
 import io.stampede.testsupport.Http;
 import io.stampede.testsupport.IntegrationTest;
 import io.stampede.testsupport.MutableClock;
@@ -93,8 +94,8 @@ class CouponIT {
     @Test
     void aRushOf1000UsersClaimingThreeTimesWithReplaysIssuesExactly200() throws Exception {
         Instant now = clock.instant();
-        Campaign campaign = campaigns.create(new CampaignRules.Draft("rush", 200L, 1, now.minusSeconds(5),
-                now.plus(Duration.ofHours(1)), 500L)).campaign();
+        Campaign campaign = Offers.campaign().name("rush").quantity(200).discount(500).on(clock)
+                .openWith(campaigns);
         record Attempt(String user, String key) {
         }
         List<Callable<Object>> tasks = new ArrayList<>();
@@ -136,8 +137,7 @@ class CouponIT {
     @Test
     void aLimitAboveOneIsEnforcedByTheDatabaseSlotsToo() throws Exception {
         Instant now = clock.instant();
-        Campaign campaign = campaigns.create(new CampaignRules.Draft("two", 100L, 2, now.minusSeconds(5),
-                now.plus(Duration.ofHours(1)), 100L)).campaign();
+        Campaign campaign = Offers.campaign().name("two").quantity(100).limit(2).on(clock).openWith(campaigns);
         List<Callable<Object>> tasks = new ArrayList<>();
         for (int k = 0; k < 8; k++) {
             String key = "k" + k;

@@ -20,6 +20,7 @@ import io.stampede.sale.domain.Intake;
 import io.stampede.sale.domain.Sale;
 import io.stampede.sale.domain.SaleRules;
 import io.stampede.sale.domain.StockStrategy;
+import io.stampede.testsupport.Offers;
 import io.stampede.testsupport.RedisProcess;
 import java.time.Duration;
 import java.time.Instant;
@@ -414,13 +415,12 @@ abstract class WrongGateContract {
 
     private Sale openSale(Path path, long stock) {
         Instant now = Instant.now();
-        return sales.create(new SaleRules.Draft("wrong gate " + path, "SKU-WG", stock, 1000L, now.minusSeconds(5),
-                now.plus(Duration.ofHours(1)), LIMIT, Duration.ofMinutes(15), path.strategy, path.intake)).sale();
+        return Offers.sale().name("wrong gate " + path).stock(stock).limit(LIMIT).strategy(path.strategy)
+                .intake(path.intake).openWith(sales);
     }
 
     private Campaign openCampaign(long quantity) {
         Instant now = Instant.now();
-        return campaigns.create(new CampaignRules.Draft("wrong gate", quantity, 1, now.minusSeconds(5),
-                now.plus(Duration.ofHours(1)), 100L)).campaign();
+        return Offers.campaign().name("wrong gate").quantity(quantity).openWith(campaigns);
     }
 }

@@ -12,6 +12,7 @@ import io.stampede.sale.domain.Intake;
 import io.stampede.sale.domain.Sale;
 import io.stampede.sale.domain.SaleRules;
 import io.stampede.sale.domain.StockStrategy;
+import io.stampede.testsupport.Offers;
 import io.stampede.testsupport.IntegrationTest;
 import java.time.Duration;
 import java.time.Instant;
@@ -83,9 +84,7 @@ class SoldOutFlagIT {
 
     private Sale open(long stock, int limit) {
         Instant now = Instant.now();
-        return sales.create(new SaleRules.Draft("flag", "SKU-F", stock, 1000L, now.minusSeconds(5),
-                now.plus(Duration.ofHours(1)), limit, Duration.ofMinutes(15), StockStrategy.REDIS_LUA,
-                Intake.DIRECT)).sale();
+        return Offers.sale().name("flag").stock(stock).limit(limit).openWith(sales);
     }
 
     @Test

@@ -17,6 +17,7 @@ import io.stampede.sale.domain.SaleRules;
 import io.stampede.sale.domain.StockFigures;
 import io.stampede.sale.domain.StockStrategy;
 import io.stampede.shared.Ids;
+import io.stampede.testsupport.Offers;
 import io.stampede.testsupport.Gen;
 import io.stampede.testsupport.IntegrationTest;
 import io.stampede.testsupport.MutableClock;
@@ -75,9 +76,9 @@ class StockLedgerPropertyIT {
     }
 
     private void run(Case c) throws Exception {
-        Sale sale = sales.create(new SaleRules.Draft("ledger " + c.strategy(), "SKU-L", (long) c.stock(), 700L,
-                clock.instant().minusSeconds(1), clock.instant().plus(Duration.ofDays(2)), c.limit(), PAYMENT_TIMEOUT,
-                c.strategy(), Intake.DIRECT)).sale();
+        Sale sale = Offers.sale().name("ledger " + c.strategy()).stock(c.stock()).price(700).limit(c.limit())
+                .paymentTimeout(PAYMENT_TIMEOUT).strategy(c.strategy()).on(clock).endsIn(Duration.ofDays(2))
+                .openWith(sales);
         int step = 0;
         for (Op op : c.ops()) {
             step++;
@@ -139,7 +140,7 @@ class StockLedgerPropertyIT {
                 .params(sale.id(), sale.perUserLimit()).query(String.class).list()).as("over the limit " + where)
                 .isEmpty();
         assertThat(report.consistent()).as("the sale's counter against the database %s: %s", where, report).isTrue();
-        assertThat(sales.get(sale.id()).stock()).as("the sale's figures %s", where).isEqualTo(ledger);
+        assertThat(sales.get(sale.id()).orElseThrow().stock()).as("the sale's figures %s", where).isEqualTo(ledger);
     }
 
     // ---- the operations and their generators ----

@@ -14,6 +14,7 @@ import io.stampede.sale.domain.Sale;
 import io.stampede.sale.domain.SaleRules;
 import io.stampede.sale.domain.StockFigures;
 import io.stampede.sale.domain.StockStrategy;
+import io.stampede.testsupport.Offers;
 import io.stampede.testsupport.IntegrationTest;
 import io.stampede.testsupport.Together;
 import java.time.Duration;
@@ -176,9 +177,8 @@ class StrategyConcurrencyIT {
 
     private Sale openSale(StockStrategy strategy, long stock, int limit) {
         Instant now = Instant.now();
-        return sales.create(new SaleRules.Draft(strategy + " burst", "SKU-" + strategy, stock, 1000L,
-                now.minusSeconds(5), now.plus(Duration.ofHours(1)), limit, Duration.ofMinutes(15), strategy,
-                Intake.DIRECT)).sale();
+        return Offers.sale().name(strategy + " burst").sku("SKU-" + strategy).stock(stock).limit(limit)
+                .strategy(strategy).openWith(sales);
     }
 
     /** Releases every attempt at once; each retries a 503 with the same key, as a client should. */
@@ -213,7 +213,7 @@ class StrategyConcurrencyIT {
     }
 
     private void assertConsistent(Sale sale, StockFigures expected) {
-        StockFigures figures = sales.get(sale.id()).stock();
+        StockFigures figures = sales.get(sale.id()).orElseThrow().stock();
         assertThat(figures).isEqualTo(expected);
         assertThat(figures.total()).isEqualTo(figures.available() + figures.reserved() + figures.sold());
         Reconciliation.Report report = reconciliation.report(sale);

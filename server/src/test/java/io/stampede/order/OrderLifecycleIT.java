@@ -45,6 +45,8 @@ class OrderLifecycleIT {
     @Autowired
     OrderRepository orders;
     @Autowired
+    io.stampede.inventory.port.UnitHolders holders;
+    @Autowired
     JdbcClient jdbc;
     Http http;
 
@@ -108,7 +110,7 @@ class OrderLifecycleIT {
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             GateState g = gate.read(sale).orElseThrow();
             assertThat(g.available()).as("gate available").isEqualTo(stock(sale).path("available").asLong());
-            assertThat(g.unitsByUser()).as("gate per-user units").isEqualTo(orders.liveUnitsByUser(sale));
+            assertThat(g.unitsByUser()).as("gate per-user units").isEqualTo(holders.liveUnitsByUser(sale));
         });
     }
 

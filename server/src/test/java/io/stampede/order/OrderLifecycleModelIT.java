@@ -78,6 +78,7 @@ class OrderLifecycleModelIT {
         final OrderExpirySweeper sweeper;
         final PurchaseGate gate;
         final OrderRepository orders;
+        final io.stampede.inventory.port.UnitHolders holders;
         final JdbcClient jdbc;
 
         private Service(ConfigurableApplicationContext context) {
@@ -87,6 +88,7 @@ class OrderLifecycleModelIT {
             this.sweeper = context.getBean(OrderExpirySweeper.class);
             this.gate = context.getBean(PurchaseGate.class);
             this.orders = context.getBean(OrderRepository.class);
+            this.holders = context.getBean(io.stampede.inventory.port.UnitHolders.class);
             this.jdbc = context.getBean(JdbcClient.class);
         }
 
@@ -652,7 +654,7 @@ class OrderLifecycleModelIT {
             GateState gate = s.gate.read(sale).orElse(null);
             assertThat(gate).as(where("the gate of the sale")).isNotNull();
             assertThat(gate.available()).as(where("gate available = database available")).isEqualTo(available);
-            Map<String, Long> dbUnits = s.orders.liveUnitsByUser(sale);
+            Map<String, Long> dbUnits = s.holders.liveUnitsByUser(sale);
             assertThat(dbUnits).as(where("live units by user in the database")).isEqualTo(model.liveUnitsByUser());
             assertThat(gate.unitsByUser()).as(where("gate units by user = database")).isEqualTo(dbUnits);
             assertThat(gate.orderByKey()).as(where("gate idempotency keys"))

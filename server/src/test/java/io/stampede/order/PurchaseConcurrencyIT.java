@@ -12,6 +12,7 @@ import io.stampede.sale.domain.Sale;
 import io.stampede.sale.domain.SaleRules;
 import io.stampede.sale.domain.StockFigures;
 import io.stampede.sale.domain.StockStrategy;
+import io.stampede.testsupport.Offers;
 import io.stampede.testsupport.IntegrationTest;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,6 +43,8 @@ class PurchaseConcurrencyIT {
     PurchaseGate gate;
     @Autowired
     OrderRepository orders;
+    @Autowired
+    io.stampede.inventory.port.UnitHolders holders;
     @Autowired
     JdbcClient jdbc;
     @Autowired
@@ -202,9 +205,7 @@ class PurchaseConcurrencyIT {
 
     private Sale openSale(long stock, int limit) {
         Instant now = Instant.now();
-        return sales.create(new SaleRules.Draft("burst", "SKU-1", stock, 1000L, now.minusSeconds(5),
-                now.plus(Duration.ofHours(1)), limit, Duration.ofMinutes(15), StockStrategy.REDIS_LUA,
-                Intake.DIRECT)).sale();
+        return Offers.sale().name("burst").stock(stock).limit(limit).openWith(sales);
     }
 
     private List<Answer> releaseTogether(Sale sale, List<Attempt> plan) throws InterruptedException {
@@ -229,11 +230,11 @@ class PurchaseConcurrencyIT {
     }
 
     private void assertFiguresAndGateAgree(Sale sale, long total, long reserved) {
-        StockFigures figures = sales.get(sale.id()).stock();
+        StockFigures figures = sales.get(sale.id()).orElseThrow().stock();
         assertThat(figures).isEqualTo(new StockFigures(total, total - reserved, reserved, 0));
         GateState state = gate.read(sale.id()).orElseThrow();
         assertThat(state.available()).as("gate available = database available").isEqualTo(figures.available());
-        assertThat(state.unitsByUser()).as("gate per-user units = database").isEqualTo(orders.liveUnitsByUser(sale.id()));
-        assertThat(state.orderByKey()).as("gate keys = database keys").isEqualTo(orders.orderIdsByKey(sale.id()));
+        assertThat(state.unitsByUser()).as("gate per-user units = database").isEqualTo(holders.liveUnitsByUser(sale.id()));
+        assertThat(state.orderByKey()).as("gate keys = database keys").isEqualTo(holders.orderIdsByKey(sale.id()));
     }
 }

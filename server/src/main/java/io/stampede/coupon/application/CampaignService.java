@@ -6,7 +6,6 @@ import io.stampede.coupon.port.CampaignRepository;
 import io.stampede.coupon.port.CouponRepository;
 import io.stampede.inventory.domain.GateState;
 import io.stampede.inventory.port.PurchaseGate;
-import io.stampede.shared.ApiException;
 import io.stampede.shared.Ids;
 import io.stampede.inventory.application.InFlightReservations;
 import java.time.Clock;
@@ -55,10 +54,20 @@ public class CampaignService {
         }
     }
 
-    public CampaignWithCount create(CampaignRules.Draft draft) {
+    /** What creating a campaign came to. */
+    public sealed interface Creation {
+        record Created(CampaignWithCount campaign) implements Creation {
+        }
+
+        /** The draft breaks the contract's rules; nothing was created. */
+        record Invalid(List<String> violations) implements Creation {
+        }
+    }
+
+    public Creation create(CampaignRules.Draft draft) {
         List<String> violations = CampaignRules.violations(draft);
         if (!violations.isEmpty()) {
-            throw ApiException.validation(String.join("; ", violations));
+            return new Creation.Invalid(violations);
         }
         Campaign campaign = CampaignRules.create(Ids.newId(), draft, clock.instant());
         tx.executeWithoutResult(s -> campaigns.insert(campaign));
@@ -66,7 +75,7 @@ public class CampaignService {
         rebuildGate(campaign);
         log.info("Coupon campaign {} created: {} coupons of {} cents, {} per user", campaign.id(), campaign.quantity(),
                 campaign.discountCents(), campaign.perUserLimit());
-        return new CampaignWithCount(campaign, 0);
+        return new Creation.Created(new CampaignWithCount(campaign, 0));
     }
 
     public Optional<Campaign> definition(String id) {
@@ -100,9 +109,9 @@ public class CampaignService {
         return forgotten;
     }
 
-    public CampaignWithCount get(String id) {
-        Campaign c = definition(id).orElseThrow(() -> ApiException.notFound("coupon campaign"));
-        return new CampaignWithCount(c, campaigns.issued(id));
+    /** The campaign with its count of coupons issued; empty for an unknown or malformed id. */
+    public Optional<CampaignWithCount> get(String id) {
+        return definition(id).map(c -> new CampaignWithCount(c, campaigns.issued(id)));
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.stampede.coupon.domain;
 
+import io.stampede.shared.InputRules;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -21,7 +22,7 @@ public final class CampaignRules {
 
     public static List<String> violations(Draft d) {
         List<String> errors = new ArrayList<>();
-        io.stampede.sale.domain.SaleRules.text(errors, "name", d.name(), 200);
+        InputRules.text(errors, "name", d.name(), 200);
         if (d.quantity() == null || d.quantity() < 1 || d.quantity() > MAX_QUANTITY) {
             errors.add("quantity must be 1.." + MAX_QUANTITY);
         }
@@ -30,10 +31,10 @@ public final class CampaignRules {
         }
         if (d.startsAt() == null || d.endsAt() == null) {
             errors.add("startsAt and endsAt are required");
-        } else if (!io.stampede.sale.domain.SaleRules.isSupported(d.startsAt())
-                || !io.stampede.sale.domain.SaleRules.isSupported(d.endsAt())) {
-            errors.add("startsAt and endsAt must be between " + io.stampede.sale.domain.SaleRules.EARLIEST + " and "
-                    + io.stampede.sale.domain.SaleRules.LATEST);
+        } else if (!InputRules.isSupported(d.startsAt())
+                || !InputRules.isSupported(d.endsAt())) {
+            errors.add("startsAt and endsAt must be between " + InputRules.EARLIEST + " and "
+                    + InputRules.LATEST);
         } else if (!d.endsAt().isAfter(d.startsAt())) {
             errors.add("endsAt must be after startsAt");
         }

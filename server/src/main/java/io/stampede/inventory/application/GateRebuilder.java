@@ -3,13 +3,13 @@ package io.stampede.inventory.application;
 import org.springframework.context.event.EventListener;
 import io.stampede.sale.domain.SaleEnded;
 import io.stampede.inventory.domain.GateState;
+import io.stampede.inventory.port.UnitHolders;
+import io.stampede.inventory.port.GateFences;
 import io.stampede.inventory.port.PurchaseGate;
 import io.stampede.inventory.port.QueuedReservations;
 import io.stampede.inventory.port.StockLedger;
-import io.stampede.order.port.OrderRepository;
 import io.stampede.sale.domain.Sale;
 import io.stampede.sale.domain.StockFigures;
-import io.stampede.sale.port.SaleRepository;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -38,8 +38,8 @@ public class GateRebuilder {
     private static final Duration DRAIN_WAIT = Duration.ofSeconds(15);
 
     private final PurchaseGate gate;
-    private final SaleRepository sales;
-    private final OrderRepository orders;
+    private final GateFences gateFences;
+    private final UnitHolders orders;
     private final InFlightReservations inFlight;
     private final QueuedReservations queued;
     private final StockLedger ledger;
@@ -48,12 +48,12 @@ public class GateRebuilder {
     // a ReentrantLock, not synchronized: on Java 21 a virtual thread blocked in synchronized pins its carrier
     private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 
-    public GateRebuilder(PurchaseGate gate, SaleRepository sales, OrderRepository orders, InFlightReservations inFlight,
+    public GateRebuilder(PurchaseGate gate, GateFences gateFences, UnitHolders orders, InFlightReservations inFlight,
                          QueuedReservations queued, StockLedger ledger, PlatformTransactionManager transactions) {
         this.ledger = ledger;
         this.gate = gate;
         this.queued = queued;
-        this.sales = sales;
+        this.gateFences = gateFences;
         this.orders = orders;
         this.inFlight = inFlight;
         // the truth is read in one snapshot, so an order that changes meanwhile is either all in it or all out
@@ -94,7 +94,7 @@ public class GateRebuilder {
         }
         // fence every instance: from this commit on, orders reserved under the old gate are refused by the writer,
         // and this update waits for the batches that are writing such orders right now, so the truth below has them
-        Long epoch = tx.execute(s -> sales.bumpGateEpoch(sale.id()));
+        Long epoch = tx.execute(s -> gateFences.bump(sale.id()));
         // read after the bump and before the snapshot: a queued order leaves its record only after its commit, and no
         // commit under the old epoch follows the bump, so every accepted order is in the records or in the snapshot
         // (or both, counted once below)

@@ -1,8 +1,7 @@
 package io.stampede.inventory.application;
 
+import io.stampede.inventory.port.UnitHolders;
 import io.stampede.inventory.port.PurchaseGate;
-import io.stampede.order.domain.Order;
-import io.stampede.order.port.OrderRepository;
 import io.stampede.sale.port.SaleRepository;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,13 +22,13 @@ public class GateReleases {
     private static final Duration REPAIR_AFTER = Duration.ofSeconds(2);
 
     private final PurchaseGate gate;
-    private final OrderRepository orders;
+    private final UnitHolders orders;
     private final SaleRepository sales;
     private final GateRebuilder rebuilder;
     private final StockCounters counters;
     private final Clock clock;
 
-    public GateReleases(PurchaseGate gate, OrderRepository orders, SaleRepository sales, GateRebuilder rebuilder,
+    public GateReleases(PurchaseGate gate, UnitHolders orders, SaleRepository sales, GateRebuilder rebuilder,
                         StockCounters counters, Clock clock) {
         this.counters = counters;
         this.gate = gate;
@@ -40,11 +39,11 @@ public class GateReleases {
     }
 
     /** Releases after the commit; whatever is not settled now is left pending for the repair pass. */
-    public void release(Order order) {
+    public void release(UnitHolders.Release order) {
         try {
             settle(order, releaseOnce(order));
         } catch (RuntimeException e) {
-            log.warn("Gate release of order {} deferred to the repair pass: {}", order.id(), e.getMessage());
+            log.warn("Gate release of order {} deferred to the repair pass: {}", order.orderId(), e.getMessage());
         }
     }
 
@@ -52,7 +51,7 @@ public class GateReleases {
     @Scheduled(fixedDelayString = "${stampede.gate.repair-interval:5s}")
     public void repair() {
         try {
-            for (Order order : orders.pendingGateReleases(clock.instant().minus(REPAIR_AFTER), 500)) {
+            for (UnitHolders.Release order : orders.pendingReleases(clock.instant().minus(REPAIR_AFTER), 500)) {
                 PurchaseGate.Release result = releaseOnce(order);
                 if (result == PurchaseGate.Release.GATE_MISSING) {
                     sales.find(order.saleId()).ifPresent(s -> {
@@ -72,16 +71,16 @@ public class GateReleases {
     }
 
     /** Gives the units back to the Redis counter of the order's sale: the gate, or a TOKEN_QUEUE list. */
-    private PurchaseGate.Release releaseOnce(Order order) {
+    private PurchaseGate.Release releaseOnce(UnitHolders.Release order) {
         boolean tokens = sales.find(order.saleId()).map(s -> s.strategy().countsInTokens()).orElse(false);
         return tokens ? counters.release(order)
-                : gate.release(order.saleId(), order.userId(), order.id(), order.quantity());
+                : gate.release(order.saleId(), order.userId(), order.orderId(), order.quantity());
     }
 
-    private void settle(Order order, PurchaseGate.Release result) {
+    private void settle(UnitHolders.Release order, PurchaseGate.Release result) {
         // a missing gate may be mid-rebuild with this order still counted live: only a present gate settles it
         if (result != PurchaseGate.Release.GATE_MISSING) {
-            orders.markGateReleased(order.id());
+            orders.markReleased(order.orderId());
         }
     }
 }

@@ -1,10 +1,10 @@
 package io.stampede.inventory.application;
 
 import io.stampede.inventory.domain.GateState;
+import io.stampede.inventory.port.UnitHolders;
 import io.stampede.inventory.port.PurchaseGate;
 import io.stampede.inventory.port.QueuedReservations;
 import io.stampede.inventory.port.StockLedger;
-import io.stampede.order.port.OrderRepository;
 import io.stampede.sale.domain.Sale;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -24,10 +24,10 @@ import org.springframework.stereotype.Component;
 public class QueuedDrift {
     private final QueuedReservations queued;
     private final PurchaseGate gate;
-    private final OrderRepository orders;
+    private final UnitHolders orders;
     private final StockLedger ledger;
 
-    public QueuedDrift(QueuedReservations queued, PurchaseGate gate, OrderRepository orders, StockLedger ledger) {
+    public QueuedDrift(QueuedReservations queued, PurchaseGate gate, UnitHolders orders, StockLedger ledger) {
         this.queued = queued;
         this.gate = gate;
         this.orders = orders;

@@ -1,7 +1,7 @@
 package io.stampede.inventory.application;
 
+import io.stampede.inventory.port.UnitHolders;
 import io.stampede.inventory.port.PurchaseGate;
-import io.stampede.order.port.OrderRepository;
 import io.stampede.sale.domain.Intake;
 import io.stampede.sale.domain.Sale;
 import io.stampede.sale.domain.SaleEnded;
@@ -29,13 +29,13 @@ public class SoldOutFlags {
     }
 
     private final PurchaseGate gate;
-    private final OrderRepository orders;
+    private final UnitHolders orders;
     private final long ttlNanos;
     private final ConcurrentHashMap<String, Flag> flags = new ConcurrentHashMap<>();
     /** Bumped by every {@link #clear}: a flag computed before a clear is never put up after it. */
     private final ConcurrentHashMap<String, AtomicLong> clears = new ConcurrentHashMap<>();
 
-    public SoldOutFlags(PurchaseGate gate, OrderRepository orders,
+    public SoldOutFlags(PurchaseGate gate, UnitHolders orders,
                         @Value("${stampede.sold-out-flag-ttl:1s}") Duration ttl) {
         this.gate = gate;
         this.orders = orders;
@@ -70,7 +70,7 @@ public class SoldOutFlags {
                     return true; // an accepted order may not be written yet: only its gate record knew it
                 }
             }
-            return orders.findByKey(sale.id(), userId, idempotencyKey).isPresent();
+            return orders.hasOrder(sale.id(), userId, idempotencyKey);
         } catch (RuntimeException e) {
             return true;
         }

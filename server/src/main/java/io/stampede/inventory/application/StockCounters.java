@@ -1,11 +1,11 @@
 package io.stampede.inventory.application;
 
 import io.stampede.inventory.application.strategy.StrategySettings;
+import io.stampede.inventory.port.UnitHolders;
+import io.stampede.inventory.port.GateFences;
 import io.stampede.inventory.port.PurchaseGate;
 import io.stampede.inventory.port.StockLedger;
 import io.stampede.inventory.port.TokenQueue;
-import io.stampede.order.domain.Order;
-import io.stampede.order.port.OrderRepository;
 import io.stampede.sale.domain.Sale;
 import io.stampede.sale.domain.SaleEnded;
 import io.stampede.sale.domain.StockFigures;
@@ -38,18 +38,20 @@ public class StockCounters {
     private final TokenQueue tokens;
     private final PurchaseGate gate;
     private final SaleRepository sales;
-    private final OrderRepository orders;
+    private final GateFences gateFences;
+    private final UnitHolders orders;
     private final StrategySettings settings;
     private final TransactionTemplate tx;
     private final TransactionTemplate snapshot;
     private final ConcurrentHashMap<String, ReentrantLock> rebuilding = new ConcurrentHashMap<>();
 
-    public StockCounters(StockLedger ledger, TokenQueue tokens, PurchaseGate gate, SaleRepository sales,
-                         OrderRepository orders, StrategySettings settings, PlatformTransactionManager transactions) {
+    public StockCounters(StockLedger ledger, TokenQueue tokens, PurchaseGate gate, SaleRepository sales, GateFences gateFences,
+                         UnitHolders orders, StrategySettings settings, PlatformTransactionManager transactions) {
         this.ledger = ledger;
         this.tokens = tokens;
         this.gate = gate;
         this.sales = sales;
+        this.gateFences = gateFences;
         this.orders = orders;
         this.settings = settings;
         this.tx = new TransactionTemplate(transactions);
@@ -101,8 +103,8 @@ public class StockCounters {
     }
 
     /** After the commit: gives the units of an ended TOKEN_QUEUE order back to its list, once. */
-    public PurchaseGate.Release release(Order order) {
-        return tokens.release(order.saleId(), order.id(), order.quantity());
+    public PurchaseGate.Release release(UnitHolders.Release units) {
+        return tokens.release(units.saleId(), units.orderId(), units.quantity());
     }
 
     /** What the sale's own counter holds: the token list's length (empty when not built), else the ledger's. */
@@ -122,7 +124,7 @@ public class StockCounters {
     }
 
     private StockLedger.Recount recountNow(Sale sale) {
-        OrderRepository.HeldUnits held = orders.heldUnits(sale.id());
+        UnitHolders.HeldUnits held = orders.heldUnits(sale.id());
         long total = sales.find(sale.id()).orElseThrow().totalStock();
         return new StockLedger.Recount(total - held.reserved() - held.sold(), held.sold(),
                 orders.liveUnitsByUser(sale.id()));
@@ -150,7 +152,7 @@ public class StockCounters {
             boolean done = tokens.rebuild(sale.id(), () -> {
                 // the bump waits for purchases holding the build number in share mode, and from its commit on, tokens
                 // of the old build are refused: the ledger read after it counts every order those tokens became
-                long epoch = tx.execute(s -> sales.bumpGateEpoch(sale.id()));
+                long epoch = tx.execute(s -> gateFences.bump(sale.id()));
                 return snapshot.execute(s -> {
                     StockFigures figures = ledger.figures(sale.id());
                     return new TokenQueue.State(Math.max(0, figures.available()), orders.releasedOrderIds(sale.id()),

@@ -4,6 +4,7 @@ import io.stampede.coupon.application.CouponRedemptions;
 import io.stampede.event.port.Outbox;
 import io.stampede.inventory.application.GateReleases;
 import io.stampede.inventory.port.StockLedger;
+import io.stampede.inventory.port.UnitHolders;
 import io.stampede.order.domain.Order;
 import io.stampede.order.domain.OrderStatus;
 import io.stampede.order.domain.Transition;
@@ -184,7 +185,8 @@ public class OrderLifecycle {
         if (t instanceof Transition.Done d && !d.order().status().isLive()) {
             soldOut.clear(d.order().saleId());
             if (!sale(d.order()).strategy().countsInDatabase()) {
-                releases.release(d.order());
+                Order o = d.order();
+                releases.release(new UnitHolders.Release(o.id(), o.saleId(), o.userId(), o.quantity()));
             }
             log.info("Order {} {}: {} unit(s) of sale {} returned", d.order().id(),
                     d.order().status().name().toLowerCase(), d.order().quantity(), d.order().saleId());

@@ -6,6 +6,7 @@ import io.stampede.inventory.application.GateAdmission.Admission;
 import io.stampede.inventory.application.GateAdmission.Fate;
 import io.stampede.inventory.application.GateRebuilder;
 import io.stampede.inventory.domain.Reservation;
+import io.stampede.inventory.port.GateFences;
 import io.stampede.inventory.port.PurchaseGate;
 import io.stampede.order.application.OrderWriter.WriteResult;
 import io.stampede.order.domain.Order;
@@ -13,7 +14,6 @@ import io.stampede.order.port.OrderRepository;
 import io.stampede.sale.domain.Intake;
 import io.stampede.sale.domain.Sale;
 import io.stampede.sale.domain.StockStrategy;
-import io.stampede.sale.port.SaleRepository;
 import io.stampede.shared.StampedeProperties;
 import java.time.Clock;
 import java.time.Duration;
@@ -44,20 +44,20 @@ public class PurchaseService implements PurchasePath {
     private final GateAdmission admission;
     private final OrderWriter writer;
     private final OrderRepository orders;
-    private final SaleRepository sales;
+    private final GateFences gateFences;
     private final Clock clock;
     private final Duration commitTimeout;
     private final TransactionTemplate settle;
 
     public PurchaseService(PurchaseGate gate, GateRebuilder rebuilder, GateAdmission admission, OrderWriter writer,
-                           OrderRepository orders, SaleRepository sales, PlatformTransactionManager transactions,
+                           OrderRepository orders, GateFences gateFences, PlatformTransactionManager transactions,
                            Clock clock, StampedeProperties properties) {
         this.gate = gate;
         this.rebuilder = rebuilder;
         this.admission = admission;
         this.writer = writer;
         this.orders = orders;
-        this.sales = sales;
+        this.gateFences = gateFences;
         this.clock = clock;
         this.commitTimeout = properties.groupCommit().timeout();
         // bounded: a batch whose connection died unseen can hold its lock until the database notices
@@ -192,7 +192,7 @@ public class PurchaseService implements PurchasePath {
         @Override
         public boolean writtenAfterAll(String id) {
             return Boolean.TRUE.equals(settle.execute(s -> {
-                sales.lockExclusively(sale.id());
+                gateFences.lockExclusively(sale.id());
                 return orders.find(id).isPresent();
             }));
         }

@@ -5,6 +5,7 @@ import io.stampede.inventory.application.GateRebuilder;
 import io.stampede.inventory.application.WrongGates;
 import io.stampede.inventory.domain.Refusal;
 import io.stampede.inventory.domain.Reservation;
+import io.stampede.inventory.port.GateFences;
 import io.stampede.inventory.port.QueuedReservations;
 import io.stampede.inventory.port.StockLedger;
 import io.stampede.order.domain.Order;
@@ -66,14 +67,16 @@ public class QueuedOrderWriter {
     private final GateRebuilder rebuilder;
     private final QueuedOrderCodec codec;
     private final StockLedger ledger;
+    private final GateFences gateFences;
     private final WrongGates wrongGates;
     private final TransactionTemplate tx;
     private final Clock clock;
 
     public QueuedOrderWriter(OrderRepository orders, SaleRepository sales, Outbox outbox, QueuedReservations gate,
-                             GateRebuilder rebuilder, QueuedOrderCodec codec, StockLedger ledger,
+                             GateRebuilder rebuilder, QueuedOrderCodec codec, StockLedger ledger, GateFences gateFences,
                              WrongGates wrongGates, TransactionTemplate tx, Clock clock) {
         this.ledger = ledger;
+        this.gateFences = gateFences;
         this.wrongGates = wrongGates;
         this.orders = orders;
         this.sales = sales;
@@ -166,7 +169,7 @@ public class QueuedOrderWriter {
             rejected.forEach(r -> all.add(r.order()));
             Set<String> written = orders.existingIds(all.stream().map(QueuedOrder::id).toList());
             // the fence: the sale rows stay shared-locked until commit, so a rebuild's epoch bump waits for us
-            Map<String, SaleRepository.Fence> fences = sales.lockGateEpochs(all.stream().map(QueuedOrder::saleId)
+            Map<String, GateFences.Fence> fences = gateFences.lock(all.stream().map(QueuedOrder::saleId)
                     .collect(Collectors.toSet()));
             List<QueuedOrder> settled = new ArrayList<>();
             List<QueuedOrder> unaccounted = new ArrayList<>();
@@ -174,7 +177,7 @@ public class QueuedOrderWriter {
             List<QueuedOrder> counted = new ArrayList<>();
             Map<String, List<QueuedOrder>> staleBySale = new HashMap<>();
             for (QueuedOrder o : batch) {
-                SaleRepository.Fence fence = fences.get(o.saleId());
+                GateFences.Fence fence = fences.get(o.saleId());
                 if (fence == null) {
                     unknownSale.add(o);
                 } else if (written.contains(o.id())) {

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Where orders are kept: the truth of who holds which units. */
+/** Where orders are kept: the truth of who holds which units (inventory reads it as its {@code UnitHolders}). */
 public interface OrderRepository {
     /**
      * Inserts the orders and their first history entries together; a duplicate idempotency key fails the whole
@@ -27,22 +27,6 @@ public interface OrderRepository {
     /** The user's orders, newest first. */
     List<Order> findByUser(String userId, int limit);
 
-    /** Units held by each user's live orders of the sale. */
-    Map<String, Long> liveUnitsByUser(String saleId);
-
-    /** Units of the sale's orders: reserved (QUEUED, PENDING_PAYMENT) and sold (PAID, FULFILLED). */
-    record HeldUnits(long reserved, long sold) {
-    }
-
-    /** The sale's units counted from its orders: a scan of them all, for reconciliation, never on a hot path. */
-    HeldUnits heldUnits(String saleId);
-
-    /** Order id of every order of the sale by "user \n key", live or not: replays must keep finding them. */
-    Map<String, String> orderIdsByKey(String saleId);
-
-    /** Ids of the sale's orders that no longer hold units (their gate counters are already released). */
-    java.util.Set<String> releasedOrderIds(String saleId);
-
     /** Reads and row-locks the order for the rest of the caller's transaction. */
     Optional<Order> lock(String id);
 
@@ -57,10 +41,6 @@ public interface OrderRepository {
     /** Locks unpaid orders past their deadline, skipping those another sweeper holds; oldest deadline first. */
     List<String> lockDueForExpiry(java.time.Instant now, int limit);
 
-    /** Orders whose units went back in the database but whose gate release may not have happened. */
-    List<Order> pendingGateReleases(java.time.Instant changedBefore, int limit);
-
-    void markGateReleased(String id);
 
     /** Which of the given order ids are in the database. */
     java.util.Set<String> existingIds(java.util.Collection<String> ids);

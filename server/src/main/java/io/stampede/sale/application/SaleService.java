@@ -2,84 +2,104 @@ package io.stampede.sale.application;
 
 import io.stampede.event.application.Events;
 import io.stampede.event.port.Outbox;
-import io.stampede.inventory.application.GateRebuilder;
 import io.stampede.sale.domain.Sale;
+import io.stampede.sale.domain.SaleEnded;
 import io.stampede.sale.domain.SaleRules;
 import io.stampede.sale.domain.StockFigures;
 import io.stampede.sale.port.SaleRepository;
-import io.stampede.shared.ApiException;
+import io.stampede.sale.port.SaleStock;
 import io.stampede.shared.Ids;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
-/** Creating, reading and restocking sales. */
+/** Creating, reading and restocking sales; their stock is the inventory module's, reached through {@link SaleStock}. */
 @Service
 public class SaleService {
     private static final Logger log = LoggerFactory.getLogger(SaleService.class);
+    /** How long after its end a sale's per-instance state is kept: late answers of its window come meanwhile. */
+    static final Duration ENDED_GRACE = Duration.ofMinutes(1);
 
     private final SaleRepository sales;
-    private final GateRebuilder rebuilder;
-    private final io.stampede.inventory.port.StockLedger ledger;
-    private final io.stampede.inventory.application.StockCounters counters;
-    private final io.stampede.inventory.application.SoldOutFlags soldOut;
+    private final SaleStock stock;
     private final Outbox outbox;
     private final TransactionTemplate tx;
     private final Clock clock;
+    private final ApplicationEventPublisher events;
     /** Sale definitions for the purchase path; all but the total are immutable, and the path never reads it. */
     private final ConcurrentHashMap<String, Sale> definitions = new ConcurrentHashMap<>();
-    /** How long after its end a sale's per-instance state is kept: late answers of its window come meanwhile. */
-    static final java.time.Duration ENDED_GRACE = java.time.Duration.ofMinutes(1);
-    private final org.springframework.context.ApplicationEventPublisher events;
 
-    public SaleService(SaleRepository sales, io.stampede.inventory.port.StockLedger ledger, GateRebuilder rebuilder,
-                       io.stampede.inventory.application.StockCounters counters,
-                       io.stampede.inventory.application.SoldOutFlags soldOut, Outbox outbox,
-                       TransactionTemplate tx, Clock clock,
-                       org.springframework.context.ApplicationEventPublisher events) {
-        this.events = events;
-        this.counters = counters;
-        this.soldOut = soldOut;
+    public SaleService(SaleRepository sales, SaleStock stock, Outbox outbox, TransactionTemplate tx, Clock clock,
+                       ApplicationEventPublisher events) {
         this.sales = sales;
+        this.stock = stock;
         this.outbox = outbox;
         this.tx = tx;
-        this.ledger = ledger;
-        this.rebuilder = rebuilder;
         this.clock = clock;
+        this.events = events;
     }
 
     /** A sale with its stock figures at one moment. */
     public record SaleWithStock(Sale sale, StockFigures stock) {
     }
 
-    public SaleWithStock create(SaleRules.Draft draft) {
-        List<String> violations = new java.util.ArrayList<>(SaleRules.violations(draft));
+    /** What creating a sale came to. */
+    public sealed interface Creation {
+        record Created(SaleWithStock sale) implements Creation {
+        }
+
+        /** The draft breaks the contract's rules; nothing was created. */
+        record Invalid(List<String> violations) implements Creation {
+        }
+    }
+
+    /** What a restock came to. */
+    public sealed interface Restock {
+        record Restocked(SaleWithStock sale) implements Restock {
+        }
+
+        record NotFound() implements Restock {
+        }
+
+        /** The quantity breaks the rules; nothing was added. */
+        record Invalid(String violation) implements Restock {
+        }
+
+        /** The sale's Redis counter is being rebuilt; nothing was added, retry. */
+        record Busy(String reason) implements Restock {
+        }
+    }
+
+    public Creation create(SaleRules.Draft draft) {
+        List<String> violations = SaleRules.violations(draft);
         if (!violations.isEmpty()) {
-            throw ApiException.validation(String.join("; ", violations));
+            return new Creation.Invalid(violations);
         }
         Sale sale = SaleRules.create(Ids.newId(), draft, clock.instant());
         tx.executeWithoutResult(status -> {
             sales.insert(sale);
-            counters.open(sale);
+            stock.open(sale);
             outbox.append(Events.of("sale.created", sale.createdAt(), "saleId", sale.id(), "name", sale.name(),
                     "sku", sale.sku(), "stock", sale.totalStock(), "priceCents", sale.priceCents(),
                     "startsAt", sale.startsAt().toString(), "endsAt", sale.endsAt().toString(),
-                    "perUserLimit", sale.perUserLimit(), "strategy", sale.strategy().name(), "intake", sale.intake().name()));
+                    "perUserLimit", sale.perUserLimit(), "strategy", sale.strategy().name(), "intake",
+                    sale.intake().name()));
         });
         definitions.put(sale.id(), sale);
-        if (sale.strategy().usesGate()) {
-            rebuilder.rebuild(sale);
-        } else {
-            counters.afterOpen(sale);
-        }
+        stock.opened(sale);
         log.info("Sale {} created: {} units of {} from {} to {}, strategy {}, intake {}", sale.id(), sale.totalStock(),
                 sale.sku(), sale.startsAt(), sale.endsAt(), sale.strategy(), sale.intake());
-        return new SaleWithStock(sale, StockFigures.of(sale.totalStock(), 0, 0));
+        return new Creation.Created(new SaleWithStock(sale, StockFigures.of(sale.totalStock(), 0, 0)));
     }
 
     /** The sale definition for the purchase path, from memory after the first read. */
@@ -98,60 +118,62 @@ public class SaleService {
 
     /**
      * Forgets the definitions of sales that ended more than a minute ago and tells every holder of per-sale state
-     * (see {@link io.stampede.sale.domain.SaleEnded}); a late request about one loads it again, and is forgotten again
-     * at the next pass. Returns how many were forgotten.
+     * (see {@link SaleEnded}); a late request about one loads it again, and is forgotten again at the next pass.
+     * Returns how many were forgotten.
      */
-    @org.springframework.scheduling.annotation.Scheduled(fixedDelayString = "${stampede.ended-sales.interval:60s}")
+    @Scheduled(fixedDelayString = "${stampede.ended-sales.interval:60s}")
     public int forgetEnded() {
-        java.time.Instant horizon = clock.instant().minus(ENDED_GRACE);
+        Instant horizon = clock.instant().minus(ENDED_GRACE);
         int forgotten = 0;
         for (Sale sale : List.copyOf(definitions.values())) {
             if (sale.endsAt().isBefore(horizon)) {
                 definitions.remove(sale.id(), sale);
-                events.publishEvent(new io.stampede.sale.domain.SaleEnded(sale.id()));
+                events.publishEvent(new SaleEnded(sale.id()));
                 forgotten++;
             }
         }
         return forgotten;
     }
 
-    public SaleWithStock get(String id) {
+    /** The sale as it is now, with its figures; empty for an unknown or malformed id. */
+    public Optional<SaleWithStock> get(String id) {
         if (!Ids.isWellFormed(id)) {
-            throw ApiException.notFound("sale");
+            return Optional.empty();
         }
-        Sale sale = sales.find(id).orElseThrow(() -> ApiException.notFound("sale"));
-        return new SaleWithStock(sale, ledger.figures(id));
+        return sales.find(id).map(sale -> new SaleWithStock(sale, stock.figures(id)));
     }
 
     /** The newest sales with their figures: two queries, however many sales and orders there are. */
     public List<SaleWithStock> list() {
         List<Sale> newest = sales.list(200);
-        java.util.Map<String, StockFigures> figures = ledger.figures(newest.stream().map(Sale::id).toList());
+        Map<String, StockFigures> figures = stock.figures(newest.stream().map(Sale::id).toList());
         return newest.stream().filter(s -> figures.containsKey(s.id()))
                 .map(s -> new SaleWithStock(s, figures.get(s.id()))).toList();
     }
 
     /**
-     * Adds units: the database first (the total and the stock ledger in one transaction), then the sale's Redis
-     * counter, both under its rebuild lease so that a rebuild can neither miss the new units nor count them twice. A
-     * failure between the two undersells, never oversells.
+     * Adds units: the database first (the total and the stock in one transaction), then the sale's Redis counter,
+     * both under its rebuild lease so that a rebuild can neither miss the new units nor count them twice. A failure
+     * between the two undersells, never oversells.
      */
-    public SaleWithStock restock(String id, Long quantity) {
-        Sale sale = get(id).sale();
+    public Restock restock(String id, Long quantity) {
+        Optional<Sale> found = get(id).map(SaleWithStock::sale);
+        if (found.isEmpty()) {
+            return new Restock.NotFound();
+        }
+        Sale sale = found.get();
         String violation = SaleRules.restockViolation(sale, quantity);
         if (violation != null) {
-            throw ApiException.validation(violation);
+            return new Restock.Invalid(violation);
         }
         Runnable record = () -> {
             sales.addStock(id, quantity);
             outbox.append(Events.of("sale.restocked", clock.instant(), "saleId", id, "quantity", quantity));
         };
-        boolean done = counters.restock(sale, quantity, record);
-        if (!done) {
-            throw ApiException.unavailable("the sale's gate is being rebuilt; retry the restock");
+        if (!stock.restock(sale, quantity, record)) {
+            return new Restock.Busy("the sale's gate is being rebuilt; retry the restock");
         }
-        soldOut.clear(id);
         log.info("Sale {} restocked with {} units", id, quantity);
-        return get(id);
+        return get(id).<Restock>map(Restock.Restocked::new).orElseGet(Restock.NotFound::new);
     }
 }

@@ -1,7 +1,13 @@
 package io.stampede.sale.domain;
 
+import static io.stampede.shared.InputRules.EARLIEST;
+import static io.stampede.shared.InputRules.LATEST;
+import static io.stampede.shared.InputRules.isSupported;
+import static io.stampede.shared.InputRules.text;
+
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,9 +18,6 @@ public final class SaleRules {
     public static final Duration MIN_PAYMENT_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration MAX_PAYMENT_TIMEOUT = Duration.ofDays(7);
     public static final long MAX_PRICE_CENTS = 100_000_000_000L;
-    /** Instants every supported database keeps exactly. */
-    public static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
-    public static final Instant LATEST = Instant.parse("9999-12-31T00:00:00Z");
 
     private SaleRules() {
     }
@@ -74,7 +77,7 @@ public final class SaleRules {
     }
 
     private static Instant millis(Instant t) {
-        return t.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        return t.truncatedTo(ChronoUnit.MILLIS);
     }
 
     /** Why a restock of the sale by the quantity is refused, or null when it is fine. */
@@ -86,20 +89,5 @@ public final class SaleRules {
             return "total stock may not pass " + MAX_STOCK;
         }
         return null;
-    }
-
-    public static boolean isSupported(Instant t) {
-        return !t.isBefore(EARLIEST) && !t.isAfter(LATEST);
-    }
-
-    /** Printable text: control characters (NUL above all) are refused here, not by the database as a 5xx. */
-    public static void text(List<String> errors, String field, String value, int max) {
-        if (value == null || value.isBlank()) {
-            errors.add(field + " is required");
-        } else if (value.length() > max) {
-            errors.add(field + " must be at most " + max + " characters");
-        } else if (value.chars().anyMatch(Character::isISOControl)) {
-            errors.add(field + " must not contain control characters");
-        }
     }
 }

@@ -1,6 +1,6 @@
 package io.stampede.shared.security;
 
-import io.stampede.shared.ApiException;
+import io.stampede.shared.web.ApiException;
 import io.stampede.shared.web.ProblemWriter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;

@@ -1,6 +1,6 @@
 package io.stampede.shared.security;
 
-import io.stampede.shared.ApiException;
+import io.stampede.shared.web.ApiException;
 import jakarta.servlet.http.HttpServletRequest;
 
 /** The authenticated shopper of a request, put there by {@link AuthenticationFilter}. */

@@ -1,7 +1,7 @@
 package io.stampede.shared.web;
 
-import io.stampede.shared.ApiException;
-import io.stampede.shared.ErrorCode;
+import io.stampede.shared.web.ApiException;
+import io.stampede.shared.web.ErrorCode;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;

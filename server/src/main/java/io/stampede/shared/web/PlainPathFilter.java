@@ -1,6 +1,6 @@
 package io.stampede.shared.web;
 
-import io.stampede.shared.ApiException;
+import io.stampede.shared.web.ApiException;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;

@@ -1,8 +1,8 @@
 package io.stampede.shared.web;
 
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
-import io.stampede.shared.ApiException;
-import io.stampede.shared.ErrorCode;
+import io.stampede.shared.web.ApiException;
+import io.stampede.shared.web.ErrorCode;
 import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -2,8 +2,8 @@ package io.stampede.shared.web;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.stampede.shared.ApiException;
-import io.stampede.shared.ErrorCode;
+import io.stampede.shared.web.ApiException;
+import io.stampede.shared.web.ErrorCode;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;

@@ -11,6 +11,7 @@ import io.stampede.coupon.port.CampaignRepository;
 import io.stampede.coupon.port.CouponIssuer;
 import io.stampede.inventory.domain.Reservation;
 import io.stampede.inventory.port.PurchaseGate;
+import io.stampede.testsupport.Offers;
 import io.stampede.testsupport.IntegrationTest;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,13 +43,12 @@ class CampaignGateFenceIT {
     @Autowired
     org.springframework.transaction.support.TransactionTemplate tx;
     @Autowired
-    io.stampede.sale.port.SaleRepository sales;
+    io.stampede.inventory.port.GateFences fences;
 
     @Test
     void aClaimGrantedByAGateRebuiltSinceIsRefusedSoNoCouponIsIssuedTwice() {
         Instant now = Instant.now();
-        Campaign campaign = campaigns.create(new CampaignRules.Draft("fenced", 1L, 1, now.minusSeconds(5),
-                now.plus(Duration.ofHours(1)), 100L)).campaign();
+        Campaign campaign = Offers.campaign().name("fenced").quantity(1).openWith(campaigns);
 
         // the only coupon is granted to "early", whose write is slow ...
         Reservation granted = gate.reserve(campaign.id(), "early", "k", 1, "coupon-early", now);
@@ -73,8 +73,7 @@ class CampaignGateFenceIT {
     @Test
     void settlingAWriteInDoubtWaitsForTheTransactionsHoldingTheRowShared() throws Exception {
         Instant now = Instant.now();
-        Campaign campaign = campaigns.create(new CampaignRules.Draft("settle", 5L, 1, now.minusSeconds(5),
-                now.plus(Duration.ofHours(1)), 100L)).campaign();
+        Campaign campaign = Offers.campaign().name("settle").quantity(5).openWith(campaigns);
         java.util.concurrent.CountDownLatch shared = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         // a claim transaction holds the campaign row shared (its epoch check), as one whose commit is in doubt would
@@ -104,7 +103,7 @@ class CampaignGateFenceIT {
         String sale = jdbc.sql("SELECT id FROM sales ORDER BY created_at DESC").query(String.class).list().stream()
                 .findFirst().orElse(null);
         if (sale != null) {
-            tx.executeWithoutResult(s -> sales.lockExclusively(sale));
+            tx.executeWithoutResult(s -> fences.lockExclusively(sale));
         }
     }
 }

@@ -9,6 +9,7 @@ import io.stampede.sale.domain.Intake;
 import io.stampede.sale.domain.Sale;
 import io.stampede.sale.domain.SaleRules;
 import io.stampede.sale.domain.StockStrategy;
+import io.stampede.testsupport.Offers;
 import io.stampede.testsupport.IntegrationTest;
 import io.stampede.testsupport.MutableClock;
 import io.stampede.testsupport.MutableClockConfig;
@@ -42,8 +43,8 @@ class EndedSalesIT {
     void aSaleThatEndedIsForgottenByEveryHolderOfPerSaleState() {
         int before = inFlight.tracked();
         for (StockStrategy strategy : new StockStrategy[] {StockStrategy.REDIS_LUA, StockStrategy.TOKEN_QUEUE}) {
-            Sale sale = sales.create(new SaleRules.Draft("ends", "SKU-END", 1L, 100L, clock.instant().minusSeconds(5),
-                    clock.instant().plusSeconds(60), 1, Duration.ofMinutes(15), strategy, Intake.DIRECT)).sale();
+            Sale sale = Offers.sale().name("ends").stock(1).strategy(strategy).on(clock).endsIn(Duration.ofSeconds(60))
+                    .openWith(sales);
             assertThat(purchases.purchase(sale, "u1", "k", 1)).isInstanceOf(PurchaseOutcome.Placed.class);
             assertThat(purchases.purchase(sale, "u2", "k", 1)).isInstanceOf(PurchaseOutcome.SoldOut.class);
         }

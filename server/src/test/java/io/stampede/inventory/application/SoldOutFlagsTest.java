@@ -6,7 +6,7 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
 import io.stampede.inventory.port.PurchaseGate;
-import io.stampede.order.port.OrderRepository;
+import io.stampede.inventory.port.UnitHolders;
 import io.stampede.sale.domain.Intake;
 import io.stampede.sale.domain.Sale;
 import io.stampede.sale.domain.StockStrategy;
@@ -22,7 +22,7 @@ class SoldOutFlagsTest {
             1, Duration.ofMinutes(15), StockStrategy.REDIS_LUA, Intake.DIRECT, 5, NOW.minusSeconds(120));
 
     private final PurchaseGate gate = mock(PurchaseGate.class);
-    private final SoldOutFlags flags = new SoldOutFlags(gate, mock(OrderRepository.class), Duration.ofHours(1));
+    private final SoldOutFlags flags = new SoldOutFlags(gate, mock(UnitHolders.class), Duration.ofHours(1));
 
     {
         when(gate.hasKey(anyString(), anyString(), anyString())).thenReturn(Optional.of(false));

@@ -26,7 +26,7 @@ import io.stampede.order.port.OrderRepository;
 import io.stampede.sale.domain.Intake;
 import io.stampede.sale.domain.Sale;
 import io.stampede.sale.domain.StockStrategy;
-import io.stampede.sale.port.SaleRepository;
+import io.stampede.inventory.port.GateFences;
 import io.stampede.shared.StampedeProperties;
 import io.stampede.testsupport.InlineTransactions;
 import java.time.Clock;
@@ -53,7 +53,7 @@ class CommitInDoubtTest {
     private final PurchaseGate gate = mock(PurchaseGate.class);
     private final OrderWriter writer = mock(OrderWriter.class);
     private final OrderRepository orders = mock(OrderRepository.class);
-    private final SaleRepository sales = mock(SaleRepository.class);
+    private final GateFences sales = mock(GateFences.class);
     private final PurchaseService purchases = new PurchaseService(gate, mock(GateRebuilder.class),
             new GateAdmission(CircuitBreaker.ofDefaults("gate"), new InFlightReservations(),
                     new WrongGates(mock(SoldOutFlags.class), new SimpleMeterRegistry())),

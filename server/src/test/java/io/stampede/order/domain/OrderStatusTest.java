@@ -10,6 +10,8 @@ import static io.stampede.order.domain.OrderStatus.REFUNDED;
 import static io.stampede.order.domain.OrderStatus.REJECTED;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.stampede.shared.IdempotencyKeys;
+
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -82,13 +84,13 @@ class OrderStatusTest {
         @ParameterizedTest
         @ValueSource(strings = {"a", "Z", "0", "_", "-", "order-2026_11_24", "ABCxyz019_-"})
         void acceptsLettersDigitsUnderscoreAndDash(String key) {
-            assertThat(PurchaseRules.isValidIdempotencyKey(key)).isTrue();
+            assertThat(IdempotencyKeys.isValid(key)).isTrue();
         }
 
         @Test
         void acceptsUpTo64Characters() {
-            assertThat(PurchaseRules.isValidIdempotencyKey("k".repeat(64))).isTrue();
-            assertThat(PurchaseRules.isValidIdempotencyKey("k".repeat(65))).isFalse();
+            assertThat(IdempotencyKeys.isValid("k".repeat(64))).isTrue();
+            assertThat(IdempotencyKeys.isValid("k".repeat(65))).isFalse();
         }
 
         @ParameterizedTest
@@ -96,7 +98,7 @@ class OrderStatusTest {
         @ValueSource(strings = {" ", "a b", "key.1", "key/1", "key:1", "ключ", "é", "a\n", "\nb", "a\tb", "k+1",
                 "k=1", "k%20", "*"})
         void refusesAnythingElse(String key) {
-            assertThat(PurchaseRules.isValidIdempotencyKey(key)).isFalse();
+            assertThat(IdempotencyKeys.isValid(key)).isFalse();
         }
     }
 

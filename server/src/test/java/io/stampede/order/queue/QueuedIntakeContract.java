@@ -18,6 +18,7 @@ import io.stampede.sale.domain.SaleRules;
 import io.stampede.sale.domain.StockFigures;
 import io.stampede.sale.domain.StockStrategy;
 import io.stampede.shared.Ids;
+import io.stampede.testsupport.Offers;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -118,7 +119,7 @@ abstract class QueuedIntakeContract {
             assertThat(order.history()).extracting(h -> h.status().name()).containsExactly("QUEUED", "PENDING_PAYMENT");
         }
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> queued.records(sale.id()).isEmpty());
-        StockFigures figures = sales.get(sale.id()).stock();
+        StockFigures figures = sales.get(sale.id()).orElseThrow().stock();
         assertThat(figures).isEqualTo(new StockFigures(50, 0, 50, 0));
         assertThat(reconciliation.report(sale).consistent()).as(reconciliation.report(sale).toString()).isTrue();
         assertThat(jdbc.sql("SELECT COUNT(*) FROM events WHERE type = 'order.placed' AND data LIKE ?")
@@ -139,7 +140,7 @@ abstract class QueuedIntakeContract {
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> orders.find(marker.id()).isPresent());
         assertThat(jdbc.sql("SELECT COUNT(*) FROM orders WHERE sale_id = ?").param(sale.id()).query(Long.class).single())
                 .isEqualTo(2);
-        assertThat(sales.get(sale.id()).stock()).isEqualTo(new StockFigures(5, 3, 2, 0));
+        assertThat(sales.get(sale.id()).orElseThrow().stock()).isEqualTo(new StockFigures(5, 3, 2, 0));
         assertThat(reconciliation.report(sale).consistent()).isTrue();
     }
 
@@ -171,9 +172,7 @@ abstract class QueuedIntakeContract {
 
     Sale openSale(long stock, int limit) {
         Instant now = Instant.now();
-        return sales.create(new SaleRules.Draft("queued", "SKU-Q", stock, 1000L, now.minusSeconds(5),
-                now.plus(Duration.ofHours(1)), limit, Duration.ofMinutes(15), StockStrategy.REDIS_LUA,
-                Intake.QUEUED)).sale();
+        return Offers.sale().name("queued").stock(stock).limit(limit).intake(Intake.QUEUED).openWith(sales);
     }
 
     List<Answer> releaseTogether(Sale sale, List<Attempt> plan) throws InterruptedException {

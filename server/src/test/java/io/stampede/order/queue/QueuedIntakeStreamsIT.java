@@ -96,7 +96,7 @@ class QueuedIntakeStreamsIT extends QueuedIntakeContract {
         intake.publish(accepted, Duration.ofSeconds(5));
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> orders.find(accepted.id()).isPresent());
         assertThat(orders.find(accepted.id()).orElseThrow().status().name()).isEqualTo("PENDING_PAYMENT");
-        assertThat(sales.get(sale.id()).stock()).isEqualTo(new io.stampede.sale.domain.StockFigures(1, 0, 1, 0));
+        assertThat(sales.get(sale.id()).orElseThrow().stock()).isEqualTo(new io.stampede.sale.domain.StockFigures(1, 0, 1, 0));
         assertThat(reconciliation.report(sale).consistent()).isTrue();
     }
 
@@ -117,7 +117,7 @@ class QueuedIntakeStreamsIT extends QueuedIntakeContract {
         assertThat(order.refusal()).isEqualTo("SOLD_OUT");
         assertThat(order.history()).extracting(h -> h.status().name()).containsExactly("QUEUED", "REJECTED");
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
-                sales.get(sale.id()).stock().equals(new io.stampede.sale.domain.StockFigures(1, 0, 1, 0)));
+                sales.get(sale.id()).orElseThrow().stock().equals(new io.stampede.sale.domain.StockFigures(1, 0, 1, 0)));
         assertThat(reconciliation.report(sale).consistent()).isTrue();
     }
 

@@ -7,9 +7,9 @@ import io.stampede.coupon.domain.Campaign;
 import io.stampede.coupon.domain.CampaignRules;
 import io.stampede.coupon.domain.Coupon;
 import io.stampede.coupon.port.CouponRepository;
-import io.stampede.order.domain.PurchaseRules;
-import io.stampede.shared.ApiException;
-import io.stampede.shared.ErrorCode;
+import io.stampede.shared.IdempotencyKeys;
+import io.stampede.shared.web.ApiException;
+import io.stampede.shared.web.ErrorCode;
 import io.stampede.shared.security.Shopper;
 import io.stampede.shared.web.ProblemWriter;
 import jakarta.servlet.http.HttpServletRequest;
@@ -62,15 +62,18 @@ class CouponController {
 
     @PostMapping("/api/admin/coupon-campaigns")
     ResponseEntity<CampaignView> create(@RequestBody CreateCampaign body) {
-        var created = campaigns.create(new CampaignRules.Draft(body.name(), body.quantity(), body.perUserLimit(),
-                body.startsAt(), body.endsAt(), body.discountCents()));
-        return ResponseEntity.created(URI.create("/api/coupon-campaigns/" + created.campaign().id()))
-                .body(CampaignView.of(created));
+        return switch (campaigns.create(new CampaignRules.Draft(body.name(), body.quantity(), body.perUserLimit(),
+                body.startsAt(), body.endsAt(), body.discountCents()))) {
+            case CampaignService.Creation.Created c ->
+                    ResponseEntity.created(URI.create("/api/coupon-campaigns/" + c.campaign().campaign().id()))
+                            .body(CampaignView.of(c.campaign()));
+            case CampaignService.Creation.Invalid i -> throw ApiException.validation(String.join("; ", i.violations()));
+        };
     }
 
     @GetMapping("/api/coupon-campaigns/{id}")
     CampaignView get(@PathVariable String id) {
-        return CampaignView.of(campaigns.get(id));
+        return CampaignView.of(campaigns.get(id).orElseThrow(() -> ApiException.notFound("coupon campaign")));
     }
 
     @PostMapping("/api/coupon-campaigns/{id}/claims")
@@ -78,7 +81,7 @@ class CouponController {
                             @RequestHeader(name = "Idempotency-Key", required = false) String key,
                             HttpServletRequest request) {
         String userId = Shopper.userId(request);
-        if (!PurchaseRules.isValidIdempotencyKey(key)) {
+        if (!IdempotencyKeys.isValid(key)) {
             throw ApiException.validation("header Idempotency-Key is required: 1..64 of [A-Za-z0-9_-]");
         }
         Campaign campaign = campaigns.definition(id).orElseThrow(() -> ApiException.notFound("coupon campaign"));

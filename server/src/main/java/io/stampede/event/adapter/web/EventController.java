@@ -2,7 +2,7 @@ package io.stampede.event.adapter.web;
 
 import io.stampede.event.domain.DomainEvent;
 import io.stampede.event.port.EventFeed;
-import io.stampede.shared.ApiException;
+import io.stampede.shared.web.ApiException;
 import java.util.List;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;

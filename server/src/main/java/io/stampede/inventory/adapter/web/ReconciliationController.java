@@ -3,7 +3,7 @@ package io.stampede.inventory.adapter.web;
 import io.stampede.inventory.application.Reconciliation;
 import io.stampede.sale.application.SaleService;
 import io.stampede.sale.domain.Sale;
-import io.stampede.shared.ApiException;
+import io.stampede.shared.web.ApiException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;

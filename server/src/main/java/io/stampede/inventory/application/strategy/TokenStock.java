@@ -1,10 +1,10 @@
 package io.stampede.inventory.application.strategy;
 
+import io.stampede.inventory.port.GateFences;
 import io.stampede.inventory.port.StockLedger;
 import io.stampede.inventory.port.TokenQueue;
 import io.stampede.sale.domain.Sale;
 import io.stampede.sale.domain.StockStrategy;
-import io.stampede.sale.port.SaleRepository;
 import java.util.Set;
 import org.springframework.stereotype.Component;
 
@@ -22,12 +22,12 @@ import org.springframework.stereotype.Component;
 class TokenStock implements StockTaking {
     private final TokenQueue tokens;
     private final StockLedger ledger;
-    private final SaleRepository sales;
+    private final GateFences gateFences;
 
-    TokenStock(TokenQueue tokens, StockLedger ledger, SaleRepository sales) {
+    TokenStock(TokenQueue tokens, StockLedger ledger, GateFences gateFences) {
         this.tokens = tokens;
         this.ledger = ledger;
-        this.sales = sales;
+        this.gateFences = gateFences;
     }
 
     @Override
@@ -56,7 +56,7 @@ class TokenStock implements StockTaking {
                     }
                     case TokenQueue.Take.Taken taken -> epoch = taken.epoch();
                 }
-                long current = sales.lockGateEpochs(Set.of(sale.id())).get(sale.id()).gateEpoch();
+                long current = gateFences.lock(Set.of(sale.id())).get(sale.id()).gateEpoch();
                 if (current != epoch) {
                     keep = true; // the list was rebuilt since: these tokens are void, not to be put back
                     return Verdict.retry("the sale's token list was rebuilt meanwhile");

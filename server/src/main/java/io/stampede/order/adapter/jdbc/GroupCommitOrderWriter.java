@@ -6,12 +6,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.stampede.coupon.application.CouponRedemptions;
 import io.stampede.event.port.Outbox;
 import io.stampede.inventory.domain.Refusal;
+import io.stampede.inventory.port.GateFences;
 import io.stampede.inventory.port.StockLedger;
 import io.stampede.order.application.OrderEvents;
 import io.stampede.order.application.OrderWriter;
 import io.stampede.order.domain.Order;
 import io.stampede.order.port.OrderRepository;
-import io.stampede.sale.port.SaleRepository;
 import io.stampede.shared.StampedeProperties;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -55,7 +55,7 @@ class GroupCommitOrderWriter implements OrderWriter, SmartLifecycle {
     }
 
     private final OrderRepository orders;
-    private final SaleRepository sales;
+    private final GateFences gateFences;
     private final Outbox outbox;
     private final CouponRedemptions coupons;
     private final StockLedger ledger;
@@ -69,11 +69,11 @@ class GroupCommitOrderWriter implements OrderWriter, SmartLifecycle {
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running;
 
-    GroupCommitOrderWriter(OrderRepository orders, SaleRepository sales, Outbox outbox, CouponRedemptions coupons,
+    GroupCommitOrderWriter(OrderRepository orders, GateFences gateFences, Outbox outbox, CouponRedemptions coupons,
                            StockLedger ledger, TransactionTemplate tx, StampedeProperties properties,
                            MeterRegistry meters) {
         this.orders = orders;
-        this.sales = sales;
+        this.gateFences = gateFences;
         this.outbox = outbox;
         this.coupons = coupons;
         this.ledger = ledger;
@@ -184,11 +184,11 @@ class GroupCommitOrderWriter implements OrderWriter, SmartLifecycle {
     private boolean write(List<Pending> batch, Map<Pending, WriteResult> results, boolean precise) {
         // the fence: only orders reserved by the sale's current gate; the rows stay shared-locked until commit, so a
         // rebuild's epoch bump waits for this batch and then reads its orders
-        Map<String, SaleRepository.Fence> fences = sales.lockGateEpochs(batch.stream().map(p -> p.order().saleId())
+        Map<String, GateFences.Fence> fences = gateFences.lock(batch.stream().map(p -> p.order().saleId())
                 .collect(Collectors.toSet()));
         List<Pending> fresh = new ArrayList<>(batch.size());
         for (Pending p : batch) {
-            SaleRepository.Fence fence = fences.get(p.order().saleId());
+            GateFences.Fence fence = fences.get(p.order().saleId());
             if (fence == null || fence.gateEpoch() != p.gateEpoch()) {
                 results.put(p, new WriteResult.StaleGate());
             } else {

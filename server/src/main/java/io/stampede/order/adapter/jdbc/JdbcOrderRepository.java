@@ -3,6 +3,7 @@ package io.stampede.order.adapter.jdbc;
 import io.stampede.inventory.domain.GateState;
 import io.stampede.order.domain.Order;
 import io.stampede.order.domain.OrderStatus;
+import io.stampede.inventory.port.UnitHolders;
 import io.stampede.order.port.OrderRepository;
 import io.stampede.shared.jdbc.SqlDialect;
 import java.sql.ResultSet;
@@ -20,7 +21,7 @@ import org.springframework.stereotype.Repository;
 
 /** Orders and their history in the relational database, in plain SQL. */
 @Repository
-class JdbcOrderRepository implements OrderRepository {
+class JdbcOrderRepository implements OrderRepository, UnitHolders {
     private static final String COLUMNS =
             "o.id, o.sale_id, o.user_id, o.idempotency_key, o.quantity, o.amount_cents, o.status, o.created_at, o.expires_at, "
             + "o.coupon_id, o.refusal";
@@ -155,14 +156,22 @@ class JdbcOrderRepository implements OrderRepository {
     }
 
     @Override
-    public List<Order> pendingGateReleases(java.time.Instant changedBefore, int limit) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM orders o WHERE o.gate_release_pending AND o.updated_at < ? "
-                        + "ORDER BY o.updated_at LIMIT ?")
-                .params(Timestamp.from(changedBefore), limit).query(JdbcOrderRepository::map).list();
+    public List<UnitHolders.Release> pendingReleases(java.time.Instant changedBefore, int limit) {
+        return jdbc.sql("SELECT id, sale_id, user_id, quantity FROM orders WHERE gate_release_pending AND updated_at < ? "
+                        + "ORDER BY updated_at LIMIT ?")
+                .params(Timestamp.from(changedBefore), limit)
+                .query((rs, n) -> new UnitHolders.Release(rs.getString(1), rs.getString(2), rs.getString(3),
+                        rs.getInt(4))).list();
     }
 
     @Override
-    public void markGateReleased(String id) {
+    public boolean hasOrder(String saleId, String userId, String idempotencyKey) {
+        return jdbc.sql("SELECT COUNT(*) FROM orders WHERE sale_id = ? AND user_id = ? AND idempotency_key = ?")
+                .params(saleId, userId, idempotencyKey).query(Long.class).single() > 0;
+    }
+
+    @Override
+    public void markReleased(String id) {
         jdbc.sql("UPDATE orders SET gate_release_pending = FALSE WHERE id = ? AND gate_release_pending").param(id).update();
     }
 
@@ -199,7 +208,7 @@ class JdbcOrderRepository implements OrderRepository {
     }
 
     @Override
-    public HeldUnits heldUnits(String saleId) {
+    public UnitHolders.HeldUnits heldUnits(String saleId) {
         long[] held = {0, 0};
         jdbc.sql("SELECT status, SUM(quantity) FROM orders WHERE sale_id = ? "
                         + "AND status IN ('QUEUED','PENDING_PAYMENT','PAID','FULFILLED') GROUP BY status")
@@ -208,7 +217,7 @@ class JdbcOrderRepository implements OrderRepository {
                     String status = rs.getString(1);
                     held[status.equals("PAID") || status.equals("FULFILLED") ? 1 : 0] += rs.getLong(2);
                 });
-        return new HeldUnits(held[0], held[1]);
+        return new UnitHolders.HeldUnits(held[0], held[1]);
     }
 
     @Override

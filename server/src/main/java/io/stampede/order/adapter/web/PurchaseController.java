@@ -7,8 +7,9 @@ import io.stampede.order.application.Purchases;
 import io.stampede.order.domain.PurchaseRules;
 import io.stampede.sale.application.SaleService;
 import io.stampede.sale.domain.Sale;
-import io.stampede.shared.ApiException;
-import io.stampede.shared.ErrorCode;
+import io.stampede.shared.IdempotencyKeys;
+import io.stampede.shared.web.ApiException;
+import io.stampede.shared.web.ErrorCode;
 import io.stampede.shared.security.Shopper;
 import io.stampede.shared.web.ProblemWriter;
 import jakarta.servlet.http.HttpServletRequest;
@@ -42,7 +43,7 @@ class PurchaseController {
                                        @RequestHeader(name = "Idempotency-Key", required = false) String key,
                                        @RequestBody PurchaseRequest body, HttpServletRequest request) {
         String userId = Shopper.userId(request);
-        if (!PurchaseRules.isValidIdempotencyKey(key)) {
+        if (!IdempotencyKeys.isValid(key)) {
             throw ApiException.validation("header Idempotency-Key is required: 1..64 of [A-Za-z0-9_-]");
         }
         if (!PurchaseRules.isValidQuantity(body.quantity())) {

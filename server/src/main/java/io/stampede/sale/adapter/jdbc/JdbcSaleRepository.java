@@ -4,18 +4,12 @@ import io.stampede.sale.domain.Intake;
 import io.stampede.sale.domain.Sale;
 import io.stampede.sale.domain.StockStrategy;
 import io.stampede.sale.port.SaleRepository;
-import io.stampede.shared.jdbc.SqlDialect;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -27,11 +21,9 @@ class JdbcSaleRepository implements SaleRepository {
             + "payment_timeout_seconds, strategy, intake, total_stock, created_at";
 
     private final JdbcClient jdbc;
-    private final SqlDialect dialect;
 
-    JdbcSaleRepository(JdbcClient jdbc, SqlDialect dialect) {
+    JdbcSaleRepository(JdbcClient jdbc) {
         this.jdbc = jdbc;
-        this.dialect = dialect;
     }
 
     @Override
@@ -65,29 +57,6 @@ class JdbcSaleRepository implements SaleRepository {
     public boolean addStock(String id, long quantity) {
         return jdbc.sql("UPDATE sales SET total_stock = total_stock + ?, on_hand = on_hand + ? WHERE id = ?")
                 .params(quantity, quantity, id).update() == 1;
-    }
-
-    @Override
-    public long bumpGateEpoch(String id) {
-        jdbc.sql("UPDATE sales SET gate_epoch = gate_epoch + 1 WHERE id = ?").param(id).update();
-        return jdbc.sql("SELECT gate_epoch FROM sales WHERE id = ?").param(id).query(Long.class).single();
-    }
-
-    @Override
-    public void lockExclusively(String id) {
-        jdbc.sql("SELECT id FROM sales WHERE id = ? FOR UPDATE").param(id).query(String.class).optional();
-    }
-
-    @Override
-    public Map<String, Fence> lockGateEpochs(Collection<String> ids) {
-        Map<String, Fence> fences = new HashMap<>();
-        String marks = String.join(",", Collections.nCopies(ids.size(), "?"));
-        jdbc.sql("SELECT id, gate_epoch, per_user_limit FROM sales WHERE id IN (" + marks + ") " + dialect.forShare())
-                .params(new ArrayList<Object>(ids))
-                .query((ResultSet rs) -> {
-                    fences.put(rs.getString(1), new Fence(rs.getLong(2), rs.getInt(3)));
-                });
-        return fences;
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.stampede.sale.application.SaleService;
 import io.stampede.sale.domain.Intake;
 import io.stampede.sale.domain.SaleRules;
 import io.stampede.sale.domain.StockStrategy;
+import io.stampede.shared.web.ApiException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,20 +33,23 @@ class SaleController {
                       Integer perUserLimit, Duration paymentTimeout, StockStrategy strategy, Intake intake) {
     }
 
-    record Restock(Long quantity) {
+    record RestockRequest(Long quantity) {
     }
 
     @PostMapping("/api/admin/sales")
     ResponseEntity<SaleView> create(@RequestBody CreateSale body) {
-        var created = sales.create(new SaleRules.Draft(body.name(), body.sku(), body.stock(), body.priceCents(),
-                body.startsAt(), body.endsAt(), body.perUserLimit(), body.paymentTimeout(), body.strategy(), body.intake()));
-        return ResponseEntity.created(URI.create("/api/sales/" + created.sale().id()))
-                .body(SaleView.of(created, clock.instant()));
+        return switch (sales.create(new SaleRules.Draft(body.name(), body.sku(), body.stock(), body.priceCents(),
+                body.startsAt(), body.endsAt(), body.perUserLimit(), body.paymentTimeout(), body.strategy(),
+                body.intake()))) {
+            case SaleService.Creation.Created c -> ResponseEntity.created(URI.create("/api/sales/" + c.sale().sale().id()))
+                    .body(SaleView.of(c.sale(), clock.instant()));
+            case SaleService.Creation.Invalid i -> throw ApiException.validation(String.join("; ", i.violations()));
+        };
     }
 
     @GetMapping("/api/sales/{id}")
     SaleView get(@PathVariable String id) {
-        return SaleView.of(sales.get(id), clock.instant());
+        return SaleView.of(sales.get(id).orElseThrow(() -> ApiException.notFound("sale")), clock.instant());
     }
 
     @GetMapping("/api/sales")
@@ -55,7 +59,12 @@ class SaleController {
     }
 
     @PostMapping("/api/admin/sales/{id}/restock")
-    SaleView restock(@PathVariable String id, @RequestBody Restock body) {
-        return SaleView.of(sales.restock(id, body.quantity()), clock.instant());
+    SaleView restock(@PathVariable String id, @RequestBody RestockRequest body) {
+        return switch (sales.restock(id, body.quantity())) {
+            case SaleService.Restock.Restocked r -> SaleView.of(r.sale(), clock.instant());
+            case SaleService.Restock.NotFound n -> throw ApiException.notFound("sale");
+            case SaleService.Restock.Invalid i -> throw ApiException.validation(i.violation());
+            case SaleService.Restock.Busy b -> throw ApiException.unavailable(b.reason());
+        };
     }
 }

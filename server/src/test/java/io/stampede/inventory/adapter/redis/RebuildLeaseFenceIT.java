@@ -9,6 +9,7 @@ import io.stampede.sale.domain.Intake;
 import io.stampede.sale.domain.Sale;
 import io.stampede.sale.domain.SaleRules;
 import io.stampede.sale.domain.StockStrategy;
+import io.stampede.testsupport.Offers;
 import io.stampede.testsupport.IntegrationTest;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,9 +37,7 @@ class RebuildLeaseFenceIT {
     @Test
     void aRebuildThatLostItsLeaseWritesNothingIntoTheNextOnesGate() throws Exception {
         Instant now = Instant.now();
-        Sale sale = sales.create(new SaleRules.Draft("fence", "SKU-FENCE", 10L, 100L, now.minusSeconds(5),
-                now.plus(Duration.ofHours(1)), 1, Duration.ofMinutes(15), StockStrategy.REDIS_LUA, Intake.DIRECT))
-                .sale();
+        Sale sale = Offers.sale().name("fence").openWith(sales);
         CountDownLatch reading = new CountDownLatch(1);
         CountDownLatch goOn = new CountDownLatch(1);
         AtomicBoolean slowDone = new AtomicBoolean(true);

@@ -20,6 +20,7 @@ import io.stampede.sale.domain.Sale;
 import io.stampede.sale.domain.SaleRules;
 import io.stampede.sale.domain.StockFigures;
 import io.stampede.sale.domain.StockStrategy;
+import io.stampede.testsupport.Offers;
 import io.stampede.testsupport.IntegrationTest;
 import java.time.Clock;
 import java.time.Duration;
@@ -125,9 +126,7 @@ class RedisLockLeaseIT {
 
     private Sale openSale(long stock) {
         Instant now = Instant.now();
-        return sales.create(new SaleRules.Draft("lock lease", "SKU-LOCK", stock, 1000L, now.minusSeconds(5),
-                now.plus(Duration.ofHours(1)), 1, Duration.ofMinutes(15), StockStrategy.REDIS_LOCK,
-                Intake.DIRECT)).sale();
+        return Offers.sale().name("lock lease").stock(stock).strategy(StockStrategy.REDIS_LOCK).openWith(sales);
     }
 
     /** Runs one purchase whose (only) attempt is the given one: a holder of a lease taken before. */
@@ -158,7 +157,7 @@ class RedisLockLeaseIT {
     }
 
     private void assertConsistent(Sale sale, StockFigures expected) {
-        assertThat(sales.get(sale.id()).stock()).isEqualTo(expected);
+        assertThat(sales.get(sale.id()).orElseThrow().stock()).isEqualTo(expected);
         assertThat(reconciliation.report(sale).consistent()).isTrue();
     }
 }

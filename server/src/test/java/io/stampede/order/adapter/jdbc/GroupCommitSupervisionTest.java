@@ -20,7 +20,7 @@ import io.stampede.order.port.OrderRepository;
 import io.stampede.sale.domain.Intake;
 import io.stampede.sale.domain.Sale;
 import io.stampede.sale.domain.StockStrategy;
-import io.stampede.sale.port.SaleRepository;
+import io.stampede.inventory.port.GateFences;
 import io.stampede.shared.StampedeProperties;
 import io.stampede.testsupport.InlineTransactions;
 import java.time.Duration;
@@ -41,16 +41,16 @@ class GroupCommitSupervisionTest {
             1, Duration.ofMinutes(15), StockStrategy.REDIS_LUA, Intake.DIRECT, 5, NOW.minusSeconds(120));
 
     private final OrderRepository orders = mock(OrderRepository.class);
-    private final SaleRepository sales = mock(SaleRepository.class);
+    private final GateFences fences = mock(GateFences.class);
     private final StockLedger ledger = mock(StockLedger.class);
-    private final GroupCommitOrderWriter writer = new GroupCommitOrderWriter(orders, sales, mock(Outbox.class),
+    private final GroupCommitOrderWriter writer = new GroupCommitOrderWriter(orders, fences, mock(Outbox.class),
             mock(CouponRedemptions.class), ledger, new TransactionTemplate(new InlineTransactions()),
             new StampedeProperties(null, "admin", null, "pay", false, false, null,
                     new StampedeProperties.GroupCommit(16, 1, 100, Duration.ofSeconds(2)), null),
             new SimpleMeterRegistry());
 
     {
-        when(sales.lockGateEpochs(any())).thenReturn(Map.of("s-1", new SaleRepository.Fence(7, 1)));
+        when(fences.lock(any())).thenReturn(Map.of("s-1", new GateFences.Fence(7, 1)));
         when(ledger.holdBuyers(anyList(), anyMap())).thenReturn(Map.of());
         when(ledger.takeAll(anyList())).thenReturn(true);
         writer.start();

@@ -1,4 +1,4 @@
-package io.stampede.shared;
+package io.stampede.shared.web;
 
 import org.springframework.http.HttpStatus;
 

@@ -1,14 +1,16 @@
-package io.stampede.shared;
+package io.stampede;
 
 import io.stampede.inventory.application.GateWarmup;
 import io.stampede.sale.application.SaleService;
 import io.stampede.sale.domain.Intake;
 import io.stampede.sale.domain.SaleRules;
 import io.stampede.sale.domain.StockStrategy;
+import io.stampede.shared.StampedeProperties;
 import io.stampede.shared.security.Secrets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -16,7 +18,10 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
-/** Once the service is up: builds missing gates, opens the demo sale if asked, and says in one line where to look. */
+/**
+ * Once the service is up: builds missing gates, opens the demo sale if asked, and says in one line where to look. It
+ * sits at the root of the application, beside its main class, because it reaches into several modules.
+ */
 @Component
 class StartupReport {
     private static final Logger log = LoggerFactory.getLogger("io.stampede");
@@ -47,12 +52,14 @@ class StartupReport {
     private void announce(ApplicationReadyEvent event) {
         warmup.warmUp();
         String demoSaleId = null;
-        var existing = properties.demoSale() ? sales.list() : java.util.List.<SaleService.SaleWithStock>of();
+        List<SaleService.SaleWithStock> existing = properties.demoSale() ? sales.list() : List.of();
         if (properties.demoSale() && existing.isEmpty()) {
             Instant now = clock.instant();
-            demoSaleId = sales.create(new SaleRules.Draft("Demo phone launch", "DEMO-PHONE", 100L, 49_900L,
+            if (sales.create(new SaleRules.Draft("Demo phone launch", "DEMO-PHONE", 100L, 49_900L,
                     now.minusSeconds(1), now.plus(Duration.ofDays(30)), 1, Duration.ofMinutes(15),
-                    StockStrategy.REDIS_LUA, Intake.DIRECT)).sale().id();
+                    StockStrategy.REDIS_LUA, Intake.DIRECT)) instanceof SaleService.Creation.Created c) {
+                demoSaleId = c.sale().sale().id();
+            }
         } else if (properties.demoSale()) {
             demoSaleId = existing.getFirst().sale().id();
         }

@@ -1,4 +1,4 @@
-package io.stampede.shared;
+package io.stampede.shared.web;
 
 /** The error codes of the public contract (member {@code code} of every problem response). */
 public enum ErrorCode {
