@@ -2,10 +2,11 @@ package io.stampede;
 
 import io.stampede.inventory.application.GateWarmup;
 import io.stampede.sale.application.SaleService;
+import io.stampede.sale.application.SaleSettings;
 import io.stampede.sale.domain.Intake;
 import io.stampede.sale.domain.SaleRules;
 import io.stampede.sale.domain.StockStrategy;
-import io.stampede.shared.StampedeProperties;
+import io.stampede.shared.SharedSettings;
 import io.stampede.shared.security.Secrets;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,11 +29,14 @@ class StartupReport {
 
     private final GateWarmup warmup;
     private final SaleService sales;
-    private final StampedeProperties properties;
+    private final SharedSettings properties;
+    private final SaleSettings saleSettings;
     private final Secrets secrets;
     private final Clock clock;
 
-    StartupReport(GateWarmup warmup, SaleService sales, StampedeProperties properties, Secrets secrets, Clock clock) {
+    StartupReport(GateWarmup warmup, SaleService sales, SharedSettings properties, SaleSettings saleSettings,
+                  Secrets secrets, Clock clock) {
+        this.saleSettings = saleSettings;
         this.warmup = warmup;
         this.sales = sales;
         this.properties = properties;
@@ -52,15 +56,15 @@ class StartupReport {
     private void announce(ApplicationReadyEvent event) {
         warmup.warmUp();
         String demoSaleId = null;
-        List<SaleService.SaleWithStock> existing = properties.demoSale() ? sales.list() : List.of();
-        if (properties.demoSale() && existing.isEmpty()) {
+        List<SaleService.SaleWithStock> existing = saleSettings.demoSale() ? sales.list() : List.of();
+        if (saleSettings.demoSale() && existing.isEmpty()) {
             Instant now = clock.instant();
             if (sales.create(new SaleRules.Draft("Demo phone launch", "DEMO-PHONE", 100L, 49_900L,
                     now.minusSeconds(1), now.plus(Duration.ofDays(30)), 1, Duration.ofMinutes(15),
                     StockStrategy.REDIS_LUA, Intake.DIRECT)) instanceof SaleService.Creation.Created c) {
                 demoSaleId = c.sale().sale().id();
             }
-        } else if (properties.demoSale()) {
+        } else if (saleSettings.demoSale()) {
             demoSaleId = existing.getFirst().sale().id();
         }
         int port = event.getApplicationContext() instanceof WebServerApplicationContext w ? w.getWebServer().getPort() : 0;

@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
@@ -34,11 +33,11 @@ public class ScheduledReconciliation {
     private final Duration interval;
 
     public ScheduledReconciliation(SaleRepository sales, Reconciliation reconciliation, Clock clock,
-                                   @Value("${stampede.reconciliation.interval:30s}") Duration interval) {
+                                   InventorySettings settings) {
         this.sales = sales;
         this.reconciliation = reconciliation;
         this.clock = clock;
-        this.interval = interval;
+        this.interval = settings.reconciliation().interval();
     }
 
     @Scheduled(fixedDelayString = "${stampede.reconciliation.tick:5s}",

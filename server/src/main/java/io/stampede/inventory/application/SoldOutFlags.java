@@ -5,11 +5,9 @@ import io.stampede.inventory.port.PurchaseGate;
 import io.stampede.sale.domain.Intake;
 import io.stampede.sale.domain.Sale;
 import io.stampede.sale.domain.SaleEnded;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
@@ -35,11 +33,10 @@ public class SoldOutFlags {
     /** Bumped by every {@link #clear}: a flag computed before a clear is never put up after it. */
     private final ConcurrentHashMap<String, AtomicLong> clears = new ConcurrentHashMap<>();
 
-    public SoldOutFlags(PurchaseGate gate, UnitHolders orders,
-                        @Value("${stampede.sold-out-flag-ttl:1s}") Duration ttl) {
+    public SoldOutFlags(PurchaseGate gate, UnitHolders orders, InventorySettings settings) {
         this.gate = gate;
         this.orders = orders;
-        this.ttlNanos = ttl.toNanos();
+        this.ttlNanos = settings.soldOutFlagTtl().toNanos();
     }
 
     /**

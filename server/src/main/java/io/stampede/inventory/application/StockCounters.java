@@ -1,6 +1,5 @@
 package io.stampede.inventory.application;
 
-import io.stampede.inventory.application.strategy.StrategySettings;
 import io.stampede.inventory.port.UnitHolders;
 import io.stampede.inventory.port.GateFences;
 import io.stampede.inventory.port.PurchaseGate;
@@ -40,20 +39,20 @@ public class StockCounters {
     private final SaleRepository sales;
     private final GateFences gateFences;
     private final UnitHolders orders;
-    private final StrategySettings settings;
+    private final InventorySettings.Strategies settings;
     private final TransactionTemplate tx;
     private final TransactionTemplate snapshot;
     private final ConcurrentHashMap<String, ReentrantLock> rebuilding = new ConcurrentHashMap<>();
 
     public StockCounters(StockLedger ledger, TokenQueue tokens, PurchaseGate gate, SaleRepository sales, GateFences gateFences,
-                         UnitHolders orders, StrategySettings settings, PlatformTransactionManager transactions) {
+                         UnitHolders orders, InventorySettings settings, PlatformTransactionManager transactions) {
         this.ledger = ledger;
         this.tokens = tokens;
         this.gate = gate;
         this.sales = sales;
         this.gateFences = gateFences;
         this.orders = orders;
-        this.settings = settings;
+        this.settings = settings.strategies();
         this.tx = new TransactionTemplate(transactions);
         this.snapshot = new TransactionTemplate(transactions);
         snapshot.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);

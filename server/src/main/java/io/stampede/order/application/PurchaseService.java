@@ -14,7 +14,6 @@ import io.stampede.order.port.OrderRepository;
 import io.stampede.sale.domain.Intake;
 import io.stampede.sale.domain.Sale;
 import io.stampede.sale.domain.StockStrategy;
-import io.stampede.shared.StampedeProperties;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,7 +50,7 @@ public class PurchaseService implements PurchasePath {
 
     public PurchaseService(PurchaseGate gate, GateRebuilder rebuilder, GateAdmission admission, OrderWriter writer,
                            OrderRepository orders, GateFences gateFences, PlatformTransactionManager transactions,
-                           Clock clock, StampedeProperties properties) {
+                           Clock clock, OrderSettings properties) {
         this.gate = gate;
         this.rebuilder = rebuilder;
         this.admission = admission;

@@ -29,16 +29,16 @@ public class QueuedIntakeRepair {
     private final QueuedReservations gate;
     private final IntakeQueue intake;
     private final QueuedOrderCodec codec;
-    private final IntakeSettings settings;
+    private final OrderSettings.Intake settings;
     private final Clock clock;
 
     public QueuedIntakeRepair(SaleRepository sales, QueuedReservations gate, IntakeQueue intake, QueuedOrderCodec codec,
-                              IntakeSettings settings, Clock clock) {
+                              OrderSettings orderSettings, Clock clock) {
         this.sales = sales;
         this.gate = gate;
         this.intake = intake;
         this.codec = codec;
-        this.settings = settings;
+        this.settings = orderSettings.intake();
         this.clock = clock;
     }
 

@@ -44,7 +44,7 @@ public class QueuedPurchases implements PurchasePath {
 
     public QueuedPurchases(QueuedReservations gate, GateRebuilder rebuilder, GateAdmission admission,
                            IntakeQueue intake, OrderRepository orders, QueuedOrderCodec codec, Clock clock,
-                           IntakeSettings settings) {
+                           OrderSettings orderSettings) {
         this.gate = gate;
         this.rebuilder = rebuilder;
         this.admission = admission;
@@ -52,7 +52,7 @@ public class QueuedPurchases implements PurchasePath {
         this.orders = orders;
         this.codec = codec;
         this.clock = clock;
-        this.confirmTimeout = settings.confirmTimeout();
+        this.confirmTimeout = orderSettings.intake().confirmTimeout();
     }
 
     @Override

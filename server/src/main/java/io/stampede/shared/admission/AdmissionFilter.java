@@ -5,7 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.stampede.shared.web.ApiException;
 import io.stampede.shared.web.ErrorCode;
-import io.stampede.shared.StampedeProperties;
+import io.stampede.shared.SharedSettings;
 import io.stampede.shared.web.ProblemWriter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -47,8 +47,8 @@ public class AdmissionFilter extends OncePerRequestFilter {
     private final long queueTimeoutNanos;
     private final Counter saturated;
 
-    public AdmissionFilter(StampedeProperties properties, ProblemWriter problems, MeterRegistry meters) {
-        StampedeProperties.Admission a = properties.admission();
+    public AdmissionFilter(SharedSettings properties, ProblemWriter problems, MeterRegistry meters) {
+        SharedSettings.Admission a = properties.admission();
         this.problems = problems;
         this.inFlight = new Semaphore(a.maxInFlight());
         this.maxQueued = a.maxQueued();

@@ -7,7 +7,7 @@ import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.stampede.shared.StampedeProperties;
+import io.stampede.shared.SharedSettings;
 import io.stampede.shared.security.Shopper;
 import io.stampede.shared.web.ProblemWriter;
 import jakarta.servlet.FilterChain;
@@ -37,8 +37,8 @@ public class RateLimitFilter extends OncePerRequestFilter {
     private final Cache<String, Bucket> users;
     private final Counter limited;
 
-    public RateLimitFilter(StampedeProperties properties, ProblemWriter problems, MeterRegistry meters) {
-        StampedeProperties.Admission a = properties.admission();
+    public RateLimitFilter(SharedSettings properties, ProblemWriter problems, MeterRegistry meters) {
+        SharedSettings.Admission a = properties.admission();
         this.problems = problems;
         this.perUser = a.perUserPerSecond();
         this.global = Bucket.builder().addLimit(perSecond(a.globalPerSecond())).build();

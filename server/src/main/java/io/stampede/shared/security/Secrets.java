@@ -1,6 +1,6 @@
 package io.stampede.shared.security;
 
-import io.stampede.shared.StampedeProperties;
+import io.stampede.shared.SharedSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +27,7 @@ public class Secrets {
     private final byte[] paymentKey;
     private final Path adminTokenFile;
 
-    public Secrets(StampedeProperties properties) {
+    public Secrets(SharedSettings properties) {
         Path dir = properties.dataDir();
         this.adminTokenFile = dir.resolve("admin-token").toAbsolutePath();
         this.adminToken = configuredOrFile(properties.adminToken(), adminTokenFile, "admin token");

@@ -1,7 +1,7 @@
 package io.stampede.shared.security;
 
 import io.stampede.shared.web.ApiException;
-import io.stampede.shared.StampedeProperties;
+import io.stampede.shared.SharedSettings;
 import java.time.Duration;
 import java.time.Instant;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -16,7 +16,7 @@ public class SessionController {
     private final boolean enabled;
     private final ShopperTokens tokens;
 
-    public SessionController(StampedeProperties properties, ShopperTokens tokens) {
+    public SessionController(SharedSettings properties, ShopperTokens tokens) {
         this.enabled = properties.demoLogin();
         this.tokens = tokens;
     }

@@ -22,7 +22,8 @@ class SoldOutFlagsTest {
             1, Duration.ofMinutes(15), StockStrategy.REDIS_LUA, Intake.DIRECT, 5, NOW.minusSeconds(120));
 
     private final PurchaseGate gate = mock(PurchaseGate.class);
-    private final SoldOutFlags flags = new SoldOutFlags(gate, mock(UnitHolders.class), Duration.ofHours(1));
+    private final SoldOutFlags flags = new SoldOutFlags(gate, mock(UnitHolders.class),
+            new InventorySettings(Duration.ofHours(1), null, null));
 
     {
         when(gate.hasKey(anyString(), anyString(), anyString())).thenReturn(Optional.of(false));

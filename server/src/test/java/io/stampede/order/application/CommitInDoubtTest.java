@@ -27,7 +27,6 @@ import io.stampede.sale.domain.Intake;
 import io.stampede.sale.domain.Sale;
 import io.stampede.sale.domain.StockStrategy;
 import io.stampede.inventory.port.GateFences;
-import io.stampede.shared.StampedeProperties;
 import io.stampede.testsupport.InlineTransactions;
 import java.time.Clock;
 import java.time.Duration;
@@ -58,8 +57,7 @@ class CommitInDoubtTest {
             new GateAdmission(CircuitBreaker.ofDefaults("gate"), new InFlightReservations(),
                     new WrongGates(mock(SoldOutFlags.class), new SimpleMeterRegistry())),
             writer, orders, sales, new InlineTransactions(), Clock.fixed(NOW, ZoneOffset.UTC),
-            new StampedeProperties(null, "admin", null, "pay", false, false, null,
-                    new StampedeProperties.GroupCommit(0, 0, 0, Duration.ofSeconds(2)), null));
+            new OrderSettings(new OrderSettings.GroupCommit(0, 0, 0, Duration.ofSeconds(2)), null));
 
     private PurchaseOutcome failWith(OrderWriter.WriteResult failure) {
         when(gate.reserve(anyString(), anyString(), anyString(), anyInt(), anyString(), any()))

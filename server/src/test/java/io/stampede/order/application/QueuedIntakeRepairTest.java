@@ -38,7 +38,7 @@ class QueuedIntakeRepairTest {
     private final IntakeQueue intake = mock(IntakeQueue.class);
     private final QueuedOrderCodec codec = new QueuedOrderCodec();
     private final QueuedIntakeRepair repair = new QueuedIntakeRepair(mock(SaleRepository.class), gate, intake, codec,
-            new IntakeSettings(null, null, 0, Duration.ofSeconds(1), null, 0, REPAIR_AFTER),
+            new OrderSettings(null, new OrderSettings.Intake(null, null, 0, Duration.ofSeconds(1), null, 0, REPAIR_AFTER)),
             Clock.fixed(NOW, ZoneOffset.UTC));
 
     private QueuedOrder order(String id, Instant createdAt) {

@@ -10,7 +10,6 @@ import static io.stampede.order.domain.OrderStatus.REFUNDED;
 import static io.stampede.order.domain.OrderStatus.REJECTED;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stampede.shared.IdempotencyKeys;
 
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -77,29 +76,6 @@ class OrderStatusTest {
                 .containsExactlyInAnyOrder(QUEUED, PENDING_PAYMENT, PAID, FULFILLED);
         assertThat(OrderStatus.RESERVING).containsExactlyInAnyOrder(QUEUED, PENDING_PAYMENT);
         assertThat(OrderStatus.SELLING).containsExactlyInAnyOrder(PAID, FULFILLED);
-    }
-
-    @Nested
-    class IdempotencyKey {
-        @ParameterizedTest
-        @ValueSource(strings = {"a", "Z", "0", "_", "-", "order-2026_11_24", "ABCxyz019_-"})
-        void acceptsLettersDigitsUnderscoreAndDash(String key) {
-            assertThat(IdempotencyKeys.isValid(key)).isTrue();
-        }
-
-        @Test
-        void acceptsUpTo64Characters() {
-            assertThat(IdempotencyKeys.isValid("k".repeat(64))).isTrue();
-            assertThat(IdempotencyKeys.isValid("k".repeat(65))).isFalse();
-        }
-
-        @ParameterizedTest
-        @NullAndEmptySource
-        @ValueSource(strings = {" ", "a b", "key.1", "key/1", "key:1", "ключ", "é", "a\n", "\nb", "a\tb", "k+1",
-                "k=1", "k%20", "*"})
-        void refusesAnythingElse(String key) {
-            assertThat(IdempotencyKeys.isValid(key)).isFalse();
-        }
     }
 
     @Nested

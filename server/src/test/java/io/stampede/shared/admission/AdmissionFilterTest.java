@@ -3,7 +3,7 @@ package io.stampede.shared.admission;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.stampede.shared.StampedeProperties;
+import io.stampede.shared.SharedSettings;
 import io.stampede.shared.web.ProblemWriter;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -34,8 +34,8 @@ class AdmissionFilterTest {
     }
 
     private AdmissionFilter filter(Duration queueTimeout) {
-        StampedeProperties properties = new StampedeProperties(null, "admin", null, "pay", false, false, null, null,
-                new StampedeProperties.Admission(1_000, 1_000, 1, 1, queueTimeout, 100));
+        SharedSettings properties = new SharedSettings(null, "admin", null, "pay", false, null,
+                new SharedSettings.Admission(1_000, 1_000, 1, 1, queueTimeout, 100));
         return new AdmissionFilter(properties, new ProblemWriter(JsonMapper.builder().build()),
                 new SimpleMeterRegistry());
     }

@@ -3,7 +3,7 @@ package io.stampede.shared.admission;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.stampede.shared.StampedeProperties;
+import io.stampede.shared.SharedSettings;
 import io.stampede.shared.security.Shopper;
 import io.stampede.shared.web.ProblemWriter;
 import java.util.ArrayList;
@@ -21,8 +21,8 @@ import tools.jackson.databind.json.JsonMapper;
 class RateLimitFilterTest {
     private final AtomicInteger served = new AtomicInteger();
     private final RateLimitFilter filter = new RateLimitFilter(
-            new StampedeProperties(null, "admin", null, "pay", false, false, null, null,
-                    new StampedeProperties.Admission(2, 3, 0, 0, null, 100)),
+            new SharedSettings(null, "admin", null, "pay", false, null,
+                    new SharedSettings.Admission(2, 3, 0, 0, null, 100)),
             new ProblemWriter(JsonMapper.builder().build()), new SimpleMeterRegistry());
 
     private MockHttpServletResponse attempt(String user) throws Exception {

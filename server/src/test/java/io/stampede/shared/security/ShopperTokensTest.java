@@ -10,7 +10,7 @@ import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
-import io.stampede.shared.StampedeProperties;
+import io.stampede.shared.SharedSettings;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -42,7 +42,7 @@ class ShopperTokensTest {
 
     @BeforeEach
     void setUp() {
-        Secrets secrets = new Secrets(new StampedeProperties(dataDir, "admin", SECRET, "pay", false, false, null, null, null));
+        Secrets secrets = new Secrets(new SharedSettings(dataDir, "admin", SECRET, "pay", false, null, null));
         tokens = new ShopperTokens(secrets, clock);
     }
 

@@ -1,7 +1,7 @@
 package io.stampede.inventory.adapter.redis;
 
 import io.stampede.inventory.port.PurchaseGate;
-import io.stampede.shared.StampedeProperties;
+import io.stampede.shared.SharedSettings;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
@@ -12,12 +12,12 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 class GateConfig {
     @Bean
     @Primary
-    PurchaseGate saleGate(StringRedisTemplate redis, StampedeProperties properties) {
+    PurchaseGate saleGate(StringRedisTemplate redis, SharedSettings properties) {
         return new RedisPurchaseGate(redis, properties, "sale");
     }
 
     @Bean
-    PurchaseGate couponGate(StringRedisTemplate redis, StampedeProperties properties) {
+    PurchaseGate couponGate(StringRedisTemplate redis, SharedSettings properties) {
         return new RedisPurchaseGate(redis, properties, "campaign");
     }
 }

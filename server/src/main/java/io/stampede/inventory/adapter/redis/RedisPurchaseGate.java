@@ -4,7 +4,7 @@ import io.stampede.inventory.domain.GateState;
 import io.stampede.inventory.domain.Reservation;
 import io.stampede.inventory.port.PurchaseGate;
 import io.stampede.shared.Ids;
-import io.stampede.shared.StampedeProperties;
+import io.stampede.shared.SharedSettings;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -34,12 +34,12 @@ class RedisPurchaseGate implements PurchaseGate {
     private final RedisScript<Long> finishRebuild = LuaScripts.load("finish_rebuild", Long.class);
     private final RedisScript<Long> keyKnown = LuaScripts.load("key_known", Long.class);
 
-    RedisPurchaseGate(StringRedisTemplate redis, StampedeProperties properties) {
+    RedisPurchaseGate(StringRedisTemplate redis, SharedSettings properties) {
         this(redis, properties, "sale");
     }
 
     /** A gate whose keys are tagged {@code {<namespace>:<id>}}. */
-    RedisPurchaseGate(StringRedisTemplate redis, StampedeProperties properties, String namespace) {
+    RedisPurchaseGate(StringRedisTemplate redis, SharedSettings properties, String namespace) {
         this.redis = redis;
         this.prefix = properties.redis().keyPrefix();
         this.namespace = namespace;

@@ -2,7 +2,7 @@ package io.stampede.inventory.adapter.redis;
 
 import io.stampede.inventory.domain.Reservation;
 import io.stampede.inventory.port.QueuedReservations;
-import io.stampede.shared.StampedeProperties;
+import io.stampede.shared.SharedSettings;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -34,7 +34,7 @@ class RedisQueuedReservations implements QueuedReservations {
     private final RedisScript<Long> compensate = LuaScripts.load("compensate", Long.class);
     private final RedisScript<Long> confirm = LuaScripts.load("confirm_queued", Long.class);
 
-    RedisQueuedReservations(StringRedisTemplate redis, StampedeProperties properties) {
+    RedisQueuedReservations(StringRedisTemplate redis, SharedSettings properties) {
         this.redis = redis;
         this.gate = new RedisPurchaseGate(redis, properties, "sale");
         this.index = properties.redis().keyPrefix() + "queued-index";

@@ -2,7 +2,7 @@ package io.stampede.inventory.adapter.redis;
 
 import io.stampede.inventory.port.StockLock;
 import io.stampede.shared.Ids;
-import io.stampede.shared.StampedeProperties;
+import io.stampede.shared.SharedSettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -22,7 +22,7 @@ class RedisStockLock implements StockLock {
     private final RedisScript<Long> release = LuaScripts.load("release_lease", Long.class);
     private final RedisScript<Long> raise = LuaScripts.load("lock_raise_fence", Long.class);
 
-    RedisStockLock(StringRedisTemplate redis, StampedeProperties properties) {
+    RedisStockLock(StringRedisTemplate redis, SharedSettings properties) {
         this.redis = redis;
         this.prefix = properties.redis().keyPrefix();
     }

@@ -3,7 +3,7 @@ package io.stampede.inventory.adapter.redis;
 import io.stampede.inventory.port.PurchaseGate;
 import io.stampede.inventory.port.TokenQueue;
 import io.stampede.shared.Ids;
-import io.stampede.shared.StampedeProperties;
+import io.stampede.shared.SharedSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -29,7 +29,7 @@ class RedisTokenQueue implements TokenQueue {
     private final RedisScript<Long> beginRebuild = LuaScripts.load("tokens_begin_rebuild", Long.class);
     private final RedisScript<Long> finishRebuild = LuaScripts.load("tokens_finish_rebuild", Long.class);
 
-    RedisTokenQueue(StringRedisTemplate redis, StampedeProperties properties) {
+    RedisTokenQueue(StringRedisTemplate redis, SharedSettings properties) {
         this.redis = redis;
         this.prefix = properties.redis().keyPrefix();
     }

@@ -1,5 +1,6 @@
 package io.stampede.inventory.application.strategy;
 
+import io.stampede.inventory.application.InventorySettings;
 import io.stampede.inventory.port.StockBuckets;
 import io.stampede.inventory.port.StockLock;
 import io.stampede.sale.domain.Sale;
@@ -19,12 +20,12 @@ import org.springframework.stereotype.Component;
 class LockedStock implements StockTaking {
     private final StockBuckets buckets;
     private final StockLock lock;
-    private final StrategySettings settings;
+    private final InventorySettings.Strategies settings;
 
-    LockedStock(StockBuckets buckets, StockLock lock, StrategySettings settings) {
+    LockedStock(StockBuckets buckets, StockLock lock, InventorySettings settings) {
         this.buckets = buckets;
         this.lock = lock;
-        this.settings = settings;
+        this.settings = settings.strategies();
     }
 
     @Override

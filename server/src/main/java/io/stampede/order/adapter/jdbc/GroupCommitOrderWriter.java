@@ -9,10 +9,10 @@ import io.stampede.inventory.domain.Refusal;
 import io.stampede.inventory.port.GateFences;
 import io.stampede.inventory.port.StockLedger;
 import io.stampede.order.application.OrderEvents;
+import io.stampede.order.application.OrderSettings;
 import io.stampede.order.application.OrderWriter;
 import io.stampede.order.domain.Order;
 import io.stampede.order.port.OrderRepository;
-import io.stampede.shared.StampedeProperties;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -70,7 +70,7 @@ class GroupCommitOrderWriter implements OrderWriter, SmartLifecycle {
     private volatile boolean running;
 
     GroupCommitOrderWriter(OrderRepository orders, GateFences gateFences, Outbox outbox, CouponRedemptions coupons,
-                           StockLedger ledger, TransactionTemplate tx, StampedeProperties properties,
+                           StockLedger ledger, TransactionTemplate tx, OrderSettings properties,
                            MeterRegistry meters) {
         this.orders = orders;
         this.gateFences = gateFences;

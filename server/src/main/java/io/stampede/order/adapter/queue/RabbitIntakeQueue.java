@@ -1,7 +1,7 @@
 package io.stampede.order.adapter.queue;
 
 import com.rabbitmq.client.Channel;
-import io.stampede.order.application.IntakeSettings;
+import io.stampede.order.application.OrderSettings;
 import io.stampede.order.application.QueuedOrder;
 import io.stampede.order.application.QueuedOrderCodec;
 import io.stampede.order.application.QueuedOrderWriter;
@@ -49,7 +49,8 @@ class RabbitIntakeQueue {
 
     /** Queue, dead-letter exchange and dead-letter queue; Spring's RabbitAdmin declares them on every connection. */
     @Bean
-    Declarables intakeDeclarables(IntakeSettings settings) {
+    Declarables intakeDeclarables(OrderSettings orderSettings) {
+        OrderSettings.Intake settings = orderSettings.intake();
         String dead = settings.rabbitQueue() + ".dead";
         DirectExchange dlx = new DirectExchange(settings.rabbitQueue() + ".dlx", true, false);
         Queue deadQueue = QueueBuilder.durable(dead).quorum().build();
@@ -59,13 +60,15 @@ class RabbitIntakeQueue {
     }
 
     @Bean
-    IntakeQueue rabbitIntake(RabbitTemplate rabbit, IntakeSettings settings, QueuedOrderCodec codec) {
+    IntakeQueue rabbitIntake(RabbitTemplate rabbit, OrderSettings orderSettings, QueuedOrderCodec codec) {
+        OrderSettings.Intake settings = orderSettings.intake();
         return new Publisher(rabbit, settings.rabbitQueue(), codec);
     }
 
     @Bean
-    SimpleMessageListenerContainer intakeConsumer(ConnectionFactory connections, IntakeSettings settings,
+    SimpleMessageListenerContainer intakeConsumer(ConnectionFactory connections, OrderSettings orderSettings,
                                                   QueuedOrderCodec codec, QueuedOrderWriter writer) {
+        OrderSettings.Intake settings = orderSettings.intake();
         SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(connections);
         container.setQueueNames(settings.rabbitQueue());
         container.setAcknowledgeMode(AcknowledgeMode.MANUAL);

@@ -1,12 +1,12 @@
 package io.stampede.order.adapter.queue;
 
-import io.stampede.order.application.IntakeSettings;
+import io.stampede.order.application.OrderSettings;
 import io.stampede.order.application.QueuedOrder;
 import io.stampede.order.application.QueuedOrderCodec;
 import io.stampede.order.application.QueuedOrderWriter;
 import io.stampede.order.port.IntakeQueue;
 import io.stampede.shared.Ids;
-import io.stampede.shared.StampedeProperties;
+import io.stampede.shared.SharedSettings;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,7 +51,7 @@ class RedisStreamIntakeQueue implements IntakeQueue, SmartLifecycle {
     private final StringRedisTemplate redis;
     private final QueuedOrderCodec codec;
     private final QueuedOrderWriter writer;
-    private final IntakeSettings settings;
+    private final OrderSettings.Intake settings;
     private final String stream;
     private final String dead;
     private final String me = "consumer-" + Ids.newId();
@@ -62,11 +62,11 @@ class RedisStreamIntakeQueue implements IntakeQueue, SmartLifecycle {
     private long lastReclaim;
 
     RedisStreamIntakeQueue(StringRedisTemplate redis, QueuedOrderCodec codec, QueuedOrderWriter writer,
-                           IntakeSettings settings, StampedeProperties properties) {
+                           OrderSettings orderSettings, SharedSettings properties) {
         this.redis = redis;
         this.codec = codec;
         this.writer = writer;
-        this.settings = settings;
+        this.settings = orderSettings.intake();
         this.stream = properties.redis().keyPrefix() + settings.stream();
         this.dead = stream + ":dead";
     }

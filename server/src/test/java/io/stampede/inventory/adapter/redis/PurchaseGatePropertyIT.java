@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stampede.inventory.domain.GateState;
 import io.stampede.inventory.domain.Reservation;
-import io.stampede.shared.StampedeProperties;
+import io.stampede.shared.SharedSettings;
 import io.stampede.testsupport.Gen;
 import io.stampede.testsupport.Property;
 import io.stampede.testsupport.Shrink;
@@ -63,8 +63,8 @@ class PurchaseGatePropertyIT {
     /** One try: a gate of the given stock and per-user limit, driven through the actions and checked after each. */
     private static void run(int stock, int limit, List<Action> actions) {
         // a fresh prefix per try, so no try sees another's keys
-        StampedeProperties properties = new StampedeProperties(null, "admin", null, "pay", false, false,
-                new StampedeProperties.Redis(TestServices.get().newKeyPrefix()), null, null);
+        SharedSettings properties = new SharedSettings(null, "admin", null, "pay", false,
+                new SharedSettings.Redis(TestServices.get().newKeyPrefix()), null);
         RedisPurchaseGate gate = new RedisPurchaseGate(redis, properties);
         Model model = new Model(STARTS.toEpochMilli(), ENDS.toEpochMilli(), limit, stock);
         try {

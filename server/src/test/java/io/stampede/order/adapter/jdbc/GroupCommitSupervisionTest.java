@@ -21,7 +21,7 @@ import io.stampede.sale.domain.Intake;
 import io.stampede.sale.domain.Sale;
 import io.stampede.sale.domain.StockStrategy;
 import io.stampede.inventory.port.GateFences;
-import io.stampede.shared.StampedeProperties;
+import io.stampede.order.application.OrderSettings;
 import io.stampede.testsupport.InlineTransactions;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,8 +45,7 @@ class GroupCommitSupervisionTest {
     private final StockLedger ledger = mock(StockLedger.class);
     private final GroupCommitOrderWriter writer = new GroupCommitOrderWriter(orders, fences, mock(Outbox.class),
             mock(CouponRedemptions.class), ledger, new TransactionTemplate(new InlineTransactions()),
-            new StampedeProperties(null, "admin", null, "pay", false, false, null,
-                    new StampedeProperties.GroupCommit(16, 1, 100, Duration.ofSeconds(2)), null),
+            new OrderSettings(new OrderSettings.GroupCommit(16, 1, 100, Duration.ofSeconds(2)), null),
             new SimpleMeterRegistry());
 
     {

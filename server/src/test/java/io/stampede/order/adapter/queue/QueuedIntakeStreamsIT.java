@@ -1,11 +1,11 @@
-package io.stampede.order.queue;
+package io.stampede.order.adapter.queue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stampede.order.application.QueuedOrder;
 import io.stampede.order.application.Purchases;
 import io.stampede.sale.domain.Sale;
-import io.stampede.shared.StampedeProperties;
+import io.stampede.shared.SharedSettings;
 import io.stampede.testsupport.IntegrationTest;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,7 +26,7 @@ class QueuedIntakeStreamsIT extends QueuedIntakeContract {
     @Autowired
     StringRedisTemplate redis;
     @Autowired
-    StampedeProperties properties;
+    SharedSettings properties;
 
     String stream() {
         return properties.redis().keyPrefix() + "intake:orders";

@@ -1,4 +1,4 @@
-package io.stampede.fault;
+package io.stampede;
 
 import io.stampede.testsupport.IntegrationTest;
 import io.stampede.testsupport.OwnRedisInitializer;

@@ -1,4 +1,4 @@
-package io.stampede.order.queue;
+package io.stampede.order.adapter.queue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

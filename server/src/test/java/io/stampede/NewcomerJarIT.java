@@ -1,8 +1,9 @@
-package io.stampede.web;
+package io.stampede;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stampede.testsupport.Http;
+import io.stampede.testsupport.ServiceProcess;
 import io.stampede.testsupport.TestServices;
 import java.io.File;
 import java.io.IOException;
@@ -33,25 +34,24 @@ import org.junit.jupiter.api.io.TempDir;
 class NewcomerJarIT {
     /** Tries of one purchase before its answer counts: enough for 2,000 at once through 512 admission places. */
     private static final int MAX_TRIES = 12;
-    private static final Duration START_LIMIT = Duration.ofSeconds(120);
 
     @TempDir
     Path workDir;
-    private Process process;
+    private ServiceProcess service;
 
     @AfterEach
     void stop() throws InterruptedException {
-        if (process != null) {
-            stopGracefully(process);
+        if (service != null) {
+            service.close();
         }
     }
 
     @Test
     void burstOverHttpSellsExactlyTheStockAndARestartKeepsEverything() throws Exception {
         int port = TestServices.freePort();
-        process = start(port, "first");
-        Http http = new Http("http://127.0.0.1:" + port);
-        awaitHealthy(http, process, "first");
+        // a newcomer's machine: nothing configured
+        service = ServiceProcess.start(workDir, "first", port, Map.of()).awaitHealthy();
+        Http http = service.http();
         assertThat(Files.readString(workDir.resolve("first.log"))).contains("Stampede is ready at http://localhost:" + port);
 
         String admin = Files.readString(workDir.resolve(".stampede/admin-token"), StandardCharsets.UTF_8).trim();
@@ -123,9 +123,8 @@ class NewcomerJarIT {
         assertFigures(http, sale, 100, 0, 100);
 
         // a restart finds everything again; the gate is rebuilt from the database, so the sale stays sold out
-        stopGracefully(process);
-        process = start(port, "second");
-        awaitHealthy(http, process, "second");
+        service.stop();
+        service = ServiceProcess.start(workDir, "second", port, Map.of()).awaitHealthy();
         assertFigures(http, sale, 100, 0, 100);
         String someone = byUser.keySet().iterator().next();
         Http.Response replay = http.post("/api/sales/" + sale + "/purchases", tokens.get(someone), "{\"quantity\":1}",
@@ -177,46 +176,5 @@ class NewcomerJarIT {
         assertThat(stock.path("available").asLong()).isEqualTo(available);
         assertThat(stock.path("reserved").asLong()).isEqualTo(reserved);
         assertThat(stock.path("sold").asLong()).isZero();
-    }
-
-    private Process start(int port, String name) throws IOException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        String jar = System.getenv().getOrDefault("STAMPEDE_JAR", "target/stampede.jar");
-        assertThat(new File(jar)).as("run ./mvnw package first: " + jar).exists();
-        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", "-jar", new File(jar).getAbsolutePath())
-                .directory(workDir.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(workDir.resolve(name + ".log").toFile());
-        // a newcomer's machine: nothing configured
-        builder.environment().keySet().removeIf(k -> k.startsWith("SPRING_") || k.startsWith("STAMPEDE_"));
-        builder.environment().put("SERVER_PORT", Integer.toString(port));
-        return builder.start();
-    }
-
-    private void awaitHealthy(Http http, Process p, String name) throws Exception {
-        long deadline = System.nanoTime() + START_LIMIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!p.isAlive()) {
-                throw new AssertionError("the service exited: " + Files.readString(workDir.resolve(name + ".log")));
-            }
-            try {
-                Http.Response r = http.get("/actuator/health", null);
-                if (r.status() == 200 && r.body().contains("\"UP\"")) {
-                    return;
-                }
-            } catch (RuntimeException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("not healthy within " + START_LIMIT + ": " + Files.readString(workDir.resolve(name + ".log")));
-    }
-
-    private static void stopGracefully(Process p) throws InterruptedException {
-        p.destroy(); // SIGTERM: the service stops its embedded servers on the way out
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
     }
 }

@@ -5,39 +5,33 @@ import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * Settings under {@code stampede.*} (environment variables {@code STAMPEDE_*}).
+ * The shared module's settings under {@code stampede.*} (environment variables {@code STAMPEDE_*}); every module has
+ * its record of its own (see {@code SaleSettings}, {@code InventorySettings}, {@code OrderSettings}).
  *
  * @param dataDir       where generated secrets and embedded data live
  * @param adminToken    bearer token for /api/admin/**; generated when blank
  * @param jwtSecret     HS256 key for shopper tokens (at least 32 bytes); generated when blank
  * @param paymentSecret HMAC key of payment callbacks
  * @param demoLogin     enables POST /api/session
- * @param demoSale      opens a demo sale at start when no sale exists
- * @param redis         Redis gate settings
- * @param groupCommit   batching of order inserts
+ * @param redis         the namespace of every Redis key
  * @param admission     rate limits and concurrency bound in front of the gate
  */
 @ConfigurationProperties(prefix = "stampede")
-public record StampedeProperties(
+public record SharedSettings(
         Path dataDir,
         String adminToken,
         String jwtSecret,
         String paymentSecret,
         boolean demoLogin,
-        boolean demoSale,
         Redis redis,
-        GroupCommit groupCommit,
         Admission admission) {
 
-    public StampedeProperties {
+    public SharedSettings {
         if (dataDir == null) {
             dataDir = Path.of(".stampede");
         }
         if (redis == null) {
             redis = new Redis(null);
-        }
-        if (groupCommit == null) {
-            groupCommit = new GroupCommit(0, 0, 0, null);
         }
         if (admission == null) {
             admission = new Admission(0, 0, 0, 0, null, 0);
@@ -73,21 +67,6 @@ public record StampedeProperties(
             if (keyPrefix == null) {
                 keyPrefix = "stampede:";
             }
-        }
-    }
-
-    /**
-     * @param maxBatch     orders per transaction at most
-     * @param writers      transactions in flight at once
-     * @param queueCapacity orders waiting at most; beyond it purchases answer 503
-     * @param timeout      how long a purchase waits for its commit
-     */
-    public record GroupCommit(int maxBatch, int writers, int queueCapacity, Duration timeout) {
-        public GroupCommit {
-            maxBatch = maxBatch > 0 ? maxBatch : 256;
-            writers = writers > 0 ? writers : 2;
-            queueCapacity = queueCapacity > 0 ? queueCapacity : 20_000;
-            timeout = timeout != null ? timeout : Duration.ofSeconds(10);
         }
     }
 }

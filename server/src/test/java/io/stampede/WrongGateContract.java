@@ -1,4 +1,4 @@
-package io.stampede.fault;
+package io.stampede;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

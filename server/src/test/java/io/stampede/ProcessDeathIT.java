@@ -1,8 +1,9 @@
-package io.stampede.fault;
+package io.stampede;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stampede.testsupport.Http;
+import io.stampede.testsupport.ServiceProcess;
 import io.stampede.testsupport.TestServices;
 import io.stampede.testsupport.Together;
 import java.io.File;
@@ -33,14 +34,15 @@ class ProcessDeathIT {
 
     @TempDir
     Path workDir;
-    private Process process;
+    private ServiceProcess service;
     private Map<String, String> env;
     private int port;
 
     @AfterEach
     void stop() throws InterruptedException {
-        if (process != null && process.isAlive()) {
-            process.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
+        if (service != null && service.process().isAlive()) {
+            service.kill();
+            service.awaitExit(Duration.ofSeconds(20));
         }
     }
 
@@ -69,7 +71,6 @@ class ProcessDeathIT {
         TestServices services = TestServices.get();
         port = TestServices.freePort();
         env = Map.of(
-                "SERVER_PORT", Integer.toString(port),
                 "SPRING_DATASOURCE_URL", services.newDatabase(),
                 "SPRING_DATASOURCE_USERNAME", services.user(),
                 "SPRING_DATA_REDIS_HOST", services.redisHost(),
@@ -78,9 +79,8 @@ class ProcessDeathIT {
                 "STAMPEDE_ADMIN_TOKEN", ADMIN,
                 "STAMPEDE_DEMO_LOGIN", "true",
                 "STAMPEDE_ADMISSION_PER_USER_PER_SECOND", "100000");
-        process = start("first");
-        Http http = new Http("http://127.0.0.1:" + port);
-        awaitHealthy(http, "first");
+        service = ServiceProcess.start(workDir, "first", port, env).awaitHealthy();
+        Http http = service.http();
 
         int stock = 80;
         Instant now = Instant.now();
@@ -101,18 +101,18 @@ class ProcessDeathIT {
                 }
             });
         }
-        Process dying = process;
+        ServiceProcess dying = service;
         tasks.add(() -> {
             Thread.sleep(1200);
             if (kill) {
-                dying.destroyForcibly();
+                dying.kill();
             } else {
-                dying.destroy();
+                dying.process().destroy(); // SIGTERM, not waiting here: the burst goes on meanwhile
             }
             return null;
         });
         List<Object> answers = Together.run(tasks);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(service.awaitExit(Duration.ofSeconds(60))).isTrue();
 
         Map<String, String> acknowledged = new java.util.HashMap<>();
         for (int i = 0; i < tokens.size(); i++) {
@@ -125,8 +125,7 @@ class ProcessDeathIT {
         }
         assertThat(acknowledged.size()).isLessThanOrEqualTo(stock);
 
-        process = start("second");
-        awaitHealthy(http, "second");
+        service = ServiceProcess.start(workDir, "second", port, env).awaitHealthy();
         for (Map.Entry<String, String> a : acknowledged.entrySet()) {
             assertThat(http.get("/api/orders/" + a.getKey(), a.getValue()).status())
                     .as("acknowledged order " + a.getKey() + " survives").isEqualTo(200);
@@ -156,34 +155,5 @@ class ProcessDeathIT {
         JsonNode stock = http.get("/api/sales/" + r.sale(), null).json().path("stock");
         assertThat(stock.path("reserved").asLong()).isEqualTo(r.stock());
         assertThat(stock.path("available").asLong()).isZero();
-    }
-
-    private Process start(String name) throws IOException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        String jar = System.getenv().getOrDefault("STAMPEDE_JAR", "target/stampede.jar");
-        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", "-jar", new File(jar).getAbsolutePath())
-                .directory(workDir.toFile()).redirectErrorStream(true)
-                .redirectOutput(workDir.resolve(name + ".log").toFile());
-        builder.environment().keySet().removeIf(k -> k.startsWith("SPRING_") || k.startsWith("STAMPEDE_"));
-        builder.environment().putAll(env);
-        return builder.start();
-    }
-
-    private void awaitHealthy(Http http, String name) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new AssertionError("the service exited: " + Files.readString(workDir.resolve(name + ".log")));
-            }
-            try {
-                if (http.get("/actuator/health", null).status() == 200) {
-                    return;
-                }
-            } catch (RuntimeException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("not healthy: " + Files.readString(workDir.resolve(name + ".log")));
     }
 }

@@ -1,4 +1,4 @@
-package io.stampede.web;
+package io.stampede.shared.admission;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

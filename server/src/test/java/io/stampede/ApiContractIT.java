@@ -1,4 +1,4 @@
-package io.stampede.web;
+package io.stampede;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
