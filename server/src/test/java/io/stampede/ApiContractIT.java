@@ -7,6 +7,7 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import io.stampede.sale.domain.StockStrategy;
 import io.stampede.testsupport.Http;
 import io.stampede.testsupport.IntegrationTest;
 import java.net.http.HttpRequest;
@@ -14,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -73,8 +75,8 @@ class ApiContractIT {
     }
 
     @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.EnumSource(io.stampede.sale.domain.StockStrategy.class)
-    void everyStrategySellsThroughTheSameContract(io.stampede.sale.domain.StockStrategy strategy) {
+    @org.junit.jupiter.params.provider.EnumSource(StockStrategy.class)
+    void everyStrategySellsThroughTheSameContract(StockStrategy strategy) {
         Instant now = Instant.now();
         String json = Http.saleJson("s-" + strategy, 2, 1, now.minusSeconds(5).toString(),
                 now.plusSeconds(3600).toString());
@@ -326,7 +328,7 @@ class ApiContractIT {
     void randomHostileInputNeverCausesA5xxOrTakesStock() {
         String sale = openSale(5, 5);
         String token = http.login("fuzzer");
-        java.util.Random random = new java.util.Random(20261125L); // seeded: a failure can be replayed
+        Random random = new Random(20261125L); // seeded: a failure can be replayed
         String[] fragments = {"{", "}", "[", "]", "\"quantity\"", ":", ",", "1", "-1", "1e309", "null", "true", "\"",
                 "\\u0000", "\\", "couponCode", "\"x\"", "9999999999999999999999", " ", "\n", "é", "\u0000", "/*", "NaN"};
         String[] paths = {"/api/sales/" + sale + "/purchases", "/api/admin/sales", "/api/session",

@@ -10,12 +10,15 @@ import io.stampede.testsupport.Together;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -75,7 +78,7 @@ class EdgeIT {
         }
         for (Path prefix : prefixes) {
             try (Stream<Path> files = Files.walk(prefix)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
             }
         }
     }
@@ -231,12 +234,12 @@ class EdgeIT {
 
     /** Opens an attempt through the edge that sends its headers and never its body, and waits until it is counted. */
     private Socket holdASlot(Http through, String sale) throws Exception {
-        java.net.URI base = java.net.URI.create(through.base());
+        URI base = URI.create(through.base());
         Socket socket = new Socket(base.getHost(), base.getPort());
         socket.getOutputStream().write(("POST /api/sales/" + sale + "/purchases HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                 + "Authorization: Bearer " + direct.login("edge-holder") + "\r\nIdempotency-Key: held\r\n"
                 + "Content-Type: application/json\r\nContent-Length: 14\r\n\r\n")
-                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                .getBytes(StandardCharsets.ISO_8859_1));
         socket.getOutputStream().flush();
         Thread.sleep(300); // the edge reads the headers and takes the slot at once; this is only slack
         return socket;

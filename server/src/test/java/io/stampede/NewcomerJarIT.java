@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -163,7 +164,7 @@ class NewcomerJarIT {
     }
 
     private static long jitter() {
-        return java.util.concurrent.ThreadLocalRandom.current().nextLong(500);
+        return ThreadLocalRandom.current().nextLong(500);
     }
 
     private static Http.Response buy(Http http, String sale, String token, String key) {

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -114,7 +115,7 @@ class ProcessDeathIT {
         List<Object> answers = Together.run(tasks);
         assertThat(service.awaitExit(Duration.ofSeconds(60))).isTrue();
 
-        Map<String, String> acknowledged = new java.util.HashMap<>();
+        Map<String, String> acknowledged = new HashMap<>();
         for (int i = 0; i < tokens.size(); i++) {
             if (answers.get(i) instanceof Http.Response r) {
                 assertThat(r.status()).as(r.body()).isIn(201, 409, 429, 503); // 429: admission turned it away, nothing taken

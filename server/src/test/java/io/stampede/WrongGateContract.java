@@ -10,10 +10,12 @@ import io.stampede.coupon.application.CouponClaims;
 import io.stampede.coupon.domain.Campaign;
 import io.stampede.coupon.domain.CampaignRules;
 import io.stampede.inventory.application.Reconciliation;
+import io.stampede.order.application.OrderLifecycle;
 import io.stampede.order.application.PurchaseOutcome;
 import io.stampede.order.application.Purchases;
 import io.stampede.order.domain.Order;
 import io.stampede.order.domain.OrderStatus;
+import io.stampede.order.domain.Transition;
 import io.stampede.order.port.OrderRepository;
 import io.stampede.sale.application.SaleService;
 import io.stampede.sale.domain.Intake;
@@ -27,20 +29,24 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.BiFunction;
+import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -68,7 +74,7 @@ abstract class WrongGateContract {
     @Autowired
     OrderRepository orders;
     @Autowired
-    io.stampede.order.application.OrderLifecycle lifecycle;
+    OrderLifecycle lifecycle;
     @Autowired
     JdbcClient jdbc;
     @Autowired
@@ -294,7 +300,7 @@ abstract class WrongGateContract {
                 .param(sale.id()).query(String.class).list().stream().limit(10).map(id -> orders.find(id).orElseThrow())
                 .toList();
         live.forEach(o -> assertThat(lifecycle.cancel(o.id(), o.userId()))
-                .isInstanceOf(io.stampede.order.domain.Transition.Done.class));
+                .isInstanceOf(Transition.Done.class));
         long left = stock - liveUnits(sale);
         List<Answer<PurchaseOutcome>> more = burst(buyers("after-", (int) left + 50, "k"),
                 (a, i) -> purchases.purchase(sale, a.userId(), a.key(), 1));
@@ -359,7 +365,7 @@ abstract class WrongGateContract {
 
     /** Every accepted QUEUED order written (or refused), and no records left beside the gate. */
     private void awaitWritten(Sale sale, List<Answer<PurchaseOutcome>> answers) {
-        Set<String> accepted = new java.util.HashSet<>();
+        Set<String> accepted = new HashSet<>();
         answers.forEach(a -> {
             if (a.outcome() instanceof PurchaseOutcome.Queued q) {
                 accepted.add(q.order().id());
@@ -381,14 +387,14 @@ abstract class WrongGateContract {
 
     private void awaitRedis() {
         Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
-                .until(() -> "PONG".equals(redis.execute((org.springframework.data.redis.core.RedisCallback<String>)
+                .until(() -> "PONG".equals(redis.execute((RedisCallback<String>)
                         c -> c.ping())));
     }
 
     private static Map<String, Long> summary(List<? extends Answer<?>> answers) {
-        return answers.stream().collect(java.util.stream.Collectors.groupingBy(
-                a -> a.outcome().getClass().getSimpleName(), java.util.TreeMap::new,
-                java.util.stream.Collectors.counting()));
+        return answers.stream().collect(Collectors.groupingBy(
+                a -> a.outcome().getClass().getSimpleName(), TreeMap::new,
+                Collectors.counting()));
     }
 
     private static List<Attempt> buyers(String prefix, int n, String key) {

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,7 +51,7 @@ class EventRelayIT {
         RabbitAdmin admin = new RabbitAdmin(connections);
         TopicExchange exchange = new TopicExchange("stampede.events", true, false);
         admin.declareExchange(exchange);
-        Queue queue = new Queue("it.events." + java.util.UUID.randomUUID(), false, false, false); // deleted below
+        Queue queue = new Queue("it.events." + UUID.randomUUID(), false, false, false); // deleted below
         admin.declareQueue(queue);
         admin.declareBinding(BindingBuilder.bind(queue).to(exchange).with("#"));
 

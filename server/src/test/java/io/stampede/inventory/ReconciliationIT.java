@@ -2,6 +2,8 @@ package io.stampede.inventory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.stampede.inventory.application.ScheduledReconciliation;
+import io.stampede.sale.application.SaleService;
 import io.stampede.testsupport.Http;
 import io.stampede.testsupport.IntegrationTest;
 import java.time.Instant;
@@ -21,9 +23,9 @@ class ReconciliationIT {
     @Autowired
     StringRedisTemplate redis;
     @Autowired
-    io.stampede.inventory.application.ScheduledReconciliation scheduled;
+    ScheduledReconciliation scheduled;
     @Autowired
-    io.stampede.sale.application.SaleService sales;
+    SaleService sales;
 
     @Test
     void theScheduledPassRebuildsAGateThatStaysDriftedButNotAMomentaryDrift() {

@@ -2,20 +2,27 @@ package io.stampede.inventory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.stampede.inventory.application.StockCounters;
+import io.stampede.inventory.domain.Reservation;
 import io.stampede.inventory.port.PurchaseGate;
 import io.stampede.order.application.OrderLifecycle;
+import io.stampede.order.application.OrderWriter;
 import io.stampede.order.application.PurchaseOutcome;
 import io.stampede.order.application.Purchases;
+import io.stampede.order.domain.Order;
 import io.stampede.order.domain.Transition;
 import io.stampede.sale.application.SaleService;
 import io.stampede.sale.domain.Intake;
 import io.stampede.sale.domain.Sale;
 import io.stampede.sale.domain.SaleRules;
 import io.stampede.sale.domain.StockStrategy;
-import io.stampede.testsupport.Offers;
+import io.stampede.sale.port.SaleRepository;
+import io.stampede.shared.Ids;
 import io.stampede.testsupport.IntegrationTest;
+import io.stampede.testsupport.Offers;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -62,10 +69,10 @@ class SoldOutFlagIT {
         // on another instance: the sale is restocked and erin buys the unit; this instance's flag hears of neither
         assertThat(won).isInstanceOf(PurchaseOutcome.Placed.class);
         assertThat(counters.restock(sale, 1, () -> saleRows.addStock(sale.id(), 1))).isTrue();
-        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
-        var erin = (io.stampede.inventory.domain.Reservation.Reserved) gate.reserve(sale.id(), "erin", "e1", 1,
-                io.stampede.shared.Ids.newId(), now);
-        writer.write(io.stampede.order.domain.Order.placed(erin.orderId(), sale, "erin", "e1", 1, null, now),
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        var erin = (Reservation.Reserved) gate.reserve(sale.id(), "erin", "e1", 1,
+                Ids.newId(), now);
+        writer.write(Order.placed(erin.orderId(), sale, "erin", "e1", 1, null, now),
                 erin.gateEpoch()).join();
 
         // erin retries on this instance (her answer was lost): she gets her order, not SOLD_OUT
@@ -76,11 +83,11 @@ class SoldOutFlagIT {
     }
 
     @Autowired
-    io.stampede.order.application.OrderWriter writer;
+    OrderWriter writer;
     @Autowired
-    io.stampede.inventory.application.StockCounters counters;
+    StockCounters counters;
     @Autowired
-    io.stampede.sale.port.SaleRepository saleRows;
+    SaleRepository saleRows;
 
     private Sale open(long stock, int limit) {
         Instant now = Instant.now();

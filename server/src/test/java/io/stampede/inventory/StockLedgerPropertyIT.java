@@ -17,17 +17,18 @@ import io.stampede.sale.domain.SaleRules;
 import io.stampede.sale.domain.StockFigures;
 import io.stampede.sale.domain.StockStrategy;
 import io.stampede.shared.Ids;
-import io.stampede.testsupport.Offers;
 import io.stampede.testsupport.Gen;
 import io.stampede.testsupport.IntegrationTest;
 import io.stampede.testsupport.MutableClock;
 import io.stampede.testsupport.MutableClockConfig;
+import io.stampede.testsupport.Offers;
 import io.stampede.testsupport.Property;
 import io.stampede.testsupport.Shrink;
 import io.stampede.testsupport.Together;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -115,11 +116,11 @@ class StockLedgerPropertyIT {
     }
 
     /** The n-th order of the sale in the given state (modulo how many there are), oldest first. */
-    private java.util.Optional<Order> pick(Sale sale, int n, OrderStatus status) {
+    private Optional<Order> pick(Sale sale, int n, OrderStatus status) {
         List<String> ids = jdbc.sql("SELECT id FROM orders WHERE sale_id = ? AND status = ? ORDER BY created_at, id")
                 .params(sale.id(), status.name()).query(String.class).list();
         if (ids.isEmpty()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         String id = ids.get(Math.floorMod(n, ids.size()));
         return jdbc.sql("SELECT user_id, amount_cents FROM orders WHERE id = ?").param(id)

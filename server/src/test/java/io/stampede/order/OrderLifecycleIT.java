@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stampede.inventory.domain.GateState;
 import io.stampede.inventory.port.PurchaseGate;
+import io.stampede.inventory.port.UnitHolders;
 import io.stampede.order.application.OrderExpirySweeper;
 import io.stampede.order.port.OrderRepository;
 import io.stampede.testsupport.Http;
@@ -45,7 +46,7 @@ class OrderLifecycleIT {
     @Autowired
     OrderRepository orders;
     @Autowired
-    io.stampede.inventory.port.UnitHolders holders;
+    UnitHolders holders;
     @Autowired
     JdbcClient jdbc;
     Http http;

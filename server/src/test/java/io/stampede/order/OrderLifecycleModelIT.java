@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.stampede.StampedeApplication;
 import io.stampede.inventory.domain.GateState;
 import io.stampede.inventory.port.PurchaseGate;
+import io.stampede.inventory.port.UnitHolders;
 import io.stampede.order.application.OrderExpirySweeper;
 import io.stampede.order.port.OrderRepository;
 import io.stampede.testsupport.Gen;
@@ -78,7 +79,7 @@ class OrderLifecycleModelIT {
         final OrderExpirySweeper sweeper;
         final PurchaseGate gate;
         final OrderRepository orders;
-        final io.stampede.inventory.port.UnitHolders holders;
+        final UnitHolders holders;
         final JdbcClient jdbc;
 
         private Service(ConfigurableApplicationContext context) {
@@ -88,7 +89,7 @@ class OrderLifecycleModelIT {
             this.sweeper = context.getBean(OrderExpirySweeper.class);
             this.gate = context.getBean(PurchaseGate.class);
             this.orders = context.getBean(OrderRepository.class);
-            this.holders = context.getBean(io.stampede.inventory.port.UnitHolders.class);
+            this.holders = context.getBean(UnitHolders.class);
             this.jdbc = context.getBean(JdbcClient.class);
         }
 

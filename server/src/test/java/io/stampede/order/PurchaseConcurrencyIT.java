@@ -2,9 +2,15 @@ package io.stampede.order;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.stampede.inventory.application.GateRebuilder;
 import io.stampede.inventory.domain.GateState;
+import io.stampede.inventory.domain.Reservation;
 import io.stampede.inventory.port.PurchaseGate;
+import io.stampede.inventory.port.UnitHolders;
+import io.stampede.order.application.OrderWriter;
 import io.stampede.order.application.PurchaseOutcome;
+import io.stampede.order.application.Purchases;
+import io.stampede.order.domain.Order;
 import io.stampede.order.port.OrderRepository;
 import io.stampede.sale.application.SaleService;
 import io.stampede.sale.domain.Intake;
@@ -12,10 +18,12 @@ import io.stampede.sale.domain.Sale;
 import io.stampede.sale.domain.SaleRules;
 import io.stampede.sale.domain.StockFigures;
 import io.stampede.sale.domain.StockStrategy;
-import io.stampede.testsupport.Offers;
+import io.stampede.shared.Ids;
 import io.stampede.testsupport.IntegrationTest;
+import io.stampede.testsupport.Offers;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -38,13 +46,13 @@ class PurchaseConcurrencyIT {
     @Autowired
     SaleService sales;
     @Autowired
-    io.stampede.order.application.Purchases purchases;
+    Purchases purchases;
     @Autowired
     PurchaseGate gate;
     @Autowired
     OrderRepository orders;
     @Autowired
-    io.stampede.inventory.port.UnitHolders holders;
+    UnitHolders holders;
     @Autowired
     JdbcClient jdbc;
     @Autowired
@@ -164,7 +172,7 @@ class PurchaseConcurrencyIT {
             assertThat(p.order().id()).isEqualTo(((PurchaseOutcome.Placed) first).order().id());
         });
         // the gate that lost the key is rebuilt from the database at once, in the background
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() ->
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
                 gate.read(sale.id()).map(g -> g.unitsByUser().getOrDefault("alice", 0L) == 1).orElse(false));
         GateState state = gate.read(sale.id()).orElseThrow();
         assertThat(state.available()).as("the unit of the failed write came back").isEqualTo(9);
@@ -173,33 +181,33 @@ class PurchaseConcurrencyIT {
     }
 
     @Autowired
-    io.stampede.inventory.application.GateRebuilder rebuilder;
+    GateRebuilder rebuilder;
     @Autowired
-    io.stampede.order.application.OrderWriter writer;
+    OrderWriter writer;
 
     @Test
     void anOrderReservedByAGateThatWasRebuiltSinceIsNeverWritten() {
         Sale sale = openSale(5, 1);
-        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
-        String late = io.stampede.shared.Ids.newId();
-        var granted = (io.stampede.inventory.domain.Reservation.Reserved) gate.reserve(sale.id(), "slow-instance", "k",
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        String late = Ids.newId();
+        var granted = (Reservation.Reserved) gate.reserve(sale.id(), "slow-instance", "k",
                 1, late, now);
 
         // meanwhile another instance finds the gate lost and rebuilds it from the database, which lacks this order
         redis.delete(redis.keys("*{sale:" + sale.id() + "}:*"));
         assertThat(rebuilder.rebuild(sale)).isTrue();
 
-        var write = writer.write(io.stampede.order.domain.Order.placed(late, sale, "slow-instance", "k", 1, null, now),
+        var write = writer.write(Order.placed(late, sale, "slow-instance", "k", 1, null, now),
                 granted.gateEpoch());
-        assertThat(write.join()).isInstanceOf(io.stampede.order.application.OrderWriter.WriteResult.StaleGate.class);
+        assertThat(write.join()).isInstanceOf(OrderWriter.WriteResult.StaleGate.class);
         assertThat(orders.find(late)).isEmpty();
         assertFiguresAndGateAgree(sale, 5, 0);
 
         // an order of the current gate is written as usual
-        String fresh = io.stampede.shared.Ids.newId();
-        var current = (io.stampede.inventory.domain.Reservation.Reserved) gate.reserve(sale.id(), "fast", "k", 1, fresh, now);
-        assertThat(writer.write(io.stampede.order.domain.Order.placed(fresh, sale, "fast", "k", 1, null, now),
-                current.gateEpoch()).join()).isInstanceOf(io.stampede.order.application.OrderWriter.WriteResult.Committed.class);
+        String fresh = Ids.newId();
+        var current = (Reservation.Reserved) gate.reserve(sale.id(), "fast", "k", 1, fresh, now);
+        assertThat(writer.write(Order.placed(fresh, sale, "fast", "k", 1, null, now),
+                current.gateEpoch()).join()).isInstanceOf(OrderWriter.WriteResult.Committed.class);
         assertFiguresAndGateAgree(sale, 5, 1);
     }
 

@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -28,7 +29,7 @@ public final class Http {
     }
 
     /** A response with its body parsed as JSON when it is JSON. */
-    public record Response(int status, Map<String, java.util.List<String>> headers, String body) {
+    public record Response(int status, Map<String, List<String>> headers, String body) {
         public JsonNode json() {
             return JSON.readTree(body);
         }

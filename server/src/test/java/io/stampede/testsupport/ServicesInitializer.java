@@ -1,5 +1,7 @@
 package io.stampede.testsupport;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.Map;
 import org.springframework.context.ApplicationContextInitializer;
@@ -20,8 +22,8 @@ public class ServicesInitializer implements ApplicationContextInitializer<Config
                     "spring.data.redis.port", services.redisPort(),
                     "stampede.redis.key-prefix", services.newKeyPrefix(),
                     "stampede.data-dir", Files.createTempDirectory("stampede-it").toString())));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

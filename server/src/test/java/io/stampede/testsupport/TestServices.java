@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 import redis.embedded.RedisServer;
 
@@ -22,7 +23,7 @@ import redis.embedded.RedisServer;
 public final class TestServices {
     public static final boolean EXTERNAL = "true".equalsIgnoreCase(System.getenv("STAMPEDE_IT_EXTERNAL"));
     /** The database the tests run on: {@code postgresql} (the default) or {@code mariadb}. */
-    public static final String DB = env("STAMPEDE_IT_DB", "postgresql").toLowerCase(java.util.Locale.ROOT);
+    public static final String DB = env("STAMPEDE_IT_DB", "postgresql").toLowerCase(Locale.ROOT);
     public static final boolean MARIADB = DB.equals("mariadb");
     private static final String DB_PREFIX = "stampede_it_";
     private static final String RUN = UUID.randomUUID().toString().substring(0, 8);

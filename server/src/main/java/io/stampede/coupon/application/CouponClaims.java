@@ -8,7 +8,6 @@ import io.stampede.coupon.port.CouponIssuer;
 import io.stampede.coupon.port.CouponRepository;
 import io.stampede.inventory.application.GateAdmission;
 import io.stampede.inventory.application.GateAdmission.Admission;
-import io.stampede.inventory.application.GateAdmission.Fate;
 import io.stampede.inventory.domain.Reservation;
 import io.stampede.inventory.port.PurchaseGate;
 import java.time.Clock;
@@ -62,33 +61,19 @@ public class CouponClaims {
 
     private ClaimOutcome write(CampaignGate campaignGate, GateAdmission.Attempt attempt,
                                Admission.Admitted<Coupon> admitted, Campaign campaign, Coupon coupon) {
-        return switch (issuer.issue(campaign, coupon, admitted.gateEpoch())) {
-            case CouponIssuer.Issue.Issued i -> {
-                admission.settle(campaignGate, attempt, admitted, new Fate.Written());
-                yield new ClaimOutcome.Claimed(coupon, false);
-            }
-            case CouponIssuer.Issue.Existing e -> {
-                admission.settle(campaignGate, attempt, admitted, new Fate.Contradicted("lost a claim's key", true));
-                yield new ClaimOutcome.Claimed(e.coupon(), true);
-            }
-            case CouponIssuer.Issue.Exhausted e -> {
-                admission.settle(campaignGate, attempt, admitted, new Fate.Contradicted("claim past the quantity", false));
-                yield new ClaimOutcome.SoldOut();
-            }
-            case CouponIssuer.Issue.LimitReached l -> {
-                admission.settle(campaignGate, attempt, admitted, new Fate.Contradicted("claim past the limit", false));
-                yield new ClaimOutcome.LimitExceeded();
-            }
-            case CouponIssuer.Issue.StaleGate s -> {
-                admission.settle(campaignGate, attempt, admitted, new Fate.NotWritten());
-                yield new ClaimOutcome.Unavailable("the campaign's gate was rebuilt meanwhile; retry with the same key");
-            }
-            case CouponIssuer.Issue.Failed f -> {
-                admission.settle(campaignGate, attempt, admitted, new Fate.NotWritten());
-                yield new ClaimOutcome.Unavailable("the coupon could not be written; retry with the same key");
-            }
-            case CouponIssuer.Issue.InDoubt d -> admission.settle(campaignGate, attempt, admitted, new Fate.InDoubt())
-                    == GateAdmission.Settled.WRITTEN ? new ClaimOutcome.Claimed(coupon, false)
+        CouponIssuer.Issue issue = issuer.issue(campaign, coupon, admitted.gateEpoch());
+        GateAdmission.Settled settled = admission.settle(campaignGate, attempt, admitted, issue.fate());
+        return switch (issue) {
+            case CouponIssuer.Issue.Issued i -> new ClaimOutcome.Claimed(coupon, false);
+            case CouponIssuer.Issue.Existing e -> new ClaimOutcome.Claimed(e.coupon(), true);
+            case CouponIssuer.Issue.Exhausted e -> new ClaimOutcome.SoldOut();
+            case CouponIssuer.Issue.LimitReached l -> new ClaimOutcome.LimitExceeded();
+            case CouponIssuer.Issue.StaleGate s ->
+                    new ClaimOutcome.Unavailable("the campaign's gate was rebuilt meanwhile; retry with the same key");
+            case CouponIssuer.Issue.Failed f ->
+                    new ClaimOutcome.Unavailable("the coupon could not be written; retry with the same key");
+            case CouponIssuer.Issue.InDoubt d -> settled == GateAdmission.Settled.WRITTEN
+                    ? new ClaimOutcome.Claimed(coupon, false)
                     : new ClaimOutcome.Unavailable("the coupon could not be written; retry with the same key");
         };
     }

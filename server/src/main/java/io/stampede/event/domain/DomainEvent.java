@@ -1,6 +1,7 @@
 package io.stampede.event.domain;
 
 import java.time.Instant;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -9,6 +10,6 @@ public record DomainEvent(String id, String type, int version, Instant occurredA
     public static final int VERSION = 1;
 
     public DomainEvent {
-        data = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(data));
+        data = Collections.unmodifiableMap(new LinkedHashMap<>(data));
     }
 }

@@ -8,6 +8,7 @@ import io.stampede.shared.Ids;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -215,7 +216,7 @@ public class GateAdmission {
                     if (System.nanoTime() > deadline) {
                         return new Admission.Unavailable<>("the " + gate.name() + " gate is being rebuilt; retry");
                     }
-                    rebuildOrWait(gate);
+                    rebuildOrWait(gate::rebuild, gate.name());
                 }
                 case Reservation.Reserved r -> throw new IllegalStateException("handled above");
             }
@@ -288,14 +289,17 @@ public class GateAdmission {
         }
     }
 
-    /** For an attempt that found the gate missing: rebuild it, or wait a moment while another rebuild runs. */
-    private static void rebuildOrWait(Gate<?> gate) {
+    /**
+     * For an attempt that found a Redis counter (a gate, a token list) missing: rebuild it, or wait a moment while
+     * another rebuild runs; {@code rebuild} answers whether this call rebuilt it.
+     */
+    public static void rebuildOrWait(BooleanSupplier rebuild, String name) {
         try {
-            if (!gate.rebuild()) {
+            if (!rebuild.getAsBoolean()) {
                 pause(20);
             }
         } catch (RuntimeException e) {
-            log.warn("Rebuild of the {} gate failed: {}", gate.name(), e.getMessage());
+            log.warn("Rebuild of the {} counter failed: {}", name, e.getMessage());
             pause(50);
         }
     }

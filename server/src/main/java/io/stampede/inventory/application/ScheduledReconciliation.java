@@ -5,6 +5,7 @@ import io.stampede.sale.port.SaleRepository;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -45,7 +46,7 @@ public class ScheduledReconciliation {
     public void run() {
         try {
             Instant now = clock.instant();
-            java.util.List<Sale> open = sales.openOrUpcoming(now);
+            List<Sale> open = sales.openOrUpcoming(now);
             lastChecked.keySet().retainAll(open.stream().map(Sale::id).toList()); // ended sales are done with
             for (Sale sale : open) {
                 Instant last = lastChecked.putIfAbsent(sale.id(), now);

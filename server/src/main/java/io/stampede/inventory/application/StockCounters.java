@@ -1,16 +1,17 @@
 package io.stampede.inventory.application;
 
-import io.stampede.inventory.port.UnitHolders;
 import io.stampede.inventory.port.GateFences;
 import io.stampede.inventory.port.PurchaseGate;
 import io.stampede.inventory.port.StockLedger;
 import io.stampede.inventory.port.TokenQueue;
+import io.stampede.inventory.port.UnitHolders;
 import io.stampede.sale.domain.Sale;
 import io.stampede.sale.domain.SaleEnded;
 import io.stampede.sale.domain.StockFigures;
 import io.stampede.sale.domain.StockStrategy;
 import io.stampede.sale.port.SaleRepository;
 import java.time.Duration;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -113,7 +114,7 @@ public class StockCounters {
     }
 
     /** The ledger's figures and buyers beside a recount of the orders, read in one snapshot. */
-    public record LedgerCheck(StockFigures ledger, java.util.Map<String, Long> buyers, StockLedger.Recount recount) {
+    public record LedgerCheck(StockFigures ledger, Map<String, Long> buyers, StockLedger.Recount recount) {
     }
 
     /** The stock ledger and the orders it must agree with, as one snapshot of the database sees them. */
@@ -164,19 +165,6 @@ public class StockCounters {
             return done;
         } finally {
             lock.unlock();
-        }
-    }
-
-    /** For a purchase that found the token list missing: rebuild it, or wait a moment for the rebuild running. */
-    public void rebuildOrWait(Sale sale) {
-        try {
-            if (!rebuild(sale)) {
-                Thread.sleep(20);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            log.warn("Rebuild of the stock of sale {} failed: {}", sale.id(), e.getMessage());
         }
     }
 

@@ -1,6 +1,7 @@
 package io.stampede.inventory.domain;
 
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Everything the gate holds for a sale, as computed from the database when it is rebuilt.
@@ -12,19 +13,8 @@ import java.util.Map;
  * @param epoch       the build this state belongs to; orders reserved under an older one are never written
  */
 public record GateState(long startsAtMillis, long endsAtMillis, int perUserLimit, long available,
-                        Map<String, Long> unitsByUser, Map<String, String> orderByKey, java.util.Set<String> released,
+                        Map<String, Long> unitsByUser, Map<String, String> orderByKey, Set<String> released,
                         long epoch) {
-
-    public GateState(long startsAtMillis, long endsAtMillis, int perUserLimit, long available,
-                     Map<String, Long> unitsByUser, Map<String, String> orderByKey, java.util.Set<String> released) {
-        this(startsAtMillis, endsAtMillis, perUserLimit, available, unitsByUser, orderByKey, released, 0);
-    }
-
-    /** A gate with no order released yet. */
-    public GateState(long startsAtMillis, long endsAtMillis, int perUserLimit, long available,
-                     Map<String, Long> unitsByUser, Map<String, String> orderByKey) {
-        this(startsAtMillis, endsAtMillis, perUserLimit, available, unitsByUser, orderByKey, java.util.Set.of());
-    }
 
     public static String keyField(String userId, String idempotencyKey) {
         return userId + "\n" + idempotencyKey;

@@ -4,9 +4,6 @@ package io.stampede.inventory.domain;
 public sealed interface Reservation {
     /** Units were reserved for the new order by the gate built at {@code gateEpoch}. */
     record Reserved(String orderId, long gateEpoch) implements Reservation {
-        public Reserved(String orderId) {
-            this(orderId, 0);
-        }
     }
 
     /** The user's idempotency key already belongs to this order. */

@@ -2,6 +2,7 @@ package io.stampede.inventory.port;
 
 import io.stampede.inventory.domain.GateState;
 import io.stampede.inventory.domain.Reservation;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -51,7 +52,7 @@ public interface PurchaseGate {
      * gate meanwhile (for a restock: its commit and its increment stay together). Waits up to {@code wait} for a
      * running rebuild; false when the lease could not be had.
      */
-    boolean underLease(String saleId, java.time.Duration wait, Runnable action);
+    boolean underLease(String saleId, Duration wait, Runnable action);
 
     /** What the gate holds for the sale, or empty when it is not built. */
     Optional<GateState> read(String saleId);

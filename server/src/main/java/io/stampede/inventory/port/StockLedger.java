@@ -5,6 +5,7 @@ import io.stampede.sale.domain.StockFigures;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The database's own record of every sale's units, for every strategy: rows of units that may still be taken
@@ -98,5 +99,5 @@ public interface StockLedger {
      * Rewrites the sale's record from a recount of its orders, taken once every buyer row and bucket of the sale is
      * locked (so no purchase or state change moves them meanwhile): for a record found to disagree with the orders.
      */
-    void rewrite(String saleId, java.util.function.Supplier<Recount> recount);
+    void rewrite(String saleId, Supplier<Recount> recount);
 }

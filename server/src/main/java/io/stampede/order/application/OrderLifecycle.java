@@ -3,6 +3,7 @@ package io.stampede.order.application;
 import io.stampede.coupon.application.CouponRedemptions;
 import io.stampede.event.port.Outbox;
 import io.stampede.inventory.application.GateReleases;
+import io.stampede.inventory.application.SoldOutFlags;
 import io.stampede.inventory.port.StockLedger;
 import io.stampede.inventory.port.UnitHolders;
 import io.stampede.order.domain.Order;
@@ -10,12 +11,16 @@ import io.stampede.order.domain.OrderStatus;
 import io.stampede.order.domain.Transition;
 import io.stampede.order.port.OrderRepository;
 import io.stampede.order.port.PaymentRepository;
+import io.stampede.sale.application.SaleService;
+import io.stampede.sale.domain.Sale;
 import io.stampede.sale.port.SaleRepository;
 import io.stampede.shared.Ids;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,16 +44,16 @@ public class OrderLifecycle {
     private final GateReleases releases;
     private final CouponRedemptions coupons;
     private final StockLedger ledger;
-    private final io.stampede.sale.application.SaleService saleDefinitions;
-    private final io.stampede.inventory.application.SoldOutFlags soldOut;
+    private final SaleService saleDefinitions;
+    private final SoldOutFlags soldOut;
     private final TransactionTemplate tx;
     private final Clock clock;
 
     public OrderLifecycle(OrderRepository orders, PaymentRepository payments, SaleRepository sales, Outbox outbox,
                           GateReleases releases, CouponRedemptions coupons,
                           StockLedger ledger,
-                          io.stampede.sale.application.SaleService saleDefinitions,
-                          io.stampede.inventory.application.SoldOutFlags soldOut, TransactionTemplate tx,
+                          SaleService saleDefinitions,
+                          SoldOutFlags soldOut, TransactionTemplate tx,
                           Clock clock) {
         this.soldOut = soldOut;
         this.ledger = ledger;
@@ -126,9 +131,9 @@ public class OrderLifecycle {
      * sweepers take disjoint batches) and expires them in the same transaction. Returns how many it expired.
      */
     int expireDue(Instant at, int limit) {
-        java.util.List<Transition> done = tx.execute(s -> {
-            java.util.List<Transition> out = new java.util.ArrayList<>();
-            java.util.List<StockLedger.Change> changes = new java.util.ArrayList<>();
+        List<Transition> done = tx.execute(s -> {
+            List<Transition> out = new ArrayList<>();
+            List<StockLedger.Change> changes = new ArrayList<>();
             for (String id : orders.lockDueForExpiry(at, limit)) {
                 orders.find(id).ifPresent(o -> out.add(transition(o, UNPAID, OrderStatus.EXPIRED, at, null, changes)));
             }
@@ -145,7 +150,7 @@ public class OrderLifecycle {
      * event and its units in the stock ledger, or InvalidState when the order is elsewhere.
      */
     Transition change(Order order, EnumSet<OrderStatus> from, OrderStatus to, Instant at, String paymentId) {
-        java.util.List<StockLedger.Change> changes = new java.util.ArrayList<>(1);
+        List<StockLedger.Change> changes = new ArrayList<>(1);
         Transition t = transition(order, from, to, at, paymentId, changes);
         ledger.apply(changes);
         return t;
@@ -153,7 +158,7 @@ public class OrderLifecycle {
 
     /** As {@link #change}, collecting the units' change instead of applying it. */
     private Transition transition(Order order, EnumSet<OrderStatus> from, OrderStatus to, Instant at, String paymentId,
-                                  java.util.List<StockLedger.Change> changes) {
+                                  List<StockLedger.Change> changes) {
         boolean releases = !to.isLive();
         // a Redis counter (the gate, a token list) gets the units back right after the commit; mark it pending
         boolean redisRelease = releases && !sale(order).strategy().countsInDatabase();
@@ -176,7 +181,7 @@ public class OrderLifecycle {
         return new Transition.Done(orders.find(order.id()).orElseThrow());
     }
 
-    private io.stampede.sale.domain.Sale sale(Order order) {
+    private Sale sale(Order order) {
         return saleDefinitions.definition(order.saleId())
                 .orElseThrow(() -> new IllegalStateException("order " + order.id() + " of a missing sale"));
     }

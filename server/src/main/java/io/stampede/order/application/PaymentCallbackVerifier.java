@@ -5,6 +5,7 @@ import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Locale;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.springframework.stereotype.Component;
@@ -24,7 +25,7 @@ public class PaymentCallbackVerifier {
         }
         byte[] given;
         try {
-            given = HexFormat.of().parseHex(signatureHex.toLowerCase(java.util.Locale.ROOT));
+            given = HexFormat.of().parseHex(signatureHex.toLowerCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             return false;
         }

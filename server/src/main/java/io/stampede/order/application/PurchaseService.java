@@ -3,7 +3,6 @@ package io.stampede.order.application;
 import io.stampede.coupon.domain.Coupon;
 import io.stampede.inventory.application.GateAdmission;
 import io.stampede.inventory.application.GateAdmission.Admission;
-import io.stampede.inventory.application.GateAdmission.Fate;
 import io.stampede.inventory.application.GateRebuilder;
 import io.stampede.inventory.domain.Reservation;
 import io.stampede.inventory.port.GateFences;
@@ -116,40 +115,20 @@ public class PurchaseService implements PurchasePath {
     /** The gate settled by the write's result, and the shopper's answer. */
     private PurchaseOutcome settle(SaleGate saleGate, GateAdmission.Attempt attempt, Admission.Admitted<Order> admitted,
                                    Order order, WriteResult result) {
+        GateAdmission.Settled settled = admission.settle(saleGate, attempt, admitted, result.fate());
         return switch (result) {
-            case WriteResult.Committed c -> {
-                admission.settle(saleGate, attempt, admitted, new Fate.Written());
-                yield new PurchaseOutcome.Placed(order, false);
-            }
-            case WriteResult.Refused r -> {
-                admission.settle(saleGate, attempt, admitted, new Fate.Contradicted("refused " + r.reason(), false));
-                yield PurchaseOutcome.refused(GateAdmission.Rejection.of(r.reason()));
-            }
-            case WriteResult.DuplicateKey d -> {
-                // the database holds an order for this key that the gate had lost: that order is the answer
-                admission.settle(saleGate, attempt, admitted, new Fate.Contradicted("lost an idempotency key", true));
-                yield orders.findByKey(order.saleId(), order.userId(), order.idempotencyKey())
-                        .<PurchaseOutcome>map(o -> new PurchaseOutcome.Placed(o, true))
-                        .orElse(new PurchaseOutcome.Unavailable("the order could not be written; retry"));
-            }
-            case WriteResult.StaleGate s -> {
-                admission.settle(saleGate, attempt, admitted, new Fate.NotWritten());
-                yield STALE;
-            }
-            case WriteResult.CouponUsed c -> {
-                admission.settle(saleGate, attempt, admitted, new Fate.NotWritten());
-                yield new PurchaseOutcome.CouponUsed();
-            }
-            case WriteResult.Overloaded o -> {
-                admission.settle(saleGate, attempt, admitted, new Fate.NotWritten());
-                yield new PurchaseOutcome.Unavailable("too many orders waiting to be written; retry");
-            }
-            case WriteResult.Failed f -> {
-                admission.settle(saleGate, attempt, admitted, new Fate.NotWritten());
-                yield new PurchaseOutcome.Unavailable("the database did not take the order; retry with the same key");
-            }
-            case WriteResult.InDoubt d -> admission.settle(saleGate, attempt, admitted, new Fate.InDoubt())
-                    == GateAdmission.Settled.WRITTEN ? new PurchaseOutcome.Placed(order, false)
+            case WriteResult.Committed c -> new PurchaseOutcome.Placed(order, false);
+            case WriteResult.Refused r -> PurchaseOutcome.refused(GateAdmission.Rejection.of(r.reason()));
+            // the database holds an order for this key that the gate had lost: that order is the answer
+            case WriteResult.DuplicateKey d -> orders.findByKey(order.saleId(), order.userId(), order.idempotencyKey())
+                    .<PurchaseOutcome>map(o -> new PurchaseOutcome.Placed(o, true))
+                    .orElse(new PurchaseOutcome.Unavailable("the order could not be written; retry"));
+            case WriteResult.StaleGate s -> STALE;
+            case WriteResult.CouponUsed c -> new PurchaseOutcome.CouponUsed();
+            case WriteResult.Overloaded o -> new PurchaseOutcome.Unavailable("too many orders waiting to be written; retry");
+            case WriteResult.Failed f ->
+                    new PurchaseOutcome.Unavailable("the database did not take the order; retry with the same key");
+            case WriteResult.InDoubt d -> settled == GateAdmission.Settled.WRITTEN ? new PurchaseOutcome.Placed(order, false)
                     : new PurchaseOutcome.Unavailable("the order was not confirmed; retry with the same key");
         };
     }

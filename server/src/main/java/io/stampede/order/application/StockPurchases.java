@@ -3,6 +3,7 @@ package io.stampede.order.application;
 import io.stampede.coupon.application.CouponRedemptions;
 import io.stampede.coupon.domain.Coupon;
 import io.stampede.event.port.Outbox;
+import io.stampede.inventory.application.GateAdmission;
 import io.stampede.inventory.application.StockCounters;
 import io.stampede.inventory.application.WrongGates;
 import io.stampede.inventory.application.strategy.StockTaking;
@@ -121,7 +122,7 @@ public class StockPurchases implements PurchasePath {
                             if (++rebuilds > MAX_REBUILDS) {
                                 return new PurchaseOutcome.Unavailable("the sale's stock is being rebuilt");
                             }
-                            counters.rebuildOrWait(sale);
+                            GateAdmission.rebuildOrWait(() -> counters.rebuild(sale), "sale " + sale.id());
                         }
                         case Verdict.Retry r -> {
                             lastReason = r.reason();

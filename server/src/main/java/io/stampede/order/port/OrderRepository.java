@@ -1,9 +1,13 @@
 package io.stampede.order.port;
 
 import io.stampede.order.domain.Order;
+import io.stampede.order.domain.OrderStatus;
+import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** Where orders are kept: the truth of who holds which units (inventory reads it as its {@code UnitHolders}). */
 public interface OrderRepository {
@@ -35,13 +39,13 @@ public interface OrderRepository {
      * can win. Records the history entry, and marks the gate release as pending when the units go back.
      * False when the order was not in one of the given states.
      */
-    boolean transition(String id, java.util.Set<io.stampede.order.domain.OrderStatus> from,
-                       io.stampede.order.domain.OrderStatus to, java.time.Instant at, boolean releasesUnits);
+    boolean transition(String id, Set<OrderStatus> from,
+                       OrderStatus to, Instant at, boolean releasesUnits);
 
     /** Locks unpaid orders past their deadline, skipping those another sweeper holds; oldest deadline first. */
-    List<String> lockDueForExpiry(java.time.Instant now, int limit);
+    List<String> lockDueForExpiry(Instant now, int limit);
 
 
     /** Which of the given order ids are in the database. */
-    java.util.Set<String> existingIds(java.util.Collection<String> ids);
+    Set<String> existingIds(Collection<String> ids);
 }

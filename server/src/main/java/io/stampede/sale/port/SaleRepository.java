@@ -1,6 +1,7 @@
 package io.stampede.sale.port;
 
 import io.stampede.sale.domain.Sale;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -14,7 +15,7 @@ public interface SaleRepository {
     List<Sale> list(int limit);
 
     /** Sales whose window has not ended at the given instant. */
-    List<Sale> openOrUpcoming(java.time.Instant now);
+    List<Sale> openOrUpcoming(Instant now);
 
     /** Adds units to the total and the warehouse's on-hand count; false when the sale does not exist. */
     boolean addStock(String id, long quantity);

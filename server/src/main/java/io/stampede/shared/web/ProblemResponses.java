@@ -13,6 +13,7 @@ import org.springframework.data.redis.RedisSystemException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
@@ -90,7 +91,7 @@ public class ProblemResponses extends ResponseEntityExceptionHandler {
         out.putAll(headers);
         out.remove(HttpHeaders.CONTENT_TYPE);
         return ResponseEntity.status(statusCode).headers(out)
-                .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
     }
 
     private static String describe(HttpMessageNotReadableException ex) {

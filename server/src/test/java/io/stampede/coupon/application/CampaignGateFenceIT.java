@@ -10,15 +10,19 @@ import io.stampede.coupon.domain.CouponStatus;
 import io.stampede.coupon.port.CampaignRepository;
 import io.stampede.coupon.port.CouponIssuer;
 import io.stampede.inventory.domain.Reservation;
+import io.stampede.inventory.port.GateFences;
 import io.stampede.inventory.port.PurchaseGate;
-import io.stampede.testsupport.Offers;
 import io.stampede.testsupport.IntegrationTest;
+import io.stampede.testsupport.Offers;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The campaign gate's epoch fence (migration V7): a claim granted by a gate that has been rebuilt since, because
@@ -41,9 +45,9 @@ class CampaignGateFenceIT {
     @Autowired
     CampaignRepository campaignRows;
     @Autowired
-    org.springframework.transaction.support.TransactionTemplate tx;
+    TransactionTemplate tx;
     @Autowired
-    io.stampede.inventory.port.GateFences fences;
+    GateFences fences;
 
     @Test
     void aClaimGrantedByAGateRebuiltSinceIsRefusedSoNoCouponIsIssuedTwice() {
@@ -74,8 +78,8 @@ class CampaignGateFenceIT {
     void settlingAWriteInDoubtWaitsForTheTransactionsHoldingTheRowShared() throws Exception {
         Instant now = Instant.now();
         Campaign campaign = Offers.campaign().name("settle").quantity(5).openWith(campaigns);
-        java.util.concurrent.CountDownLatch shared = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch shared = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
         // a claim transaction holds the campaign row shared (its epoch check), as one whose commit is in doubt would
         Thread claim = Thread.ofVirtual().start(() -> tx.executeWithoutResult(s -> {
             campaignRows.lockGateEpoch(campaign.id());
@@ -87,7 +91,7 @@ class CampaignGateFenceIT {
             }
         }));
         shared.await();
-        java.util.concurrent.atomic.AtomicLong lockedAt = new java.util.concurrent.atomic.AtomicLong();
+        AtomicLong lockedAt = new AtomicLong();
         Thread settle = Thread.ofVirtual().start(() -> tx.executeWithoutResult(s -> {
             campaignRows.lockExclusively(campaign.id());
             lockedAt.set(System.nanoTime());

@@ -11,8 +11,8 @@ import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.stampede.coupon.domain.Campaign;
 import io.stampede.coupon.port.CouponIssuer;
 import io.stampede.coupon.port.CouponRepository;
@@ -27,6 +27,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 import org.mockito.InOrder;
+import org.springframework.dao.QueryTimeoutException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
 
 /**
@@ -106,7 +107,7 @@ class ClaimInDoubtTest {
     @Test
     void aClaimWhoseGateAnswerWasLostIsUndoneAtOnce() {
         when(gate.reserve(anyString(), anyString(), anyString(), anyInt(), anyString(), any()))
-                .thenThrow(new org.springframework.dao.QueryTimeoutException("Redis command timed out"));
+                .thenThrow(new QueryTimeoutException("Redis command timed out"));
 
         assertThat(claims.claim(CAMPAIGN, "u1", "k1")).isInstanceOf(ClaimOutcome.Unavailable.class);
         verify(gate).compensate(anyString(), anyString(), anyString(), anyString(), anyInt());

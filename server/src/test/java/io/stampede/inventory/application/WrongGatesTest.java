@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -28,7 +29,7 @@ class WrongGatesTest {
         AtomicInteger rebuilds = new AtomicInteger();
         CountDownLatch running = new CountDownLatch(1);
         CountDownLatch finish = new CountDownLatch(1);
-        java.util.function.BooleanSupplier rebuild = () -> {
+        BooleanSupplier rebuild = () -> {
             if (rebuilds.incrementAndGet() == 1) {
                 running.countDown();
                 try {

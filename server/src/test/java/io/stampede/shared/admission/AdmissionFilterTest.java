@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.stampede.shared.SharedSettings;
+import io.stampede.shared.security.Shopper;
 import io.stampede.shared.web.ProblemWriter;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -24,7 +27,7 @@ class AdmissionFilterTest {
     private final CountDownLatch running = new CountDownLatch(1);
     private final AtomicInteger served = new AtomicInteger();
     // not the common pool: on two cores it has one thread, which the attempt in progress would hold
-    private final java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors
+    private final ExecutorService threads = Executors
             .newVirtualThreadPerTaskExecutor();
 
     @org.junit.jupiter.api.AfterEach
@@ -42,7 +45,7 @@ class AdmissionFilterTest {
 
     private MockHttpServletResponse send(AdmissionFilter filter, String user) {
         MockHttpServletRequest request = new MockHttpServletRequest("POST", "/api/sales/s-1/purchases");
-        request.setAttribute(io.stampede.shared.security.Shopper.class.getName(), user);
+        request.setAttribute(Shopper.class.getName(), user);
         MockHttpServletResponse response = new MockHttpServletResponse();
         try {
             filter.doFilter(request, response, (req, res) -> {

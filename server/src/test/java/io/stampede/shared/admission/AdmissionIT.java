@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -106,7 +107,7 @@ class AdmissionIT {
         boolean chunked = false;
         boolean close = false;
         for (String header = in.readLine(); header != null && !header.isEmpty(); header = in.readLine()) {
-            String lower = header.toLowerCase(java.util.Locale.ROOT);
+            String lower = header.toLowerCase(Locale.ROOT);
             if (lower.startsWith("content-length:")) {
                 length = Integer.parseInt(header.substring(15).trim());
             }

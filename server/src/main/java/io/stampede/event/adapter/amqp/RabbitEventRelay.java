@@ -3,6 +3,7 @@ package io.stampede.event.adapter.amqp;
 import io.stampede.event.domain.DomainEvent;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -123,7 +124,7 @@ class RabbitEventRelay {
         props.setContentType(MessageProperties.CONTENT_TYPE_JSON);
         props.setContentEncoding("UTF-8");
         props.setDeliveryMode(MessageDeliveryMode.PERSISTENT);
-        props.setTimestamp(java.util.Date.from(e.occurredAt()));
+        props.setTimestamp(Date.from(e.occurredAt()));
         return new Message(json.writeValueAsString(body).getBytes(StandardCharsets.UTF_8), props);
     }
 

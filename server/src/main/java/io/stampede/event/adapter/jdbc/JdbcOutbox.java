@@ -6,6 +6,7 @@ import io.stampede.event.port.Outbox;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -61,7 +62,7 @@ class JdbcOutbox implements Outbox, EventFeed {
                 return 0;
             }
             long next = last;
-            List<Object[]> updates = new java.util.ArrayList<>(seqs.size());
+            List<Object[]> updates = new ArrayList<>(seqs.size());
             for (Long seq : seqs) {
                 updates.add(new Object[] {++next, seq});
             }

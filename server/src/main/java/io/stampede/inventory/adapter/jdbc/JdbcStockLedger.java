@@ -18,9 +18,10 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Repository;
 
 /** The stock ledger as rows of {@code stock_buckets} and {@code sale_buyers}, in SQL both databases run. */
@@ -348,7 +349,7 @@ class JdbcStockLedger implements StockLedger {
         Recount truth = recount.get();
         jdbc.sql("UPDATE sale_buyers SET units = 0 WHERE sale_id = ?").param(saleId).update();
         addToBuyers(new TreeMap<>(Map.copyOf(truth.unitsByBuyer()).entrySet().stream().collect(
-                java.util.stream.Collectors.toMap(e -> new Buyer(saleId, e.getKey()), Map.Entry::getValue))));
+                Collectors.toMap(e -> new Buyer(saleId, e.getKey()), Map.Entry::getValue))));
         for (int b = 0; b < buckets.size(); b++) {
             jdbc.sql("UPDATE stock_buckets SET available = ?, sold = ?, version = version + 1 "
                             + "WHERE sale_id = ? AND bucket = ?")

@@ -7,10 +7,12 @@ import io.stampede.shared.Ids;
 import io.stampede.shared.SharedSettings;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
@@ -154,16 +156,16 @@ class RedisPurchaseGate implements PurchaseGate {
         redis.opsForHash().entries(keys.get(1)).forEach((k, v) -> users.put((String) k, Long.parseLong((String) v)));
         Map<String, String> orders = new HashMap<>();
         redis.opsForHash().entries(keys.get(2)).forEach((k, v) -> orders.put((String) k, (String) v));
-        java.util.Set<String> released = redis.opsForSet().members(keys.get(3));
+        Set<String> released = redis.opsForSet().members(keys.get(3));
         return Optional.of(new GateState(Long.parseLong((String) gate.get("starts")),
                 Long.parseLong((String) gate.get("ends")), Integer.parseInt((String) gate.get("limit")),
                 Long.parseLong((String) gate.get("available")), users, orders,
-                released == null ? java.util.Set.of() : released, Long.parseLong((String) gate.get("epoch"))));
+                released == null ? Set.of() : released, Long.parseLong((String) gate.get("epoch"))));
     }
 
     /** Writes the hash in chunks under the lease; false as soon as the lease is not {@code owner}'s any more. */
     private boolean putInChunks(String lease, String owner, String key, Map<String, String> values) {
-        List<String> chunk = new java.util.ArrayList<>();
+        List<String> chunk = new ArrayList<>();
         for (Map.Entry<String, String> e : values.entrySet()) {
             chunk.add(e.getKey());
             chunk.add(e.getValue());
@@ -178,7 +180,7 @@ class RedisPurchaseGate implements PurchaseGate {
     }
 
     /** Adds the members in chunks under the lease; false as soon as the lease is not {@code owner}'s any more. */
-    private boolean addInChunks(String lease, String owner, String key, java.util.Set<String> members) {
+    private boolean addInChunks(String lease, String owner, String key, Set<String> members) {
         List<String> all = List.copyOf(members);
         for (int i = 0; i < all.size(); i += CHUNK) {
             if (!RebuildLease.write(redis, lease, owner, key, "set", all.subList(i, Math.min(all.size(), i + CHUNK)))) {

@@ -3,6 +3,7 @@ package io.stampede.inventory.adapter.web;
 import io.stampede.inventory.application.Reconciliation;
 import io.stampede.sale.application.SaleService;
 import io.stampede.sale.domain.Sale;
+import io.stampede.sale.domain.StockFigures;
 import io.stampede.shared.web.ApiException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -21,7 +22,7 @@ class ReconciliationController {
     }
 
     record Figures(long total, long available, long reserved, long sold) {
-        static Figures of(io.stampede.sale.domain.StockFigures f) {
+        static Figures of(StockFigures f) {
             return new Figures(f.total(), f.available(), f.reserved(), f.sold());
         }
     }

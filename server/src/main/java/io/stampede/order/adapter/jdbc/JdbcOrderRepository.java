@@ -1,20 +1,26 @@
 package io.stampede.order.adapter.jdbc;
 
 import io.stampede.inventory.domain.GateState;
+import io.stampede.inventory.port.UnitHolders;
 import io.stampede.order.domain.Order;
 import io.stampede.order.domain.OrderStatus;
-import io.stampede.inventory.port.UnitHolders;
 import io.stampede.order.port.OrderRepository;
 import io.stampede.shared.jdbc.SqlDialect;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -122,8 +128,8 @@ class JdbcOrderRepository implements OrderRepository, UnitHolders {
     }
 
     @Override
-    public java.util.Set<String> releasedOrderIds(String saleId) {
-        return new java.util.HashSet<>(jdbc.sql("SELECT id FROM orders WHERE sale_id = ? "
+    public Set<String> releasedOrderIds(String saleId) {
+        return new HashSet<>(jdbc.sql("SELECT id FROM orders WHERE sale_id = ? "
                 + "AND status IN ('CANCELLED','EXPIRED','REFUNDED')").param(saleId).query(String.class).list());
     }
 
@@ -134,11 +140,11 @@ class JdbcOrderRepository implements OrderRepository, UnitHolders {
     }
 
     @Override
-    public boolean transition(String id, java.util.Set<OrderStatus> from, OrderStatus to, java.time.Instant at,
+    public boolean transition(String id, Set<OrderStatus> from, OrderStatus to, Instant at,
                               boolean releasesUnits) {
         List<Object> params = new ArrayList<>(List.of(to.name(), Timestamp.from(at), releasesUnits, id));
         from.forEach(f -> params.add(f.name()));
-        String marks = String.join(",", java.util.Collections.nCopies(from.size(), "?"));
+        String marks = String.join(",", Collections.nCopies(from.size(), "?"));
         int changed = jdbc.sql("UPDATE orders SET status = ?, updated_at = ?, gate_release_pending = ? "
                 + "WHERE id = ? AND status IN (" + marks + ")").params(params).update();
         if (changed == 1) {
@@ -149,14 +155,14 @@ class JdbcOrderRepository implements OrderRepository, UnitHolders {
     }
 
     @Override
-    public List<String> lockDueForExpiry(java.time.Instant now, int limit) {
+    public List<String> lockDueForExpiry(Instant now, int limit) {
         return jdbc.sql("SELECT id FROM orders WHERE status IN ('QUEUED','PENDING_PAYMENT') AND expires_at <= ? "
                         + "ORDER BY expires_at LIMIT ? FOR UPDATE SKIP LOCKED")
                 .params(Timestamp.from(now), limit).query(String.class).list();
     }
 
     @Override
-    public List<UnitHolders.Release> pendingReleases(java.time.Instant changedBefore, int limit) {
+    public List<UnitHolders.Release> pendingReleases(Instant changedBefore, int limit) {
         return jdbc.sql("SELECT id, sale_id, user_id, quantity FROM orders WHERE gate_release_pending AND updated_at < ? "
                         + "ORDER BY updated_at LIMIT ?")
                 .params(Timestamp.from(changedBefore), limit)
@@ -182,7 +188,7 @@ class JdbcOrderRepository implements OrderRepository, UnitHolders {
         }
         Map<String, List<Order.StatusChange>> history = new LinkedHashMap<>();
         orders.forEach(o -> history.put(o.id(), new ArrayList<>()));
-        String marks = String.join(",", java.util.Collections.nCopies(orders.size(), "?"));
+        String marks = String.join(",", Collections.nCopies(orders.size(), "?"));
         jdbc.sql("SELECT order_id, status, at FROM order_history WHERE order_id IN (" + marks + ")")
                 .params(new ArrayList<Object>(history.keySet()))
                 .query((ResultSet rs) -> {
@@ -190,7 +196,7 @@ class JdbcOrderRepository implements OrderRepository, UnitHolders {
                             rs.getTimestamp(3).toInstant()));
                 });
         // by time, and by lifecycle order for changes in the same millisecond
-        history.values().forEach(h -> h.sort(java.util.Comparator.comparing(Order.StatusChange::at)
+        history.values().forEach(h -> h.sort(Comparator.comparing(Order.StatusChange::at)
                 .thenComparing(c -> c.status().ordinal())));
         List<Order> out = new ArrayList<>(orders.size());
         for (Order o : orders) {
@@ -221,12 +227,12 @@ class JdbcOrderRepository implements OrderRepository, UnitHolders {
     }
 
     @Override
-    public java.util.Set<String> existingIds(java.util.Collection<String> ids) {
+    public Set<String> existingIds(Collection<String> ids) {
         if (ids.isEmpty()) {
-            return java.util.Set.of();
+            return Set.of();
         }
-        String marks = String.join(",", java.util.Collections.nCopies(ids.size(), "?"));
-        return new java.util.HashSet<>(jdbc.sql("SELECT id FROM orders WHERE id IN (" + marks + ")")
+        String marks = String.join(",", Collections.nCopies(ids.size(), "?"));
+        return new HashSet<>(jdbc.sql("SELECT id FROM orders WHERE id IN (" + marks + ")")
                 .params(new ArrayList<Object>(ids)).query(String.class).list());
     }
 }

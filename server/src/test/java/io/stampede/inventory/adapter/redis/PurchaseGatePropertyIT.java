@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -34,6 +35,8 @@ class PurchaseGatePropertyIT {
     private static final String SALE = "sale-1";
     private static final Instant STARTS = Instant.parse("2026-11-24T10:00:00Z");
     private static final Instant ENDS = STARTS.plus(Duration.ofHours(1));
+    /** The build of the gate each try rebuilds: every reservation carries it. */
+    private static final long EPOCH = 7;
 
     private static LettuceConnectionFactory connections;
     private static StringRedisTemplate redis;
@@ -69,7 +72,7 @@ class PurchaseGatePropertyIT {
         Model model = new Model(STARTS.toEpochMilli(), ENDS.toEpochMilli(), limit, stock);
         try {
             assertThat(gate.rebuild(SALE, () -> new GateState(STARTS.toEpochMilli(), ENDS.toEpochMilli(), limit,
-                    stock, Map.of(), Map.of()))).isTrue();
+                    stock, Map.of(), Map.of(), Set.of(), EPOCH))).isTrue();
             check(gate, model, "after rebuild");
 
             int step = 0;
@@ -172,7 +175,7 @@ class PurchaseGatePropertyIT {
             unitsByUser.merge(user, (long) quantity, Long::sum);
             orderByKey.put(field, newOrderId);
             everReserved.add(new Placed(user, key, newOrderId, quantity));
-            return new Reservation.Reserved(newOrderId);
+            return new Reservation.Reserved(newOrderId, EPOCH);
         }
 
         /** Units come back only while the key still points at that very order. */

@@ -2,10 +2,18 @@ package io.stampede.order.adapter.queue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stampede.order.application.QueuedOrder;
+import io.stampede.coupon.domain.Coupon;
+import io.stampede.coupon.domain.CouponStatus;
+import io.stampede.inventory.application.GateRebuilder;
+import io.stampede.inventory.application.Reconciliation;
+import io.stampede.inventory.application.ScheduledReconciliation;
+import io.stampede.order.application.PurchaseOutcome;
 import io.stampede.order.application.Purchases;
+import io.stampede.order.application.QueuedOrder;
 import io.stampede.sale.domain.Sale;
+import io.stampede.sale.domain.StockFigures;
 import io.stampede.shared.SharedSettings;
+import io.stampede.testsupport.Http;
 import io.stampede.testsupport.IntegrationTest;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,6 +22,8 @@ import java.util.Map;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.data.domain.Range;
 import org.springframework.data.redis.connection.stream.MapRecord;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
@@ -39,24 +49,24 @@ class QueuedIntakeStreamsIT extends QueuedIntakeContract {
 
     @Override
     List<String> deadLetters() {
-        return redis.opsForStream().range(stream() + ":dead", org.springframework.data.domain.Range.unbounded())
+        return redis.opsForStream().range(stream() + ":dead", Range.unbounded())
                 .stream().map(r -> String.valueOf(r.getValue().get("order"))).toList();
     }
 
     @Autowired
-    io.stampede.inventory.application.GateRebuilder rebuilder;
-    @org.springframework.boot.test.web.server.LocalServerPort
+    GateRebuilder rebuilder;
+    @LocalServerPort
     int port;
 
     @Autowired
-    io.stampede.inventory.application.ScheduledReconciliation scheduled;
+    ScheduledReconciliation scheduled;
 
     @Test
     void anAcceptedOrderNotWrittenYetIsNotDriftAndTheScheduleLeavesItsUnitHeld() {
         Sale sale = openSale(2, 1);
         accept(sale, "waiting"); // reserved and recorded; its message has not reached the consumer yet
 
-        io.stampede.inventory.application.Reconciliation.Report report = reconciliation.report(sale);
+        Reconciliation.Report report = reconciliation.report(sale);
         assertThat(report.database().available()).isEqualTo(2);
         assertThat(report.cacheAvailable()).isEqualTo(1);
         assertThat(report.consistent()).as("a queued order is not drift: " + report).isTrue();
@@ -64,20 +74,20 @@ class QueuedIntakeStreamsIT extends QueuedIntakeContract {
         assertThat(scheduled.check(sale)).as("no rebuild on the second pass either").isFalse();
 
         assertThat(purchases.purchase(sale, "second", "k", 1))
-                .isInstanceOf(io.stampede.order.application.PurchaseOutcome.Queued.class);
+                .isInstanceOf(PurchaseOutcome.Queued.class);
         assertThat(purchases.purchase(sale, "third", "k", 1))
-                .isInstanceOf(io.stampede.order.application.PurchaseOutcome.SoldOut.class);
+                .isInstanceOf(PurchaseOutcome.SoldOut.class);
     }
 
     @Test
     void aQueuedSaleRefusesACouponRatherThanAcceptAnOrderItMightNotHonour() {
         Sale sale = openSale(2, 1);
-        io.stampede.coupon.domain.Coupon coupon = new io.stampede.coupon.domain.Coupon("c-1", "camp-1", "buyer",
-                "k", "CODE", io.stampede.coupon.domain.CouponStatus.CLAIMED, null, 100, Instant.now());
+        Coupon coupon = new Coupon("c-1", "camp-1", "buyer",
+                "k", "CODE", CouponStatus.CLAIMED, null, 100, Instant.now());
 
         // an answer of the purchase, which the web layer turns into 400 VALIDATION
         assertThat(purchases.purchase(sale, "buyer", "k", 1, coupon))
-                .isInstanceOf(io.stampede.order.application.PurchaseOutcome.Invalid.class);
+                .isInstanceOf(PurchaseOutcome.Invalid.class);
         assertThat(reconciliation.report(sale).database().available()).as("nothing reserved").isEqualTo(2);
         assertThat(reconciliation.report(sale).cacheAvailable()).isEqualTo(2);
     }
@@ -91,12 +101,12 @@ class QueuedIntakeStreamsIT extends QueuedIntakeContract {
         assertThat(rebuilder.rebuild(sale)).isTrue();
         // the rebuilt gate still holds the accepted order's unit: nobody else gets it
         assertThat(purchases.purchase(sale, "second", "k", 1))
-                .isInstanceOf(io.stampede.order.application.PurchaseOutcome.SoldOut.class);
+                .isInstanceOf(PurchaseOutcome.SoldOut.class);
         // and the order, reserved under the old gate, is written all the same
         intake.publish(accepted, Duration.ofSeconds(5));
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> orders.find(accepted.id()).isPresent());
         assertThat(orders.find(accepted.id()).orElseThrow().status().name()).isEqualTo("PENDING_PAYMENT");
-        assertThat(sales.get(sale.id()).orElseThrow().stock()).isEqualTo(new io.stampede.sale.domain.StockFigures(1, 0, 1, 0));
+        assertThat(sales.get(sale.id()).orElseThrow().stock()).isEqualTo(new StockFigures(1, 0, 1, 0));
         assertThat(reconciliation.report(sale).consistent()).isTrue();
     }
 
@@ -108,7 +118,7 @@ class QueuedIntakeStreamsIT extends QueuedIntakeContract {
         redis.delete(redis.keys("*{sale:" + sale.id() + "}:*"));
         assertThat(rebuilder.rebuild(sale)).isTrue();
         assertThat(purchases.purchase(sale, "newcomer", "k", 1))
-                .isInstanceOf(io.stampede.order.application.PurchaseOutcome.Queued.class);
+                .isInstanceOf(PurchaseOutcome.Queued.class);
         // the first order's message arrives: the unit is gone, so it is written REJECTED, visible to its owner
         intake.publish(lost, Duration.ofSeconds(5));
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> orders.find(lost.id()).isPresent());
@@ -117,13 +127,13 @@ class QueuedIntakeStreamsIT extends QueuedIntakeContract {
         assertThat(order.refusal()).isEqualTo("SOLD_OUT");
         assertThat(order.history()).extracting(h -> h.status().name()).containsExactly("QUEUED", "REJECTED");
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
-                sales.get(sale.id()).orElseThrow().stock().equals(new io.stampede.sale.domain.StockFigures(1, 0, 1, 0)));
+                sales.get(sale.id()).orElseThrow().stock().equals(new StockFigures(1, 0, 1, 0)));
         assertThat(reconciliation.report(sale).consistent()).isTrue();
     }
 
     @Test
     void anUnwrittenOrderIsShownQueuedToItsOwnerOnlyAndCannotBeCancelledYet() {
-        io.stampede.testsupport.Http http = new io.stampede.testsupport.Http("http://127.0.0.1:" + port);
+        Http http = new Http("http://127.0.0.1:" + port);
         Sale sale = openSale(3, 1);
         QueuedOrder held = accept(sale, "poller"); // accepted, not published: stays unwritten
         var mine = http.get("/api/orders/" + held.id(), http.login("poller"));
