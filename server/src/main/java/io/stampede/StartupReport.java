@@ -67,7 +67,8 @@ class StartupReport {
         } else if (saleSettings.demoSale()) {
             demoSaleId = existing.getFirst().sale().id();
         }
-        int port = event.getApplicationContext() instanceof WebServerApplicationContext w ? w.getWebServer().getPort() : 0;
+        int port = event.getApplicationContext() instanceof WebServerApplicationContext w && w.getWebServer() != null
+                ? w.getWebServer().getPort() : 0;
         String base = "http://localhost:" + port;
         StringBuilder line = new StringBuilder("Stampede is ready at ").append(base)
                 .append(" | admin token: ").append(properties.adminToken() == null || properties.adminToken().isBlank()

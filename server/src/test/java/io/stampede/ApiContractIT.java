@@ -178,6 +178,7 @@ class ApiContractIT {
         assertThat(r.json().path("stock").path("available").asLong()).isEqualTo(53);
         assertThat(http.post("/api/admin/sales/" + sale + "/restock", ADMIN, "{\"quantity\":0}").status()).isEqualTo(400);
         assertThat(http.post("/api/admin/sales/" + sale + "/restock", ADMIN, "{\"quantity\":-5}").status()).isEqualTo(400);
+        assertThat(http.post("/api/admin/sales/" + sale + "/restock", ADMIN, "{}").status()).isEqualTo(400);
         assertThat(http.post("/api/admin/sales/00000000-0000-0000-0000-000000000000/restock", ADMIN, "{\"quantity\":1}")
                 .status()).isEqualTo(404);
     }

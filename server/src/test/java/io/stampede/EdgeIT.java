@@ -8,6 +8,7 @@ import io.stampede.testsupport.ServicesInitializer;
 import io.stampede.testsupport.TestServices;
 import io.stampede.testsupport.Together;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -264,7 +265,7 @@ class EdgeIT {
 
     private static boolean listening(int port) {
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
             return true;
         } catch (IOException e) {
             return false;

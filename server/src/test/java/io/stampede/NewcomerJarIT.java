@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.stampede.testsupport.Http;
 import io.stampede.testsupport.ServiceProcess;
 import io.stampede.testsupport.TestServices;
+import io.stampede.testsupport.Together;
+import java.util.concurrent.Callable;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -79,24 +81,14 @@ class NewcomerJarIT {
             plan.add(new Attempt("user-" + u, "c"));
             plan.add(new Attempt("user-" + u, "a")); // replay
         }
-        ConcurrentLinkedQueue<Answer> answers = new ConcurrentLinkedQueue<>();
-        CountDownLatch go = new CountDownLatch(1);
-        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (Attempt a : plan) {
-                threads.submit(() -> {
-                    go.await();
-                    try {
-                        Http.Response r = buyAsAClientWould(http, sale, tokens.get(a.user()), a.key());
-                        answers.add(new Answer(a, r.status(),
-                                r.status() == 201 ? r.json().path("orderId").asString() : r.body()));
-                    } catch (RuntimeException e) {
-                        answers.add(new Answer(a, -1, "no answer: " + e)); // shown by the assertion below
-                    }
-                    return null;
-                });
+        List<Answer> answers = Together.run(plan.stream().<Callable<Answer>>map(a -> () -> {
+            try {
+                Http.Response r = buyAsAClientWould(http, sale, tokens.get(a.user()), a.key());
+                return new Answer(a, r.status(), r.status() == 201 ? r.json().path("orderId").asString() : r.body());
+            } catch (RuntimeException e) {
+                return new Answer(a, -1, "no answer: " + e); // shown by the assertion below
             }
-            go.countDown();
-        }
+        }).toList());
         assertThat(answers).hasSize(2000);
         String log = Files.readString(workDir.resolve("first.log"));
         assertThat(answers).as(() -> "the service's log ends with:\n" + log.substring(Math.max(0, log.length() - 4000)))

@@ -24,8 +24,9 @@ import io.stampede.sale.domain.SaleRules;
 import io.stampede.sale.domain.StockStrategy;
 import io.stampede.testsupport.Offers;
 import io.stampede.testsupport.RedisProcess;
+import io.stampede.testsupport.Together;
+import java.util.concurrent.Callable;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -148,11 +149,11 @@ abstract class WrongGateContract {
         List<Answer<PurchaseOutcome>> answers = new ArrayList<>();
         answers.addAll(burst(buyers("early-", 150, "k"),
                 (a, i) -> purchases.purchase(sale, a.userId(), a.key(), 1)));
-        awaitWritten(sale, answers);
+        awaitWritten(answers);
         ownRedis().snapshot();
         List<Attempt> late = buyers("late-", 150, "k");
         answers.addAll(burst(late, (a, i) -> purchases.purchase(sale, a.userId(), a.key(), 1)));
-        awaitWritten(sale, answers);
+        awaitWritten(answers);
         assertThat(liveUnits(sale)).as("sold out before the restart").isEqualTo(stock);
 
         // Redis comes back without the last 150 purchases: 150 units free again, their buyers unknown
@@ -260,7 +261,7 @@ abstract class WrongGateContract {
 
     private void assertNothingOversoldAndEveryAcknowledgedOrderKept(Sale sale, int stock,
                                                                    List<Answer<PurchaseOutcome>> answers) {
-        awaitWritten(sale, answers);
+        awaitWritten(answers);
         assertThat(liveUnits(sale)).as("units held by live orders").isLessThanOrEqualTo(stock);
         assertThat(jdbc.sql("SELECT user_id FROM orders WHERE sale_id = ? AND status IN "
                         + "('QUEUED','PENDING_PAYMENT','PAID','FULFILLED') GROUP BY user_id HAVING SUM(quantity) > ?")
@@ -304,7 +305,7 @@ abstract class WrongGateContract {
         long left = stock - liveUnits(sale);
         List<Answer<PurchaseOutcome>> more = burst(buyers("after-", (int) left + 50, "k"),
                 (a, i) -> purchases.purchase(sale, a.userId(), a.key(), 1));
-        awaitWritten(sale, more);
+        awaitWritten(more);
         assertThat(liveUnits(sale)).as("the sale sells exactly its stock").isEqualTo(stock);
         awaitConsistent(sale);
         var report = reconciliation.report(sale);
@@ -344,27 +345,18 @@ abstract class WrongGateContract {
 
     /** Releases every attempt at once, on virtual threads; the answers in no particular order. */
     private <T> List<Answer<T>> burst(List<Attempt> plan, BiFunction<Attempt, Integer, T> attempt)
-            throws InterruptedException {
-        CountDownLatch go = new CountDownLatch(1);
-        ConcurrentLinkedQueue<Answer<T>> answers = new ConcurrentLinkedQueue<>();
-        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (int i = 0; i < plan.size(); i++) {
-                Attempt a = plan.get(i);
-                int index = i;
-                threads.submit(() -> {
-                    go.await();
-                    answers.add(new Answer<>(a, attempt.apply(a, index)));
-                    return null;
-                });
-            }
-            go.countDown();
+            throws Exception {
+        List<Callable<Answer<T>>> tasks = new ArrayList<>(plan.size());
+        for (int i = 0; i < plan.size(); i++) {
+            Attempt a = plan.get(i);
+            int index = i;
+            tasks.add(() -> new Answer<>(a, attempt.apply(a, index)));
         }
-        assertThat(answers).hasSize(plan.size());
-        return new ArrayList<>(answers);
+        return Together.run(tasks);
     }
 
     /** Every accepted QUEUED order written (or refused), and no records left beside the gate. */
-    private void awaitWritten(Sale sale, List<Answer<PurchaseOutcome>> answers) {
+    private void awaitWritten(List<Answer<PurchaseOutcome>> answers) {
         Set<String> accepted = new HashSet<>();
         answers.forEach(a -> {
             if (a.outcome() instanceof PurchaseOutcome.Queued q) {
@@ -420,13 +412,11 @@ abstract class WrongGateContract {
     }
 
     private Sale openSale(Path path, long stock) {
-        Instant now = Instant.now();
         return Offers.sale().name("wrong gate " + path).stock(stock).limit(LIMIT).strategy(path.strategy)
                 .intake(path.intake).openWith(sales);
     }
 
     private Campaign openCampaign(long quantity) {
-        Instant now = Instant.now();
         return Offers.campaign().name("wrong gate").quantity(quantity).openWith(campaigns);
     }
 }

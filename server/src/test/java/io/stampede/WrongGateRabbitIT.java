@@ -1,16 +1,12 @@
 package io.stampede;
 
 import io.stampede.testsupport.IntegrationTest;
+import io.stampede.testsupport.LocalRabbit;
 import io.stampede.testsupport.OwnRedisInitializer;
 import io.stampede.testsupport.RedisProcess;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
-import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
-import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ContextConfiguration;
@@ -18,8 +14,8 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * The wrong-gate suite's QUEUED scenarios with intake on RabbitMQ (a queue of this run's own); skipped when nothing
- * listens on 127.0.0.1:5672.
+ * The wrong-gate suite's QUEUED scenarios with intake on RabbitMQ (a queue of this run's own); skipped when no RabbitMQ
+ * runs locally, outside CI.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "stampede.admin-token=" + IntegrationTest.ADMIN_TOKEN,
@@ -38,34 +34,18 @@ class WrongGateRabbitIT extends WrongGateContract {
 
     @DynamicPropertySource
     static void rabbit(DynamicPropertyRegistry registry) {
-        registry.add("spring.rabbitmq.host", () -> "127.0.0.1");
-        registry.add("spring.rabbitmq.port", () -> 5672);
-        registry.add("stampede.intake.rabbit-queue", () -> QUEUE);
+        LocalRabbit.registerIntake(registry, QUEUE);
     }
 
     @BeforeAll
     static void rabbitIsThere() {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", 5672), 500);
-        } catch (Exception e) {
-            Assumptions.abort("no RabbitMQ on 127.0.0.1:5672 (CI has one)");
-        }
+        LocalRabbit.requireOrSkip();
     }
 
     @AfterAll
     static void cleanUp() {
         OwnRedisInitializer.stop(OwnRedis.class);
-        CachingConnectionFactory cf = new CachingConnectionFactory("127.0.0.1", 5672);
-        try {
-            RabbitAdmin admin = new RabbitAdmin(cf);
-            admin.deleteQueue(QUEUE);
-            admin.deleteQueue(QUEUE + ".dead");
-            admin.deleteExchange(QUEUE + ".dlx");
-        } catch (RuntimeException e) {
-            // best effort
-        } finally {
-            cf.destroy();
-        }
+        LocalRabbit.deleteIntake(QUEUE);
     }
 
     @Override

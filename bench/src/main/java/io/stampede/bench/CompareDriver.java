@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -77,7 +78,7 @@ final class CompareDriver {
 
         List<CompareRow> rows = new ArrayList<>();
         for (String kind : options.databases()) {
-            List<CompareRow> mine = runDatabase(BenchDatabase.of(kind, options), java);
+            List<CompareRow> mine = runDatabase(BenchDatabase.of(kind, options));
             rows.addAll(mine);
             out.println();
             out.println("== " + CompareTable.displayName(kind) + " ==");
@@ -138,7 +139,7 @@ final class CompareDriver {
     }
 
     /** All runs of one database; never throws for a failed run or server, the rows say what failed. */
-    private List<CompareRow> runDatabase(BenchDatabase db, Path java) throws InterruptedException {
+    private List<CompareRow> runDatabase(BenchDatabase db) throws InterruptedException {
         String display = CompareTable.displayName(db.kind());
         String prefix = "stampede-bench:" + stamp + ":" + db.kind() + ":";
         List<CompareRow> rows = new ArrayList<>();
@@ -148,7 +149,7 @@ final class CompareDriver {
         try {
             try {
                 db.recreate();
-                server = startServer(db, java, prefix, 1);
+                server = startServer(db, prefix, 1);
             } catch (SetupException e) {
                 out.println("ERROR: " + e.getMessage());
                 for (String strategy : options.strategies()) {
@@ -170,7 +171,7 @@ final class CompareDriver {
             }
             for (String strategy : options.strategies()) {
                 if (!server.alive() && restarts < MAX_RESTARTS) {
-                    server = restart(server, db, java, prefix, ++restarts);
+                    server = restart(server, db, prefix, ++restarts);
                 }
                 CompareRunner runner = runner(server);
                 if (server.alive()) {
@@ -179,7 +180,7 @@ final class CompareDriver {
                 }
                 for (int concurrency : options.concurrencies()) {
                     if (!server.alive() && restarts < MAX_RESTARTS) {
-                        server = restart(server, db, java, prefix, ++restarts);
+                        server = restart(server, db, prefix, ++restarts);
                         runner = runner(server);
                     }
                     CompareRow row;
@@ -212,12 +213,12 @@ final class CompareDriver {
         launcher.deleteKeys(prefix);
     }
 
-    private ServerProcess restart(ServerProcess dead, BenchDatabase db, Path java, String prefix, int attempt)
+    private ServerProcess restart(ServerProcess dead, BenchDatabase db, String prefix, int attempt)
             throws InterruptedException {
         out.println("note: the server exited; its log " + dead.log() + " ends with:\n" + dead.tail(15));
         dead.close();
         try {
-            return startServer(db, java, prefix, attempt + 1);
+            return startServer(db, prefix, attempt + 1);
         } catch (SetupException e) {
             out.println("ERROR: restart failed: " + firstLine(e.getMessage()));
             return dead;
@@ -230,7 +231,7 @@ final class CompareDriver {
         return new CompareRunner(api, launcher.adminToken(), launcher.jwtSecret(), options);
     }
 
-    private ServerProcess startServer(BenchDatabase db, Path java, String prefix, int attempt)
+    private ServerProcess startServer(BenchDatabase db, String prefix, int attempt)
             throws InterruptedException {
         return launcher.start(options.serverJar(), db, prefix, workDir.resolve(db.kind()),
                 "server-" + attempt + ".log");
@@ -257,7 +258,7 @@ final class CompareDriver {
     }
 
     private List<Path> write(List<CompareRow> rows, Machine machine, Duration took) throws IOException {
-        String stem = LocalDate.now() + "-compare" + (options.quick() ? "-quick" : "");
+        String stem = LocalDate.now(ZoneOffset.UTC) + "-compare" + (options.quick() ? "-quick" : "");
         List<Path> written = new ArrayList<>();
         Map<String, String> charts = new LinkedHashMap<>();
         for (String kind : options.databases()) {
@@ -265,7 +266,7 @@ final class CompareDriver {
             String title = "Stampede strategies on " + CompareTable.displayName(kind)
                     + ": throughput against concurrency";
             String subtitle = machine.chartLine(kind) + " · stock " + options.stock() + ", " + options.buyers()
-                    + " buyers, limit 1 · " + LocalDate.now();
+                    + " buyers, limit 1 · " + LocalDate.now(ZoneOffset.UTC);
             Path svg = options.out().resolve(stem + "-" + kind + ".svg");
             Files.writeString(svg, SvgChart.render(title, subtitle, options.concurrencies(), SvgChart.series(mine)),
                     StandardCharsets.UTF_8);
@@ -295,7 +296,7 @@ final class CompareDriver {
     private String markdown(List<CompareRow> rows, Machine machine, Duration took, String ratios,
                             Map<String, String> charts, String csvName) {
         StringBuilder md = new StringBuilder();
-        md.append("# Strategy comparison, ").append(LocalDate.now()).append(options.quick() ? " (quick smoke run)" : "")
+        md.append("# Strategy comparison, ").append(LocalDate.now(ZoneOffset.UTC)).append(options.quick() ? " (quick smoke run)" : "")
                 .append("\n\n");
         md.append("Command (from the repository root):\n\n```sh\njava -jar bench/target/stampede-bench.jar ")
                 .append(String.join(" ", args)).append("\n```\n\n");

@@ -190,7 +190,7 @@ public record CompareOptions(
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equalsIgnoreCase("--mode=" + COMPARE)
-                    || arg.equals("--mode") && i + 1 < args.length && args[i + 1].equalsIgnoreCase(COMPARE)) {
+                    || (arg.equals("--mode") && i + 1 < args.length && args[i + 1].equalsIgnoreCase(COMPARE))) {
                 return true;
             }
         }

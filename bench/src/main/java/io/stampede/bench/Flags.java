@@ -125,7 +125,7 @@ final class Flags {
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equalsIgnoreCase("--mode=" + mode)
-                    || arg.equals("--mode") && i + 1 < args.length && args[i + 1].equalsIgnoreCase(mode)) {
+                    || (arg.equals("--mode") && i + 1 < args.length && args[i + 1].equalsIgnoreCase(mode))) {
                 return true;
             }
         }

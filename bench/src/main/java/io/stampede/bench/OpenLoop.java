@@ -42,6 +42,7 @@ public final class OpenLoop {
      * counts 201/202 answers that arrived in second k after t0; those that arrived after the sending
      * window are in {@code successesAfterWindow}.
      */
+    @SuppressWarnings("ArrayRecordComponent") // a series filled once by the run and only read after it
     public record Result(Plan plan, List<Burst.Outcome> outcomes, double rate, Duration window,
                          Histogram successMicros, Histogram rejectionMicros, Histogram errorMicros,
                          Histogram sendLagMicros, Histogram successSentMicros, Histogram rejectionSentMicros,

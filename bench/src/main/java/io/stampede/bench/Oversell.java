@@ -51,6 +51,8 @@ public final class Oversell {
     private Oversell() {}
 
     /**
+     * Checks the answers and the sale's figures against the stock and the per-user limit.
+     *
      * @param figures the sale's stock figures, or null when they could not be read (then only the answers count)
      */
     public static Result compute(long stock, long perUserLimit, List<Placed> placed, Figures figures) {

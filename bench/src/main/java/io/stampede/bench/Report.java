@@ -71,7 +71,7 @@ public final class Report {
     static void printStatus(PrintStream out, List<Burst.Outcome> outcomes) {
         Map<String, Long> counts = breakdown(outcomes);
         out.println("status        " + counts.entrySet().stream()
-                .filter(e -> e.getValue() > 0 || e.getKey().length() == 3 && e.getKey().startsWith("20"))
+                .filter(e -> e.getValue() > 0 || (e.getKey().length() == 3 && e.getKey().startsWith("20")))
                 .map(e -> e.getKey() + ": " + e.getValue())
                 .collect(Collectors.joining("  ")));
         Map<String, Long> odd = new TreeMap<>();

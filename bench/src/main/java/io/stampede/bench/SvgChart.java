@@ -30,6 +30,8 @@ public final class SvgChart {
     private SvgChart() {}
 
     /**
+     * Draws one line per series over the concurrencies.
+     *
      * @param title    first title line
      * @param subtitle second, smaller line (the machine facts)
      * @param xTicks   the x values to label (the concurrencies)

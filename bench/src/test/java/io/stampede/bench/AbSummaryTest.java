@@ -4,12 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 class AbSummaryTest {
 
     private static AbSummary.Measurement m(int round, String side, double rate) {
-        return new AbSummary.Measurement(round, side, side.toUpperCase(), true, rate, 2.0, 9.0, (long) rate * 10, 10,
+        return new AbSummary.Measurement(round, side, side.toUpperCase(Locale.ROOT), true, rate, 2.0, 9.0, ((long) rate) * 10, 10,
                 0, 0, "");
     }
 
@@ -71,6 +72,6 @@ class AbSummaryTest {
     }
 
     private static ReadCostSummary.Sample sample(String subject, int burst, double rate, double p50) {
-        return new ReadCostSummary.Sample(subject, burst, rate, p50, p50 * 2, (long) rate * 5, 0, false);
+        return new ReadCostSummary.Sample(subject, burst, rate, p50, p50 * 2, ((long) rate) * 5, 0, false);
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -36,7 +37,7 @@ class OpenLoopTest {
     /** A stub that answers every {@code rejectEvery}-th purchase 429, the rest 201, after {@code delayMillis}. */
     private Api stub(int rejectEvery, long delayMillis) throws IOException {
         AtomicInteger counter = new AtomicInteger();
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 1000);
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1000);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/api/sales/", exchange -> {
             exchange.getRequestBody().readAllBytes();

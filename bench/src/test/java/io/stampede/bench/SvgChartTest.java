@@ -41,7 +41,7 @@ class SvgChartTest {
         assertEquals(CompareOptions.ALL_STRATEGIES.size(), polylines.getLength());
         for (int i = 0; i < polylines.getLength(); i++) {
             Element line = (Element) polylines.item(i);
-            assertEquals(4, line.getAttribute("points").split(" ").length);
+            assertEquals(4, line.getAttribute("points").split(" ", -1).length);
             assertEquals(CompareOptions.ALL_STRATEGIES.get(i),
                     ((Element) line.getParentNode()).getAttribute("data-strategy"));
         }
@@ -60,12 +60,12 @@ class SvgChartTest {
                 new SvgChart.Point(100, 400), new SvgChart.Point(1000, 200)));
         Element line = (Element) parse(SvgChart.render("t", "s", List.of(10, 100, 1000), series))
                 .getElementsByTagNameNS("http://www.w3.org/2000/svg", "polyline").item(0);
-        String[] points = line.getAttribute("points").split(" ");
+        String[] points = line.getAttribute("points").split(" ", -1);
         double[] xs = new double[3];
         double[] ys = new double[3];
         for (int i = 0; i < 3; i++) {
-            xs[i] = Double.parseDouble(points[i].split(",")[0]);
-            ys[i] = Double.parseDouble(points[i].split(",")[1]);
+            xs[i] = Double.parseDouble(points[i].split(",", -1)[0]);
+            ys[i] = Double.parseDouble(points[i].split(",", -1)[1]);
         }
         assertEquals(xs[1] - xs[0], xs[2] - xs[1], 0.2);
         assertTrue(ys[1] < ys[2] && ys[2] < ys[0]);

@@ -17,7 +17,7 @@ class TokensTest {
     void mintsAVerifiableHs256Jwt() throws Exception {
         byte[] secret = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8);
         String jwt = Tokens.mintJwt(secret, "u\"1", Instant.ofEpochSecond(1_000));
-        String[] parts = jwt.split("\\.");
+        String[] parts = jwt.split("\\.", -1);
         assertEquals(3, parts.length);
 
         JsonNode header = Api.JSON.readTree(Base64.getUrlDecoder().decode(parts[0]));

@@ -2,6 +2,7 @@ package io.stampede.shared;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -19,9 +20,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 @ConfigurationProperties(prefix = "stampede")
 public record SharedSettings(
         Path dataDir,
-        String adminToken,
-        String jwtSecret,
-        String paymentSecret,
+        @Nullable String adminToken,
+        @Nullable String jwtSecret,
+        @Nullable String paymentSecret,
         boolean demoLogin,
         Redis redis,
         Admission admission) {
@@ -31,14 +32,16 @@ public record SharedSettings(
             dataDir = Path.of(".stampede");
         }
         if (redis == null) {
-            redis = new Redis(null);
+            redis = new Redis("stampede:");
         }
         if (admission == null) {
-            admission = new Admission(0, 0, 0, 0, null, 0);
+            admission = new Admission(0, 0, 0, 0, Duration.ofMillis(100), 0);
         }
     }
 
     /**
+     * Admission control of purchases and claims ({@code stampede.admission.*}).
+     *
      * @param perUserPerSecond purchase and claim attempts a user may make per second (and burst)
      * @param globalPerSecond  attempts the instance takes per second in all
      * @param maxInFlight      attempts being processed at once; more wait in a bounded queue
@@ -61,7 +64,11 @@ public record SharedSettings(
         }
     }
 
-    /** @param keyPrefix namespaces every key this service writes */
+    /**
+     * Redis ({@code stampede.redis.*}).
+     *
+     * @param keyPrefix namespaces every key this service writes
+     */
     public record Redis(String keyPrefix) {
         public Redis {
             if (keyPrefix == null) {

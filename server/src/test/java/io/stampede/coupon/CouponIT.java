@@ -93,7 +93,6 @@ class CouponIT {
 
     @Test
     void aRushOf1000UsersClaimingThreeTimesWithReplaysIssuesExactly200() throws Exception {
-        Instant now = clock.instant();
         Campaign campaign = Offers.campaign().name("rush").quantity(200).discount(500).on(clock)
                 .openWith(campaigns);
         record Attempt(String user, String key) {
@@ -136,7 +135,6 @@ class CouponIT {
 
     @Test
     void aLimitAboveOneIsEnforcedByTheDatabaseSlotsToo() throws Exception {
-        Instant now = clock.instant();
         Campaign campaign = Offers.campaign().name("two").quantity(100).limit(2).on(clock).openWith(campaigns);
         List<Callable<Object>> tasks = new ArrayList<>();
         for (int k = 0; k < 8; k++) {

@@ -4,15 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stampede.testsupport.Http;
 import io.stampede.testsupport.IntegrationTest;
-import java.net.InetSocketAddress;
-import java.net.Socket;
+import io.stampede.testsupport.LocalRabbit;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.BindingBuilder;
@@ -24,26 +22,27 @@ import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.TestPropertySource;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** With RabbitMQ configured, every event of the feed reaches the topic exchange, routing key = type, with its id. */
 @IntegrationTest
-@TestPropertySource(properties = {"spring.rabbitmq.host=127.0.0.1", "spring.rabbitmq.port=5672"})
 class EventRelayIT {
     @LocalServerPort
     int port;
     @Autowired
     ConnectionFactory connections;
 
+    @DynamicPropertySource
+    static void rabbit(DynamicPropertyRegistry registry) {
+        LocalRabbit.register(registry);
+    }
+
     @BeforeAll
     static void rabbitIsThere() {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", 5672), 500);
-        } catch (Exception e) {
-            Assumptions.abort("no RabbitMQ on 127.0.0.1:5672 (CI has one)");
-        }
+        LocalRabbit.requireOrSkip();
     }
 
     @Test

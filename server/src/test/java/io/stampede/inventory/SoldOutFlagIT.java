@@ -90,7 +90,6 @@ class SoldOutFlagIT {
     SaleRepository saleRows;
 
     private Sale open(long stock, int limit) {
-        Instant now = Instant.now();
         return Offers.sale().name("flag").stock(stock).limit(limit).openWith(sales);
     }
 

@@ -18,7 +18,6 @@ import io.stampede.testsupport.Offers;
 import io.stampede.testsupport.IntegrationTest;
 import io.stampede.testsupport.Together;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -176,7 +175,6 @@ class StrategyConcurrencyIT {
     }
 
     private Sale openSale(StockStrategy strategy, long stock, int limit) {
-        Instant now = Instant.now();
         return Offers.sale().name(strategy + " burst").sku("SKU-" + strategy).stock(stock).limit(limit)
                 .strategy(strategy).openWith(sales);
     }

@@ -7,7 +7,6 @@ import io.stampede.inventory.domain.GateState;
 import io.stampede.inventory.port.PurchaseGate;
 import io.stampede.inventory.port.UnitHolders;
 import io.stampede.order.application.OrderExpirySweeper;
-import io.stampede.order.port.OrderRepository;
 import io.stampede.testsupport.Gen;
 import io.stampede.testsupport.Http;
 import io.stampede.testsupport.MutableClock;
@@ -78,7 +77,6 @@ class OrderLifecycleModelIT {
         final MutableClock clock;
         final OrderExpirySweeper sweeper;
         final PurchaseGate gate;
-        final OrderRepository orders;
         final UnitHolders holders;
         final JdbcClient jdbc;
 
@@ -88,7 +86,6 @@ class OrderLifecycleModelIT {
             this.clock = context.getBean(MutableClock.class);
             this.sweeper = context.getBean(OrderExpirySweeper.class);
             this.gate = context.getBean(PurchaseGate.class);
-            this.orders = context.getBean(OrderRepository.class);
             this.holders = context.getBean(UnitHolders.class);
             this.jdbc = context.getBean(JdbcClient.class);
         }

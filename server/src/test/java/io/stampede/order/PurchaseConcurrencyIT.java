@@ -21,6 +21,8 @@ import io.stampede.sale.domain.StockStrategy;
 import io.stampede.shared.Ids;
 import io.stampede.testsupport.IntegrationTest;
 import io.stampede.testsupport.Offers;
+import io.stampede.testsupport.Together;
+import java.util.concurrent.Callable;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -212,29 +214,12 @@ class PurchaseConcurrencyIT {
     }
 
     private Sale openSale(long stock, int limit) {
-        Instant now = Instant.now();
         return Offers.sale().name("burst").stock(stock).limit(limit).openWith(sales);
     }
 
-    private List<Answer> releaseTogether(Sale sale, List<Attempt> plan) throws InterruptedException {
-        CountDownLatch ready = new CountDownLatch(plan.size());
-        CountDownLatch go = new CountDownLatch(1);
-        ConcurrentLinkedQueue<Answer> answers = new ConcurrentLinkedQueue<>();
-        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (Attempt a : plan) {
-                int quantity = a.key().startsWith("q2") ? 2 : 1;
-                threads.submit(() -> {
-                    ready.countDown();
-                    go.await();
-                    answers.add(new Answer(a, purchases.purchase(sale, a.userId(), a.key(), quantity)));
-                    return null;
-                });
-            }
-            assertThat(ready.await(30, TimeUnit.SECONDS)).isTrue();
-            go.countDown();
-        }
-        assertThat(answers).hasSize(plan.size());
-        return List.copyOf(answers);
+    private List<Answer> releaseTogether(Sale sale, List<Attempt> plan) throws Exception {
+        return Together.run(plan.stream().<Callable<Answer>>map(a -> () -> new Answer(a,
+                purchases.purchase(sale, a.userId(), a.key(), a.key().startsWith("q2") ? 2 : 1))).toList());
     }
 
     private void assertFiguresAndGateAgree(Sale sale, long total, long reserved) {

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * build leaks in), its output in {@code <name>.log} there. The one helper every test that starts the jar uses.
  */
 public final class ServiceProcess implements AutoCloseable {
-    private static final Duration START_LIMIT = Duration.ofSeconds(120);
+    private static final Duration START_LIMIT = Duration.ofMinutes(2);
 
     private final Path workDir;
     private final String name;

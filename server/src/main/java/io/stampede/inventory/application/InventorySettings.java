@@ -14,11 +14,15 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public record InventorySettings(Duration soldOutFlagTtl, Reconciliation reconciliation, Strategies strategies) {
     public InventorySettings {
         soldOutFlagTtl = soldOutFlagTtl != null ? soldOutFlagTtl : Duration.ofSeconds(1);
-        reconciliation = reconciliation != null ? reconciliation : new Reconciliation(null);
-        strategies = strategies != null ? strategies : new Strategies(null, null, 0);
+        reconciliation = reconciliation != null ? reconciliation : new Reconciliation(Duration.ofSeconds(30));
+        strategies = strategies != null ? strategies : new Strategies(Duration.ofSeconds(2), Duration.ofSeconds(5), 0);
     }
 
-    /** @param interval how often an open sale is compared with the database (or half its payment timeout, if shorter) */
+    /**
+     * The scheduled reconciliation ({@code stampede.reconciliation.*}).
+     *
+     * @param interval how often an open sale is compared with the database (or half its payment timeout, if shorter)
+     */
     public record Reconciliation(Duration interval) {
         public Reconciliation {
             interval = interval != null ? interval : Duration.ofSeconds(30);
@@ -26,6 +30,8 @@ public record InventorySettings(Duration soldOutFlagTtl, Reconciliation reconcil
     }
 
     /**
+     * The strategies other than REDIS_LUA ({@code stampede.strategies.*}).
+     *
      * @param lockLease how long a REDIS_LOCK holder keeps the lock before it lapses (a paused holder then loses it)
      * @param lockWait  how long a purchase waits for the REDIS_LOCK lock before it answers 503
      * @param segments  buckets of a SEGMENTED or TOKEN_QUEUE sale (fewer when the stock is smaller)

@@ -1,5 +1,6 @@
 package io.stampede.inventory.application;
 
+import org.jspecify.annotations.Nullable;
 import io.stampede.inventory.domain.GateState;
 import io.stampede.inventory.port.PurchaseGate;
 import io.stampede.inventory.port.StockLedger;
@@ -43,10 +44,10 @@ public class Reconciliation {
      * {@code ledgerDisagreeing} the figures and users on which the ledger and the orders differ. The report is
      * consistent when the counter exists and all three agree.
      */
-    public record Report(boolean consistent, StockFigures database, StockFigures ledger, Long cacheAvailable,
+    public record Report(boolean consistent, StockFigures database, StockFigures ledger, @Nullable Long cacheAvailable,
                          long drift, int usersDisagreeing, int ledgerDisagreeing) {
         /** The same report, with the counter's side compared again. */
-        Report withCache(Long cacheAvailable, long drift, int usersDisagreeing) {
+        Report withCache(@Nullable Long cacheAvailable, long drift, int usersDisagreeing) {
             return new Report(cacheAvailable != null && drift == 0 && usersDisagreeing == 0 && ledgerDisagreeing == 0,
                     database, ledger, cacheAvailable, drift, usersDisagreeing, ledgerDisagreeing);
         }

@@ -3,6 +3,7 @@ package io.stampede.inventory.application;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -67,7 +68,7 @@ public class WrongGates implements DisposableBean {
     }
 
     private void rebuild(String gateId, BooleanSupplier rebuild) {
-        AtomicBoolean again = rebuilding.get(gateId);
+        AtomicBoolean again = Objects.requireNonNull(rebuilding.get(gateId), "scheduled with its entry");
         int rounds = 0;
         try {
             do {
@@ -85,8 +86,9 @@ public class WrongGates implements DisposableBean {
     private void rebuildWithRetries(String gateId, BooleanSupplier rebuild) {
         for (int i = 0; i < TRIES; i++) {
             try {
-                // false: another instance holds the rebuild lease and rebuilds it now, which serves as well
-                rebuild.getAsBoolean();
+                if (!rebuild.getAsBoolean()) {
+                    log.debug("Gate of {} is being rebuilt by another rebuild; that serves as well", gateId);
+                }
                 soldOut.clear(gateId); // the rebuilt gate knows the truth; a flag raised on the lie must go
                 return;
             } catch (RuntimeException e) {

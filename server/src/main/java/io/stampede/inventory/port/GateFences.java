@@ -1,6 +1,7 @@
 package io.stampede.inventory.port;
 
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -13,6 +14,12 @@ import java.util.Map;
 public interface GateFences {
     /** What a writer of orders checks of a sale: its counter's epoch, and its per-user limit. */
     record Fence(long gateEpoch, int perUserLimit) {
+        /** Each sale's per-user limit, as {@link StockLedger#hold} takes them. */
+        public static Map<String, Integer> limits(Map<String, Fence> fences) {
+            Map<String, Integer> limits = HashMap.newHashMap(fences.size());
+            fences.forEach((saleId, fence) -> limits.put(saleId, fence.perUserLimit()));
+            return limits;
+        }
     }
 
     /** Starts a new epoch for the sale and returns it; waits for the writers holding the sale's row shared. */

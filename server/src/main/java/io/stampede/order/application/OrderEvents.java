@@ -1,5 +1,6 @@
 package io.stampede.order.application;
 
+import org.jspecify.annotations.Nullable;
 import io.stampede.event.application.Events;
 import io.stampede.event.domain.DomainEvent;
 import io.stampede.order.domain.Order;
@@ -11,7 +12,7 @@ public final class OrderEvents {
     private OrderEvents() {
     }
 
-    public static DomainEvent of(Order order, OrderStatus status, Instant at, String paymentId) {
+    public static DomainEvent of(Order order, OrderStatus status, Instant at, @Nullable String paymentId) {
         String type = switch (status) {
             case QUEUED, PENDING_PAYMENT -> "order.placed";
             case PAID -> "order.paid";

@@ -1,5 +1,7 @@
 package io.stampede.order.application;
 
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 import io.stampede.coupon.application.CouponRedemptions;
 import io.stampede.event.port.Outbox;
 import io.stampede.inventory.application.GateReleases;
@@ -149,7 +151,7 @@ public class OrderLifecycle {
      * Inside the caller's transaction, with the order row locked: the conditional update, its history entry, its
      * event and its units in the stock ledger, or InvalidState when the order is elsewhere.
      */
-    Transition change(Order order, EnumSet<OrderStatus> from, OrderStatus to, Instant at, String paymentId) {
+    Transition change(Order order, EnumSet<OrderStatus> from, OrderStatus to, Instant at, @Nullable String paymentId) {
         List<StockLedger.Change> changes = new ArrayList<>(1);
         Transition t = transition(order, from, to, at, paymentId, changes);
         ledger.apply(changes);
@@ -157,7 +159,7 @@ public class OrderLifecycle {
     }
 
     /** As {@link #change}, collecting the units' change instead of applying it. */
-    private Transition transition(Order order, EnumSet<OrderStatus> from, OrderStatus to, Instant at, String paymentId,
+    private Transition transition(Order order, EnumSet<OrderStatus> from, OrderStatus to, Instant at, @Nullable String paymentId,
                                   List<StockLedger.Change> changes) {
         boolean releases = !to.isLive();
         // a Redis counter (the gate, a token list) gets the units back right after the commit; mark it pending
@@ -194,7 +196,7 @@ public class OrderLifecycle {
                 releases.release(new UnitHolders.Release(o.id(), o.saleId(), o.userId(), o.quantity()));
             }
             log.info("Order {} {}: {} unit(s) of sale {} returned", d.order().id(),
-                    d.order().status().name().toLowerCase(), d.order().quantity(), d.order().saleId());
+                    d.order().status().name().toLowerCase(Locale.ROOT), d.order().quantity(), d.order().saleId());
         }
     }
 

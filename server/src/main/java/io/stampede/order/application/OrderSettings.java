@@ -12,11 +12,14 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 @ConfigurationProperties(prefix = "stampede")
 public record OrderSettings(GroupCommit groupCommit, Intake intake) {
     public OrderSettings {
-        groupCommit = groupCommit != null ? groupCommit : new GroupCommit(0, 0, 0, null);
-        intake = intake != null ? intake : new Intake(null, null, 0, null, null, 0, null);
+        groupCommit = groupCommit != null ? groupCommit : new GroupCommit(0, 0, 0, Duration.ofSeconds(10));
+        intake = intake != null ? intake : new Intake("", "", 0, Duration.ofSeconds(5), Duration.ofSeconds(60), 0,
+                Duration.ofSeconds(60));
     }
 
     /**
+     * Group commit of new orders ({@code stampede.group-commit.*}).
+     *
      * @param maxBatch      orders per transaction at most
      * @param writers       transactions in flight at once
      * @param queueCapacity orders waiting at most; beyond it purchases answer 503
@@ -32,6 +35,8 @@ public record OrderSettings(GroupCommit groupCommit, Intake intake) {
     }
 
     /**
+     * Intake QUEUED ({@code stampede.intake.*}).
+     *
      * @param rabbitQueue    the durable RabbitMQ queue (its dead letters go to {@code <name>.dead})
      * @param stream         the Redis Stream, after the key prefix (dead letters in {@code <name>:dead})
      * @param batchSize      orders the consumer writes per transaction at most

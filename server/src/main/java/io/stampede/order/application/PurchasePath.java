@@ -1,5 +1,6 @@
 package io.stampede.order.application;
 
+import org.jspecify.annotations.Nullable;
 import io.stampede.coupon.domain.Coupon;
 import io.stampede.sale.domain.Sale;
 
@@ -12,5 +13,5 @@ public interface PurchasePath {
      * One purchase attempt by a user with an idempotency key (quantity and key already validated), redeeming the
      * coupon when one is given (already checked usable by this user).
      */
-    PurchaseOutcome purchase(Sale sale, String userId, String idempotencyKey, int quantity, Coupon coupon);
+    PurchaseOutcome purchase(Sale sale, String userId, String idempotencyKey, int quantity, @Nullable Coupon coupon);
 }

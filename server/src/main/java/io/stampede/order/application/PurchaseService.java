@@ -1,5 +1,6 @@
 package io.stampede.order.application;
 
+import org.jspecify.annotations.Nullable;
 import io.stampede.coupon.domain.Coupon;
 import io.stampede.inventory.application.GateAdmission;
 import io.stampede.inventory.application.GateAdmission.Admission;
@@ -69,7 +70,7 @@ public class PurchaseService implements PurchasePath {
     }
 
     @Override
-    public PurchaseOutcome purchase(Sale sale, String userId, String key, int quantity, Coupon coupon) {
+    public PurchaseOutcome purchase(Sale sale, String userId, String key, int quantity, @Nullable Coupon coupon) {
         SaleGate saleGate = new SaleGate(sale);
         for (int round = 0; ; round++) {
             Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS); // as the database keeps it

@@ -1,5 +1,6 @@
 package io.stampede.order.application;
 
+import org.jspecify.annotations.Nullable;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.stampede.coupon.domain.Coupon;
@@ -31,7 +32,7 @@ public class Purchases {
         return purchase(sale, userId, idempotencyKey, quantity, null);
     }
 
-    public PurchaseOutcome purchase(Sale sale, String userId, String idempotencyKey, int quantity, Coupon coupon) {
+    public PurchaseOutcome purchase(Sale sale, String userId, String idempotencyKey, int quantity, @Nullable Coupon coupon) {
         if (soldOut.answersSoldOut(sale, userId, idempotencyKey, quantity)) {
             count(sale, "sold_out_local");
             return new PurchaseOutcome.SoldOut();

@@ -4,6 +4,7 @@ import io.stampede.order.domain.Order;
 import io.stampede.order.domain.OrderStatus;
 import java.time.Instant;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An order request of intake QUEUED, as it travels through the intake queue and as its record waits beside the
@@ -11,7 +12,7 @@ import java.util.List;
  * makes the consumer check it against the current gate).
  */
 public record QueuedOrder(String id, String saleId, String userId, String idempotencyKey, int quantity,
-                          long amountCents, Instant createdAt, Instant expiresAt, String couponId, long gateEpoch) {
+                          long amountCents, Instant createdAt, Instant expiresAt, @Nullable String couponId, long gateEpoch) {
 
     public QueuedOrder withEpoch(long epoch) {
         return new QueuedOrder(id, saleId, userId, idempotencyKey, quantity, amountCents, createdAt, expiresAt,
@@ -34,7 +35,7 @@ public record QueuedOrder(String id, String saleId, String userId, String idempo
         return written(OrderStatus.REJECTED, at, refusal);
     }
 
-    private Order written(OrderStatus status, Instant at, String refusal) {
+    private Order written(OrderStatus status, Instant at, @Nullable String refusal) {
         Instant when = at.isBefore(createdAt) ? createdAt : at;
         return new Order(id, saleId, userId, idempotencyKey, quantity, amountCents, status, createdAt, expiresAt,
                 List.of(new Order.StatusChange(OrderStatus.QUEUED, createdAt), new Order.StatusChange(status, when)),

@@ -1,5 +1,6 @@
 package io.stampede.order.application;
 
+import io.stampede.shared.Failures;
 import io.stampede.event.port.Outbox;
 import io.stampede.inventory.application.GateRebuilder;
 import io.stampede.inventory.application.WrongGates;
@@ -113,7 +114,7 @@ public class QueuedOrderWriter {
                 }
                 QueuedOrder only = todo.isEmpty() ? reject.values().iterator().next().order()
                         : todo.values().iterator().next();
-                verdicts.put(only.id(), settleConflict(only, e.getMostSpecificCause().getMessage()));
+                verdicts.put(only.id(), settleConflict(only, Failures.describe(e.getMostSpecificCause())));
                 return verdicts;
             } catch (RuntimeException e) {
                 // the database is down or failing: nothing of this batch is written, keep every request
@@ -196,8 +197,7 @@ public class QueuedOrderWriter {
             }
             // the gate counts these; the database checks that they fit the stock and the buyers' limits
             List<StockLedger.Claim> claims = counted.stream().map(QueuedOrderWriter::claim).toList();
-            Map<String, Integer> limits = counted.stream().map(QueuedOrder::saleId).distinct()
-                    .collect(Collectors.toMap(id -> id, id -> fences.get(id).perUserLimit()));
+            Map<String, Integer> limits = GateFences.Fence.limits(fences);
             Map<String, Refusal> refused = precise ? ledger.hold(claims, limits) : ledger.holdBuyers(claims, limits);
             List<StockLedger.Claim> taking = new ArrayList<>();
             List<Order> toWrite = new ArrayList<>();
@@ -309,7 +309,7 @@ public class QueuedOrderWriter {
             forget(List.of(r.order()));
             return Verdict.DONE;
         } catch (DataIntegrityViolationException e) {
-            return settleConflict(r.order(), e.getMostSpecificCause().getMessage());
+            return settleConflict(r.order(), Failures.describe(e.getMostSpecificCause()));
         } catch (RuntimeException e) {
             return Verdict.RETRY;
         }

@@ -1,5 +1,6 @@
 package io.stampede.order.application;
 
+import org.jspecify.annotations.Nullable;
 import io.stampede.coupon.domain.Coupon;
 import io.stampede.inventory.application.GateAdmission;
 import io.stampede.inventory.application.GateAdmission.Admission;
@@ -61,7 +62,7 @@ public class QueuedPurchases implements PurchasePath {
     }
 
     @Override
-    public PurchaseOutcome purchase(Sale sale, String userId, String key, int quantity, Coupon coupon) {
+    public PurchaseOutcome purchase(Sale sale, String userId, String key, int quantity, @Nullable Coupon coupon) {
         if (coupon != null) {
             // a coupon is redeemed in the order's transaction; for an order written later that could fail after
             // the 202, so QUEUED sales do not take coupons rather than accept an order they may not honour

@@ -1,5 +1,6 @@
 package io.stampede.order.application;
 
+import org.jspecify.annotations.Nullable;
 import io.stampede.coupon.application.CouponRedemptions;
 import io.stampede.coupon.domain.Coupon;
 import io.stampede.event.port.Outbox;
@@ -19,6 +20,7 @@ import io.stampede.shared.Ids;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Objects;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -77,7 +79,7 @@ public class StockPurchases implements PurchasePath {
     }
 
     @Override
-    public PurchaseOutcome purchase(Sale sale, String userId, String key, int quantity, Coupon coupon) {
+    public PurchaseOutcome purchase(Sale sale, String userId, String key, int quantity, @Nullable Coupon coupon) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         if (!sale.isOpenAt(now)) {
             return new PurchaseOutcome.NotActive();
@@ -92,8 +94,8 @@ public class StockPurchases implements PurchasePath {
         }
     }
 
-    private PurchaseOutcome decide(Sale sale, String userId, String key, int quantity, Coupon coupon, Instant now) {
-        StockTaking strategy = strategies.get(sale.strategy());
+    private PurchaseOutcome decide(Sale sale, String userId, String key, int quantity, @Nullable Coupon coupon, Instant now) {
+        StockTaking strategy = Objects.requireNonNull(strategies.get(sale.strategy()), "no stock taking for the strategy");
         int rebuilds = 0;
         String lastReason = "";
         for (int round = 0; round < strategy.maxRounds() + MAX_REBUILDS; round++) {
@@ -150,7 +152,7 @@ public class StockPurchases implements PurchasePath {
     }
 
     /** Runs a begun attempt to its end: the transaction, then the strategy's clean-up. */
-    Step complete(Sale sale, String userId, String key, int quantity, Coupon coupon, StockTaking.Attempt attempt,
+    Step complete(Sale sale, String userId, String key, int quantity, @Nullable Coupon coupon, StockTaking.Attempt attempt,
                   Instant now) {
         if (!(attempt.early() instanceof Verdict.Go)) {
             attempt.end(Ending.NOT_WRITTEN);

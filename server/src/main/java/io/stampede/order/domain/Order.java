@@ -4,6 +4,7 @@ import io.stampede.coupon.domain.Coupon;
 import io.stampede.sale.domain.Sale;
 import java.time.Instant;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An order for units of one sale, with every state it entered, the coupon it redeemed (or null), and for a REJECTED
@@ -20,8 +21,8 @@ public record Order(
         Instant createdAt,
         Instant expiresAt,
         List<StatusChange> history,
-        String couponId,
-        String refusal) {
+        @Nullable String couponId,
+        @Nullable String refusal) {
 
     public Order {
         history = List.copyOf(history);
@@ -35,7 +36,7 @@ public record Order(
      * A new order of the sale, awaiting payment until the sale's payment timeout has passed: the price of the units,
      * less the coupon's discount (never below zero) when a coupon is redeemed.
      */
-    public static Order placed(String id, Sale sale, String userId, String key, int quantity, Coupon coupon,
+    public static Order placed(String id, Sale sale, String userId, String key, int quantity, @Nullable Coupon coupon,
                                Instant now) {
         long amount = sale.amountFor(quantity);
         if (coupon != null) {

@@ -12,10 +12,12 @@ import io.stampede.shared.Ids;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
@@ -147,8 +149,14 @@ public class SaleService {
     public List<SaleWithStock> list() {
         List<Sale> newest = sales.list(200);
         Map<String, StockFigures> figures = stock.figures(newest.stream().map(Sale::id).toList());
-        return newest.stream().filter(s -> figures.containsKey(s.id()))
-                .map(s -> new SaleWithStock(s, figures.get(s.id()))).toList();
+        List<SaleWithStock> listed = new ArrayList<>(newest.size());
+        for (Sale sale : newest) {
+            StockFigures stock = figures.get(sale.id());
+            if (stock != null) {
+                listed.add(new SaleWithStock(sale, stock));
+            }
+        }
+        return listed;
     }
 
     /**
@@ -156,24 +164,25 @@ public class SaleService {
      * both under its rebuild lease so that a rebuild can neither miss the new units nor count them twice. A failure
      * between the two undersells, never oversells.
      */
-    public Restock restock(String id, Long quantity) {
+    public Restock restock(String id, @Nullable Long quantity) {
         Optional<Sale> found = get(id).map(SaleWithStock::sale);
         if (found.isEmpty()) {
             return new Restock.NotFound();
         }
         Sale sale = found.get();
-        String violation = SaleRules.restockViolation(sale, quantity);
+        long units = quantity == null ? 0 : quantity; // a missing quantity is refused as out of range
+        String violation = SaleRules.restockViolation(sale, units);
         if (violation != null) {
             return new Restock.Invalid(violation);
         }
         Runnable record = () -> {
-            sales.addStock(id, quantity);
-            outbox.append(Events.of("sale.restocked", clock.instant(), "saleId", id, "quantity", quantity));
+            sales.addStock(id, units);
+            outbox.append(Events.of("sale.restocked", clock.instant(), "saleId", id, "quantity", units));
         };
-        if (!stock.restock(sale, quantity, record)) {
+        if (!stock.restock(sale, units, record)) {
             return new Restock.Busy("the sale's gate is being rebuilt; retry the restock");
         }
-        log.info("Sale {} restocked with {} units", id, quantity);
+        log.info("Sale {} restocked with {} units", id, units);
         return get(id).<Restock>map(Restock.Restocked::new).orElseGet(Restock.NotFound::new);
     }
 }

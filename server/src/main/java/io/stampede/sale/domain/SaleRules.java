@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** The rules a new sale and a restock must satisfy; each broken rule is one readable message. */
 public final class SaleRules {
@@ -55,7 +56,7 @@ public final class SaleRules {
             errors.add("perUserLimit must be 1.." + MAX_PER_USER_LIMIT);
         }
         if (d.paymentTimeout() != null && (d.paymentTimeout().compareTo(MIN_PAYMENT_TIMEOUT) < 0
-                || d.paymentTimeout().compareTo(MAX_PAYMENT_TIMEOUT) > 0 || d.paymentTimeout().getNano() != 0)) {
+                || d.paymentTimeout().compareTo(MAX_PAYMENT_TIMEOUT) > 0 || d.paymentTimeout().toNanosPart() != 0)) {
             errors.add("paymentTimeout must be whole seconds between PT10S and P7D");
         }
         if (d.intake() == Intake.QUEUED && d.strategy() != null && d.strategy() != StockStrategy.REDIS_LUA) {
@@ -81,8 +82,8 @@ public final class SaleRules {
     }
 
     /** Why a restock of the sale by the quantity is refused, or null when it is fine. */
-    public static String restockViolation(Sale sale, Long quantity) {
-        if (quantity == null || quantity < 1 || quantity > MAX_STOCK) {
+    public static @Nullable String restockViolation(Sale sale, long quantity) {
+        if (quantity < 1 || quantity > MAX_STOCK) {
             return "quantity must be 1.." + MAX_STOCK;
         }
         if (sale.totalStock() + quantity > MAX_STOCK) {

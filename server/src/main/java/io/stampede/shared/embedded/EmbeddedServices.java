@@ -1,5 +1,6 @@
 package io.stampede.shared.embedded;
 
+import org.jspecify.annotations.Nullable;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,8 +22,8 @@ import redis.embedded.RedisServer;
 public final class EmbeddedServices implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedServices.class);
 
-    private EmbeddedPostgres postgres;
-    private RedisServer redis;
+    private @Nullable EmbeddedPostgres postgres;
+    private @Nullable RedisServer redis;
     private final Map<String, Object> properties = new LinkedHashMap<>();
 
     /** Starts what the environment does not configure; returns the started services and their properties. */

@@ -1,5 +1,6 @@
 package io.stampede.shared.security;
 
+import org.jspecify.annotations.Nullable;
 import io.stampede.shared.web.ApiException;
 import io.stampede.shared.web.ProblemWriter;
 import jakarta.servlet.FilterChain;
@@ -73,7 +74,7 @@ public class AuthenticationFilter extends OncePerRequestFilter {
                 || (path.startsWith("/api/coupon-campaigns/") && path.indexOf('/', "/api/coupon-campaigns/".length()) < 0);
     }
 
-    private static String bearer(HttpServletRequest request) {
+    private static @Nullable String bearer(HttpServletRequest request) {
         String header = request.getHeader("Authorization");
         if (header == null || header.length() <= BEARER.length()
                 || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {

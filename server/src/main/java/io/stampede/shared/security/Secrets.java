@@ -1,5 +1,6 @@
 package io.stampede.shared.security;
 
+import org.jspecify.annotations.Nullable;
 import io.stampede.shared.SharedSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -57,7 +58,7 @@ public class Secrets {
         return adminTokenFile;
     }
 
-    private static String configuredOrFile(String configured, Path file, String what) {
+    private static String configuredOrFile(@Nullable String configured, Path file, String what) {
         if (configured != null && !configured.isBlank()) {
             return configured;
         }

@@ -1,21 +1,24 @@
 package io.stampede.shared.web;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 
 /** A failure with a contract error code; the web edge turns it into a problem response. */
 public class ApiException extends RuntimeException {
     private final HttpStatus status;
     private final ErrorCode code;
-    private final Integer retryAfterSeconds;
+    private final String detail;
+    private final @Nullable Integer retryAfterSeconds;
 
     public ApiException(HttpStatus status, ErrorCode code, String detail) {
         this(status, code, detail, null);
     }
 
-    public ApiException(HttpStatus status, ErrorCode code, String detail, Integer retryAfterSeconds) {
+    public ApiException(HttpStatus status, ErrorCode code, String detail, @Nullable Integer retryAfterSeconds) {
         super(detail, null, false, false); // business outcomes need no stack trace
         this.status = status;
         this.code = code;
+        this.detail = detail;
         this.retryAfterSeconds = retryAfterSeconds;
     }
 
@@ -47,7 +50,12 @@ public class ApiException extends RuntimeException {
         return code;
     }
 
-    public Integer retryAfterSeconds() {
+    /** The human-readable explanation, never null (unlike {@link #getMessage()} as the JDK declares it). */
+    public String detail() {
+        return detail;
+    }
+
+    public @Nullable Integer retryAfterSeconds() {
         return retryAfterSeconds;
     }
 }

@@ -1,5 +1,6 @@
 package io.stampede.shared.web;
 
+import org.jspecify.annotations.Nullable;
 import io.stampede.shared.web.ApiException;
 import io.stampede.shared.web.ErrorCode;
 import jakarta.servlet.FilterChain;
@@ -21,8 +22,11 @@ import org.springframework.web.filter.OncePerRequestFilter;
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)
 public class BodySizeLimitFilter extends OncePerRequestFilter {
     static final int MAX_BODY_BYTES = 64 * 1024;
-    static final ApiException TOO_LARGE = new ApiException(HttpStatus.CONTENT_TOO_LARGE, ErrorCode.VALIDATION,
-            "the request body is larger than " + MAX_BODY_BYTES + " bytes");
+
+    static ApiException tooLarge() {
+        return new ApiException(HttpStatus.CONTENT_TOO_LARGE, ErrorCode.VALIDATION,
+                "the request body is larger than " + MAX_BODY_BYTES + " bytes");
+    }
 
     private final ProblemWriter problems;
 
@@ -34,7 +38,7 @@ public class BodySizeLimitFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         if (request.getContentLengthLong() > MAX_BODY_BYTES) {
-            problems.write(request, response, TOO_LARGE);
+            problems.write(request, response, tooLarge());
             return;
         }
         chain.doFilter(new LimitedRequest(request), response);
@@ -48,7 +52,7 @@ public class BodySizeLimitFilter extends OncePerRequestFilter {
     }
 
     private static final class LimitedRequest extends HttpServletRequestWrapper {
-        private ServletInputStream limited;
+        private @Nullable ServletInputStream limited;
 
         LimitedRequest(HttpServletRequest request) {
             super(request);

@@ -21,8 +21,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
 public class PlainPathFilter extends OncePerRequestFilter {
-    private static final ApiException NOT_PLAIN = ApiException.validation(
-            "the path must be written plainly: no percent-encoding, ';', empty or dot segments");
+    private static final String NOT_PLAIN =
+            "the path must be written plainly: no percent-encoding, ';', empty or dot segments";
 
     private final ProblemWriter problems;
 
@@ -34,7 +34,7 @@ public class PlainPathFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         if (!isPlain(request.getRequestURI())) {
-            problems.write(request, response, NOT_PLAIN);
+            problems.write(request, response, ApiException.validation(NOT_PLAIN));
             return;
         }
         chain.doFilter(request, response);

@@ -1,5 +1,6 @@
 package io.stampede.shared.web;
 
+import org.jspecify.annotations.Nullable;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.stampede.shared.web.ApiException;
 import io.stampede.shared.web.ErrorCode;
@@ -69,7 +70,7 @@ public class ProblemResponses extends ResponseEntityExceptionHandler {
             HttpStatusCode status, WebRequest request) {
         for (Throwable t = ex; t != null; t = t.getCause()) {
             if (t instanceof BodySizeLimitFilter.BodyTooLarge) {
-                return ProblemWriter.entity(BodySizeLimitFilter.TOO_LARGE, path(request));
+                return ProblemWriter.entity(BodySizeLimitFilter.tooLarge(), path(request));
             }
         }
         return ProblemWriter.entity(ApiException.validation(describe(ex)), path(request));
@@ -77,7 +78,7 @@ public class ProblemResponses extends ResponseEntityExceptionHandler {
 
     /** Every other Spring MVC failure (404 route, 405, 415, 406, missing header...) keeps its status and gets a code. */
     @Override
-    protected ResponseEntity<Object> createResponseEntity(Object body, HttpHeaders headers, HttpStatusCode statusCode,
+    protected ResponseEntity<Object> createResponseEntity(@Nullable Object body, HttpHeaders headers, HttpStatusCode statusCode,
             WebRequest request) {
         String detail = body instanceof ProblemDetail p && p.getDetail() != null ? p.getDetail() : "request rejected";
         ErrorCode code = switch (statusCode.value()) {
@@ -106,7 +107,7 @@ public class ProblemResponses extends ResponseEntityExceptionHandler {
         return "the request body is missing or is not valid JSON";
     }
 
-    private static String path(WebRequest request) {
+    private static @Nullable String path(WebRequest request) {
         return request instanceof ServletWebRequest s ? s.getRequest().getRequestURI() : null;
     }
 

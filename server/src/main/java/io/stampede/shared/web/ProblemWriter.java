@@ -1,5 +1,6 @@
 package io.stampede.shared.web;
 
+import org.jspecify.annotations.Nullable;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.stampede.shared.web.ApiException;
@@ -31,7 +32,7 @@ public class ProblemWriter {
         this.json = json;
     }
 
-    public static ProblemDetail problem(HttpStatusCode status, ErrorCode code, String detail, String path) {
+    public static ProblemDetail problem(HttpStatusCode status, ErrorCode code, String detail, @Nullable String path) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
         HttpStatus known = HttpStatus.resolve(status.value());
         problem.setTitle(known != null ? known.getReasonPhrase() : "Error");
@@ -42,12 +43,13 @@ public class ProblemWriter {
         return problem;
     }
 
-    public static ResponseEntity<Object> entity(ApiException e, String path) {
+    public static ResponseEntity<Object> entity(ApiException e, @Nullable String path) {
         ResponseEntity.BodyBuilder builder = ResponseEntity.status(e.status()).contentType(MediaType.APPLICATION_PROBLEM_JSON);
-        if (e.retryAfterSeconds() != null) {
-            builder.header(HttpHeaders.RETRY_AFTER, Integer.toString(e.retryAfterSeconds()));
+        Integer retryAfter = e.retryAfterSeconds();
+        if (retryAfter != null) {
+            builder.header(HttpHeaders.RETRY_AFTER, Integer.toString(retryAfter));
         }
-        return builder.body(problem(e.status(), e.code(), e.getMessage(), path));
+        return builder.body(problem(e.status(), e.code(), e.detail(), path));
     }
 
     /** A refusal a controller returns rather than throws (a thrown one costs a stack trace on a hot path). */
@@ -58,7 +60,7 @@ public class ProblemWriter {
     /** For filters, which answer before Spring MVC sees the request. */
     public void write(HttpServletRequest request, HttpServletResponse response, ApiException e) throws IOException {
         head(response, e);
-        json.writeValue(response.getOutputStream(), problem(e.status(), e.code(), e.getMessage(), request.getRequestURI()));
+        json.writeValue(response.getOutputStream(), problem(e.status(), e.code(), e.detail(), request.getRequestURI()));
     }
 
     /**
@@ -69,8 +71,8 @@ public class ProblemWriter {
             throws IOException {
         head(response, e);
         String path = request.getRequestURI();
-        byte[] body = repeated.get(new Repeated(e.status().value(), e.code(), e.getMessage(), path),
-                k -> json.writeValueAsBytes(problem(e.status(), e.code(), e.getMessage(), path)));
+        byte[] body = repeated.get(new Repeated(e.status().value(), e.code(), e.detail(), path),
+                k -> json.writeValueAsBytes(problem(e.status(), e.code(), e.detail(), path)));
         response.setContentLength(body.length);
         response.getOutputStream().write(body);
     }
@@ -78,8 +80,9 @@ public class ProblemWriter {
     private static void head(HttpServletResponse response, ApiException e) {
         response.setStatus(e.status().value());
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        if (e.retryAfterSeconds() != null) {
-            response.setHeader(HttpHeaders.RETRY_AFTER, Integer.toString(e.retryAfterSeconds()));
+        Integer retryAfter = e.retryAfterSeconds();
+        if (retryAfter != null) {
+            response.setHeader(HttpHeaders.RETRY_AFTER, Integer.toString(retryAfter));
         }
         if (e.status() == HttpStatus.UNAUTHORIZED) {
             response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");

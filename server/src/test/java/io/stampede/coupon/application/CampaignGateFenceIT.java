@@ -76,7 +76,6 @@ class CampaignGateFenceIT {
 
     @Test
     void settlingAWriteInDoubtWaitsForTheTransactionsHoldingTheRowShared() throws Exception {
-        Instant now = Instant.now();
         Campaign campaign = Offers.campaign().name("settle").quantity(5).openWith(campaigns);
         CountDownLatch shared = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);

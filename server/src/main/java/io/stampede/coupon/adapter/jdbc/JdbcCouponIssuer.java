@@ -7,6 +7,8 @@ import io.stampede.coupon.port.CouponIssuer;
 import io.stampede.coupon.port.CouponRepository;
 import io.stampede.event.application.Events;
 import io.stampede.event.port.Outbox;
+import io.stampede.shared.Failures;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.springframework.dao.DataIntegrityViolationException;
@@ -36,7 +38,7 @@ class JdbcCouponIssuer implements CouponIssuer {
         this.outbox = outbox;
         this.tx = tx;
         // bounded: a claim whose connection died unseen can hold its lock until the database notices
-        this.settle = new TransactionTemplate(tx.getTransactionManager());
+        this.settle = new TransactionTemplate(Objects.requireNonNull(tx.getTransactionManager()));
         settle.setTimeout(SETTLE_TIMEOUT_SECONDS);
     }
 
@@ -77,7 +79,7 @@ class JdbcCouponIssuer implements CouponIssuer {
             } catch (DataIntegrityViolationException e) {
                 return new Issue.LimitReached(); // no slot left within the limit
             } catch (RuntimeException e) {
-                return committing.get() ? new Issue.InDoubt(e.getMessage()) : new Issue.Failed(e.getMessage());
+                return committing.get() ? new Issue.InDoubt(Failures.describe(e)) : new Issue.Failed(Failures.describe(e));
             }
         }
         return new Issue.LimitReached();

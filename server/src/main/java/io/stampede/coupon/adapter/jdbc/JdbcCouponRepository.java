@@ -1,5 +1,6 @@
 package io.stampede.coupon.adapter.jdbc;
 
+import java.util.Arrays;
 import io.stampede.coupon.domain.Coupon;
 import io.stampede.coupon.domain.CouponStatus;
 import io.stampede.coupon.port.CouponRepository;
@@ -30,8 +31,8 @@ class JdbcCouponRepository implements CouponRepository {
     public void insert(Coupon c, int userSlot, int slotLimit) {
         jdbc.sql("INSERT INTO coupons (id, campaign_id, user_id, idempotency_key, user_slot, slot_limit, code, status, "
                         + "order_id, claimed_at) VALUES (?,?,?,?,?,?,?,?,?,?)")
-                .params(c.id(), c.campaignId(), c.userId(), c.idempotencyKey(), userSlot, slotLimit, c.code(),
-                        c.status().name(), c.orderId(), Timestamp.from(c.claimedAt()))
+                .params(Arrays.asList(c.id(), c.campaignId(), c.userId(), c.idempotencyKey(), userSlot, slotLimit,
+                        c.code(), c.status().name(), c.orderId(), Timestamp.from(c.claimedAt())))
                 .update();
     }
 

@@ -1,5 +1,6 @@
 package io.stampede.coupon.adapter.web;
 
+import org.jspecify.annotations.Nullable;
 import io.stampede.coupon.application.CampaignService;
 import io.stampede.coupon.application.ClaimOutcome;
 import io.stampede.coupon.application.CouponClaims;
@@ -53,7 +54,7 @@ class CouponController {
     }
 
     record CouponView(String couponId, String code, String campaignId, long discountCents, String status,
-                      String orderId, Instant claimedAt) {
+                      @Nullable String orderId, Instant claimedAt) {
         static CouponView of(Coupon c) {
             return new CouponView(c.id(), c.code(), c.campaignId(), c.discountCents(), c.status().name(), c.orderId(),
                     c.claimedAt());

@@ -57,7 +57,7 @@ class JdbcOutbox implements Outbox, EventFeed {
         Integer done = tx.execute(status -> {
             long last = jdbc.sql("SELECT last FROM event_positions WHERE id = 1 FOR UPDATE").query(Long.class).single();
             List<Long> seqs = jdbc.sql("SELECT seq FROM events WHERE position IS NULL ORDER BY seq LIMIT ?")
-                    .param(POSITION_BATCH).query(Long.class).list();
+                    .param(POSITION_BATCH).query((rs, n) -> rs.getLong(1)).list();
             if (seqs.isEmpty()) {
                 return 0;
             }

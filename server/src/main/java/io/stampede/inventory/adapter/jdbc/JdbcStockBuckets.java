@@ -1,7 +1,6 @@
 package io.stampede.inventory.adapter.jdbc;
 
 import io.stampede.inventory.port.StockBuckets;
-import io.stampede.shared.jdbc.SqlDialect;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -10,11 +9,9 @@ import org.springframework.stereotype.Repository;
 @Repository
 class JdbcStockBuckets implements StockBuckets {
     private final JdbcClient jdbc;
-    private final SqlDialect dialect;
 
-    JdbcStockBuckets(JdbcClient jdbc, SqlDialect dialect) {
+    JdbcStockBuckets(JdbcClient jdbc) {
         this.jdbc = jdbc;
-        this.dialect = dialect;
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.stampede.sale.domain.SaleEnded;
 import io.stampede.sale.domain.StockFigures;
 import io.stampede.shared.jdbc.SqlDialect;
 import java.sql.ResultSet;
+import java.util.Objects;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -107,7 +108,8 @@ class JdbcStockLedger implements StockLedger {
         Map<String, Refusal> refused = new HashMap<>();
         Map<Buyer, Long> undo = new TreeMap<>();
         for (Map.Entry<String, List<Claim>> sale : bySale(claims).entrySet()) {
-            refuseOverLimit(sale.getKey(), sale.getValue(), limits.get(sale.getKey()), added, refused, undo);
+            refuseOverLimit(sale.getKey(), sale.getValue(), Objects.requireNonNull(limits.get(sale.getKey())), added,
+                    refused, undo);
         }
         takeFromBuyers(undo);
         return refused;
@@ -163,7 +165,7 @@ class JdbcStockLedger implements StockLedger {
                 });
         for (Map.Entry<String, Long> user : over.entrySet()) {
             Buyer buyer = new Buyer(saleId, user.getKey());
-            long held = user.getValue() - added.get(buyer); // what the buyer held before this batch
+            long held = user.getValue() - added.getOrDefault(buyer, 0L); // what the buyer held before this batch
             for (Claim c : claims) {
                 if (c.userId().equals(user.getKey())) {
                     if (held + c.quantity() <= limit) {
@@ -247,7 +249,7 @@ class JdbcStockLedger implements StockLedger {
 
     private List<Long> lockAll(String saleId) {
         return jdbc.sql("SELECT available FROM stock_buckets WHERE sale_id = ? ORDER BY bucket FOR UPDATE")
-                .param(saleId).query(Long.class).list();
+                .param(saleId).query((rs, n) -> rs.getLong(1)).list();
     }
 
     /** Takes {@code units} from locked buckets, lowest first. */

@@ -1,5 +1,6 @@
 package io.stampede.inventory.adapter.web;
 
+import org.jspecify.annotations.Nullable;
 import io.stampede.inventory.application.Reconciliation;
 import io.stampede.sale.application.SaleService;
 import io.stampede.sale.domain.Sale;
@@ -27,7 +28,7 @@ class ReconciliationController {
         }
     }
 
-    record Cache(Long available) {
+    record Cache(@Nullable Long available) {
     }
 
     /**

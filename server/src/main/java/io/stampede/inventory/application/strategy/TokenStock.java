@@ -56,8 +56,8 @@ class TokenStock implements StockTaking {
                     }
                     case TokenQueue.Take.Taken taken -> epoch = taken.epoch();
                 }
-                long current = gateFences.lock(Set.of(sale.id())).get(sale.id()).gateEpoch();
-                if (current != epoch) {
+                GateFences.Fence fence = gateFences.lock(Set.of(sale.id())).get(sale.id());
+                if (fence == null || fence.gateEpoch() != epoch) {
                     keep = true; // the list was rebuilt since: these tokens are void, not to be put back
                     return Verdict.retry("the sale's token list was rebuilt meanwhile");
                 }

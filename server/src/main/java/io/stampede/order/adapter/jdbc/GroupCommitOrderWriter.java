@@ -1,5 +1,7 @@
 package io.stampede.order.adapter.jdbc;
 
+import java.util.Objects;
+import io.stampede.shared.Failures;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -154,19 +156,21 @@ class GroupCommitOrderWriter implements OrderWriter, SmartLifecycle {
             // a single order: its idempotency key is taken (the gate had lost it), or the row is bad
             Pending only = batch.getFirst();
             only.complete(e instanceof DuplicateKeyException ? new WriteResult.DuplicateKey()
-                    : new WriteResult.Failed("the database refused the order: " + e.getMostSpecificCause().getMessage()));
+                    : new WriteResult.Failed("the database refused the order: " + Failures.describe(e.getMostSpecificCause())));
             return;
         } catch (RuntimeException e) {
             boolean inDoubt = committing.get();
-            log.warn("Order batch of {} failed{}: {}", batch.size(), inDoubt ? " at its commit" : "", e.getMessage());
-            WriteResult failure = inDoubt ? new WriteResult.InDoubt(e.getMessage()) : new WriteResult.Failed(e.getMessage());
+            log.warn("Order batch of {} failed{}: {}", batch.size(), inDoubt ? " at its commit" : "",
+                    Failures.describe(e));
+            WriteResult failure = inDoubt ? new WriteResult.InDoubt(Failures.describe(e))
+                    : new WriteResult.Failed(Failures.describe(e));
             batch.forEach(p -> p.complete(failure));
             return;
         }
         long written = results.values().stream().filter(r -> r instanceof WriteResult.Committed).count();
-        batchSizes.record(written);
+        batchSizes.record((double) written);
         for (Pending p : batch) {
-            WriteResult result = results.get(p);
+            WriteResult result = Objects.requireNonNull(results.get(p), "every order of a batch has a result");
             if (result instanceof WriteResult.Refused r) {
                 refusals.increment();
                 log.warn("Order {} of sale {} refused by the database ({}): the sale's gate admitted it wrongly",
@@ -199,8 +203,7 @@ class GroupCommitOrderWriter implements OrderWriter, SmartLifecycle {
             return true;
         }
         List<StockLedger.Claim> claims = fresh.stream().map(p -> claim(p.order())).toList();
-        Map<String, Integer> limits = fresh.stream().map(p -> p.order().saleId()).distinct()
-                .collect(Collectors.toMap(id -> id, id -> fences.get(id).perUserLimit()));
+        Map<String, Integer> limits = GateFences.Fence.limits(fences);
         Map<String, Refusal> refused = precise ? ledger.hold(claims, limits) : ledger.holdBuyers(claims, limits);
         List<Order> accepted = new ArrayList<>(fresh.size());
         List<StockLedger.Change> unused = new ArrayList<>();

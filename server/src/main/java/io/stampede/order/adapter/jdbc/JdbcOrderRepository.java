@@ -158,7 +158,7 @@ class JdbcOrderRepository implements OrderRepository, UnitHolders {
     public List<String> lockDueForExpiry(Instant now, int limit) {
         return jdbc.sql("SELECT id FROM orders WHERE status IN ('QUEUED','PENDING_PAYMENT') AND expires_at <= ? "
                         + "ORDER BY expires_at LIMIT ? FOR UPDATE SKIP LOCKED")
-                .params(Timestamp.from(now), limit).query(String.class).list();
+                .params(Timestamp.from(now), limit).query((rs, n) -> rs.getString(1)).list();
     }
 
     @Override
@@ -192,16 +192,17 @@ class JdbcOrderRepository implements OrderRepository, UnitHolders {
         jdbc.sql("SELECT order_id, status, at FROM order_history WHERE order_id IN (" + marks + ")")
                 .params(new ArrayList<Object>(history.keySet()))
                 .query((ResultSet rs) -> {
-                    history.get(rs.getString(1)).add(new Order.StatusChange(OrderStatus.valueOf(rs.getString(2)),
+                    history.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(new Order.StatusChange(OrderStatus.valueOf(rs.getString(2)),
                             rs.getTimestamp(3).toInstant()));
                 });
         // by time, and by lifecycle order for changes in the same millisecond
         history.values().forEach(h -> h.sort(Comparator.comparing(Order.StatusChange::at)
-                .thenComparing(c -> c.status().ordinal())));
+                .thenComparing(Order.StatusChange::status)));
         List<Order> out = new ArrayList<>(orders.size());
         for (Order o : orders) {
             out.add(new Order(o.id(), o.saleId(), o.userId(), o.idempotencyKey(), o.quantity(), o.amountCents(),
-                    o.status(), o.createdAt(), o.expiresAt(), history.get(o.id()), o.couponId(), o.refusal()));
+                    o.status(), o.createdAt(), o.expiresAt(), history.getOrDefault(o.id(), List.of()), o.couponId(),
+                    o.refusal()));
         }
         return out;
     }

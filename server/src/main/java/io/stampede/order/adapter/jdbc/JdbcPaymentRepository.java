@@ -1,5 +1,6 @@
 package io.stampede.order.adapter.jdbc;
 
+import java.util.Arrays;
 import io.stampede.order.port.PaymentRepository;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -26,7 +27,7 @@ class JdbcPaymentRepository implements PaymentRepository {
     @Override
     public void answer(String paymentId, Answer a) {
         jdbc.sql("UPDATE payments SET answer_status = ?, answer_code = ?, answer_detail = ? WHERE payment_id = ?")
-                .params(a.status(), a.code(), a.detail(), paymentId).update();
+                .params(Arrays.asList(a.status(), a.code(), a.detail(), paymentId)).update(); // the codes may be null
     }
 
     @Override
@@ -46,7 +47,8 @@ class JdbcPaymentRepository implements PaymentRepository {
     @Override
     public void insertRefund(Refund r) {
         jdbc.sql("INSERT INTO refunds (id, payment_id, order_id, amount_cents, reason, created_at) VALUES (?,?,?,?,?,?)")
-                .params(r.id(), r.paymentId(), r.orderId(), r.amountCents(), r.reason(), Timestamp.from(r.createdAt()))
+                .params(Arrays.asList(r.id(), r.paymentId(), r.orderId(), r.amountCents(), r.reason(),
+                        Timestamp.from(r.createdAt())))
                 .update();
     }
 

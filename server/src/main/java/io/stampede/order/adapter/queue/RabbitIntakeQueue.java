@@ -1,5 +1,6 @@
 package io.stampede.order.adapter.queue;
 
+import org.jspecify.annotations.Nullable;
 import com.rabbitmq.client.Channel;
 import io.stampede.order.application.OrderSettings;
 import io.stampede.order.application.QueuedOrder;
@@ -144,7 +145,10 @@ class RabbitIntakeQueue {
         }
 
         @Override
-        public void onMessageBatch(List<Message> messages, Channel channel) {
+        public void onMessageBatch(List<Message> messages, @Nullable Channel channel) {
+            if (channel == null) { // never: the container acknowledges manually, so it always hands one
+                throw new IllegalStateException("the intake consumer needs its channel to acknowledge");
+            }
             try {
                 consume(messages, channel);
             } catch (IOException e) {

@@ -1,5 +1,7 @@
 package io.stampede.order.adapter.queue;
 
+import io.stampede.shared.Failures;
+import org.jspecify.annotations.Nullable;
 import io.stampede.order.application.OrderSettings;
 import io.stampede.order.application.QueuedOrder;
 import io.stampede.order.application.QueuedOrderCodec;
@@ -58,7 +60,7 @@ class RedisStreamIntakeQueue implements IntakeQueue, SmartLifecycle {
     private final Backoff backoff = new Backoff();
     private volatile boolean running;
     private volatile boolean groupReady;
-    private Thread thread;
+    private @Nullable Thread thread;
     private long lastReclaim;
 
     RedisStreamIntakeQueue(StringRedisTemplate redis, QueuedOrderCodec codec, QueuedOrderWriter writer,
@@ -137,7 +139,7 @@ class RedisStreamIntakeQueue implements IntakeQueue, SmartLifecycle {
             try {
                 orders.put(r.getId(), codec.read(String.valueOf(r.getValue().get(FIELD))));
             } catch (QueuedOrderCodec.Unreadable e) {
-                deadLetter(r.getId(), String.valueOf(r.getValue().get(FIELD)), e.getMessage());
+                deadLetter(r.getId(), String.valueOf(r.getValue().get(FIELD)), Failures.describe(e));
             }
         }
         while (!orders.isEmpty() && running) {
@@ -219,9 +221,9 @@ class RedisStreamIntakeQueue implements IntakeQueue, SmartLifecycle {
         }
         List<MapRecord<String, Object, Object>> retry = new ArrayList<>();
         for (MapRecord<String, Object, Object> r : claimed) {
-            if (deliveries.getOrDefault(r.getId(), 0L) + 1 > settings.maxDeliveries()) {
-                deadLetter(r.getId(), String.valueOf(r.getValue().get(FIELD)), "delivered "
-                        + (deliveries.get(r.getId()) + 1) + " times");
+            long delivered = deliveries.getOrDefault(r.getId(), 0L) + 1;
+            if (delivered > settings.maxDeliveries()) {
+                deadLetter(r.getId(), String.valueOf(r.getValue().get(FIELD)), "delivered " + delivered + " times");
             } else {
                 retry.add(r);
             }

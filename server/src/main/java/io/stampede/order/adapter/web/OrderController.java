@@ -1,5 +1,6 @@
 package io.stampede.order.adapter.web;
 
+import org.jspecify.annotations.Nullable;
 import io.stampede.order.application.OrderLifecycle;
 import io.stampede.order.application.QueuedPurchases;
 import io.stampede.order.domain.Order;
@@ -89,7 +90,7 @@ class OrderController {
         return answer(lifecycle.refund(id), "refunded");
     }
 
-    record RefundView(String id, String paymentId, String orderId, long amountCents, String reason, String createdAt) {
+    record RefundView(String id, @Nullable String paymentId, String orderId, long amountCents, String reason, String createdAt) {
     }
 
     @GetMapping("/api/admin/refunds")

@@ -1,5 +1,6 @@
 package io.stampede.order.adapter.web;
 
+import org.jspecify.annotations.Nullable;
 import io.stampede.order.domain.Order;
 import java.time.Instant;
 import java.util.List;
@@ -9,8 +10,8 @@ import java.util.List;
  * says why in {@code refusal} (an error code of the contract: SOLD_OUT, LIMIT_EXCEEDED, SALE_NOT_ACTIVE).
  */
 record OrderView(String orderId, String id, String saleId, String userId, int quantity, long amountCents,
-                 String status, Instant createdAt, Instant expiresAt, List<Change> history, String couponId,
-                 String refusal) {
+                 String status, Instant createdAt, Instant expiresAt, List<Change> history, @Nullable String couponId,
+                 @Nullable String refusal) {
 
     record Change(String status, Instant at) {
     }

@@ -1,5 +1,6 @@
 package io.stampede.order.adapter.web;
 
+import java.util.Objects;
 import io.stampede.order.application.PaymentCallbackVerifier;
 import io.stampede.order.application.PaymentService;
 import io.stampede.order.port.OrderRepository;
@@ -65,7 +66,8 @@ class PaymentController {
         if (answer.status() == 200) {
             return ResponseEntity.ok(OrderView.of(orders.find(answer.orderId()).orElseThrow()));
         }
-        return ProblemWriter.entity(new ApiException(HttpStatus.valueOf(answer.status()), ErrorCode.valueOf(answer.code()),
-                answer.detail()), request.getRequestURI());
+        return ProblemWriter.entity(new ApiException(HttpStatus.valueOf(answer.status()), ErrorCode.valueOf(
+                Objects.requireNonNullElse(answer.code(), ErrorCode.INTERNAL.name())),
+                Objects.requireNonNullElse(answer.detail(), "payment not accepted")), request.getRequestURI());
     }
 }

@@ -1,5 +1,6 @@
 package io.stampede.order.adapter.web;
 
+import org.jspecify.annotations.Nullable;
 import io.stampede.coupon.application.CouponRedemptions;
 import io.stampede.coupon.domain.Coupon;
 import io.stampede.order.application.PurchaseOutcome;
@@ -50,7 +51,7 @@ class PurchaseController {
             throw ApiException.validation("quantity must be 1.." + PurchaseRules.MAX_QUANTITY);
         }
         Sale sale = sales.definition(id).orElseThrow(() -> ApiException.notFound("sale"));
-        Coupon coupon = null;
+        @Nullable Coupon coupon = null;
         if (body.couponCode() != null) {
             switch (coupons.check(body.couponCode(), userId)) {
                 case CouponRedemptions.Check.Usable u -> coupon = u.coupon();

@@ -36,7 +36,6 @@ class RebuildLeaseFenceIT {
 
     @Test
     void aRebuildThatLostItsLeaseWritesNothingIntoTheNextOnesGate() throws Exception {
-        Instant now = Instant.now();
         Sale sale = Offers.sale().name("fence").openWith(sales);
         CountDownLatch reading = new CountDownLatch(1);
         CountDownLatch goOn = new CountDownLatch(1);

@@ -24,7 +24,6 @@ import io.stampede.testsupport.Offers;
 import io.stampede.testsupport.IntegrationTest;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -125,7 +124,6 @@ class RedisLockLeaseIT {
     }
 
     private Sale openSale(long stock) {
-        Instant now = Instant.now();
         return Offers.sale().name("lock lease").stock(stock).strategy(StockStrategy.REDIS_LOCK).openWith(sales);
     }
 

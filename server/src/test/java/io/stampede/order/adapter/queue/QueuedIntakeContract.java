@@ -19,6 +19,8 @@ import io.stampede.sale.domain.StockFigures;
 import io.stampede.sale.domain.StockStrategy;
 import io.stampede.shared.Ids;
 import io.stampede.testsupport.Offers;
+import io.stampede.testsupport.Together;
+import java.util.concurrent.Callable;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -171,27 +173,11 @@ abstract class QueuedIntakeContract {
     }
 
     Sale openSale(long stock, int limit) {
-        Instant now = Instant.now();
         return Offers.sale().name("queued").stock(stock).limit(limit).intake(Intake.QUEUED).openWith(sales);
     }
 
-    List<Answer> releaseTogether(Sale sale, List<Attempt> plan) throws InterruptedException {
-        CountDownLatch ready = new CountDownLatch(plan.size());
-        CountDownLatch go = new CountDownLatch(1);
-        ConcurrentLinkedQueue<Answer> answers = new ConcurrentLinkedQueue<>();
-        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (Attempt a : plan) {
-                threads.submit(() -> {
-                    ready.countDown();
-                    go.await();
-                    answers.add(new Answer(a, purchases.purchase(sale, a.userId(), a.key(), 1)));
-                    return null;
-                });
-            }
-            assertThat(ready.await(30, TimeUnit.SECONDS)).isTrue();
-            go.countDown();
-        }
-        assertThat(answers).hasSize(plan.size());
-        return List.copyOf(answers);
+    List<Answer> releaseTogether(Sale sale, List<Attempt> plan) throws Exception {
+        return Together.run(plan.stream().<Callable<Answer>>map(a -> () -> new Answer(a,
+                purchases.purchase(sale, a.userId(), a.key(), 1))).toList());
     }
 }

@@ -3,27 +3,23 @@ package io.stampede.order.adapter.queue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stampede.testsupport.IntegrationTest;
-import java.net.InetSocketAddress;
-import java.net.Socket;
+import io.stampede.testsupport.LocalRabbit;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageProperties;
-import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
-import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 
-/** Intake QUEUED on RabbitMQ (a queue of this run's own); skipped when nothing listens on 127.0.0.1:5672. */
+/** Intake QUEUED on RabbitMQ (a queue of this run's own); skipped when no RabbitMQ runs locally, outside CI. */
 @IntegrationTest
 class QueuedIntakeRabbitIT extends QueuedIntakeContract {
     static final String QUEUE = "it.intake." + UUID.randomUUID();
@@ -34,33 +30,17 @@ class QueuedIntakeRabbitIT extends QueuedIntakeContract {
 
     @DynamicPropertySource
     static void rabbit(DynamicPropertyRegistry registry) {
-        registry.add("spring.rabbitmq.host", () -> "127.0.0.1");
-        registry.add("spring.rabbitmq.port", () -> 5672);
-        registry.add("stampede.intake.rabbit-queue", () -> QUEUE);
+        LocalRabbit.registerIntake(registry, QUEUE);
     }
 
     @BeforeAll
     static void rabbitIsThere() {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", 5672), 500);
-        } catch (Exception e) {
-            Assumptions.abort("no RabbitMQ on 127.0.0.1:5672 (CI has one)");
-        }
+        LocalRabbit.requireOrSkip();
     }
 
     @AfterAll
     static void deleteQueues() {
-        CachingConnectionFactory cf = new CachingConnectionFactory("127.0.0.1", 5672);
-        try {
-            RabbitAdmin admin = new RabbitAdmin(cf);
-            admin.deleteQueue(QUEUE);
-            admin.deleteQueue(QUEUE + ".dead");
-            admin.deleteExchange(QUEUE + ".dlx");
-        } catch (RuntimeException e) {
-            // best effort
-        } finally {
-            cf.destroy();
-        }
+        LocalRabbit.deleteIntake(QUEUE);
     }
 
     @Override
