@@ -3,10 +3,10 @@ package io.stampede;
 import io.stampede.shared.embedded.EmbeddedServices;
 import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.boot.SpringApplication;
-import org.springframework.boot.logging.LogLevel;
-import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.boot.logging.LogLevel;
+import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.SimpleCommandLinePropertySource;
 import org.springframework.core.env.StandardEnvironment;
@@ -30,13 +30,16 @@ public class StampedeApplication {
 
         AtomicReference<ConfigurableApplicationContext> context = new AtomicReference<>();
         // one hook, in order: the context first (in-flight purchases finish), then the servers it used
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            ConfigurableApplicationContext running = context.get();
-            if (running != null) {
-                running.close();
-            }
-            embedded.close();
-        }, "stampede-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            ConfigurableApplicationContext running = context.get();
+                            if (running != null) {
+                                running.close();
+                            }
+                            embedded.close();
+                        },
+                        "stampede-shutdown"));
 
         SpringApplication app = new SpringApplication(StampedeApplication.class);
         app.setDefaultProperties(embedded.properties());

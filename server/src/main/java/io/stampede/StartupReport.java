@@ -34,8 +34,13 @@ class StartupReport {
     private final Secrets secrets;
     private final Clock clock;
 
-    StartupReport(GateWarmup warmup, SaleService sales, SharedSettings properties, SaleSettings saleSettings,
-                  Secrets secrets, Clock clock) {
+    StartupReport(
+            GateWarmup warmup,
+            SaleService sales,
+            SharedSettings properties,
+            SaleSettings saleSettings,
+            Secrets secrets,
+            Clock clock) {
         this.saleSettings = saleSettings;
         this.warmup = warmup;
         this.sales = sales;
@@ -59,26 +64,46 @@ class StartupReport {
         List<SaleService.SaleWithStock> existing = saleSettings.demoSale() ? sales.list() : List.of();
         if (saleSettings.demoSale() && existing.isEmpty()) {
             Instant now = clock.instant();
-            if (sales.create(new SaleRules.Draft("Demo phone launch", "DEMO-PHONE", 100L, 49_900L,
-                    now.minusSeconds(1), now.plus(Duration.ofDays(30)), 1, Duration.ofMinutes(15),
-                    StockStrategy.REDIS_LUA, Intake.DIRECT)) instanceof SaleService.Creation.Created c) {
+            if (sales.create(new SaleRules.Draft(
+                            "Demo phone launch",
+                            "DEMO-PHONE",
+                            100L,
+                            49_900L,
+                            now.minusSeconds(1),
+                            now.plus(Duration.ofDays(30)),
+                            1,
+                            Duration.ofMinutes(15),
+                            StockStrategy.REDIS_LUA,
+                            Intake.DIRECT))
+                    instanceof SaleService.Creation.Created c) {
                 demoSaleId = c.sale().sale().id();
             }
         } else if (saleSettings.demoSale()) {
             demoSaleId = existing.getFirst().sale().id();
         }
         int port = event.getApplicationContext() instanceof WebServerApplicationContext w && w.getWebServer() != null
-                ? w.getWebServer().getPort() : 0;
+                ? w.getWebServer().getPort()
+                : 0;
         String base = "http://localhost:" + port;
-        StringBuilder line = new StringBuilder("Stampede is ready at ").append(base)
-                .append(" | admin token: ").append(properties.adminToken() == null || properties.adminToken().isBlank()
-                        ? secrets.adminTokenFile() : "from STAMPEDE_ADMIN_TOKEN");
+        StringBuilder line = new StringBuilder("Stampede is ready at ")
+                .append(base)
+                .append(" | admin token: ")
+                .append(
+                        properties.adminToken() == null
+                                        || properties.adminToken().isBlank()
+                                ? secrets.adminTokenFile()
+                                : "from STAMPEDE_ADMIN_TOKEN");
         if (demoSaleId != null) {
             line.append(" | sales: curl ").append(base).append("/api/sales");
             if (properties.demoLogin()) {
-                line.append(" | buy: TOKEN=$(curl -s -XPOST ").append(base)
-                        .append("/api/session -H 'Content-Type: application/json' -d '{\"userId\":\"alice\"}' | sed 's/.*\"token\":\"\\([^\"]*\\)\".*/\\1/')")
-                        .append("; curl -XPOST ").append(base).append("/api/sales/").append(demoSaleId)
+                line.append(" | buy: TOKEN=$(curl -s -XPOST ")
+                        .append(base)
+                        .append(
+                                "/api/session -H 'Content-Type: application/json' -d '{\"userId\":\"alice\"}' | sed 's/.*\"token\":\"\\([^\"]*\\)\".*/\\1/')")
+                        .append("; curl -XPOST ")
+                        .append(base)
+                        .append("/api/sales/")
+                        .append(demoSaleId)
                         .append("/purchases -H \"Authorization: Bearer $TOKEN\" -H 'Idempotency-Key: k1'")
                         .append(" -H 'Content-Type: application/json' -d '{\"quantity\":1}'");
             }

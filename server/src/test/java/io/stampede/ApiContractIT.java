@@ -30,8 +30,10 @@ class ApiContractIT {
 
     @LocalServerPort
     int port;
+
     @Autowired
     JdbcClient jdbc;
+
     Http http;
 
     @BeforeEach
@@ -41,25 +43,37 @@ class ApiContractIT {
 
     private String openSale(long stock, int limit) {
         Instant now = Instant.now();
-        Http.Response r = http.post("/api/admin/sales", ADMIN,
-                Http.saleJson("open", stock, limit, now.minusSeconds(5).toString(), now.plusSeconds(3600).toString()));
+        Http.Response r = http.post(
+                "/api/admin/sales",
+                ADMIN,
+                Http.saleJson(
+                        "open",
+                        stock,
+                        limit,
+                        now.minusSeconds(5).toString(),
+                        now.plusSeconds(3600).toString()));
         assertThat(r.status()).as(r.body()).isEqualTo(201);
         return r.json().path("id").asString();
     }
 
     private Http.Response buy(String saleId, String token, String key, String body) {
-        return key == null ? http.post("/api/sales/" + saleId + "/purchases", token, body)
+        return key == null
+                ? http.post("/api/sales/" + saleId + "/purchases", token, body)
                 : http.post("/api/sales/" + saleId + "/purchases", token, body, "Idempotency-Key", key);
     }
 
     @Test
     void createsASaleWithDefaultsAndLocation() {
         Instant now = Instant.now();
-        Http.Response r = http.post("/api/admin/sales", ADMIN, "{\"name\":\"Phone X\",\"sku\":\"PHONE-X\",\"stock\":1000,"
-                + "\"priceCents\":49900,\"startsAt\":\"" + now.plusSeconds(60) + "\",\"endsAt\":\"" + now.plusSeconds(600) + "\"}");
+        Http.Response r = http.post(
+                "/api/admin/sales",
+                ADMIN,
+                "{\"name\":\"Phone X\",\"sku\":\"PHONE-X\",\"stock\":1000," + "\"priceCents\":49900,\"startsAt\":\""
+                        + now.plusSeconds(60) + "\",\"endsAt\":\"" + now.plusSeconds(600) + "\"}");
         assertThat(r.status()).isEqualTo(201);
         JsonNode sale = r.json();
-        assertThat(r.header("Location")).isEqualTo("/api/sales/" + sale.path("id").asString());
+        assertThat(r.header("Location"))
+                .isEqualTo("/api/sales/" + sale.path("id").asString());
         assertThat(sale.path("strategy").asString()).isEqualTo("REDIS_LUA");
         assertThat(sale.path("intake").asString()).isEqualTo("DIRECT");
         assertThat(sale.path("perUserLimit").asInt()).isEqualTo(1);
@@ -71,17 +85,22 @@ class ApiContractIT {
         Http.Response read = http.get("/api/sales/" + sale.path("id").asString(), null);
         assertThat(read.status()).isEqualTo(200);
         assertThat(read.json().path("name").asString()).isEqualTo("Phone X");
-        assertThat(read.json().path("startsAt").asString()).isEqualTo(sale.path("startsAt").asString());
+        assertThat(read.json().path("startsAt").asString())
+                .isEqualTo(sale.path("startsAt").asString());
     }
 
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.EnumSource(StockStrategy.class)
     void everyStrategySellsThroughTheSameContract(StockStrategy strategy) {
         Instant now = Instant.now();
-        String json = Http.saleJson("s-" + strategy, 2, 1, now.minusSeconds(5).toString(),
+        String json = Http.saleJson(
+                "s-" + strategy,
+                2,
+                1,
+                now.minusSeconds(5).toString(),
                 now.plusSeconds(3600).toString());
-        Http.Response created = http.post("/api/admin/sales", ADMIN,
-                json.replace("}", ",\"strategy\":\"" + strategy + "\"}"));
+        Http.Response created =
+                http.post("/api/admin/sales", ADMIN, json.replace("}", ",\"strategy\":\"" + strategy + "\"}"));
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         assertThat(created.json().path("strategy").asString()).isEqualTo(strategy.name());
         String sale = created.json().path("id").asString();
@@ -92,9 +111,12 @@ class ApiContractIT {
         assertThat(placed.json().path("status").asString()).isEqualTo("PENDING_PAYMENT");
         Http.Response replay = buy(sale, ann, "k1", "{\"quantity\":1}");
         assertThat(replay.status()).isEqualTo(201);
-        assertThat(replay.json().path("orderId").asString()).isEqualTo(placed.json().path("orderId").asString());
+        assertThat(replay.json().path("orderId").asString())
+                .isEqualTo(placed.json().path("orderId").asString());
         assertThat(buy(sale, ann, "k2", "{\"quantity\":1}").code()).isEqualTo("LIMIT_EXCEEDED");
-        assertThat(buy(sale, http.login("bo-" + strategy), "k1", "{\"quantity\":1}").status()).isEqualTo(201);
+        assertThat(buy(sale, http.login("bo-" + strategy), "k1", "{\"quantity\":1}")
+                        .status())
+                .isEqualTo(201);
         Http.Response soldOut = buy(sale, http.login("cy-" + strategy), "k1", "{\"quantity\":1}");
         assertThat(soldOut.status()).isEqualTo(409);
         assertThat(soldOut.code()).isEqualTo("SOLD_OUT");
@@ -102,7 +124,8 @@ class ApiContractIT {
         JsonNode stock = http.get("/api/sales/" + sale, null).json().path("stock");
         assertThat(stock.path("available").asLong()).isZero();
         assertThat(stock.path("reserved").asLong()).isEqualTo(2);
-        JsonNode report = http.get("/api/admin/sales/" + sale + "/reconciliation", ADMIN).json();
+        JsonNode report =
+                http.get("/api/admin/sales/" + sale + "/reconciliation", ADMIN).json();
         assertThat(report.path("consistent").asBoolean()).as(report.toString()).isTrue();
         assertThat(report.path("cache").path("available").asLong()).isZero();
     }
@@ -110,8 +133,11 @@ class ApiContractIT {
     @Test
     void queuedIntakeIsRefusedForStrategiesThatDecideInTheDatabase() {
         Instant now = Instant.now();
-        String json = Http.saleJson("q", 2, 1, now.minusSeconds(5).toString(), now.plusSeconds(3600).toString());
-        Http.Response r = http.post("/api/admin/sales", ADMIN,
+        String json = Http.saleJson(
+                "q", 2, 1, now.minusSeconds(5).toString(), now.plusSeconds(3600).toString());
+        Http.Response r = http.post(
+                "/api/admin/sales",
+                ADMIN,
                 json.replace("}", ",\"strategy\":\"DB_CONDITIONAL\",\"intake\":\"QUEUED\"}"));
         assertThat(r.status()).as(r.body()).isEqualTo(400);
         assertThat(r.code()).isEqualTo("VALIDATION");
@@ -124,7 +150,11 @@ class ApiContractIT {
         String newer = openSale(5, 1);
         Http.Response r = http.get("/api/sales", null);
         assertThat(r.status()).isEqualTo(200);
-        List<String> ids = r.json().path("items").valueStream().map(n -> n.path("id").asString()).toList();
+        List<String> ids = r.json()
+                .path("items")
+                .valueStream()
+                .map(n -> n.path("id").asString())
+                .toList();
         assertThat(ids.indexOf(newer)).isLessThan(ids.indexOf(older));
     }
 
@@ -140,28 +170,48 @@ class ApiContractIT {
                 Http.saleJson("a", 10, 0, starts, ends),
                 Http.saleJson("a", 10, 1, ends, starts),
                 Http.saleJson("a", 10, 1, starts, starts),
-                "{\"name\":\"a\",\"sku\":\"b\",\"stock\":\"ten\",\"priceCents\":1,\"startsAt\":\"" + starts + "\",\"endsAt\":\"" + ends + "\"}",
-                "{\"name\":\"a\",\"sku\":\"b\",\"stock\":10,\"priceCents\":1,\"startsAt\":\"yesterday\",\"endsAt\":\"" + ends + "\"}",
-                "{\"name\":\"a\",\"sku\":\"b\",\"stock\":10,\"priceCents\":1,\"startsAt\":\"" + starts + "\",\"endsAt\":\"" + ends + "\",\"strategy\":\"MAGIC\"}",
-                "{\"name\":\"a\",\"sku\":\"b\",\"stock\":10,\"priceCents\":1,\"startsAt\":\"" + starts + "\",\"endsAt\":\"" + ends + "\",\"paymentTimeout\":\"15 minutes\"}",
-                "{\"name\":\"a\",\"sku\":\"b\",\"stock\":10,\"priceCents\":1,\"startsAt\":\"" + starts + "\",\"endsAt\":\"" + ends + "\",\"colour\":\"red\"}",
-                "{\"name\":\"a\\u0000b\",\"sku\":\"b\",\"stock\":10,\"priceCents\":1,\"startsAt\":\"" + starts + "\",\"endsAt\":\"" + ends + "\"}",
-                "{\"name\":\"a\",\"sku\":\"b\",\"stock\":10,\"priceCents\":1,\"startsAt\":\"" + starts + "\",\"endsAt\":\"+300000-01-01T00:00:00Z\"}",
-                "{\"name\":\"a\",\"sku\":\"b\",\"stock\":10,\"priceCents\":1,\"startsAt\":\"" + starts + "\",\"endsAt\":\"+1000000000-01-01T00:00:00Z\"}",
-                "{\"name\":\"a\",\"sku\":\"b\",\"stock\":10,\"priceCents\":1,\"startsAt\":\"" + starts + "\",\"endsAt\":\"" + ends + "\",\"paymentTimeout\":\"PT10.5S\"}",
-                "[1,2,3]", "null", "{\"name\":", "");
+                "{\"name\":\"a\",\"sku\":\"b\",\"stock\":\"ten\",\"priceCents\":1,\"startsAt\":\"" + starts
+                        + "\",\"endsAt\":\"" + ends + "\"}",
+                "{\"name\":\"a\",\"sku\":\"b\",\"stock\":10,\"priceCents\":1,\"startsAt\":\"yesterday\",\"endsAt\":\""
+                        + ends + "\"}",
+                "{\"name\":\"a\",\"sku\":\"b\",\"stock\":10,\"priceCents\":1,\"startsAt\":\"" + starts
+                        + "\",\"endsAt\":\"" + ends + "\",\"strategy\":\"MAGIC\"}",
+                "{\"name\":\"a\",\"sku\":\"b\",\"stock\":10,\"priceCents\":1,\"startsAt\":\"" + starts
+                        + "\",\"endsAt\":\"" + ends + "\",\"paymentTimeout\":\"15 minutes\"}",
+                "{\"name\":\"a\",\"sku\":\"b\",\"stock\":10,\"priceCents\":1,\"startsAt\":\"" + starts
+                        + "\",\"endsAt\":\"" + ends + "\",\"colour\":\"red\"}",
+                "{\"name\":\"a\\u0000b\",\"sku\":\"b\",\"stock\":10,\"priceCents\":1,\"startsAt\":\"" + starts
+                        + "\",\"endsAt\":\"" + ends + "\"}",
+                "{\"name\":\"a\",\"sku\":\"b\",\"stock\":10,\"priceCents\":1,\"startsAt\":\"" + starts
+                        + "\",\"endsAt\":\"+300000-01-01T00:00:00Z\"}",
+                "{\"name\":\"a\",\"sku\":\"b\",\"stock\":10,\"priceCents\":1,\"startsAt\":\"" + starts
+                        + "\",\"endsAt\":\"+1000000000-01-01T00:00:00Z\"}",
+                "{\"name\":\"a\",\"sku\":\"b\",\"stock\":10,\"priceCents\":1,\"startsAt\":\"" + starts
+                        + "\",\"endsAt\":\"" + ends + "\",\"paymentTimeout\":\"PT10.5S\"}",
+                "[1,2,3]",
+                "null",
+                "{\"name\":",
+                "");
         for (String body : bad) {
             Http.Response r = http.post("/api/admin/sales", ADMIN, body);
             assertThat(r.status()).as(body + " -> " + r.body()).isEqualTo(400);
             assertThat(r.code()).isEqualTo("VALIDATION");
             assertThat(r.header("Content-Type")).startsWith("application/problem+json");
         }
-        assertThat(jdbc.sql("SELECT COUNT(*) FROM sales WHERE name = 'a'").query(Long.class).single()).isZero();
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM sales WHERE name = 'a'")
+                        .query(Long.class)
+                        .single())
+                .isZero();
     }
 
     @Test
     void adminEndpointsNeedTheAdminToken() {
-        String body = Http.saleJson("x", 1, 1, Instant.now().toString(), Instant.now().plusSeconds(9).toString());
+        String body = Http.saleJson(
+                "x",
+                1,
+                1,
+                Instant.now().toString(),
+                Instant.now().plusSeconds(9).toString());
         for (String token : new String[] {null, "wrong", http.login("mallory")}) {
             Http.Response r = http.post("/api/admin/sales", token, body);
             assertThat(r.status()).isEqualTo(401);
@@ -176,20 +226,29 @@ class ApiContractIT {
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.json().path("stock").path("total").asLong()).isEqualTo(53);
         assertThat(r.json().path("stock").path("available").asLong()).isEqualTo(53);
-        assertThat(http.post("/api/admin/sales/" + sale + "/restock", ADMIN, "{\"quantity\":0}").status()).isEqualTo(400);
-        assertThat(http.post("/api/admin/sales/" + sale + "/restock", ADMIN, "{\"quantity\":-5}").status()).isEqualTo(400);
-        assertThat(http.post("/api/admin/sales/" + sale + "/restock", ADMIN, "{}").status()).isEqualTo(400);
+        assertThat(http.post("/api/admin/sales/" + sale + "/restock", ADMIN, "{\"quantity\":0}")
+                        .status())
+                .isEqualTo(400);
+        assertThat(http.post("/api/admin/sales/" + sale + "/restock", ADMIN, "{\"quantity\":-5}")
+                        .status())
+                .isEqualTo(400);
+        assertThat(http.post("/api/admin/sales/" + sale + "/restock", ADMIN, "{}")
+                        .status())
+                .isEqualTo(400);
         assertThat(http.post("/api/admin/sales/00000000-0000-0000-0000-000000000000/restock", ADMIN, "{\"quantity\":1}")
-                .status()).isEqualTo(404);
+                        .status())
+                .isEqualTo(404);
     }
 
     @Test
     void restockedUnitsCanBeBought() {
         String sale = openSale(1, 1);
-        assertThat(buy(sale, http.login("r1"), "k", "{\"quantity\":1}").status()).isEqualTo(201);
+        assertThat(buy(sale, http.login("r1"), "k", "{\"quantity\":1}").status())
+                .isEqualTo(201);
         assertThat(buy(sale, http.login("r2"), "k", "{\"quantity\":1}").code()).isEqualTo("SOLD_OUT");
         http.post("/api/admin/sales/" + sale + "/restock", ADMIN, "{\"quantity\":1}");
-        assertThat(buy(sale, http.login("r2"), "k2", "{\"quantity\":1}").status()).isEqualTo(201);
+        assertThat(buy(sale, http.login("r2"), "k2", "{\"quantity\":1}").status())
+                .isEqualTo(201);
     }
 
     @Test
@@ -215,7 +274,8 @@ class ApiContractIT {
         assertThat(again.status()).isEqualTo(409);
         assertThat(again.code()).isEqualTo("LIMIT_EXCEEDED");
 
-        assertThat(buy(sale, http.login("bob"), "b", "{\"quantity\":1}").status()).isEqualTo(201);
+        assertThat(buy(sale, http.login("bob"), "b", "{\"quantity\":1}").status())
+                .isEqualTo(201);
         Http.Response soldOut = buy(sale, http.login("carol"), "c", "{\"quantity\":1}");
         assertThat(soldOut.status()).isEqualTo(409);
         assertThat(soldOut.code()).isEqualTo("SOLD_OUT");
@@ -233,18 +293,33 @@ class ApiContractIT {
         Http.Response missing = http.get("/api/orders/00000000-0000-0000-0000-000000000000", alice);
         assertThat(theirs.status()).isEqualTo(404);
         assertThat(theirs.code()).isEqualTo("NOT_FOUND");
-        assertThat(theirs.json().path("detail").asString()).isEqualTo(missing.json().path("detail").asString());
+        assertThat(theirs.json().path("detail").asString())
+                .isEqualTo(missing.json().path("detail").asString());
         assertThat(http.get("/api/orders/" + orderId, null).status()).isEqualTo(401);
 
         JsonNode list = http.get("/api/me/orders", alice).json();
-        assertThat(list.path("items").valueStream().map(n -> n.path("id").asString()).toList()).containsExactly(orderId);
+        assertThat(list.path("items")
+                        .valueStream()
+                        .map(n -> n.path("id").asString())
+                        .toList())
+                .containsExactly(orderId);
     }
 
     @Test
     void purchasesOutsideTheWindowAreRefused() {
         Instant now = Instant.now();
-        String early = http.post("/api/admin/sales", ADMIN, Http.saleJson("later", 5, 1, now.plusSeconds(3600).toString(),
-                now.plusSeconds(7200).toString())).json().path("id").asString();
+        String early = http.post(
+                        "/api/admin/sales",
+                        ADMIN,
+                        Http.saleJson(
+                                "later",
+                                5,
+                                1,
+                                now.plusSeconds(3600).toString(),
+                                now.plusSeconds(7200).toString()))
+                .json()
+                .path("id")
+                .asString();
         Http.Response r = buy(early, http.login("eve"), "k", "{\"quantity\":1}");
         assertThat(r.status()).isEqualTo(409);
         assertThat(r.code()).isEqualTo("SALE_NOT_ACTIVE");
@@ -255,8 +330,7 @@ class ApiContractIT {
         String sale = openSale(5, 3);
         String token = http.login("hostile");
         String path = "/api/sales/" + sale + "/purchases";
-        record Case(String key, String body, int status) {
-        }
+        record Case(String key, String body, int status) {}
         List<Case> cases = List.of(
                 new Case(null, "{\"quantity\":1}", 400),
                 new Case("", "{\"quantity\":1}", 400),
@@ -282,18 +356,34 @@ class ApiContractIT {
         }
         String big = "{\"quantity\":1,\"pad\":\"" + "a".repeat(70_000) + "\"}";
         assertThat(buy(sale, token, "k1", big).status()).isEqualTo(413);
-        assertThat(http.send(http.request(path, token).header("Content-Type", "text/plain").header("Idempotency-Key", "k")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"quantity\":1}")).build()).status()).isEqualTo(415);
-        assertThat(http.send(http.request(path, token).header("Content-Type", "application/json")
-                .header("Idempotency-Key", "k").PUT(HttpRequest.BodyPublishers.ofString("{}")).build()).status()).isEqualTo(405);
+        assertThat(http.send(http.request(path, token)
+                                .header("Content-Type", "text/plain")
+                                .header("Idempotency-Key", "k")
+                                .POST(HttpRequest.BodyPublishers.ofString("{\"quantity\":1}"))
+                                .build())
+                        .status())
+                .isEqualTo(415);
+        assertThat(http.send(http.request(path, token)
+                                .header("Content-Type", "application/json")
+                                .header("Idempotency-Key", "k")
+                                .PUT(HttpRequest.BodyPublishers.ofString("{}"))
+                                .build())
+                        .status())
+                .isEqualTo(405);
 
         assertThat(buy("not-an-id", token, "k1", "{\"quantity\":1}").status()).isEqualTo(404);
-        assertThat(buy("00000000-0000-0000-0000-000000000000", token, "k1", "{\"quantity\":1}").code()).isEqualTo("NOT_FOUND");
+        assertThat(buy("00000000-0000-0000-0000-000000000000", token, "k1", "{\"quantity\":1}")
+                        .code())
+                .isEqualTo("NOT_FOUND");
         assertThat(http.get("/api/sales/%2e%2e", null).status()).isBetween(400, 499);
         assertThat(http.get("/api/sales/" + "9".repeat(5000), null).status()).isBetween(400, 499);
 
-        assertThat(jdbc.sql("SELECT COUNT(*) FROM orders WHERE sale_id = ?").param(sale).query(Long.class).single())
-                .as("nothing was taken").isZero();
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM orders WHERE sale_id = ?")
+                        .param(sale)
+                        .query(Long.class)
+                        .single())
+                .as("nothing was taken")
+                .isZero();
         JsonNode figures = http.get("/api/sales/" + sale, null).json();
         assertThat(figures.path("stock").path("available").asLong()).isEqualTo(5);
     }
@@ -302,17 +392,28 @@ class ApiContractIT {
     void aPathSpelledDifferentlyCannotSlipPastAuthenticationOrAdmission() {
         String shopper = http.login("spelling");
         String sale = openSale(10, 1);
-        String saleJson = Http.saleJson("sneaky", 10, 1, Instant.now().minusSeconds(5).toString(),
+        String saleJson = Http.saleJson(
+                "sneaky",
+                10,
+                1,
+                Instant.now().minusSeconds(5).toString(),
                 Instant.now().plusSeconds(3600).toString());
         // the servlet container and Spring MVC decode these to an admin or purchase path; the filters must not
         // read them as something else (a shopper token on an admin endpoint, a purchase that skips admission)
-        for (String path : List.of("/api/%61dmin/sales", "/api/admin/sales;x=1", "/api/admin%2Fsales",
-                "/api//admin/sales", "/api/./admin/sales", "/api/sales/x/../../admin/sales")) {
+        for (String path : List.of(
+                "/api/%61dmin/sales",
+                "/api/admin/sales;x=1",
+                "/api/admin%2Fsales",
+                "/api//admin/sales",
+                "/api/./admin/sales",
+                "/api/sales/x/../../admin/sales")) {
             Http.Response r = http.post(path, shopper, saleJson);
             assertThat(r.status()).as(path + " -> " + r.body()).isIn(400, 401, 404);
         }
         long before = orders(sale);
-        for (String path : List.of("/api/sales/" + sale + "/purchase%73", "/api/sales/" + sale + "/purchases;x=1",
+        for (String path : List.of(
+                "/api/sales/" + sale + "/purchase%73",
+                "/api/sales/" + sale + "/purchases;x=1",
                 "/api/sales/" + sale + "/%70urchases")) {
             Http.Response r = http.post(path, shopper, "{\"quantity\":1}", "Idempotency-Key", "k");
             assertThat(r.status()).as(path + " -> " + r.body()).isEqualTo(400);
@@ -322,7 +423,10 @@ class ApiContractIT {
     }
 
     private long orders(String sale) {
-        return jdbc.sql("SELECT COUNT(*) FROM orders WHERE sale_id = ?").param(sale).query(Long.class).single();
+        return jdbc.sql("SELECT COUNT(*) FROM orders WHERE sale_id = ?")
+                .param(sale)
+                .query(Long.class)
+                .single();
     }
 
     @Test
@@ -330,11 +434,41 @@ class ApiContractIT {
         String sale = openSale(5, 5);
         String token = http.login("fuzzer");
         Random random = new Random(20261125L); // seeded: a failure can be replayed
-        String[] fragments = {"{", "}", "[", "]", "\"quantity\"", ":", ",", "1", "-1", "1e309", "null", "true", "\"",
-                "\\u0000", "\\", "couponCode", "\"x\"", "9999999999999999999999", " ", "\n", "é", "\u0000", "/*", "NaN"};
-        String[] paths = {"/api/sales/" + sale + "/purchases", "/api/admin/sales", "/api/session",
-                "/api/payments/callback", "/api/admin/sales/" + sale + "/restock", "/api/coupon-campaigns/x/claims",
-                "/api/orders/" + sale + "/cancel"};
+        String[] fragments = {
+            "{",
+            "}",
+            "[",
+            "]",
+            "\"quantity\"",
+            ":",
+            ",",
+            "1",
+            "-1",
+            "1e309",
+            "null",
+            "true",
+            "\"",
+            "\\u0000",
+            "\\",
+            "couponCode",
+            "\"x\"",
+            "9999999999999999999999",
+            " ",
+            "\n",
+            "é",
+            "\u0000",
+            "/*",
+            "NaN"
+        };
+        String[] paths = {
+            "/api/sales/" + sale + "/purchases",
+            "/api/admin/sales",
+            "/api/session",
+            "/api/payments/callback",
+            "/api/admin/sales/" + sale + "/restock",
+            "/api/coupon-campaigns/x/claims",
+            "/api/orders/" + sale + "/cancel"
+        };
         for (int i = 0; i < 400; i++) {
             StringBuilder body = new StringBuilder();
             int parts = random.nextInt(12);
@@ -349,21 +483,24 @@ class ApiContractIT {
                 case 2 -> ADMIN;
                 default -> token.substring(0, random.nextInt(token.length()));
             };
-            HttpRequest.Builder request = http.request(path, auth).header("Content-Type",
-                    random.nextInt(5) == 0 ? "text/plain" : "application/json");
+            HttpRequest.Builder request = http.request(path, auth)
+                    .header("Content-Type", random.nextInt(5) == 0 ? "text/plain" : "application/json");
             if (key.chars().allMatch(c -> c > 32 && c < 127)) {
                 request.header("Idempotency-Key", key);
             }
             if (random.nextInt(4) == 0) {
                 request.header("X-Signature", Integer.toHexString(random.nextInt()));
             }
-            Http.Response r = http.send(request.POST(HttpRequest.BodyPublishers.ofString(body.toString())).build());
+            Http.Response r = http.send(request.POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                    .build());
             assertThat(r.status()).as(path + " " + body + " -> " + r.body()).isBetween(200, 499);
         }
         // whatever was accepted, the stock figures still add up and nothing was sold that the database lacks
         JsonNode figures = http.get("/api/sales/" + sale, null).json().path("stock");
-        assertThat(figures.path("total").asLong()).isEqualTo(figures.path("available").asLong()
-                + figures.path("reserved").asLong() + figures.path("sold").asLong());
+        assertThat(figures.path("total").asLong())
+                .isEqualTo(figures.path("available").asLong()
+                        + figures.path("reserved").asLong()
+                        + figures.path("sold").asLong());
         assertThat(figures.path("reserved").asLong()).isLessThanOrEqualTo(5);
     }
 
@@ -371,11 +508,25 @@ class ApiContractIT {
     void shopperTokensAreCheckedStrictly() throws Exception {
         String sale = openSale(5, 1);
         byte[] key = IntegrationTest.JWT_SECRET.getBytes(StandardCharsets.UTF_8);
-        String expired = sign(key, new JWTClaimsSet.Builder().subject("u").expirationTime(Date.from(Instant.now().minusSeconds(5))).build());
+        String expired = sign(
+                key,
+                new JWTClaimsSet.Builder()
+                        .subject("u")
+                        .expirationTime(Date.from(Instant.now().minusSeconds(5)))
+                        .build());
         String noExp = sign(key, new JWTClaimsSet.Builder().subject("u").build());
-        String forged = sign("another-secret-another-secret-0123456789".getBytes(StandardCharsets.UTF_8),
-                new JWTClaimsSet.Builder().subject("u").expirationTime(Date.from(Instant.now().plusSeconds(60))).build());
-        String valid = sign(key, new JWTClaimsSet.Builder().subject("u").expirationTime(Date.from(Instant.now().plusSeconds(60))).build());
+        String forged = sign(
+                "another-secret-another-secret-0123456789".getBytes(StandardCharsets.UTF_8),
+                new JWTClaimsSet.Builder()
+                        .subject("u")
+                        .expirationTime(Date.from(Instant.now().plusSeconds(60)))
+                        .build());
+        String valid = sign(
+                key,
+                new JWTClaimsSet.Builder()
+                        .subject("u")
+                        .expirationTime(Date.from(Instant.now().plusSeconds(60)))
+                        .build());
         for (String token : new String[] {expired, noExp, forged, "abc.def.ghi", "Basic x", valid + "x"}) {
             Http.Response r = buy(sale, token, "k", "{\"quantity\":1}");
             assertThat(r.status()).as(token).isEqualTo(401);
@@ -386,9 +537,13 @@ class ApiContractIT {
 
     @Test
     void demoLoginValidatesTheUserId() {
-        assertThat(http.post("/api/session", null, "{\"userId\":\"\"}").status()).isEqualTo(400);
-        assertThat(http.post("/api/session", null, "{\"userId\":\"a b\"}").status()).isEqualTo(400);
-        assertThat(http.post("/api/session", null, "{\"userId\":\"" + "u".repeat(65) + "\"}").status()).isEqualTo(400);
+        assertThat(http.post("/api/session", null, "{\"userId\":\"\"}").status())
+                .isEqualTo(400);
+        assertThat(http.post("/api/session", null, "{\"userId\":\"a b\"}").status())
+                .isEqualTo(400);
+        assertThat(http.post("/api/session", null, "{\"userId\":\"" + "u".repeat(65) + "\"}")
+                        .status())
+                .isEqualTo(400);
         Http.Response ok = http.post("/api/session", null, "{\"userId\":\"u1\"}");
         assertThat(ok.status()).isEqualTo(200);
         assertThat(Instant.parse(ok.json().path("expiresAt").asString())).isAfter(Instant.now());

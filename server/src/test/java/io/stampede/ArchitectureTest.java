@@ -46,8 +46,10 @@ class ArchitectureTest {
             layers = layers.layer(module).definedBy("io.stampede." + module + "..");
         }
         for (Map.Entry<String, List<String>> module : MAY_USE.entrySet()) {
-            layers = module.getValue().isEmpty() ? layers.whereLayer(module.getKey()).mayNotAccessAnyLayer()
-                    : layers.whereLayer(module.getKey()).mayOnlyAccessLayers(module.getValue().toArray(String[]::new));
+            layers = module.getValue().isEmpty()
+                    ? layers.whereLayer(module.getKey()).mayNotAccessAnyLayer()
+                    : layers.whereLayer(module.getKey())
+                            .mayOnlyAccessLayers(module.getValue().toArray(String[]::new));
         }
         layers.check(CLASSES);
     }
@@ -55,9 +57,14 @@ class ArchitectureTest {
     @Test
     void noModuleReachesIntoAnotherModulesAdapters() {
         for (String module : MAY_USE.keySet()) {
-            noClasses().that().resideOutsideOfPackage("io.stampede." + module + "..")
-                    .and().resideOutsideOfPackage("io.stampede") // the application's root wires everything
-                    .should().dependOnClassesThat().resideInAPackage("io.stampede." + module + ".adapter..")
+            noClasses()
+                    .that()
+                    .resideOutsideOfPackage("io.stampede." + module + "..")
+                    .and()
+                    .resideOutsideOfPackage("io.stampede") // the application's root wires everything
+                    .should()
+                    .dependOnClassesThat()
+                    .resideInAPackage("io.stampede." + module + ".adapter..")
                     .because("a module's adapters are its own; others use its ports and application services")
                     .check(CLASSES);
         }
@@ -65,18 +72,33 @@ class ArchitectureTest {
 
     @Test
     void theDomainIsPlainJava() {
-        noClasses().that().resideInAPackage("io.stampede.*.domain..")
-                .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "java.sql..",
-                        "io.lettuce..", "io.stampede.*.adapter..", "io.stampede.*.application..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.stampede.*.domain..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "org.springframework..",
+                        "java.sql..",
+                        "io.lettuce..",
+                        "io.stampede.*.adapter..",
+                        "io.stampede.*.application..")
                 .because("a reader finds the rules in plain records and functions, testable without a container")
                 .check(CLASSES);
     }
 
     @Test
     void httpExceptionsAreThrownOnlyAtTheWebEdge() {
-        noClasses().that().resideOutsideOfPackages("..adapter.web..", "io.stampede.shared.web..",
-                        "io.stampede.shared.security..", "io.stampede.shared.admission..")
-                .should().dependOnClassesThat().haveFullyQualifiedName("io.stampede.shared.web.ApiException")
+        noClasses()
+                .that()
+                .resideOutsideOfPackages(
+                        "..adapter.web..",
+                        "io.stampede.shared.web..",
+                        "io.stampede.shared.security..",
+                        "io.stampede.shared.admission..")
+                .should()
+                .dependOnClassesThat()
+                .haveFullyQualifiedName("io.stampede.shared.web.ApiException")
                 .because("application services answer values; only the web edge speaks HTTP")
                 .check(CLASSES);
     }
@@ -86,13 +108,21 @@ class ArchitectureTest {
         String readme = Files.readString(Path.of("..", "README.md"));
         Matcher table = Pattern.compile("<!-- module map -->(.*?)<!-- /module map -->", Pattern.DOTALL)
                 .matcher(readme);
-        assertThat(table.find()).as("README.md has a module map between <!-- module map --> markers").isTrue();
+        assertThat(table.find())
+                .as("README.md has a module map between <!-- module map --> markers")
+                .isTrue();
         Map<String, List<String>> written = new LinkedHashMap<>();
-        Matcher row = Pattern.compile("^\\| `(\\w+)` \\|[^|]*\\| ([^|]*) \\|$", Pattern.MULTILINE).matcher(table.group(1));
+        Matcher row = Pattern.compile("^\\| `(\\w+)` \\|[^|]*\\| ([^|]*) \\|$", Pattern.MULTILINE)
+                .matcher(table.group(1));
         while (row.find()) {
             String uses = row.group(2).strip();
-            written.put(row.group(1), uses.equals("—") ? List.of()
-                    : Arrays.stream(uses.split(",")).map(s -> s.strip().replace("`", "")).toList());
+            written.put(
+                    row.group(1),
+                    uses.equals("—")
+                            ? List.of()
+                            : Arrays.stream(uses.split(","))
+                                    .map(s -> s.strip().replace("`", ""))
+                                    .toList());
         }
         assertThat(written).as("the README's module map (module -> may use)").isEqualTo(MAY_USE);
     }

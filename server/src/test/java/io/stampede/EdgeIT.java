@@ -40,10 +40,13 @@ import org.springframework.test.context.ContextConfiguration;
  * its bound on attempts in progress, are turned away with the contract's 429 problem before they reach the instance,
  * and nothing a turned-away attempt sent is taken; everything else passes untouched. Runs where an {@code nginx} binary is installed (CI has one).
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "stampede.admin-token=" + IntegrationTest.ADMIN_TOKEN,
-        "stampede.jwt-secret=" + IntegrationTest.JWT_SECRET,
-        "stampede.demo-login=true"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "stampede.admin-token=" + IntegrationTest.ADMIN_TOKEN,
+            "stampede.jwt-secret=" + IntegrationTest.JWT_SECRET,
+            "stampede.demo-login=true"
+        })
 @ContextConfiguration(initializers = ServicesInitializer.class)
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -64,7 +67,10 @@ class EdgeIT {
     @BeforeAll
     void startTheEdge() throws Exception {
         binary = Stream.of("/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/local/nginx/sbin/nginx")
-                .map(Path::of).filter(Files::isExecutable).findFirst().orElse(null);
+                .map(Path::of)
+                .filter(Files::isExecutable)
+                .findFirst()
+                .orElse(null);
         Assumptions.assumeTrue(binary != null, "no nginx installed (CI has one)");
         direct = new Http("http://127.0.0.1:" + port);
     }
@@ -91,8 +97,8 @@ class EdgeIT {
 
     private Http startEdge(int rate, int burst, int inFlight, int perClient, int upstreamPort) throws Exception {
         // readable by the user nginx's workers run as when it is started as root
-        Path prefix = Files.createTempDirectory("stampede-edge",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        Path prefix = Files.createTempDirectory(
+                "stampede-edge", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
         prefixes.add(prefix);
         int edgePort = TestServices.freePort();
         String conf = Files.readString(template())
@@ -105,12 +111,16 @@ class EdgeIT {
                 .replace("@PER_CLIENT@", Integer.toString(perClient));
         Path file = prefix.resolve("nginx.conf");
         Files.writeString(file, conf);
-        Process nginx = new ProcessBuilder(binary.toString(), "-p", prefix.toString(), "-c", file.toString(),
-                "-g", "daemon off;")
-                .redirectErrorStream(true).redirectOutput(prefix.resolve("stdout.log").toFile()).start();
+        Process nginx = new ProcessBuilder(
+                        binary.toString(), "-p", prefix.toString(), "-c", file.toString(), "-g", "daemon off;")
+                .redirectErrorStream(true)
+                .redirectOutput(prefix.resolve("stdout.log").toFile())
+                .start();
         started.add(nginx);
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> listening(edgePort) || !nginx.isAlive());
-        assertThat(nginx.isAlive()).as("nginx started: " + Files.readString(prefix.resolve("stdout.log"))).isTrue();
+        assertThat(nginx.isAlive())
+                .as("nginx started: " + Files.readString(prefix.resolve("stdout.log")))
+                .isTrue();
         return new Http("http://127.0.0.1:" + edgePort);
     }
 
@@ -123,36 +133,52 @@ class EdgeIT {
         for (int i = 0; i < 40; i++) {
             String user = "edge-shopper-" + i;
             String token = direct.login(user);
-            tasks.add(() -> edge.post("/api/sales/" + sale + "/purchases", token, "{\"quantity\":1}",
-                    "Idempotency-Key", "k-" + user));
+            tasks.add(() -> edge.post(
+                    "/api/sales/" + sale + "/purchases", token, "{\"quantity\":1}", "Idempotency-Key", "k-" + user));
         }
         Instant started = Instant.now();
-        List<Http.Response> answers = Together.run(tasks).stream().map(Http.Response.class::cast).toList();
+        List<Http.Response> answers =
+                Together.run(tasks).stream().map(Http.Response.class::cast).toList();
         double seconds = Duration.between(started, Instant.now()).toMillis() / 1000.0;
 
         assertThat(answers).allSatisfy(r -> assertThat(r.status()).as(r.body()).isIn(201, 429));
-        List<Http.Response> sold = answers.stream().filter(r -> r.status() == 201).toList();
-        List<Http.Response> turnedAway = answers.stream().filter(r -> r.status() == 429).toList();
+        List<Http.Response> sold =
+                answers.stream().filter(r -> r.status() == 201).toList();
+        List<Http.Response> turnedAway =
+                answers.stream().filter(r -> r.status() == 429).toList();
         // at most the burst, the one the rate allows at once, and what the rate refilled while the 40 were answered
         assertThat(sold).isNotEmpty().hasSizeLessThanOrEqualTo(BURST + 1 + (int) Math.ceil(RATE * seconds));
         assertThat(turnedAway).hasSizeGreaterThanOrEqualTo(40 - BURST - 1 - (int) Math.ceil(RATE * seconds));
         assertThat(turnedAway).allSatisfy(r -> {
             assertThat(r.header("Content-Type")).startsWith("application/problem+json");
             assertThat(r.code()).isEqualTo("RATE_LIMITED");
-            assertThat(r.json().path("detail").asString()).as("turned away by the edge, not the instance")
+            assertThat(r.json().path("detail").asString())
+                    .as("turned away by the edge, not the instance")
                     .startsWith(EDGE_REFUSAL);
             assertThat(r.json().path("status").asInt()).isEqualTo(429);
             assertThat(Integer.parseInt(r.header("Retry-After"))).isPositive();
         });
         // a turned-away attempt never reached the instance: the stock holds exactly the orders that were answered
-        assertThat(direct.get("/api/sales/" + sale, null).json().path("stock").path("reserved").asLong())
+        assertThat(direct.get("/api/sales/" + sale, null)
+                        .json()
+                        .path("stock")
+                        .path("reserved")
+                        .asLong())
                 .isEqualTo(sold.size());
 
         // it is a rate, not a quota: once it has refilled, the next attempt goes through
         String late = direct.login("edge-late");
-        Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(300)).until(() ->
-                edge.post("/api/sales/" + sale + "/purchases", late, "{\"quantity\":1}", "Idempotency-Key", "late")
-                        .status() == 201);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(300))
+                .until(() -> edge.post(
+                                        "/api/sales/" + sale + "/purchases",
+                                        late,
+                                        "{\"quantity\":1}",
+                                        "Idempotency-Key",
+                                        "late")
+                                .status()
+                        == 201);
     }
 
     @Test
@@ -166,15 +192,24 @@ class EdgeIT {
             assertThat(read.json().path("id").asString()).isEqualTo(sale);
         }
         // the instance's own answers come through as they are: a refusal of the instance keeps its code
-        Http.Response unauthenticated = edge.post("/api/sales/" + sale + "/purchases", null, "{\"quantity\":1}",
-                "Idempotency-Key", "anonymous");
+        Http.Response unauthenticated = edge.post(
+                "/api/sales/" + sale + "/purchases", null, "{\"quantity\":1}", "Idempotency-Key", "anonymous");
         assertThat(unauthenticated.status()).isEqualTo(401);
         assertThat(unauthenticated.code()).isEqualTo("UNAUTHENTICATED");
         // a path the edge does not ration does not reach a purchase either: the instance refuses to read it
-        Http.Response spelledOut = edge.post("/api/sales/" + sale + "/purchases;x=1", direct.login("edge-semi"),
-                "{\"quantity\":1}", "Idempotency-Key", "semi");
+        Http.Response spelledOut = edge.post(
+                "/api/sales/" + sale + "/purchases;x=1",
+                direct.login("edge-semi"),
+                "{\"quantity\":1}",
+                "Idempotency-Key",
+                "semi");
         assertThat(spelledOut.status()).isEqualTo(400);
-        assertThat(direct.get("/api/sales/" + sale, null).json().path("stock").path("reserved").asLong()).isZero();
+        assertThat(direct.get("/api/sales/" + sale, null)
+                        .json()
+                        .path("stock")
+                        .path("reserved")
+                        .asLong())
+                .isZero();
     }
 
     @Test
@@ -190,14 +225,20 @@ class EdgeIT {
             assertThat(Integer.parseInt(refused.header("Retry-After"))).isPositive();
             // the holder never sends its body: within the edge's body timeout (2 s) it loses the slot, so a few
             // clients that open attempts and stall cannot keep every shopper out
-            Awaitility.await().atMost(Duration.ofSeconds(6)).pollInterval(Duration.ofMillis(250))
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(6))
+                    .pollInterval(Duration.ofMillis(250))
                     .until(() -> purchase(serial, sale, "edge-serial-2").status() == 201);
         }
         // the bound is on attempts in progress, not a count: one after another, every attempt passes
         for (int i = 3; i < 8; i++) {
             assertThat(purchase(serial, sale, "edge-serial-" + i).status()).isEqualTo(201);
         }
-        assertThat(direct.get("/api/sales/" + sale, null).json().path("stock").path("reserved").asLong())
+        assertThat(direct.get("/api/sales/" + sale, null)
+                        .json()
+                        .path("stock")
+                        .path("reserved")
+                        .asLong())
                 .isEqualTo(6);
     }
 
@@ -211,7 +252,9 @@ class EdgeIT {
             assertThat(refused.status()).isEqualTo(429);
             assertThat(refused.json().path("detail").asString()).startsWith(EDGE_REFUSAL);
         }
-        Awaitility.await().atMost(Duration.ofSeconds(6)).pollInterval(Duration.ofMillis(250))
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(6))
+                .pollInterval(Duration.ofMillis(250))
                 .until(() -> purchase(edge, sale, "edge-client-2").status() == 201);
     }
 
@@ -219,8 +262,8 @@ class EdgeIT {
     void withNoInstanceAnsweringTheEdgeAnswersTheContractsUnavailable() throws Exception {
         Http orphan = startEdge(100_000, 100_000, 100, 1_000, TestServices.freePort());
         for (String path : List.of("/api/sales/x/purchases", "/api/sales")) {
-            Http.Response down = path.endsWith("purchases") ? purchase(orphan, "x", "edge-orphan")
-                    : orphan.get(path, null);
+            Http.Response down =
+                    path.endsWith("purchases") ? purchase(orphan, "x", "edge-orphan") : orphan.get(path, null);
             assertThat(down.status()).as(path).isEqualTo(503);
             assertThat(down.header("Content-Type")).startsWith("application/problem+json");
             assertThat(down.code()).isEqualTo("UNAVAILABLE");
@@ -229,18 +272,24 @@ class EdgeIT {
     }
 
     private Http.Response purchase(Http through, String sale, String user) {
-        return through.post("/api/sales/" + sale + "/purchases", direct.login(user), "{\"quantity\":1}",
-                "Idempotency-Key", "k-" + user);
+        return through.post(
+                "/api/sales/" + sale + "/purchases",
+                direct.login(user),
+                "{\"quantity\":1}",
+                "Idempotency-Key",
+                "k-" + user);
     }
 
     /** Opens an attempt through the edge that sends its headers and never its body, and waits until it is counted. */
     private Socket holdASlot(Http through, String sale) throws Exception {
         URI base = URI.create(through.base());
         Socket socket = new Socket(base.getHost(), base.getPort());
-        socket.getOutputStream().write(("POST /api/sales/" + sale + "/purchases HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                + "Authorization: Bearer " + direct.login("edge-holder") + "\r\nIdempotency-Key: held\r\n"
-                + "Content-Type: application/json\r\nContent-Length: 14\r\n\r\n")
-                .getBytes(StandardCharsets.ISO_8859_1));
+        socket.getOutputStream()
+                .write(("POST /api/sales/" + sale + "/purchases HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                + "Authorization: Bearer " + direct.login("edge-holder")
+                                + "\r\nIdempotency-Key: held\r\n"
+                                + "Content-Type: application/json\r\nContent-Length: 14\r\n\r\n")
+                        .getBytes(StandardCharsets.ISO_8859_1));
         socket.getOutputStream().flush();
         Thread.sleep(300); // the edge reads the headers and takes the slot at once; this is only slack
         return socket;
@@ -248,8 +297,18 @@ class EdgeIT {
 
     private String openSale(String name) {
         Instant now = Instant.now();
-        return direct.post("/api/admin/sales", IntegrationTest.ADMIN_TOKEN, Http.saleJson(name, 1_000, 1,
-                now.minusSeconds(5).toString(), now.plusSeconds(3600).toString())).json().path("id").asString();
+        return direct.post(
+                        "/api/admin/sales",
+                        IntegrationTest.ADMIN_TOKEN,
+                        Http.saleJson(
+                                name,
+                                1_000,
+                                1,
+                                now.minusSeconds(5).toString(),
+                                now.plusSeconds(3600).toString()))
+                .json()
+                .path("id")
+                .asString();
     }
 
     /** deploy/edge/nginx.conf of this checkout, found from the module's directory upwards. */
@@ -260,7 +319,8 @@ class EdgeIT {
                 return candidate;
             }
         }
-        throw new IllegalStateException("deploy/edge/nginx.conf not found above " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException(
+                "deploy/edge/nginx.conf not found above " + Path.of("").toAbsolutePath());
     }
 
     private static boolean listening(int port) {

@@ -38,13 +38,16 @@ import tools.jackson.databind.JsonNode;
  * restart them): afterwards nothing is oversold, every acknowledged order is in the database, gate and database
  * agree after reconciliation, and the sale sells out completely once the fault is gone.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "stampede.admin-token=" + IntegrationTest.ADMIN_TOKEN,
-        "stampede.jwt-secret=" + IntegrationTest.JWT_SECRET,
-        "stampede.demo-login=true",
-        "stampede.admission.per-user-per-second=100000",
-        "spring.datasource.hikari.connection-timeout=1000",
-        "stampede.group-commit.timeout=5s"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "stampede.admin-token=" + IntegrationTest.ADMIN_TOKEN,
+            "stampede.jwt-secret=" + IntegrationTest.JWT_SECRET,
+            "stampede.demo-login=true",
+            "stampede.admission.per-user-per-second=100000",
+            "spring.datasource.hikari.connection-timeout=1000",
+            "stampede.group-commit.timeout=5s"
+        })
 @ContextConfiguration(initializers = FaultInjectionIT.OwnServers.class)
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class FaultInjectionIT {
@@ -69,18 +72,32 @@ class FaultInjectionIT {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("own-servers", Map.of(
-                    "spring.datasource.url", postgres.getJdbcUrl("postgres", "postgres"),
-                    "spring.datasource.username", "postgres",
-                    "spring.datasource.password", "",
-                    "spring.data.redis.host", "127.0.0.1",
-                    "spring.data.redis.port", redisPort,
-                    "stampede.data-dir", pgDir.resolve("data").toString())));
+            context.getEnvironment()
+                    .getPropertySources()
+                    .addFirst(new MapPropertySource(
+                            "own-servers",
+                            Map.of(
+                                    "spring.datasource.url",
+                                    postgres.getJdbcUrl("postgres", "postgres"),
+                                    "spring.datasource.username",
+                                    "postgres",
+                                    "spring.datasource.password",
+                                    "",
+                                    "spring.data.redis.host",
+                                    "127.0.0.1",
+                                    "spring.data.redis.port",
+                                    redisPort,
+                                    "stampede.data-dir",
+                                    pgDir.resolve("data").toString())));
         }
 
         static void startRedis() throws IOException {
-            redis = RedisServer.newRedisServer().port(redisPort).setting("bind 127.0.0.1").setting("save \"\"")
-                    .setting("appendonly no").build();
+            redis = RedisServer.newRedisServer()
+                    .port(redisPort)
+                    .setting("bind 127.0.0.1")
+                    .setting("save \"\"")
+                    .setting("appendonly no")
+                    .build();
             redis.start();
         }
 
@@ -89,8 +106,11 @@ class FaultInjectionIT {
         }
 
         static void startPostgres() throws IOException {
-            postgres = EmbeddedPostgres.builder().setDataDirectory(pgDir.resolve("pg")).setCleanDataDirectory(false)
-                    .setPort(pgPort).start();
+            postgres = EmbeddedPostgres.builder()
+                    .setDataDirectory(pgDir.resolve("pg"))
+                    .setCleanDataDirectory(false)
+                    .setPort(pgPort)
+                    .start();
         }
 
         static void stopPostgres() throws IOException {
@@ -100,6 +120,7 @@ class FaultInjectionIT {
 
     @LocalServerPort
     int port;
+
     Http http;
 
     @BeforeEach
@@ -117,7 +138,7 @@ class FaultInjectionIT {
     void redisFlushedInTheMiddleOfABurst() throws Exception {
         runFault(60, () -> {
             try (var client = io.lettuce.core.RedisClient.create("redis://127.0.0.1:" + OwnServers.redisPort);
-                 var c = client.connect()) {
+                    var c = client.connect()) {
                 c.sync().flushall();
             }
         });
@@ -148,8 +169,18 @@ class FaultInjectionIT {
     /** A burst of 300 buyers for {@code stock} units with the fault injected in its middle, then the checks. */
     private void runFault(int stock, Fault fault) throws Exception {
         Instant now = Instant.now();
-        String sale = http.post("/api/admin/sales", ADMIN, Http.saleJson("fault", stock, 1, now.minusSeconds(5).toString(),
-                now.plusSeconds(3600).toString())).json().path("id").asString();
+        String sale = http.post(
+                        "/api/admin/sales",
+                        ADMIN,
+                        Http.saleJson(
+                                "fault",
+                                stock,
+                                1,
+                                now.minusSeconds(5).toString(),
+                                now.plusSeconds(3600).toString()))
+                .json()
+                .path("id")
+                .asString();
         List<String> tokens = new ArrayList<>();
         for (int u = 0; u < 300; u++) {
             tokens.add(http.login("f-" + u));
@@ -172,7 +203,9 @@ class FaultInjectionIT {
         Set<String> acknowledged = new HashSet<>();
         for (Object a : answers) {
             if (a instanceof Http.Response r) {
-                assertThat(r.status()).as(r.body()).isIn(201, 409, 429, 503); // 429: admission turned it away, nothing taken
+                assertThat(r.status())
+                        .as(r.body())
+                        .isIn(201, 409, 429, 503); // 429: admission turned it away, nothing taken
                 if (r.status() == 201) {
                     acknowledged.add(r.json().path("orderId").asString());
                 }
@@ -181,9 +214,14 @@ class FaultInjectionIT {
         assertThat(acknowledged.size()).as("acknowledged orders").isLessThanOrEqualTo(stock);
 
         // once the fault is gone: every acknowledged order is there, and a reconciliation makes gate = database
-        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(() ->
-                http.post("/api/admin/sales/" + sale + "/reconciliation", ADMIN, "").status() == 200);
-        JsonNode rec = http.get("/api/admin/sales/" + sale + "/reconciliation", ADMIN).json();
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> http.post("/api/admin/sales/" + sale + "/reconciliation", ADMIN, "")
+                                .status()
+                        == 200);
+        JsonNode rec =
+                http.get("/api/admin/sales/" + sale + "/reconciliation", ADMIN).json();
         assertThat(rec.path("consistent").asBoolean()).as(rec.toString()).isTrue();
         Set<String> stored = new HashSet<>();
         for (int u = 0; u < 300; u++) {
@@ -216,7 +254,10 @@ class FaultInjectionIT {
         JsonNode stock2 = http.get("/api/sales/" + sale, null).json().path("stock");
         assertThat(stock2.path("available").asLong()).isZero();
         assertThat(stock2.path("reserved").asLong()).isEqualTo(stock);
-        assertThat(http.get("/api/admin/sales/" + sale + "/reconciliation", ADMIN).json().path("consistent").asBoolean())
+        assertThat(http.get("/api/admin/sales/" + sale + "/reconciliation", ADMIN)
+                        .json()
+                        .path("consistent")
+                        .asBoolean())
                 .isTrue();
     }
 
@@ -224,7 +265,8 @@ class FaultInjectionIT {
         // a backing service may also drop the connection: retry that once, as a client would, with the same key
         for (int i = 0; ; i++) {
             try {
-                return http.post("/api/sales/" + sale + "/purchases", token, "{\"quantity\":1}", "Idempotency-Key", key);
+                return http.post(
+                        "/api/sales/" + sale + "/purchases", token, "{\"quantity\":1}", "Idempotency-Key", key);
             } catch (UncheckedIOException e) {
                 if (i > 0) {
                     throw e;

@@ -6,13 +6,9 @@ import io.stampede.testsupport.Http;
 import io.stampede.testsupport.ServiceProcess;
 import io.stampede.testsupport.TestServices;
 import io.stampede.testsupport.Together;
-import java.util.concurrent.Callable;
-import java.io.File;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,12 +16,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,6 +32,7 @@ class NewcomerJarIT {
 
     @TempDir
     Path workDir;
+
     private ServiceProcess service;
 
     @AfterEach
@@ -55,14 +48,25 @@ class NewcomerJarIT {
         // a newcomer's machine: nothing configured
         service = ServiceProcess.start(workDir, "first", port, Map.of()).awaitHealthy();
         Http http = service.http();
-        assertThat(Files.readString(workDir.resolve("first.log"))).contains("Stampede is ready at http://localhost:" + port);
+        assertThat(Files.readString(workDir.resolve("first.log")))
+                .contains("Stampede is ready at http://localhost:" + port);
 
-        String admin = Files.readString(workDir.resolve(".stampede/admin-token"), StandardCharsets.UTF_8).trim();
-        assertThat(http.get("/api/sales", null).json().path("items").size()).as("the demo sale").isEqualTo(1);
+        String admin = Files.readString(workDir.resolve(".stampede/admin-token"), StandardCharsets.UTF_8)
+                .trim();
+        assertThat(http.get("/api/sales", null).json().path("items").size())
+                .as("the demo sale")
+                .isEqualTo(1);
 
         Instant now = Instant.now();
-        Http.Response created = http.post("/api/admin/sales", admin,
-                Http.saleJson("newcomer", 100, 1, now.minusSeconds(1).toString(), now.plusSeconds(3600).toString()));
+        Http.Response created = http.post(
+                "/api/admin/sales",
+                admin,
+                Http.saleJson(
+                        "newcomer",
+                        100,
+                        1,
+                        now.minusSeconds(1).toString(),
+                        now.plusSeconds(3600).toString()));
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         String sale = created.json().path("id").asString();
 
@@ -70,10 +74,8 @@ class NewcomerJarIT {
         for (int u = 0; u < 500; u++) {
             tokens.put("user-" + u, http.login("user-" + u));
         }
-        record Attempt(String user, String key) {
-        }
-        record Answer(Attempt attempt, int status, String orderId) {
-        }
+        record Attempt(String user, String key) {}
+        record Answer(Attempt attempt, int status, String orderId) {}
         List<Attempt> plan = new ArrayList<>();
         for (int u = 0; u < 500; u++) {
             plan.add(new Attempt("user-" + u, "a"));
@@ -81,17 +83,23 @@ class NewcomerJarIT {
             plan.add(new Attempt("user-" + u, "c"));
             plan.add(new Attempt("user-" + u, "a")); // replay
         }
-        List<Answer> answers = Together.run(plan.stream().<Callable<Answer>>map(a -> () -> {
-            try {
-                Http.Response r = buyAsAClientWould(http, sale, tokens.get(a.user()), a.key());
-                return new Answer(a, r.status(), r.status() == 201 ? r.json().path("orderId").asString() : r.body());
-            } catch (RuntimeException e) {
-                return new Answer(a, -1, "no answer: " + e); // shown by the assertion below
-            }
-        }).toList());
+        List<Answer> answers = Together.run(plan.stream()
+                .<Callable<Answer>>map(a -> () -> {
+                    try {
+                        Http.Response r = buyAsAClientWould(http, sale, tokens.get(a.user()), a.key());
+                        return new Answer(
+                                a,
+                                r.status(),
+                                r.status() == 201 ? r.json().path("orderId").asString() : r.body());
+                    } catch (RuntimeException e) {
+                        return new Answer(a, -1, "no answer: " + e); // shown by the assertion below
+                    }
+                })
+                .toList());
         assertThat(answers).hasSize(2000);
         String log = Files.readString(workDir.resolve("first.log"));
-        assertThat(answers).as(() -> "the service's log ends with:\n" + log.substring(Math.max(0, log.length() - 4000)))
+        assertThat(answers)
+                .as(() -> "the service's log ends with:\n" + log.substring(Math.max(0, log.length() - 4000)))
                 .allSatisfy(a -> assertThat(a.status()).as(a.orderId()).isIn(201, 409));
 
         Map<Attempt, String> byKey = new HashMap<>();
@@ -99,7 +107,9 @@ class NewcomerJarIT {
         for (Answer a : answers) {
             if (a.status() == 201) {
                 String earlier = byKey.putIfAbsent(a.attempt(), a.orderId());
-                assertThat(earlier == null || earlier.equals(a.orderId())).as("replay answered the same order").isTrue();
+                assertThat(earlier == null || earlier.equals(a.orderId()))
+                        .as("replay answered the same order")
+                        .isTrue();
                 byUser.computeIfAbsent(a.attempt().user(), k -> new HashSet<>()).add(a.orderId());
             }
         }
@@ -109,10 +119,14 @@ class NewcomerJarIT {
 
         Set<String> listed = new HashSet<>();
         for (String user : byUser.keySet()) {
-            http.get("/api/me/orders", tokens.get(user)).json().path("items")
+            http.get("/api/me/orders", tokens.get(user))
+                    .json()
+                    .path("items")
                     .forEach(o -> listed.add(o.path("id").asString()));
         }
-        assertThat(listed).as("every acknowledged order can be found by its owner").isEqualTo(acknowledged);
+        assertThat(listed)
+                .as("every acknowledged order can be found by its owner")
+                .isEqualTo(acknowledged);
         assertFigures(http, sale, 100, 0, 100);
 
         // a restart finds everything again; the gate is rebuilt from the database, so the sale stays sold out
@@ -120,13 +134,18 @@ class NewcomerJarIT {
         service = ServiceProcess.start(workDir, "second", port, Map.of()).awaitHealthy();
         assertFigures(http, sale, 100, 0, 100);
         String someone = byUser.keySet().iterator().next();
-        Http.Response replay = http.post("/api/sales/" + sale + "/purchases", tokens.get(someone), "{\"quantity\":1}",
-                "Idempotency-Key", "a");
-        Http.Response late = http.post("/api/sales/" + sale + "/purchases", http.login("late-comer"), "{\"quantity\":1}",
-                "Idempotency-Key", "z");
+        Http.Response replay = http.post(
+                "/api/sales/" + sale + "/purchases", tokens.get(someone), "{\"quantity\":1}", "Idempotency-Key", "a");
+        Http.Response late = http.post(
+                "/api/sales/" + sale + "/purchases",
+                http.login("late-comer"),
+                "{\"quantity\":1}",
+                "Idempotency-Key",
+                "z");
         assertThat(late.code()).isEqualTo("SOLD_OUT");
         if (replay.status() == 201) {
-            assertThat(byUser.get(someone)).contains(replay.json().path("orderId").asString());
+            assertThat(byUser.get(someone))
+                    .contains(replay.json().path("orderId").asString());
         } else {
             assertThat(replay.code()).isEqualTo("LIMIT_EXCEEDED"); // that user's key "a" lost; b or c won
         }

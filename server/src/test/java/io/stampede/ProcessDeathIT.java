@@ -6,10 +6,7 @@ import io.stampede.testsupport.Http;
 import io.stampede.testsupport.ServiceProcess;
 import io.stampede.testsupport.TestServices;
 import io.stampede.testsupport.Together;
-import java.io.File;
-import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,6 +31,7 @@ class ProcessDeathIT {
 
     @TempDir
     Path workDir;
+
     private ServiceProcess service;
     private Map<String, String> env;
     private int port;
@@ -51,8 +48,12 @@ class ProcessDeathIT {
     void killedMidBurstLosesNoAcknowledgedOrderAndReconciliationReturnsWhatItHeld() throws Exception {
         Result r = burstAndDie(true);
         // a killed process may leave reservations whose orders were never written: reconciliation returns them
-        assertThat(r.http().post("/api/admin/sales/" + r.sale() + "/reconciliation", ADMIN, "").json()
-                .path("consistent").asBoolean()).isTrue();
+        assertThat(r.http()
+                        .post("/api/admin/sales/" + r.sale() + "/reconciliation", ADMIN, "")
+                        .json()
+                        .path("consistent")
+                        .asBoolean())
+                .isTrue();
         sellsOutExactly(r);
     }
 
@@ -60,13 +61,14 @@ class ProcessDeathIT {
     void stoppedMidBurstFinishesOrCompensatesWhatWasInFlight() throws Exception {
         Result r = burstAndDie(false);
         // a graceful stop settles everything it took: no reconciliation needed
-        JsonNode rec = r.http().get("/api/admin/sales/" + r.sale() + "/reconciliation", ADMIN).json();
+        JsonNode rec = r.http()
+                .get("/api/admin/sales/" + r.sale() + "/reconciliation", ADMIN)
+                .json();
         assertThat(rec.path("consistent").asBoolean()).as(rec.toString()).isTrue();
         sellsOutExactly(r);
     }
 
-    record Result(Http http, String sale, int stock, List<String> tokens) {
-    }
+    record Result(Http http, String sale, int stock, List<String> tokens) {}
 
     private Result burstAndDie(boolean kill) throws Exception {
         TestServices services = TestServices.get();
@@ -85,8 +87,18 @@ class ProcessDeathIT {
 
         int stock = 80;
         Instant now = Instant.now();
-        String sale = http.post("/api/admin/sales", ADMIN, Http.saleJson("death", stock, 1,
-                now.minusSeconds(5).toString(), now.plusSeconds(3600).toString())).json().path("id").asString();
+        String sale = http.post(
+                        "/api/admin/sales",
+                        ADMIN,
+                        Http.saleJson(
+                                "death",
+                                stock,
+                                1,
+                                now.minusSeconds(5).toString(),
+                                now.plusSeconds(3600).toString()))
+                .json()
+                .path("id")
+                .asString();
         List<String> tokens = new ArrayList<>();
         for (int u = 0; u < 300; u++) {
             tokens.add(http.login("d-" + u));
@@ -96,7 +108,8 @@ class ProcessDeathIT {
             tasks.add(() -> {
                 Thread.sleep((long) (Math.random() * 3000));
                 try {
-                    return http.post("/api/sales/" + sale + "/purchases", token, "{\"quantity\":1}", "Idempotency-Key", "k");
+                    return http.post(
+                            "/api/sales/" + sale + "/purchases", token, "{\"quantity\":1}", "Idempotency-Key", "k");
                 } catch (UncheckedIOException e) {
                     return null; // the process died under this request: no answer, no promise
                 }
@@ -118,7 +131,9 @@ class ProcessDeathIT {
         Map<String, String> acknowledged = new HashMap<>();
         for (int i = 0; i < tokens.size(); i++) {
             if (answers.get(i) instanceof Http.Response r) {
-                assertThat(r.status()).as(r.body()).isIn(201, 409, 429, 503); // 429: admission turned it away, nothing taken
+                assertThat(r.status())
+                        .as(r.body())
+                        .isIn(201, 409, 429, 503); // 429: admission turned it away, nothing taken
                 if (r.status() == 201) {
                     acknowledged.put(r.json().path("orderId").asString(), tokens.get(i));
                 }
@@ -129,7 +144,8 @@ class ProcessDeathIT {
         service = ServiceProcess.start(workDir, "second", port, env).awaitHealthy();
         for (Map.Entry<String, String> a : acknowledged.entrySet()) {
             assertThat(http.get("/api/orders/" + a.getKey(), a.getValue()).status())
-                    .as("acknowledged order " + a.getKey() + " survives").isEqualTo(200);
+                    .as("acknowledged order " + a.getKey() + " survives")
+                    .isEqualTo(200);
         }
         return new Result(http, sale, stock, tokens);
     }
@@ -138,14 +154,21 @@ class ProcessDeathIT {
         Http http = r.http();
         Set<String> held = new HashSet<>();
         for (String token : r.tokens()) {
-            http.get("/api/me/orders", token).json().path("items").forEach(o -> held.add(o.path("id").asString()));
+            http.get("/api/me/orders", token)
+                    .json()
+                    .path("items")
+                    .forEach(o -> held.add(o.path("id").asString()));
         }
         assertThat(held.size()).isLessThanOrEqualTo(r.stock());
         int left = r.stock() - held.size();
         int sold = 0;
         for (int i = 0; i < left + 5; i++) {
-            Http.Response a = http.post("/api/sales/" + r.sale() + "/purchases", http.login("after-" + i),
-                    "{\"quantity\":1}", "Idempotency-Key", "k");
+            Http.Response a = http.post(
+                    "/api/sales/" + r.sale() + "/purchases",
+                    http.login("after-" + i),
+                    "{\"quantity\":1}",
+                    "Idempotency-Key",
+                    "k");
             if (a.status() == 201) {
                 sold++;
             } else {

@@ -8,7 +8,6 @@ import io.stampede.coupon.application.CampaignService;
 import io.stampede.coupon.application.ClaimOutcome;
 import io.stampede.coupon.application.CouponClaims;
 import io.stampede.coupon.domain.Campaign;
-import io.stampede.coupon.domain.CampaignRules;
 import io.stampede.inventory.application.Reconciliation;
 import io.stampede.order.application.OrderLifecycle;
 import io.stampede.order.application.PurchaseOutcome;
@@ -20,12 +19,10 @@ import io.stampede.order.port.OrderRepository;
 import io.stampede.sale.application.SaleService;
 import io.stampede.sale.domain.Intake;
 import io.stampede.sale.domain.Sale;
-import io.stampede.sale.domain.SaleRules;
 import io.stampede.sale.domain.StockStrategy;
 import io.stampede.testsupport.Offers;
 import io.stampede.testsupport.RedisProcess;
 import io.stampede.testsupport.Together;
-import java.util.concurrent.Callable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -36,10 +33,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Callable;
 import java.util.function.BiFunction;
 import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
@@ -64,22 +58,31 @@ abstract class WrongGateContract {
 
     @Autowired
     SaleService sales;
+
     @Autowired
     Purchases purchases;
+
     @Autowired
     CampaignService campaigns;
+
     @Autowired
     CouponClaims claims;
+
     @Autowired
     Reconciliation reconciliation;
+
     @Autowired
     OrderRepository orders;
+
     @Autowired
     OrderLifecycle lifecycle;
+
     @Autowired
     JdbcClient jdbc;
+
     @Autowired
     StringRedisTemplate redis;
+
     @Autowired
     MeterRegistry meters;
 
@@ -104,11 +107,9 @@ abstract class WrongGateContract {
         }
     }
 
-    record Attempt(String userId, String key) {
-    }
+    record Attempt(String userId, String key) {}
 
-    record Answer<T>(Attempt attempt, T outcome) {
-    }
+    record Answer<T>(Attempt attempt, T outcome) {}
 
     @ParameterizedTest
     @EnumSource(Path.class)
@@ -124,8 +125,8 @@ abstract class WrongGateContract {
         }
         Collections.shuffle(plan, new Random(12));
         // the burst comes in two waves; between them the gate starts to lie, and more buyers come in the second
-        List<Answer<PurchaseOutcome>> answers = burst(plan.subList(0, plan.size() / 2),
-                (a, i) -> purchases.purchase(sale, a.userId(), a.key(), 1));
+        List<Answer<PurchaseOutcome>> answers =
+                burst(plan.subList(0, plan.size() / 2), (a, i) -> purchases.purchase(sale, a.userId(), a.key(), 1));
         List<String> forgotten = lie(sale, path);
         List<Attempt> second = new ArrayList<>(plan.subList(plan.size() / 2, plan.size()));
         second.addAll(buyers("late-", 50, "a"));
@@ -135,8 +136,9 @@ abstract class WrongGateContract {
         answers.addAll(burst(second, (a, i) -> purchases.purchase(sale, a.userId(), a.key(), 1)));
 
         assertNothingOversoldAndEveryAcknowledgedOrderKept(sale, stock, answers);
-        assertThat(contradictions()).as("the database refused what the lying gate admitted; answers: %s",
-                summary(answers)).isGreaterThan(contradictedBefore);
+        assertThat(contradictions())
+                .as("the database refused what the lying gate admitted; answers: %s", summary(answers))
+                .isGreaterThan(contradictedBefore);
         assertRebuiltAndSellsExactlyItsStock(sale, stock);
     }
 
@@ -147,8 +149,7 @@ abstract class WrongGateContract {
         int stock = 300;
         Sale sale = openSale(path, stock);
         List<Answer<PurchaseOutcome>> answers = new ArrayList<>();
-        answers.addAll(burst(buyers("early-", 150, "k"),
-                (a, i) -> purchases.purchase(sale, a.userId(), a.key(), 1)));
+        answers.addAll(burst(buyers("early-", 150, "k"), (a, i) -> purchases.purchase(sale, a.userId(), a.key(), 1)));
         awaitWritten(answers);
         ownRedis().snapshot();
         List<Attempt> late = buyers("late-", 150, "k");
@@ -160,11 +161,11 @@ abstract class WrongGateContract {
         ownRedis().restartFromSnapshot();
         awaitRedis();
         List<Attempt> after = new ArrayList<>(buyers("new-", 150, "k"));
-        late.forEach(a -> after.add(new Attempt(a.userId(), "k")));      // replays of orders the gate forgot
+        late.forEach(a -> after.add(new Attempt(a.userId(), "k"))); // replays of orders the gate forgot
         late.forEach(a -> after.add(new Attempt(a.userId(), "second"))); // and second tries of their buyers
         Collections.shuffle(after, new Random(7));
-        List<Answer<PurchaseOutcome>> afterAnswers = burst(after,
-                (a, i) -> purchases.purchase(sale, a.userId(), a.key(), 1));
+        List<Answer<PurchaseOutcome>> afterAnswers =
+                burst(after, (a, i) -> purchases.purchase(sale, a.userId(), a.key(), 1));
         answers.addAll(afterAnswers);
 
         assertNothingOversoldAndEveryAcknowledgedOrderKept(sale, stock, answers);
@@ -173,7 +174,8 @@ abstract class WrongGateContract {
                 // the units the snapshot gave back were sold already: never placed, at most accepted and then refused
                 assertThat(a.outcome()).isNotInstanceOf(PurchaseOutcome.Placed.class);
                 if (a.outcome() instanceof PurchaseOutcome.Queued q) {
-                    assertThat(orders.find(q.order().id()).orElseThrow().status()).isEqualTo(OrderStatus.REJECTED);
+                    assertThat(orders.find(q.order().id()).orElseThrow().status())
+                            .isEqualTo(OrderStatus.REJECTED);
                 }
             }
         }
@@ -191,8 +193,8 @@ abstract class WrongGateContract {
             plan.add(new Attempt("claimer-" + u, "b"));
         }
         Collections.shuffle(plan, new Random(5));
-        List<Answer<ClaimOutcome>> answers = burst(plan.subList(0, plan.size() / 2),
-                (a, i) -> claims.claim(campaign, a.userId(), a.key()));
+        List<Answer<ClaimOutcome>> answers =
+                burst(plan.subList(0, plan.size() / 2), (a, i) -> claims.claim(campaign, a.userId(), a.key()));
         List<String> forgotten = lieAtGate("{campaign:" + campaign.id() + "}", 20, 10);
         List<Attempt> second = new ArrayList<>(plan.subList(plan.size() / 2, plan.size()));
         second.addAll(buyers("late-", 50, "a"));
@@ -209,8 +211,8 @@ abstract class WrongGateContract {
         assumeTrue(allPaths());
         int quantity = 200;
         Campaign campaign = openCampaign(quantity);
-        List<Answer<ClaimOutcome>> answers = new ArrayList<>(burst(buyers("early-", 100, "k"),
-                (a, i) -> claims.claim(campaign, a.userId(), a.key())));
+        List<Answer<ClaimOutcome>> answers = new ArrayList<>(
+                burst(buyers("early-", 100, "k"), (a, i) -> claims.claim(campaign, a.userId(), a.key())));
         ownRedis().snapshot();
         List<Attempt> late = buyers("late-", 100, "k");
         answers.addAll(burst(late, (a, i) -> claims.claim(campaign, a.userId(), a.key())));
@@ -231,7 +233,9 @@ abstract class WrongGateContract {
     private List<String> lie(Sale sale, Path path) {
         if (path == Path.TOKEN_QUEUE) {
             // an empty list is no key at all in Redis: find it by its build number's key
-            String epoch = redis.keys("*{sale:" + sale.id() + "}:tokens:epoch").iterator().next();
+            String epoch = redis.keys("*{sale:" + sale.id() + "}:tokens:epoch")
+                    .iterator()
+                    .next();
             String list = epoch.substring(0, epoch.length() - ":epoch".length());
             String token = redis.opsForValue().get(epoch);
             for (int i = 0; i < 20; i++) {
@@ -248,10 +252,15 @@ abstract class WrongGateContract {
         String users = gate.replaceFirst(":gate$", ":users");
         String keys = gate.replaceFirst(":gate$", ":keys");
         redis.opsForHash().increment(gate, "available", units);
-        List<String> forgotten = redis.opsForHash().keys(users).stream().map(Object::toString).limit(buyers).toList();
+        List<String> forgotten = redis.opsForHash().keys(users).stream()
+                .map(Object::toString)
+                .limit(buyers)
+                .toList();
         for (String user : forgotten) {
             redis.opsForHash().delete(users, user);
-            redis.opsForHash().keys(keys).stream().map(Object::toString).filter(f -> f.startsWith(user + "\n"))
+            redis.opsForHash().keys(keys).stream()
+                    .map(Object::toString)
+                    .filter(f -> f.startsWith(user + "\n"))
                     .forEach(f -> redis.opsForHash().delete(keys, f));
         }
         return forgotten;
@@ -259,13 +268,18 @@ abstract class WrongGateContract {
 
     // ---- the checks ----
 
-    private void assertNothingOversoldAndEveryAcknowledgedOrderKept(Sale sale, int stock,
-                                                                   List<Answer<PurchaseOutcome>> answers) {
+    private void assertNothingOversoldAndEveryAcknowledgedOrderKept(
+            Sale sale, int stock, List<Answer<PurchaseOutcome>> answers) {
         awaitWritten(answers);
         assertThat(liveUnits(sale)).as("units held by live orders").isLessThanOrEqualTo(stock);
-        assertThat(jdbc.sql("SELECT user_id FROM orders WHERE sale_id = ? AND status IN "
-                        + "('QUEUED','PENDING_PAYMENT','PAID','FULFILLED') GROUP BY user_id HAVING SUM(quantity) > ?")
-                .params(sale.id(), LIMIT).query(String.class).list()).as("buyers over the limit").isEmpty();
+        assertThat(jdbc.sql(
+                                "SELECT user_id FROM orders WHERE sale_id = ? AND status IN "
+                                        + "('QUEUED','PENDING_PAYMENT','PAID','FULFILLED') GROUP BY user_id HAVING SUM(quantity) > ?")
+                        .params(sale.id(), LIMIT)
+                        .query(String.class)
+                        .list())
+                .as("buyers over the limit")
+                .isEmpty();
         Map<Attempt, String> acknowledged = new HashMap<>();
         for (Answer<PurchaseOutcome> a : answers) {
             Order order = switch (a.outcome()) {
@@ -277,9 +291,12 @@ abstract class WrongGateContract {
                 // the order the shopper finds under the id they were given (an id accepted again for a key that had
                 // its order already stands for that order)
                 Order stored = orders.find(order.id()).orElse(null);
-                assertThat(stored).as("acknowledged order " + order.id() + " is in the database").isNotNull();
+                assertThat(stored)
+                        .as("acknowledged order " + order.id() + " is in the database")
+                        .isNotNull();
                 String earlier = acknowledged.putIfAbsent(a.attempt(), stored.id());
-                assertThat(earlier == null || earlier.equals(stored.id())).as("a key, one order: " + a.attempt())
+                assertThat(earlier == null || earlier.equals(stored.id()))
+                        .as("a key, one order: " + a.attempt())
                         .isTrue();
                 if (sale.intake() == Intake.DIRECT) {
                     assertThat(stored.status()).isEqualTo(OrderStatus.PENDING_PAYMENT);
@@ -297,14 +314,19 @@ abstract class WrongGateContract {
     private void assertRebuiltAndSellsExactlyItsStock(Sale sale, int stock) throws Exception {
         awaitConsistent(sale);
         // units that come back now go through the rebuilt gate and must sell again
-        List<Order> live = jdbc.sql("SELECT id FROM orders WHERE sale_id = ? AND status = 'PENDING_PAYMENT'")
-                .param(sale.id()).query(String.class).list().stream().limit(10).map(id -> orders.find(id).orElseThrow())
+        List<Order> live = jdbc
+                .sql("SELECT id FROM orders WHERE sale_id = ? AND status = 'PENDING_PAYMENT'")
+                .param(sale.id())
+                .query(String.class)
+                .list()
+                .stream()
+                .limit(10)
+                .map(id -> orders.find(id).orElseThrow())
                 .toList();
-        live.forEach(o -> assertThat(lifecycle.cancel(o.id(), o.userId()))
-                .isInstanceOf(Transition.Done.class));
+        live.forEach(o -> assertThat(lifecycle.cancel(o.id(), o.userId())).isInstanceOf(Transition.Done.class));
         long left = stock - liveUnits(sale);
-        List<Answer<PurchaseOutcome>> more = burst(buyers("after-", (int) left + 50, "k"),
-                (a, i) -> purchases.purchase(sale, a.userId(), a.key(), 1));
+        List<Answer<PurchaseOutcome>> more = burst(
+                buyers("after-", (int) left + 50, "k"), (a, i) -> purchases.purchase(sale, a.userId(), a.key(), 1));
         awaitWritten(more);
         assertThat(liveUnits(sale)).as("the sale sells exactly its stock").isEqualTo(stock);
         awaitConsistent(sale);
@@ -316,36 +338,55 @@ abstract class WrongGateContract {
     private void assertNoCouponOverIssuedAndEveryClaimKept(Campaign campaign, List<Answer<ClaimOutcome>> answers) {
         assertThat(issued(campaign)).as("coupons issued").isLessThanOrEqualTo(campaign.quantity());
         assertThat(jdbc.sql("SELECT user_id FROM coupons WHERE campaign_id = ? GROUP BY user_id HAVING COUNT(*) > ?")
-                .params(campaign.id(), campaign.perUserLimit()).query(String.class).list()).isEmpty();
+                        .params(campaign.id(), campaign.perUserLimit())
+                        .query(String.class)
+                        .list())
+                .isEmpty();
         Map<Attempt, String> claimed = new HashMap<>();
         for (Answer<ClaimOutcome> a : answers) {
             if (a.outcome() instanceof ClaimOutcome.Claimed c) {
                 String earlier = claimed.putIfAbsent(a.attempt(), c.coupon().id());
                 assertThat(earlier == null || earlier.equals(c.coupon().id())).isTrue();
-                assertThat(jdbc.sql("SELECT COUNT(*) FROM coupons WHERE id = ?").param(c.coupon().id())
-                        .query(Long.class).single()).as("claimed coupon is in the database").isEqualTo(1);
+                assertThat(jdbc.sql("SELECT COUNT(*) FROM coupons WHERE id = ?")
+                                .param(c.coupon().id())
+                                .query(Long.class)
+                                .single())
+                        .as("claimed coupon is in the database")
+                        .isEqualTo(1);
             }
         }
-        assertThat(jdbc.sql("SELECT issued FROM campaign_counts WHERE campaign_id = ?").param(campaign.id()).query(Long.class)
-                .single()).as("the counted issue equals the coupons").isEqualTo(issued(campaign));
+        assertThat(jdbc.sql("SELECT issued FROM campaign_counts WHERE campaign_id = ?")
+                        .param(campaign.id())
+                        .query(Long.class)
+                        .single())
+                .as("the counted issue equals the coupons")
+                .isEqualTo(issued(campaign));
     }
 
     private void assertCampaignRebuiltAndIssuesExactlyItsQuantity(Campaign campaign) throws Exception {
         // a rebuild drops the gate before it writes it anew: poll until the rebuilt one is there and right
-        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-                .until(() -> Long.parseLong((String) redis.opsForHash().get(redis.keys("*{campaign:" + campaign.id()
-                        + "}:gate").iterator().next(), "available")) == campaign.quantity() - issued(campaign));
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200))
+                .ignoreExceptions()
+                .until(() -> Long.parseLong((String) redis.opsForHash()
+                                .get(
+                                        redis.keys("*{campaign:" + campaign.id() + "}:gate")
+                                                .iterator()
+                                                .next(),
+                                        "available"))
+                        == campaign.quantity() - issued(campaign));
         long left = campaign.quantity() - issued(campaign);
-        burst(buyers("after-", (int) left + 30, "k"),
-                (a, i) -> claims.claim(campaign, a.userId(), a.key()));
-        assertThat(issued(campaign)).as("the campaign issues exactly its quantity").isEqualTo(campaign.quantity());
+        burst(buyers("after-", (int) left + 30, "k"), (a, i) -> claims.claim(campaign, a.userId(), a.key()));
+        assertThat(issued(campaign))
+                .as("the campaign issues exactly its quantity")
+                .isEqualTo(campaign.quantity());
     }
 
     // ---- helpers ----
 
     /** Releases every attempt at once, on virtual threads; the answers in no particular order. */
-    private <T> List<Answer<T>> burst(List<Attempt> plan, BiFunction<Attempt, Integer, T> attempt)
-            throws Exception {
+    private <T> List<Answer<T>> burst(List<Attempt> plan, BiFunction<Attempt, Integer, T> attempt) throws Exception {
         List<Callable<Answer<T>>> tasks = new ArrayList<>(plan.size());
         for (int i = 0; i < plan.size(); i++) {
             Attempt a = plan.get(i);
@@ -365,28 +406,36 @@ abstract class WrongGateContract {
         });
         if (!accepted.isEmpty()) {
             // an order accepted again under a new id for a key that had its order stands for that order (an alias)
-            Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() ->
-                    accepted.stream().allMatch(id -> orders.find(id).isPresent()));
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(90))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() ->
+                            accepted.stream().allMatch(id -> orders.find(id).isPresent()));
         }
     }
 
     private void awaitConsistent(Sale sale) {
-        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-            var report = reconciliation.report(sale);
-            assertThat(report.consistent()).as("%s", report).isTrue();
-        });
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> {
+                    var report = reconciliation.report(sale);
+                    assertThat(report.consistent()).as("%s", report).isTrue();
+                });
     }
 
     private void awaitRedis() {
-        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
-                .until(() -> "PONG".equals(redis.execute((RedisCallback<String>)
-                        c -> c.ping())));
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
+                .ignoreExceptions()
+                .until(() -> "PONG".equals(redis.execute((RedisCallback<String>) c -> c.ping())));
     }
 
     private static Map<String, Long> summary(List<? extends Answer<?>> answers) {
-        return answers.stream().collect(Collectors.groupingBy(
-                a -> a.outcome().getClass().getSimpleName(), TreeMap::new,
-                Collectors.counting()));
+        return answers.stream()
+                .collect(Collectors.groupingBy(
+                        a -> a.outcome().getClass().getSimpleName(), TreeMap::new, Collectors.counting()));
     }
 
     private static List<Attempt> buyers(String prefix, int n, String key) {
@@ -399,11 +448,16 @@ abstract class WrongGateContract {
 
     private long liveUnits(Sale sale) {
         return jdbc.sql("SELECT COALESCE(SUM(quantity), 0) FROM orders WHERE sale_id = ? AND status IN "
-                + "('QUEUED','PENDING_PAYMENT','PAID','FULFILLED')").param(sale.id()).query(Long.class).single();
+                        + "('QUEUED','PENDING_PAYMENT','PAID','FULFILLED')")
+                .param(sale.id())
+                .query(Long.class)
+                .single();
     }
 
     private long issued(Campaign campaign) {
-        return jdbc.sql("SELECT COUNT(*) FROM coupons WHERE campaign_id = ?").param(campaign.id()).query(Long.class)
+        return jdbc.sql("SELECT COUNT(*) FROM coupons WHERE campaign_id = ?")
+                .param(campaign.id())
+                .query(Long.class)
                 .single();
     }
 
@@ -412,8 +466,13 @@ abstract class WrongGateContract {
     }
 
     private Sale openSale(Path path, long stock) {
-        return Offers.sale().name("wrong gate " + path).stock(stock).limit(LIMIT).strategy(path.strategy)
-                .intake(path.intake).openWith(sales);
+        return Offers.sale()
+                .name("wrong gate " + path)
+                .stock(stock)
+                .limit(LIMIT)
+                .strategy(path.strategy)
+                .intake(path.intake)
+                .openWith(sales);
     }
 
     private Campaign openCampaign(long quantity) {

@@ -17,20 +17,22 @@ import org.springframework.test.context.DynamicPropertySource;
  * The wrong-gate suite's QUEUED scenarios with intake on RabbitMQ (a queue of this run's own); skipped when no RabbitMQ
  * runs locally, outside CI.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "stampede.admin-token=" + IntegrationTest.ADMIN_TOKEN,
-        "stampede.jwt-secret=" + IntegrationTest.JWT_SECRET,
-        "stampede.payment-secret=" + IntegrationTest.PAYMENT_SECRET,
-        "stampede.reconciliation.interval=1h",
-        // every attempt asks the gate, so that the lies are taken (the flag answers without it; tested on its own)
-        "stampede.sold-out-flag-ttl=0s"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "stampede.admin-token=" + IntegrationTest.ADMIN_TOKEN,
+            "stampede.jwt-secret=" + IntegrationTest.JWT_SECRET,
+            "stampede.payment-secret=" + IntegrationTest.PAYMENT_SECRET,
+            "stampede.reconciliation.interval=1h",
+            // every attempt asks the gate, so that the lies are taken (the flag answers without it; tested on its own)
+            "stampede.sold-out-flag-ttl=0s"
+        })
 @ContextConfiguration(initializers = WrongGateRabbitIT.OwnRedis.class)
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class WrongGateRabbitIT extends WrongGateContract {
     static final String QUEUE = "it.wrong-gate." + UUID.randomUUID();
 
-    static class OwnRedis extends OwnRedisInitializer {
-    }
+    static class OwnRedis extends OwnRedisInitializer {}
 
     @DynamicPropertySource
     static void rabbit(DynamicPropertyRegistry registry) {

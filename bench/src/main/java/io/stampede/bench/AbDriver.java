@@ -57,8 +57,13 @@ final class AbDriver {
         }
         ServerSettings server = options.server();
         Path java = ServerLauncher.java(server.java(), out);
-        launcher = new ServerLauncher(java, server.jvmOptions(), server.redisHost(), server.redisPort(),
-                Duration.ofSeconds(server.startupSeconds()), out);
+        launcher = new ServerLauncher(
+                java,
+                server.jvmOptions(),
+                server.redisHost(),
+                server.redisPort(),
+                Duration.ofSeconds(server.startupSeconds()),
+                out);
         try {
             workDir = Files.createTempDirectory("stampede-bench-ab-");
         } catch (IOException e) {
@@ -76,11 +81,19 @@ final class AbDriver {
         if (digestA.equals(digestB)) {
             out.println("note: A and B are the same jar; B/A shows the noise of this machine");
         }
-        out.printf(Locale.ROOT, "plan          %d rounds x 2 measurements; each: re-create %s on %s, start the jar,"
+        out.printf(
+                Locale.ROOT,
+                "plan          %d rounds x 2 measurements; each: re-create %s on %s, start the jar,"
                         + " sale REDIS_LUA/DIRECT of %,d units (limit 1), %d s warm-up + %d s measured at concurrency"
                         + " %d, one distinct shopper per attempt; about %s%n",
-                options.rounds(), db.name(), db.kind(), STOCK, options.warmupSeconds(), options.seconds(),
-                options.concurrency(), estimate());
+                options.rounds(),
+                db.name(),
+                db.kind(),
+                STOCK,
+                options.warmupSeconds(),
+                options.seconds(),
+                options.concurrency(),
+                estimate());
         out.println("server logs   " + workDir);
 
         List<AbSummary.Measurement> all = new ArrayList<>();
@@ -94,10 +107,11 @@ final class AbDriver {
         out.println();
         out.print(AbSummary.text(all, options.labelA(), options.labelB(), options.rounds()));
 
-        List<AbSummary.Measurement> oversold = all.stream().filter(m -> m.measured() && m.oversold() > 0).toList();
+        List<AbSummary.Measurement> oversold =
+                all.stream().filter(m -> m.measured() && m.oversold() > 0).toList();
         if (!oversold.isEmpty()) {
-            oversold.forEach(m -> out.println("OVERSOLD: round " + m.round() + " " + m.label() + ": " + m.oversold()
-                    + " units"));
+            oversold.forEach(m ->
+                    out.println("OVERSOLD: round " + m.round() + " " + m.label() + ": " + m.oversold() + " units"));
             out.println("AB: FAIL (oversold units must be 0)");
             return LoadDriver.FAIL;
         }
@@ -116,8 +130,8 @@ final class AbDriver {
         ServerProcess server;
         try {
             db.recreate();
-            server = launcher.start(side.jar(), db, prefix, workDir.resolve("r" + round + "-" + side.id()),
-                    "server.log");
+            server = launcher.start(
+                    side.jar(), db, prefix, workDir.resolve("r" + round + "-" + side.id()), "server.log");
         } catch (SetupException e) {
             out.println("ERROR: " + e.getMessage());
             launcher.deleteKeys(prefix);
@@ -137,11 +151,19 @@ final class AbDriver {
 
     private AbSummary.Measurement measure(int round, AbOptions.Side side, ServerProcess server)
             throws InterruptedException {
-        Api api = new Api(server.base(), Duration.ofSeconds(options.requestTimeoutSeconds()),
-                Deadline.in(Duration.ofDays(1)));
+        Api api = new Api(
+                server.base(), Duration.ofSeconds(options.requestTimeoutSeconds()), Deadline.in(Duration.ofDays(1)));
         String runId = stamp + "r" + round + side.id();
-        String saleId = Setup.createSale(api, launcher.adminToken(), "ab " + side.label() + " round " + round,
-                "AB-" + runId.toUpperCase(Locale.ROOT), STOCK, 1, "REDIS_LUA", "DIRECT", out);
+        String saleId = Setup.createSale(
+                api,
+                launcher.adminToken(),
+                "ab " + side.label() + " round " + round,
+                "AB-" + runId.toUpperCase(Locale.ROOT),
+                STOCK,
+                1,
+                "REDIS_LUA",
+                "DIRECT",
+                out);
 
         // tokens are minted as the attempts go: their number is not known beforehand, and minting costs A and B alike
         byte[] secret = launcher.jwtSecret().getBytes(StandardCharsets.UTF_8);
@@ -151,8 +173,8 @@ final class AbDriver {
         Queue<Oversell.Placed> placed = new ConcurrentLinkedQueue<>();
         TimedLoop.Request purchase = index -> {
             String user = "bench-" + runId + "-" + index;
-            Burst.Outcome outcome = Burst.purchase(api, path, body, Tokens.mintJwt(secret, user, minted),
-                    runId + "-" + index);
+            Burst.Outcome outcome =
+                    Burst.purchase(api, path, body, Tokens.mintJwt(secret, user, minted), runId + "-" + index);
             if (outcome.ordered()) {
                 placed.add(new Oversell.Placed(user, outcome.orderId(), 1));
             }
@@ -161,8 +183,8 @@ final class AbDriver {
         Duration warmup = Duration.ofSeconds(options.warmupSeconds());
         Duration window = Duration.ofSeconds(options.seconds());
         Deadline deadline = Deadline.in(warmup.plus(window).plusSeconds(options.requestTimeoutSeconds() + 30L));
-        TimedLoop.Result result = TimedLoop.run(options.concurrency(), warmup, window, STOCK / 2,
-                status -> status == 201, purchase, deadline);
+        TimedLoop.Result result = TimedLoop.run(
+                options.concurrency(), warmup, window, STOCK / 2, status -> status == 201, purchase, deadline);
 
         List<String> notes = new ArrayList<>();
         if (result.cutShort()) {
@@ -171,8 +193,10 @@ final class AbDriver {
         Map<String, Long> others = result.failures(status -> status == 201);
         long otherCount = others.values().stream().mapToLong(Long::longValue).sum();
         if (otherCount > 0) {
-            notes.add("not every answer was a 201: " + others.entrySet().stream()
-                    .map(e -> e.getKey() + " x" + e.getValue()).collect(Collectors.joining(", ")));
+            notes.add("not every answer was a 201: "
+                    + others.entrySet().stream()
+                            .map(e -> e.getKey() + " x" + e.getValue())
+                            .collect(Collectors.joining(", ")));
         }
         Settled settled = Settled.read(api, saleId, Duration.ofSeconds(options.settleSeconds()));
         Oversell.Result oversell = Oversell.compute(STOCK, 1, List.copyOf(placed), settled.figures());
@@ -186,22 +210,31 @@ final class AbDriver {
             notes.add("the server exited during this measurement (see its log)");
         }
         boolean any = result.latencyMicros().getTotalCount() > 0;
-        return new AbSummary.Measurement(round, side.id(), side.label(), true, result.successRate(),
+        return new AbSummary.Measurement(
+                round,
+                side.id(),
+                side.label(),
+                true,
+                result.successRate(),
                 any ? result.latencyMicros().getValueAtPercentile(50) / 1000.0 : Double.NaN,
                 any ? result.latencyMicros().getValueAtPercentile(99) / 1000.0 : Double.NaN,
-                result.successes(), result.seconds(), otherCount, oversell.units(), String.join("; ", notes));
+                result.successes(),
+                result.seconds(),
+                otherCount,
+                oversell.units(),
+                String.join("; ", notes));
     }
 
     private String estimate() {
-        long seconds = 2L * options.rounds() * (STARTUP_ESTIMATE_SECONDS + options.warmupSeconds() + options.seconds()
-                + 5);
+        long seconds =
+                2L * options.rounds() * (STARTUP_ESTIMATE_SECONDS + options.warmupSeconds() + options.seconds() + 5);
         return seconds < 90 ? seconds + " s" : (seconds + 30) / 60 + " min";
     }
 
     private static String describe(Path jar, String digest) {
         try {
-            return String.format(Locale.ROOT, "%s (%.1f MB, sha256 %s)", jar.toAbsolutePath(),
-                    Files.size(jar) / 1e6, digest);
+            return String.format(
+                    Locale.ROOT, "%s (%.1f MB, sha256 %s)", jar.toAbsolutePath(), Files.size(jar) / 1e6, digest);
         } catch (IOException e) {
             return jar.toAbsolutePath().toString();
         }

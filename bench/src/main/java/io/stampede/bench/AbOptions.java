@@ -40,8 +40,8 @@ record AbOptions(
             new Flags.Flag("settle-seconds", "S", "10", "most time to wait for the sale's stock to stop moving"),
             new Flags.Flag("request-timeout-seconds", "S", "30", "timeout of a single HTTP request"));
 
-    static final List<Flags.Flag> FLAGS = concat(OWN, ServerSettings.FLAGS,
-            List.of(new Flags.Flag("help", null, null, "print this help and exit")));
+    static final List<Flags.Flag> FLAGS =
+            concat(OWN, ServerSettings.FLAGS, List.of(new Flags.Flag("help", null, null, "print this help and exit")));
 
     static AbOptions parse(String... args) {
         Flags.Parsed p = Flags.parse(AB, FLAGS, args);
@@ -101,8 +101,8 @@ record AbOptions(
     private static String label(Flags.Parsed p, String name) {
         String label = p.get(name).strip();
         if (!label.matches("\\S{1,24}")) {
-            throw new Options.UsageException("--" + name + " must be 1 to 24 characters without spaces, got '"
-                    + p.get(name) + "'");
+            throw new Options.UsageException(
+                    "--" + name + " must be 1 to 24 characters without spaces, got '" + p.get(name) + "'");
         }
         return label;
     }

@@ -18,10 +18,9 @@ public record BenchDatabase(String kind, String adminUrl, String user, String pa
 
     static BenchDatabase of(String kind, CompareOptions o) {
         return switch (kind) {
-            case "postgresql" -> new BenchDatabase(kind, o.postgresUrl(), o.postgresUser(), o.postgresPassword(),
-                    o.dbName());
-            case "mariadb" -> new BenchDatabase(kind, o.mariadbUrl(), o.mariadbUser(), o.mariadbPassword(),
-                    o.dbName());
+            case "postgresql" ->
+                new BenchDatabase(kind, o.postgresUrl(), o.postgresUser(), o.postgresPassword(), o.dbName());
+            case "mariadb" -> new BenchDatabase(kind, o.mariadbUrl(), o.mariadbUser(), o.mariadbPassword(), o.dbName());
             default -> throw new IllegalArgumentException("unknown database " + kind);
         };
     }
@@ -33,12 +32,13 @@ public record BenchDatabase(String kind, String adminUrl, String user, String pa
                 ? List.of("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)", "CREATE DATABASE " + name)
                 : List.of("DROP DATABASE IF EXISTS " + name, "CREATE DATABASE " + name + " CHARACTER SET utf8mb4");
         try (Connection c = DriverManager.getConnection(adminUrl, user, password);
-             Statement s = c.createStatement()) {
+                Statement s = c.createStatement()) {
             for (String sql : statements) {
                 s.execute(sql);
             }
         } catch (SQLException e) {
-            throw new SetupException("cannot re-create database " + name + " at " + adminUrl + ": " + e.getMessage(), e);
+            throw new SetupException(
+                    "cannot re-create database " + name + " at " + adminUrl + ": " + e.getMessage(), e);
         }
     }
 
@@ -61,7 +61,8 @@ public record BenchDatabase(String kind, String adminUrl, String user, String pa
     /** The version string the engine reports, for the report's machine facts; the exception's text on failure. */
     String version() {
         try (Connection c = DriverManager.getConnection(adminUrl, user, password)) {
-            return c.getMetaData().getDatabaseProductName() + " " + c.getMetaData().getDatabaseProductVersion();
+            return c.getMetaData().getDatabaseProductName() + " "
+                    + c.getMetaData().getDatabaseProductVersion();
         } catch (SQLException e) {
             return "unknown (" + e.getMessage() + ")";
         }

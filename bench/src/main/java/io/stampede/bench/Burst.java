@@ -55,8 +55,8 @@ public final class Burst {
      * the service's answer time, not time spent queueing in the driver (a closed-loop burst, not a
      * constant-rate test, so there is no coordinated-omission correction to make).
      */
-    public static Result run(Api api, String saleId, Plan plan, Map<String, String> tokens, int concurrency,
-                             Deadline deadline) {
+    public static Result run(
+            Api api, String saleId, Plan plan, Map<String, String> tokens, int concurrency, Deadline deadline) {
         int n = plan.size();
         CountDownLatch gate = new CountDownLatch(1);
         CountDownLatch done = new CountDownLatch(n);
@@ -72,8 +72,17 @@ public final class Burst {
             Plan.Attempt attempt = plan.attempts().get(i);
             executor.execute(() -> {
                 try {
-                    Outcome outcome = attempt(api, path, body, attempt, tokens.get(attempt.userId()),
-                            gate, permits, histogram, deadline, () -> outcomes.set(index, Outcome.IN_FLIGHT));
+                    Outcome outcome = attempt(
+                            api,
+                            path,
+                            body,
+                            attempt,
+                            tokens.get(attempt.userId()),
+                            gate,
+                            permits,
+                            histogram,
+                            deadline,
+                            () -> outcomes.set(index, Outcome.IN_FLIGHT));
                     outcomes.set(index, outcome);
                 } finally {
                     done.countDown();
@@ -89,9 +98,17 @@ public final class Burst {
         return new Result(plan, Arrays.asList(snapshot), histogram.copy(), Duration.ofNanos(end - start), !finished);
     }
 
-    private static Outcome attempt(Api api, String path, Map<String, Object> body, Plan.Attempt attempt, String token,
-                                   CountDownLatch gate, Semaphore permits, Histogram histogram, Deadline deadline,
-                                   Runnable onSend) {
+    private static Outcome attempt(
+            Api api,
+            String path,
+            Map<String, Object> body,
+            Plan.Attempt attempt,
+            String token,
+            CountDownLatch gate,
+            Semaphore permits,
+            Histogram histogram,
+            Deadline deadline,
+            Runnable onSend) {
         try {
             gate.await();
             permits.acquire();

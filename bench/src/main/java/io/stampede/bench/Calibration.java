@@ -20,8 +20,13 @@ import org.HdrHistogram.Histogram;
 public final class Calibration {
 
     /** The measurement: successes in the window, every answer sent in it by category, and success latency. */
-    public record Result(long successes, Duration measured, List<Burst.Outcome> windowOutcomes, Histogram latencyMicros,
-                         long attempts, boolean cutShort) {
+    public record Result(
+            long successes,
+            Duration measured,
+            List<Burst.Outcome> windowOutcomes,
+            Histogram latencyMicros,
+            long attempts,
+            boolean cutShort) {
 
         /** S: successful purchases per second in the measured window. */
         public double rate() {
@@ -36,8 +41,17 @@ public final class Calibration {
      * the per-user rate limit, and the sale's per-user limit so that {@code maxAttempts} fit in it.
      * Every loop is bounded by {@code maxAttempts}, by the end of the window and by {@code deadline}.
      */
-    public static Result run(Api api, String saleId, String keyPrefix, List<String> users, Map<String, String> tokens,
-                             int concurrency, Duration warmup, Duration measure, long maxAttempts, Deadline deadline) {
+    public static Result run(
+            Api api,
+            String saleId,
+            String keyPrefix,
+            List<String> users,
+            Map<String, String> tokens,
+            int concurrency,
+            Duration warmup,
+            Duration measure,
+            long maxAttempts,
+            Deadline deadline) {
         String path = "/api/sales/" + saleId + "/purchases";
         Map<String, Object> body = Map.of("quantity", 1);
         AtomicLong next = new AtomicLong();
@@ -87,7 +101,12 @@ public final class Calibration {
         }
         executor.shutdownNow();
         long measuredNanos = Math.max(1, Math.min(System.nanoTime(), windowEnd) - windowStart);
-        return new Result(successes.get(), Duration.ofNanos(measuredNanos), List.copyOf(inWindow), latency.copy(),
-                Math.min(next.get(), maxAttempts), !finished || measuredNanos < measure.toNanos());
+        return new Result(
+                successes.get(),
+                Duration.ofNanos(measuredNanos),
+                List.copyOf(inWindow),
+                latency.copy(),
+                Math.min(next.get(), maxAttempts),
+                !finished || measuredNanos < measure.toNanos());
     }
 }

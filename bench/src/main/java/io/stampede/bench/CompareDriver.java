@@ -26,6 +26,7 @@ final class CompareDriver {
     private static final int STARTUP_ESTIMATE_SECONDS = 30;
     /** The rate the estimate assumes; REDIS_LUA is faster, a hot-row strategy slower. */
     private static final int ASSUMED_RATE = 2_000;
+
     private static final int MAX_RESTARTS = 2;
     static final String README_START = "<!-- compare:latest:start -->";
     static final String README_END = "<!-- compare:latest:end -->";
@@ -55,8 +56,13 @@ final class CompareDriver {
                     + " ./mvnw -pl server -am package -DskipTests, and run the bench from the repository root");
         }
         Path java = ServerLauncher.java(options.java(), out);
-        launcher = new ServerLauncher(java, options.jvmOptions(), options.redisHost(), options.redisPort(),
-                Duration.ofSeconds(options.startupSeconds()), out);
+        launcher = new ServerLauncher(
+                java,
+                options.jvmOptions(),
+                options.redisHost(),
+                options.redisPort(),
+                Duration.ofSeconds(options.startupSeconds()),
+                out);
         try {
             workDir = Files.createTempDirectory("stampede-bench-");
             Files.createDirectories(options.out());
@@ -71,8 +77,13 @@ final class CompareDriver {
 
         out.println("stampede-bench compare  " + String.join(" ", args));
         out.println("machine       " + machine.summary());
-        out.printf(Locale.ROOT, "sale          stock %d, per-user limit 1, %d distinct buyers one attempt each,"
-                        + " closed loop; run budget %d s%n", options.stock(), options.buyers(), options.runSeconds());
+        out.printf(
+                Locale.ROOT,
+                "sale          stock %d, per-user limit 1, %d distinct buyers one attempt each,"
+                        + " closed loop; run budget %d s%n",
+                options.stock(),
+                options.buyers(),
+                options.runSeconds());
         out.println(estimate());
         out.println("server logs   " + workDir);
 
@@ -101,7 +112,8 @@ final class CompareDriver {
             out.println("note: " + failed.size() + " of " + rows.size() + " runs produced no measurement (see the"
                     + " note column)");
         }
-        List<CompareRow> oversold = rows.stream().filter(CompareRow::oversoldAny).toList();
+        List<CompareRow> oversold =
+                rows.stream().filter(CompareRow::oversoldAny).toList();
         if (!oversold.isEmpty()) {
             oversold.forEach(r -> out.println("OVERSOLD: " + r.database() + " " + r.strategy() + " at concurrency "
                     + r.concurrency() + ": " + r.oversold() + " units"));
@@ -126,15 +138,24 @@ final class CompareDriver {
                 + runs * (Math.min(options.runSeconds(), options.buyers() / (double) ASSUMED_RATE) + 2.5);
         double most = dbs * (STARTUP_ESTIMATE_SECONDS + warmupMost + 25)
                 + runs * (options.runSeconds() + options.settleSeconds() + 1);
-        return String.format(Locale.ROOT, "plan          %d database(s) x %d strategies x %d concurrencies = %d runs;"
+        return String.format(
+                Locale.ROOT,
+                "plan          %d database(s) x %d strategies x %d concurrencies = %d runs;"
                         + " estimate about %s if the strategies answer ~%,d attempts/s, at most %s"
                         + " (each run capped at --run-seconds %d)",
-                dbs, strategies, options.concurrencies().size(), runs, minutes(typical), ASSUMED_RATE, minutes(most),
+                dbs,
+                strategies,
+                options.concurrencies().size(),
+                runs,
+                minutes(typical),
+                ASSUMED_RATE,
+                minutes(most),
                 options.runSeconds());
     }
 
     private static String minutes(double seconds) {
-        return seconds < 90 ? String.format(Locale.ROOT, "%.0f s", seconds)
+        return seconds < 90
+                ? String.format(Locale.ROOT, "%.0f s", seconds)
                 : String.format(Locale.ROOT, "%.0f min", seconds / 60);
     }
 
@@ -226,34 +247,57 @@ final class CompareDriver {
     }
 
     private CompareRunner runner(ServerProcess server) {
-        Api api = new Api(server.base(), Duration.ofSeconds(options.requestTimeoutSeconds()),
-                Deadline.in(Duration.ofDays(1)));
+        Api api = new Api(
+                server.base(), Duration.ofSeconds(options.requestTimeoutSeconds()), Deadline.in(Duration.ofDays(1)));
         return new CompareRunner(api, launcher.adminToken(), launcher.jwtSecret(), options);
     }
 
-    private ServerProcess startServer(BenchDatabase db, String prefix, int attempt)
-            throws InterruptedException {
-        return launcher.start(options.serverJar(), db, prefix, workDir.resolve(db.kind()),
-                "server-" + attempt + ".log");
+    private ServerProcess startServer(BenchDatabase db, String prefix, int attempt) throws InterruptedException {
+        return launcher.start(
+                options.serverJar(), db, prefix, workDir.resolve(db.kind()), "server-" + attempt + ".log");
     }
 
     private static CompareRow withNote(CompareRow r, String note) {
         String joined = r.note().isEmpty() ? note : r.note() + "; " + note;
-        return new CompareRow(r.database(), r.strategy(), r.concurrency(), r.measured(), r.throughput(), r.p50Ms(),
-                r.p99Ms(), r.placed(), r.soldOut(), r.limit(), r.unavailable(), r.errors(), r.notAttempted(),
-                r.oversold(), r.wallSeconds(), joined);
+        return new CompareRow(
+                r.database(),
+                r.strategy(),
+                r.concurrency(),
+                r.measured(),
+                r.throughput(),
+                r.p50Ms(),
+                r.p99Ms(),
+                r.placed(),
+                r.soldOut(),
+                r.limit(),
+                r.unavailable(),
+                r.errors(),
+                r.notAttempted(),
+                r.oversold(),
+                r.wallSeconds(),
+                joined);
     }
 
     static String progress(CompareRow r) {
         if (!r.measured()) {
-            return String.format(Locale.ROOT, "run           %-15s c=%-5d FAILED: %s", r.strategy(), r.concurrency(),
-                    r.note());
+            return String.format(
+                    Locale.ROOT, "run           %-15s c=%-5d FAILED: %s", r.strategy(), r.concurrency(), r.note());
         }
-        return String.format(Locale.ROOT, "run           %-15s c=%-5d %9s/s  p50 %7s ms  p99 %7s ms  placed %d"
+        return String.format(
+                Locale.ROOT,
+                "run           %-15s c=%-5d %9s/s  p50 %7s ms  p99 %7s ms  placed %d"
                         + "  sold out %d  unavailable %d  errors %d  not attempted %d  oversold %s%s",
-                r.strategy(), r.concurrency(), CompareTable.number(r.throughput()), CompareTable.millis(r.p50Ms()),
-                CompareTable.millis(r.p99Ms()), r.placed(), r.soldOut(), r.unavailable(), r.errors(),
-                r.notAttempted(), r.oversold() == null ? "n/a" : r.oversold(),
+                r.strategy(),
+                r.concurrency(),
+                CompareTable.number(r.throughput()),
+                CompareTable.millis(r.p50Ms()),
+                CompareTable.millis(r.p99Ms()),
+                r.placed(),
+                r.soldOut(),
+                r.unavailable(),
+                r.errors(),
+                r.notAttempted(),
+                r.oversold() == null ? "n/a" : r.oversold(),
                 r.note().isEmpty() ? "" : "  (" + r.note() + ")");
     }
 
@@ -262,13 +306,16 @@ final class CompareDriver {
         List<Path> written = new ArrayList<>();
         Map<String, String> charts = new LinkedHashMap<>();
         for (String kind : options.databases()) {
-            List<CompareRow> mine = rows.stream().filter(r -> r.database().equals(kind)).toList();
-            String title = "Stampede strategies on " + CompareTable.displayName(kind)
-                    + ": throughput against concurrency";
+            List<CompareRow> mine =
+                    rows.stream().filter(r -> r.database().equals(kind)).toList();
+            String title =
+                    "Stampede strategies on " + CompareTable.displayName(kind) + ": throughput against concurrency";
             String subtitle = machine.chartLine(kind) + " · stock " + options.stock() + ", " + options.buyers()
                     + " buyers, limit 1 · " + LocalDate.now(ZoneOffset.UTC);
             Path svg = options.out().resolve(stem + "-" + kind + ".svg");
-            Files.writeString(svg, SvgChart.render(title, subtitle, options.concurrencies(), SvgChart.series(mine)),
+            Files.writeString(
+                    svg,
+                    SvgChart.render(title, subtitle, options.concurrencies(), SvgChart.series(mine)),
                     StandardCharsets.UTF_8);
             charts.put(kind, svg.getFileName().toString());
             written.add(svg);
@@ -278,7 +325,9 @@ final class CompareDriver {
         written.add(csv);
         String ratios = CompareTable.ratios(rows);
         Path md = options.out().resolve(stem + ".md");
-        Files.writeString(md, markdown(rows, machine, took, ratios, charts, csv.getFileName().toString()),
+        Files.writeString(
+                md,
+                markdown(rows, machine, took, ratios, charts, csv.getFileName().toString()),
                 StandardCharsets.UTF_8);
         written.add(md);
         if (!options.quick()) {
@@ -293,23 +342,44 @@ final class CompareDriver {
         return written;
     }
 
-    private String markdown(List<CompareRow> rows, Machine machine, Duration took, String ratios,
-                            Map<String, String> charts, String csvName) {
+    private String markdown(
+            List<CompareRow> rows,
+            Machine machine,
+            Duration took,
+            String ratios,
+            Map<String, String> charts,
+            String csvName) {
         StringBuilder md = new StringBuilder();
-        md.append("# Strategy comparison, ").append(LocalDate.now(ZoneOffset.UTC)).append(options.quick() ? " (quick smoke run)" : "")
+        md.append("# Strategy comparison, ")
+                .append(LocalDate.now(ZoneOffset.UTC))
+                .append(options.quick() ? " (quick smoke run)" : "")
                 .append("\n\n");
         md.append("Command (from the repository root):\n\n```sh\njava -jar bench/target/stampede-bench.jar ")
-                .append(String.join(" ", args)).append("\n```\n\n");
-        md.append("- Machine: ").append(machine.summary()).append(". The load driver and the server (and the")
+                .append(String.join(" ", args))
+                .append("\n```\n\n");
+        md.append("- Machine: ")
+                .append(machine.summary())
+                .append(". The load driver and the server (and the")
                 .append(" databases and Redis) share these cores, so absolute numbers are low and the ratios are what")
                 .append(" carry over.\n");
-        md.append(String.format(Locale.ROOT, "- Each run: a fresh sale of %d units, per-user limit 1, intake DIRECT;"
+        md.append(String.format(
+                Locale.ROOT,
+                "- Each run: a fresh sale of %d units, per-user limit 1, intake DIRECT;"
                         + " %d distinct buyers attempt once each, closed loop at the given concurrency; time budget"
                         + " %d s per run. After each server start every strategy gets an unmeasured warm-up burst,"
                         + " all of them before the first measurement, and again right before its own runs.%n",
-                options.stock(), options.buyers(), options.runSeconds()));
-        md.append("- Took ").append(took.toMinutes()).append(" min ").append(took.toSecondsPart())
-                .append(" s. Raw numbers: [").append(csvName).append("](").append(csvName).append(").\n\n");
+                options.stock(),
+                options.buyers(),
+                options.runSeconds()));
+        md.append("- Took ")
+                .append(took.toMinutes())
+                .append(" min ")
+                .append(took.toSecondsPart())
+                .append(" s. Raw numbers: [")
+                .append(csvName)
+                .append("](")
+                .append(csvName)
+                .append(").\n\n");
         md.append("## Results\n\n").append(CompareTable.markdown(rows)).append('\n');
         md.append("Columns are explained in [README.md](README.md#columns). Oversold must be 0 everywhere; the bench")
                 .append(" exits non-zero otherwise.\n\n");
@@ -317,19 +387,29 @@ final class CompareDriver {
             md.append("## Relative throughput\n\n").append(ratios);
         }
         md.append("## Charts\n\n");
-        charts.forEach((kind, file) -> md.append("![").append(CompareTable.displayName(kind)).append("](")
-                .append(file).append(")\n\n"));
+        charts.forEach((kind, file) -> md.append("![")
+                .append(CompareTable.displayName(kind))
+                .append("](")
+                .append(file)
+                .append(")\n\n"));
         return md.toString();
     }
 
     private static String latestSection(String mdName, String ratios, Map<String, String> charts) {
         StringBuilder s = new StringBuilder();
         s.append(README_START).append('\n');
-        s.append("Latest full run: [").append(mdName).append("](").append(mdName).append(") (written by the bench;")
+        s.append("Latest full run: [")
+                .append(mdName)
+                .append("](")
+                .append(mdName)
+                .append(") (written by the bench;")
                 .append(" ratios from that one run).\n\n");
         s.append(ratios);
-        charts.forEach((kind, file) -> s.append("![").append(CompareTable.displayName(kind)).append("](")
-                .append(file).append(")\n\n"));
+        charts.forEach((kind, file) -> s.append("![")
+                .append(CompareTable.displayName(kind))
+                .append("](")
+                .append(file)
+                .append(")\n\n"));
         s.append(README_END);
         return s.toString();
     }
@@ -345,7 +425,9 @@ final class CompareDriver {
         if (start < 0 || end < start) {
             return false;
         }
-        Files.writeString(readme, text.substring(0, start) + section + text.substring(end + README_END.length()),
+        Files.writeString(
+                readme,
+                text.substring(0, start) + section + text.substring(end + README_END.length()),
                 StandardCharsets.UTF_8);
         return true;
     }
@@ -361,14 +443,21 @@ final class CompareDriver {
         static Machine describe(Path java, Map<String, String> dbs) {
             String cpu = "";
             try {
-                cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                        .findFirst().map(l -> l.substring(l.indexOf(':') + 1).strip()).orElse("");
+                cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                        .filter(l -> l.startsWith("model name"))
+                        .findFirst()
+                        .map(l -> l.substring(l.indexOf(':') + 1).strip())
+                        .orElse("");
             } catch (IOException | RuntimeException e) {
                 // not Linux: the core count is enough
             }
-            return new Machine(Runtime.getRuntime().availableProcessors(), cpu,
-                    System.getProperty("os.name") + " " + System.getProperty("os.arch"), jdk(java),
-                    System.getProperty("java.vendor.version", System.getProperty("java.version")), dbs);
+            return new Machine(
+                    Runtime.getRuntime().availableProcessors(),
+                    cpu,
+                    System.getProperty("os.name") + " " + System.getProperty("os.arch"),
+                    jdk(java),
+                    System.getProperty("java.vendor.version", System.getProperty("java.version")),
+                    dbs);
         }
 
         String summary() {
@@ -377,22 +466,27 @@ final class CompareDriver {
             if (!cpu.isEmpty()) {
                 s.append(" (").append(cpu).append(')');
             }
-            s.append(", ").append(os).append(", server JDK ").append(serverJdk).append(", driver JDK ")
+            s.append(", ")
+                    .append(os)
+                    .append(", server JDK ")
+                    .append(serverJdk)
+                    .append(", driver JDK ")
                     .append(driverJdk);
             dbs.values().forEach(v -> s.append(", ").append(v));
             return s.toString();
         }
 
         String chartLine(String kind) {
-            return cores + (cores == 1 ? " core" : " cores") + " shared by driver and server · JDK " + serverJdk
-                    + " · " + dbs.getOrDefault(kind, kind);
+            return cores + (cores == 1 ? " core" : " cores") + " shared by driver and server · JDK " + serverJdk + " · "
+                    + dbs.getOrDefault(kind, kind);
         }
 
         /** {@code java.vendor.version} (e.g. Temurin-25.0.1+8) or {@code java.version} of the given java. */
         static String jdk(Path java) {
             try {
                 Process p = new ProcessBuilder(java.toString(), "-XshowSettings:properties", "-version")
-                        .redirectErrorStream(true).start();
+                        .redirectErrorStream(true)
+                        .start();
                 String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 p.waitFor(10, TimeUnit.SECONDS);
                 String version = property(text, "java.version");
@@ -407,8 +501,12 @@ final class CompareDriver {
         }
 
         private static String property(String text, String name) {
-            return text.lines().map(String::strip).filter(l -> l.startsWith(name + " = "))
-                    .map(l -> l.substring(name.length() + 3).strip()).findFirst().orElse(null);
+            return text.lines()
+                    .map(String::strip)
+                    .filter(l -> l.startsWith(name + " = "))
+                    .map(l -> l.substring(name.length() + 3).strip())
+                    .findFirst()
+                    .orElse(null);
         }
     }
 }

@@ -45,6 +45,7 @@ public record CompareOptions(
     /** The contract's order: the project's own answer first, then the seeds' approaches. */
     static final List<String> ALL_STRATEGIES = List.of(
             "REDIS_LUA", "DB_PESSIMISTIC", "DB_OPTIMISTIC", "DB_CONDITIONAL", "REDIS_LOCK", "SEGMENTED", "TOKEN_QUEUE");
+
     static final List<String> DATABASES = List.of("postgresql", "mariadb");
 
     private record Flag(String name, String arg, String defaultValue, String quickValue, String help) {}
@@ -56,9 +57,17 @@ public record CompareOptions(
             new Flag("concurrencies", "LIST", "10,50,200,1000", "10,50", "requests in flight at once, one run each"),
             new Flag("stock", "N", "1000", "200", "stock of every measured sale (per-user limit 1)"),
             new Flag("buyers", "N", "20000", "2000", "distinct shoppers per run, one attempt each"),
-            new Flag("run-seconds", "S", "40", "15",
+            new Flag(
+                    "run-seconds",
+                    "S",
+                    "40",
+                    "15",
                     "time budget per run; attempts not answered by then count as not attempted"),
-            new Flag("warmup-buyers", "N", "2000", "500",
+            new Flag(
+                    "warmup-buyers",
+                    "N",
+                    "2000",
+                    "500",
                     "untimed warm-up attempts per strategy after each server start (0: none)"),
             new Flag("settle-seconds", "S", "10", "5", "most time to wait for a sale's stock to stop moving"),
             new Flag("startup-seconds", "S", "180", null, "most time to wait for the server's /actuator/health UP"),
@@ -66,15 +75,27 @@ public record CompareOptions(
             new Flag("server-jar", "FILE", "server/target/stampede.jar", null, "the service's fat jar"),
             new Flag("java", "FILE", "/usr/lib/jvm/temurin-25-jdk-amd64/bin/java", null, "java that runs the server"),
             new Flag("jvm-options", "OPTS", "", null, "extra JVM options of the server, space separated"),
-            new Flag("postgres-url", "JDBC", "jdbc:postgresql://127.0.0.1:5432/postgres", null,
+            new Flag(
+                    "postgres-url",
+                    "JDBC",
+                    "jdbc:postgresql://127.0.0.1:5432/postgres",
+                    null,
                     "PostgreSQL admin URL; the bench database is created beside its database"),
             new Flag("postgres-user", "USER", "postgres", null, "PostgreSQL user (also the server's)"),
             new Flag("postgres-password", "PASS", "", null, "PostgreSQL password"),
-            new Flag("mariadb-url", "JDBC", "jdbc:mariadb://127.0.0.1:3306/", null,
+            new Flag(
+                    "mariadb-url",
+                    "JDBC",
+                    "jdbc:mariadb://127.0.0.1:3306/",
+                    null,
                     "MariaDB admin URL; the bench database is created beside its database"),
             new Flag("mariadb-user", "USER", "root", null, "MariaDB user (also the server's)"),
             new Flag("mariadb-password", "PASS", "", null, "MariaDB password"),
-            new Flag("db-name", "NAME", "stampede_bench", null,
+            new Flag(
+                    "db-name",
+                    "NAME",
+                    "stampede_bench",
+                    null,
                     "database the bench drops and re-creates on each engine: it must be the bench's own"),
             new Flag("redis-host", "HOST", "127.0.0.1", null, "Redis of the server; keys get a per-run prefix"),
             new Flag("redis-port", "PORT", "6379", null, "Redis port"),
@@ -102,7 +123,9 @@ public record CompareOptions(
                 name = name.substring(0, eq);
             }
             String key = name;
-            Flag flag = FLAGS.stream().filter(f -> f.name().equals(key)).findFirst()
+            Flag flag = FLAGS.stream()
+                    .filter(f -> f.name().equals(key))
+                    .findFirst()
                     .orElseThrow(() -> new Options.UsageException("unknown flag --" + key + " for --mode compare"));
             if (flag.arg() == null) {
                 if (value != null) {
@@ -132,20 +155,25 @@ public record CompareOptions(
             throw new Options.UsageException("CompareOptions parses --mode compare only");
         }
 
-        List<String> databases = list(values, "databases").stream().map(d -> d.toLowerCase(Locale.ROOT)).toList();
+        List<String> databases = list(values, "databases").stream()
+                .map(d -> d.toLowerCase(Locale.ROOT))
+                .toList();
         for (String db : databases) {
             if (!DATABASES.contains(db)) {
                 throw new Options.UsageException("--databases takes " + DATABASES + ", got " + db);
             }
         }
-        List<String> strategies = list(values, "strategies").stream().map(s -> s.toUpperCase(Locale.ROOT)).toList();
+        List<String> strategies = list(values, "strategies").stream()
+                .map(s -> s.toUpperCase(Locale.ROOT))
+                .toList();
         for (String strategy : strategies) {
             if (!ALL_STRATEGIES.contains(strategy)) {
                 throw new Options.UsageException("--strategies takes " + ALL_STRATEGIES + ", got " + strategy);
             }
         }
         List<Integer> concurrencies = list(values, "concurrencies").stream()
-                .map(c -> (int) range("concurrencies", parseLong("concurrencies", c), 1, 100_000)).toList();
+                .map(c -> (int) range("concurrencies", parseLong("concurrencies", c), 1, 100_000))
+                .toList();
         String dbName = values.get("db-name");
         if (!dbName.matches("[a-z][a-z0-9_]{0,62}")) {
             throw new Options.UsageException("--db-name must match [a-z][a-z0-9_]*, got " + dbName);
@@ -227,8 +255,10 @@ public record CompareOptions(
     }
 
     private static List<String> list(Map<String, String> values, String name) {
-        List<String> items = Arrays.stream(values.get(name).split(",")).map(String::strip)
-                .filter(s -> !s.isEmpty()).toList();
+        List<String> items = Arrays.stream(values.get(name).split(","))
+                .map(String::strip)
+                .filter(s -> !s.isEmpty())
+                .toList();
         if (items.isEmpty()) {
             throw new Options.UsageException("--" + name + " needs at least one item");
         }
@@ -244,7 +274,8 @@ public record CompareOptions(
 
     private static long range(String name, long value, long min, long max) {
         if (value < min || value > max) {
-            throw new Options.UsageException("--" + name + " must be between " + min + " and " + max + ", got " + value);
+            throw new Options.UsageException(
+                    "--" + name + " must be between " + min + " and " + max + ", got " + value);
         }
         return value;
     }

@@ -17,14 +17,43 @@ package io.stampede.bench;
  * @param wallSeconds  the run's wall time
  * @param note         why a run failed, what the errors were, anything odd; empty when nothing
  */
-public record CompareRow(String database, String strategy, int concurrency, boolean measured, double throughput,
-                         double p50Ms, double p99Ms, long placed, long soldOut, long limit, long unavailable,
-                         long errors, long notAttempted, Long oversold, double wallSeconds, String note) {
+public record CompareRow(
+        String database,
+        String strategy,
+        int concurrency,
+        boolean measured,
+        double throughput,
+        double p50Ms,
+        double p99Ms,
+        long placed,
+        long soldOut,
+        long limit,
+        long unavailable,
+        long errors,
+        long notAttempted,
+        Long oversold,
+        double wallSeconds,
+        String note) {
 
     /** A run that produced no measurement, with the reason. */
     static CompareRow failed(String database, String strategy, int concurrency, String reason) {
-        return new CompareRow(database, strategy, concurrency, false, Double.NaN, Double.NaN, Double.NaN, 0, 0, 0, 0,
-                0, 0, null, 0, reason);
+        return new CompareRow(
+                database,
+                strategy,
+                concurrency,
+                false,
+                Double.NaN,
+                Double.NaN,
+                Double.NaN,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                null,
+                0,
+                reason);
     }
 
     public boolean oversoldAny() {

@@ -44,7 +44,12 @@ final class CompareRunner {
         }
         Plan plan = Plan.distinct(runId, "w", options.warmupBuyers());
         Map<String, String> tokens = Tokens.obtain(api, plan.users(), jwtSecret, 1, Deadline.in(Duration.ofMinutes(1)));
-        Burst.Result result = Burst.run(api, sale.id(), plan, tokens, WARMUP_CONCURRENCY,
+        Burst.Result result = Burst.run(
+                api,
+                sale.id(),
+                plan,
+                tokens,
+                WARMUP_CONCURRENCY,
                 Deadline.in(Duration.ofSeconds(Math.min(options.runSeconds(), 15))));
         long placed = result.outcomes().stream().filter(Burst.Outcome::ordered).count();
         long answered = result.answered();
@@ -59,8 +64,8 @@ final class CompareRunner {
         }
         Plan plan = Plan.distinct(runId, "b", options.buyers());
         Map<String, String> tokens = Tokens.obtain(api, plan.users(), jwtSecret, 1, Deadline.in(Duration.ofMinutes(1)));
-        Burst.Result burst = Burst.run(api, sale.id(), plan, tokens, concurrency,
-                Deadline.in(Duration.ofSeconds(options.runSeconds())));
+        Burst.Result burst = Burst.run(
+                api, sale.id(), plan, tokens, concurrency, Deadline.in(Duration.ofSeconds(options.runSeconds())));
 
         long placed = 0, soldOut = 0, limit = 0, unavailable = 0, errors = 0, notAttempted = 0;
         Map<String, Long> errorKinds = new TreeMap<>();
@@ -98,18 +103,33 @@ final class CompareRunner {
         }
         notes.addAll(oversell.notes());
         if (!errorKinds.isEmpty()) {
-            notes.add("errors: " + errorKinds.entrySet().stream()
-                    .sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(3)
-                    .map(e -> e.getKey() + " ×" + e.getValue()).collect(Collectors.joining(", "))
+            notes.add("errors: "
+                    + errorKinds.entrySet().stream()
+                            .sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
+                            .limit(3)
+                            .map(e -> e.getKey() + " ×" + e.getValue())
+                            .collect(Collectors.joining(", "))
                     + (errorKinds.size() > 3 ? ", …" : ""));
         }
         Histogram h = burst.latencyMicros();
         boolean any = h.getTotalCount() > 0;
         double seconds = burst.wall().toNanos() / 1e9;
-        return new CompareRow(database, strategy, concurrency, true, seconds > 0 ? burst.answered() / seconds : 0,
+        return new CompareRow(
+                database,
+                strategy,
+                concurrency,
+                true,
+                seconds > 0 ? burst.answered() / seconds : 0,
                 any ? h.getValueAtPercentile(50) / 1000.0 : Double.NaN,
                 any ? h.getValueAtPercentile(99) / 1000.0 : Double.NaN,
-                placed, soldOut, limit, unavailable, errors, notAttempted, oversell.units(), seconds,
+                placed,
+                soldOut,
+                limit,
+                unavailable,
+                errors,
+                notAttempted,
+                oversell.units(),
+                seconds,
                 String.join("; ", notes));
     }
 

@@ -72,7 +72,8 @@ public final class CompareTable {
             StringBuilder text = new StringBuilder();
             for (int i = 0; i < line.length; i++) {
                 boolean last = i == line.length - 1;
-                String cell = last ? line[i] : pad(line[i], widths[i], COLUMNS.get(i).right());
+                String cell =
+                        last ? line[i] : pad(line[i], widths[i], COLUMNS.get(i).right());
                 text.append(cell).append(last ? "" : "  ");
             }
             out.append(text.toString().stripTrailing()).append('\n');
@@ -80,21 +81,47 @@ public final class CompareTable {
         return out.toString();
     }
 
-    static final List<String> CSV_HEADER = List.of("database", "strategy", "concurrency", "measured", "attempts_per_s",
-            "p50_ms", "p99_ms", "placed", "sold_out", "limit_exceeded", "unavailable", "errors", "not_attempted",
-            "oversold", "wall_s", "note");
+    static final List<String> CSV_HEADER = List.of(
+            "database",
+            "strategy",
+            "concurrency",
+            "measured",
+            "attempts_per_s",
+            "p50_ms",
+            "p99_ms",
+            "placed",
+            "sold_out",
+            "limit_exceeded",
+            "unavailable",
+            "errors",
+            "not_attempted",
+            "oversold",
+            "wall_s",
+            "note");
 
     /** The rows as CSV with a header line; numbers unformatted (dot decimals), empty where there is no value. */
     public static String csv(List<CompareRow> rows) {
         StringBuilder out = new StringBuilder(String.join(",", CSV_HEADER)).append('\n');
         for (CompareRow r : rows) {
-            List<String> cells = List.of(r.database(), r.strategy(), Integer.toString(r.concurrency()),
-                    Boolean.toString(r.measured()), decimal(r.throughput(), 1), decimal(r.p50Ms(), 3),
-                    decimal(r.p99Ms(), 3), Long.toString(r.placed()), Long.toString(r.soldOut()),
-                    Long.toString(r.limit()), Long.toString(r.unavailable()), Long.toString(r.errors()),
-                    Long.toString(r.notAttempted()), r.oversold() == null ? "" : Long.toString(r.oversold()),
-                    decimal(r.wallSeconds(), 3), r.note());
-            out.append(cells.stream().map(CompareTable::csvCell).collect(Collectors.joining(","))).append('\n');
+            List<String> cells = List.of(
+                    r.database(),
+                    r.strategy(),
+                    Integer.toString(r.concurrency()),
+                    Boolean.toString(r.measured()),
+                    decimal(r.throughput(), 1),
+                    decimal(r.p50Ms(), 3),
+                    decimal(r.p99Ms(), 3),
+                    Long.toString(r.placed()),
+                    Long.toString(r.soldOut()),
+                    Long.toString(r.limit()),
+                    Long.toString(r.unavailable()),
+                    Long.toString(r.errors()),
+                    Long.toString(r.notAttempted()),
+                    r.oversold() == null ? "" : Long.toString(r.oversold()),
+                    decimal(r.wallSeconds(), 3),
+                    r.note());
+            out.append(cells.stream().map(CompareTable::csvCell).collect(Collectors.joining(",")))
+                    .append('\n');
         }
         return out.toString();
     }
@@ -107,7 +134,8 @@ public final class CompareTable {
     public static String ratios(List<CompareRow> rows) {
         StringBuilder out = new StringBuilder();
         for (String database : distinct(rows, CompareRow::database)) {
-            List<CompareRow> mine = rows.stream().filter(r -> r.database().equals(database)).toList();
+            List<CompareRow> mine =
+                    rows.stream().filter(r -> r.database().equals(database)).toList();
             List<String> strategies = distinct(mine, CompareRow::strategy);
             List<Integer> concurrencies = distinct(mine, CompareRow::concurrency);
             Optional<String> baseline = strategies.contains(BASELINE) && measured(mine, BASELINE)
@@ -117,11 +145,16 @@ public final class CompareTable {
                 continue;
             }
             Map<Integer, CompareRow> base = new LinkedHashMap<>();
-            mine.stream().filter(r -> r.strategy().equals(baseline.get()) && r.measured())
+            mine.stream()
+                    .filter(r -> r.strategy().equals(baseline.get()) && r.measured())
                     .forEach(r -> base.put(r.concurrency(), r));
-            out.append("**").append(displayName(database)).append("**, throughput relative to ")
-                    .append(baseline.get()).append(" at the same concurrency (")
-                    .append(baseline.get()).append(" = 1):\n\n| strategy |");
+            out.append("**")
+                    .append(displayName(database))
+                    .append("**, throughput relative to ")
+                    .append(baseline.get())
+                    .append(" at the same concurrency (")
+                    .append(baseline.get())
+                    .append(" = 1):\n\n| strategy |");
             concurrencies.forEach(c -> out.append(' ').append(c).append(" |"));
             out.append("\n| --- |");
             concurrencies.forEach(c -> out.append(" ---: |"));
@@ -131,23 +164,34 @@ public final class CompareTable {
                 for (int c : concurrencies) {
                     CompareRow row = find(mine, strategy, c);
                     CompareRow b = base.get(c);
-                    String cell = row == null || !row.measured() ? "failed"
-                            : b == null || b.throughput() <= 0 ? "—"
-                            : String.format(Locale.ROOT, "%.2f×", row.throughput() / b.throughput());
+                    String cell = row == null || !row.measured()
+                            ? "failed"
+                            : b == null || b.throughput() <= 0
+                                    ? "—"
+                                    : String.format(Locale.ROOT, "%.2f×", row.throughput() / b.throughput());
                     out.append(' ').append(cell).append(" |");
                 }
                 out.append('\n');
             }
             int top = concurrencies.stream().mapToInt(Integer::intValue).max().orElse(0);
-            List<CompareRow> atTop = mine.stream().filter(r -> r.concurrency() == top && r.measured()
-                    && r.throughput() > 0).sorted((a, b) -> Double.compare(b.throughput(), a.throughput())).toList();
+            List<CompareRow> atTop = mine.stream()
+                    .filter(r -> r.concurrency() == top && r.measured() && r.throughput() > 0)
+                    .sorted((a, b) -> Double.compare(b.throughput(), a.throughput()))
+                    .toList();
             if (atTop.size() >= 2) {
                 CompareRow best = atTop.getFirst();
                 CompareRow worst = atTop.getLast();
-                out.append(String.format(Locale.ROOT, "%nAt concurrency %d on %s, %s answered %s attempts/s, %.1f"
+                out.append(String.format(
+                        Locale.ROOT,
+                        "%nAt concurrency %d on %s, %s answered %s attempts/s, %.1f"
                                 + " times as many as the slowest, %s (%s/s).%n",
-                        top, displayName(database), best.strategy(), number(best.throughput()),
-                        best.throughput() / worst.throughput(), worst.strategy(), number(worst.throughput())));
+                        top,
+                        displayName(database),
+                        best.strategy(),
+                        number(best.throughput()),
+                        best.throughput() / worst.throughput(),
+                        worst.strategy(),
+                        number(worst.throughput())));
             }
             out.append('\n');
         }
@@ -167,8 +211,10 @@ public final class CompareTable {
     }
 
     private static CompareRow find(List<CompareRow> rows, String strategy, int concurrency) {
-        return rows.stream().filter(r -> r.strategy().equals(strategy) && r.concurrency() == concurrency)
-                .findFirst().orElse(null);
+        return rows.stream()
+                .filter(r -> r.strategy().equals(strategy) && r.concurrency() == concurrency)
+                .findFirst()
+                .orElse(null);
     }
 
     static <T> List<T> distinct(List<CompareRow> rows, Function<CompareRow, T> key) {
@@ -205,6 +251,7 @@ public final class CompareTable {
 
     private static String csvCell(String value) {
         return value.contains(",") || value.contains("\"") || value.contains("\n")
-                ? "\"" + value.replace("\"", "\"\"") + "\"" : value;
+                ? "\"" + value.replace("\"", "\"\"") + "\""
+                : value;
     }
 }

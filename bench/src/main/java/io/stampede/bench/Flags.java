@@ -41,8 +41,8 @@ final class Flags {
                 throw new Options.UsageException("--" + name + " must be a whole number, got '" + raw + "'");
             }
             if (value < min || value > max) {
-                throw new Options.UsageException("--" + name + " must be between " + min + " and " + max + ", got "
-                        + raw);
+                throw new Options.UsageException(
+                        "--" + name + " must be between " + min + " and " + max + ", got " + raw);
             }
             return (int) value;
         }
@@ -56,8 +56,11 @@ final class Flags {
             } catch (IllegalArgumentException e) {
                 throw new Options.UsageException("--" + name + " is not a URI: " + raw);
             }
-            if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
-                    || uri.getHost() == null || uri.getQuery() != null || uri.getFragment() != null) {
+            if (uri.getScheme() == null
+                    || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
+                    || uri.getHost() == null
+                    || uri.getQuery() != null
+                    || uri.getFragment() != null) {
                 throw new Options.UsageException("--" + name + " must be an http(s) URL without query, e.g."
                         + " http://localhost:8080, got " + raw);
             }
@@ -66,7 +69,8 @@ final class Flags {
 
         /** Refuses every listed flag that was given: silently ignoring a flag would mislead. */
         void refuse(List<String> names, String why) {
-            List<String> misplaced = names.stream().filter(given::contains).map(n -> "--" + n).toList();
+            List<String> misplaced =
+                    names.stream().filter(given::contains).map(n -> "--" + n).toList();
             if (!misplaced.isEmpty()) {
                 throw new Options.UsageException(String.join(", ", misplaced) + " "
                         + (misplaced.size() == 1 ? "has" : "have") + " no effect " + why);
@@ -97,7 +101,9 @@ final class Flags {
                 name = name.substring(0, eq);
             }
             String key = name;
-            Flag flag = flags.stream().filter(f -> f.name().equals(key)).findFirst()
+            Flag flag = flags.stream()
+                    .filter(f -> f.name().equals(key))
+                    .findFirst()
                     .orElseThrow(() -> new Options.UsageException("unknown flag --" + key + " for --mode " + mode));
             if (flag.arg() == null) {
                 if (value != null) {

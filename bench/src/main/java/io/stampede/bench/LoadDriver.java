@@ -149,28 +149,54 @@ public final class LoadDriver {
         Api api = new Api(options.url(), Duration.ofSeconds(options.requestTimeoutSeconds()), total);
         String runId = Long.toString(System.currentTimeMillis(), 36);
 
-        out.printf(Locale.ROOT, "stampede-bench  %s  strategy %s  intake %s  stock %d  limit %d  users %d  attempts %d"
+        out.printf(
+                Locale.ROOT,
+                "stampede-bench  %s  strategy %s  intake %s  stock %d  limit %d  users %d  attempts %d"
                         + "  replays %.2f  concurrency %d  seed %d%n",
-                options.url(), options.strategy(), options.intake(), options.stock(), options.limit(), options.users(),
-                options.attempts(), options.replays(), options.concurrency(), options.seed());
+                options.url(),
+                options.strategy(),
+                options.intake(),
+                options.stock(),
+                options.limit(),
+                options.users(),
+                options.attempts(),
+                options.replays(),
+                options.concurrency(),
+                options.seed());
 
         setup.warnAboutShortSecret();
         Setup.checkHealth(api);
-        String saleId = setup.createSale(api, adminToken, "bench " + runId, "BENCH-" + runId.toUpperCase(Locale.ROOT),
-                options.stock(), options.limit());
+        String saleId = setup.createSale(
+                api,
+                adminToken,
+                "bench " + runId,
+                "BENCH-" + runId.toUpperCase(Locale.ROOT),
+                options.stock(),
+                options.limit());
         out.println("sale          " + saleId);
 
         Plan plan = Plan.build(runId, options.users(), options.attempts(), options.replayCount(), options.seed());
-        Map<String, String> tokens = Tokens.obtain(api, plan.users(), options.jwtSecret(), options.concurrency(), total);
+        Map<String, String> tokens =
+                Tokens.obtain(api, plan.users(), options.jwtSecret(), options.concurrency(), total);
         setup.checkShopperToken(api, tokens.get(plan.users().getFirst()));
         out.println("shoppers      " + tokens.size() + " tokens (" + setup.tokenSource() + ")");
 
         if (options.warmup() > 0) {
             // A separate sale, so warm-up purchases never take stock or limit from the measured one.
-            String warmupSale = setup.createSale(api, adminToken, "bench warmup " + runId,
-                    "BENCH-WARMUP-" + runId.toUpperCase(Locale.ROOT), options.warmup(), options.limit());
-            Burst.Result warm = Burst.run(api, warmupSale, Plan.warmup(runId, plan.users(), options.warmup()), tokens,
-                    options.concurrency(), burstDeadline);
+            String warmupSale = setup.createSale(
+                    api,
+                    adminToken,
+                    "bench warmup " + runId,
+                    "BENCH-WARMUP-" + runId.toUpperCase(Locale.ROOT),
+                    options.warmup(),
+                    options.limit());
+            Burst.Result warm = Burst.run(
+                    api,
+                    warmupSale,
+                    Plan.warmup(runId, plan.users(), options.warmup()),
+                    tokens,
+                    options.concurrency(),
+                    burstDeadline);
             out.println("warmup        " + warm.answered() + " of " + options.warmup() + " answered (sale " + warmupSale
                     + ")");
         }
@@ -178,8 +204,8 @@ public final class LoadDriver {
         Burst.Result burst = Burst.run(api, saleId, plan, tokens, options.concurrency(), burstDeadline);
         Report.printBurst(out, burst);
 
-        OversellCheck.Verdict verdict = new OversellCheck(api, options, adminToken, saleId, tokens, total, out)
-                .run(burst);
+        OversellCheck.Verdict verdict =
+                new OversellCheck(api, options, adminToken, saleId, tokens, total, out).run(burst);
         if (burst.cutShort()) {
             out.println("note: the burst was cut short by --timeout-seconds; the checks cover the attempts that ran");
         }

@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -43,14 +43,29 @@ public final class OpenLoop {
      * window are in {@code successesAfterWindow}.
      */
     @SuppressWarnings("ArrayRecordComponent") // a series filled once by the run and only read after it
-    public record Result(Plan plan, List<Burst.Outcome> outcomes, double rate, Duration window,
-                         Histogram successMicros, Histogram rejectionMicros, Histogram errorMicros,
-                         Histogram sendLagMicros, Histogram successSentMicros, Histogram rejectionSentMicros,
-                         long[] successesPerSecond, long successesAfterWindow,
-                         Duration lastSend, long dropped, int maxInFlight, Duration wall, boolean cutShort) {
+    public record Result(
+            Plan plan,
+            List<Burst.Outcome> outcomes,
+            double rate,
+            Duration window,
+            Histogram successMicros,
+            Histogram rejectionMicros,
+            Histogram errorMicros,
+            Histogram sendLagMicros,
+            Histogram successSentMicros,
+            Histogram rejectionSentMicros,
+            long[] successesPerSecond,
+            long successesAfterWindow,
+            Duration lastSend,
+            long dropped,
+            int maxInFlight,
+            Duration wall,
+            boolean cutShort) {
 
         public long sent() {
-            return outcomes.stream().filter(o -> o.status() != Burst.Outcome.NOT_SENT).count();
+            return outcomes.stream()
+                    .filter(o -> o.status() != Burst.Outcome.NOT_SENT)
+                    .count();
         }
 
         /** The rate the requests actually left at: what the service was offered if the driver fell behind. */
@@ -67,8 +82,15 @@ public final class OpenLoop {
      * connections, then waits for the answers. Sending stops at {@code deadline} (the rest count as not sent) and
      * so does waiting (requests still open are interrupted and count as cancelled).
      */
-    public static Result run(URI base, Duration requestTimeout, String saleId, Plan plan, Map<String, String> tokens,
-                             double rate, int connections, Deadline deadline) {
+    public static Result run(
+            URI base,
+            Duration requestTimeout,
+            String saleId,
+            Plan plan,
+            Map<String, String> tokens,
+            double rate,
+            int connections,
+            Deadline deadline) {
         int n = plan.size();
         String path = "/api/sales/" + saleId + "/purchases";
         byte[] body = "{\"quantity\":1}".getBytes(StandardCharsets.UTF_8);
@@ -120,7 +142,8 @@ public final class OpenLoop {
                         long due = t0 + Math.round(index * periodNanos);
                         long wait;
                         while ((wait = due - System.nanoTime()) > 0 && !deadline.expired()) {
-                            LockSupport.parkNanos(Math.min(wait, deadline.remaining().toNanos()));
+                            LockSupport.parkNanos(
+                                    Math.min(wait, deadline.remaining().toNanos()));
                         }
                         long sentAt = System.nanoTime();
                         if (deadline.expired() || Thread.currentThread().isInterrupted()) {
@@ -158,7 +181,7 @@ public final class OpenLoop {
                                 rejectionSent.recordValue(sentMicros);
                             }
                             case ERROR -> error.recordValue(micros);
-                            case OTHER -> { }
+                            case OTHER -> {}
                         }
                         outcomes.set(index, outcome);
                         done.countDown();
@@ -177,10 +200,24 @@ public final class OpenLoop {
             seconds[i] = perSecond.get(i);
         }
         long lastSend = lastSentAt.get() == Long.MIN_VALUE ? 0 : Math.max(0, lastSentAt.get() - t0);
-        return new Result(plan, Arrays.asList(snapshot), rate, window, success.copy(), rejection.copy(),
-                error.copy(), lag.copy(), successSent.copy(), rejectionSent.copy(), seconds, afterWindow.get(),
-                Duration.ofNanos(lastSend), dropped.get(),
-                connections, Duration.ofNanos(end - t0), !finished);
+        return new Result(
+                plan,
+                Arrays.asList(snapshot),
+                rate,
+                window,
+                success.copy(),
+                rejection.copy(),
+                error.copy(),
+                lag.copy(),
+                successSent.copy(),
+                rejectionSent.copy(),
+                seconds,
+                afterWindow.get(),
+                Duration.ofNanos(lastSend),
+                dropped.get(),
+                connections,
+                Duration.ofNanos(end - t0),
+                !finished);
     }
 
     private static void awaitQuietly(CountDownLatch latch, Deadline deadline) {
@@ -192,10 +229,17 @@ public final class OpenLoop {
     }
 
     /** An attempt the driver did not send: every connection stayed busy for {@link #MAX_SEND_LAG} after it fell due. */
-    static final Burst.Outcome DROPPED = new Burst.Outcome(Burst.Outcome.NOT_SENT,
-            "no free connection within " + MAX_SEND_LAG.toSeconds() + " s of its due time", null);
+    static final Burst.Outcome DROPPED = new Burst.Outcome(
+            Burst.Outcome.NOT_SENT,
+            "no free connection within " + MAX_SEND_LAG.toSeconds() + " s of its due time",
+            null);
 
-    enum Kind { SUCCESS, REJECTION, ERROR, OTHER }
+    enum Kind {
+        SUCCESS,
+        REJECTION,
+        ERROR,
+        OTHER
+    }
 
     /** 201/202 succeed; 409, 429 and 503 are the service saying no; no HTTP answer is a transport error. */
     static Kind kind(Burst.Outcome outcome) {

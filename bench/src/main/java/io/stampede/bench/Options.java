@@ -52,46 +52,70 @@ public record Options(
 
     /** {@code burst}: the closed-loop oversell burst; {@code overload}: calibrate, then an open-loop overload. */
     static final String BURST = "burst";
+
     static final String OVERLOAD = "overload";
     // The overload mode sizes its sales and shoppers itself; silently ignoring these would mislead.
     private static final List<String> BURST_ONLY =
             List.of("stock", "limit", "users", "attempts", "replays", "warmup", "csv", "seed");
-    private static final List<String> OVERLOAD_ONLY =
-            List.of("factor", "seconds", "calibration-seconds", "calibration-concurrency", "max-in-flight",
-                    "overload-url");
+    private static final List<String> OVERLOAD_ONLY = List.of(
+            "factor", "seconds", "calibration-seconds", "calibration-concurrency", "max-in-flight", "overload-url");
 
     private record Flag(String name, String arg, String defaultValue, String help) {}
 
     private static final List<Flag> FLAGS = List.of(
-            new Flag("url", "URL", "http://localhost:8080", "base URL of the service; the only host the driver talks to"),
+            new Flag(
+                    "url",
+                    "URL",
+                    "http://localhost:8080",
+                    "base URL of the service; the only host the driver talks to"),
             new Flag("admin-token", "TOKEN", null, "admin bearer token (wins over --admin-token-file)"),
             new Flag("admin-token-file", "FILE", "./.stampede/admin-token", "file holding the admin token"),
             new Flag("stock", "N", "100", "stock of the sale the driver creates"),
             new Flag("limit", "N", "1", "per-user limit of that sale"),
             new Flag("users", "N", "500", "number of distinct shoppers"),
             new Flag("attempts", "N", "2000", "total purchase attempts in the timed burst"),
-            new Flag("replays", "F", "0.1", "fraction of attempts that re-send an earlier Idempotency-Key of the same user, 0 <= F < 1"),
+            new Flag(
+                    "replays",
+                    "F",
+                    "0.1",
+                    "fraction of attempts that re-send an earlier Idempotency-Key of the same user, 0 <= F < 1"),
             new Flag("concurrency", "N", "200", "most requests in flight at once"),
             new Flag("strategy", "NAME", "REDIS_LUA", "sale strategy: " + String.join(", ", sorted(STRATEGIES))),
             new Flag("intake", "NAME", "DIRECT", "sale intake: DIRECT or QUEUED"),
-            new Flag("jwt-secret", "SECRET", null, "mint HS256 shopper JWTs with this secret instead of using POST /api/session"),
+            new Flag(
+                    "jwt-secret",
+                    "SECRET",
+                    null,
+                    "mint HS256 shopper JWTs with this secret instead of using POST /api/session"),
             new Flag("warmup", "N", "0", "throwaway purchases against a separate warm-up sale before the burst"),
             new Flag("csv", "FILE", null, "append one result row to FILE (header written when the file is new)"),
             new Flag("timeout-seconds", "S", "120", "global time budget; the driver stops when it is spent"),
             new Flag("request-timeout-seconds", "S", "30", "timeout of a single HTTP request"),
             new Flag("settle-seconds", "S", "10", "how long to wait for stock and orders to settle after the burst"),
             new Flag("seed", "N", null, "random seed of the attempt plan (default: random, printed)"),
-            new Flag("mode", "MODE", BURST,
+            new Flag(
+                    "mode",
+                    "MODE",
+                    BURST,
                     "burst (closed-loop oversell burst), overload (calibrate, then open-loop overload), compare, ab"
                             + " or read-cost"),
             new Flag("factor", "F", "10", "overload: send at F times the calibrated sustainable rate"),
             new Flag("seconds", "S", "10", "overload: length of the open-loop phase; one distinct shopper per request"),
-            new Flag("calibration-seconds", "S", "5",
+            new Flag(
+                    "calibration-seconds",
+                    "S",
+                    "5",
                     "overload: measured length of the closed-loop calibration (after 1 s warm-up)"),
             new Flag("calibration-concurrency", "N", "64", "overload: requests in flight during the calibration"),
-            new Flag("max-in-flight", "N", "512",
+            new Flag(
+                    "max-in-flight",
+                    "N",
+                    "512",
                     "overload: keep-alive connections, so most requests open at once (as from a load balancer)"),
-            new Flag("overload-url", "URL", null,
+            new Flag(
+                    "overload-url",
+                    "URL",
+                    null,
                     "overload: send the open-loop phase here (a proxy in front of --url); calibration and checks use --url"),
             new Flag("help", null, null, "print this help and exit"));
 
@@ -122,7 +146,9 @@ public record Options(
                 name = name.substring(0, eq);
             }
             String key = name;
-            Flag flag = FLAGS.stream().filter(f -> f.name().equals(key)).findFirst()
+            Flag flag = FLAGS.stream()
+                    .filter(f -> f.name().equals(key))
+                    .findFirst()
                     .orElseThrow(() -> new UsageException("unknown flag --" + key));
             if (flag.arg() == null) {
                 throw new UsageException("--" + key + " takes no value");
@@ -160,14 +186,14 @@ public record Options(
         String seed = values.get("seed");
         String mode = values.get("mode").toLowerCase(Locale.ROOT);
         if (!mode.equals(BURST) && !mode.equals(OVERLOAD)) {
-            throw new UsageException("--mode must be " + BURST + ", " + OVERLOAD + ", " + CompareOptions.COMPARE
-                    + ", " + AbOptions.AB + " or " + ReadCostOptions.READ_COST + ", got " + mode);
+            throw new UsageException("--mode must be " + BURST + ", " + OVERLOAD + ", " + CompareOptions.COMPARE + ", "
+                    + AbOptions.AB + " or " + ReadCostOptions.READ_COST + ", got " + mode);
         }
-        List<String> misplaced = (mode.equals(OVERLOAD) ? BURST_ONLY : OVERLOAD_ONLY).stream()
-                .filter(given::contains).map(name -> "--" + name).toList();
+        List<String> misplaced = (mode.equals(OVERLOAD) ? BURST_ONLY : OVERLOAD_ONLY)
+                .stream().filter(given::contains).map(name -> "--" + name).toList();
         if (!misplaced.isEmpty()) {
-            throw new UsageException(String.join(", ", misplaced) + " "
-                    + (misplaced.size() == 1 ? "has" : "have") + " no effect with --mode " + mode);
+            throw new UsageException(String.join(", ", misplaced) + " " + (misplaced.size() == 1 ? "has" : "have")
+                    + " no effect with --mode " + mode);
         }
         double factor = parseDouble(values, "factor");
         if (!(factor > 0 && factor <= 1000)) {
@@ -216,10 +242,12 @@ public record Options(
         out.append("for that.\n");
         out.append("--mode compare: every strategy side by side on PostgreSQL and MariaDB, starting the server\n");
         out.append("itself; see --mode compare --help for its flags.\n");
-        out.append("--mode ab: two server jars (--jar-a, --jar-b) side by side, each started afresh per measurement,\n");
+        out.append(
+                "--mode ab: two server jars (--jar-a, --jar-b) side by side, each started afresh per measurement,\n");
         out.append("rounds alternating the order; winners/s and p50/p99 of each, B/A; see --mode ab --help.\n");
         out.append("--mode read-cost: GET /api/sales/{id} and GET /api/sales on a sale with many orders against a\n");
-        out.append("fresh one, on a running service (--url) or a jar it starts (--jar); see --mode read-cost --help.\n");
+        out.append(
+                "fresh one, on a running service (--url) or a jar it starts (--jar); see --mode read-cost --help.\n");
         out.append("Exit status: 0 PASS, 1 FAIL, 2 setup error (bad flags, service unreachable, admin token\n");
         out.append("rejected, no shopper tokens).\n\nFlags:\n");
         for (Flag flag : FLAGS) {
@@ -240,9 +268,33 @@ public record Options(
     }
 
     private static Options defaultsForHelp() {
-        return new Options(URI.create("http://localhost:8080"), null, Path.of("./.stampede/admin-token"),
-                100, 1, 500, 2000, 0.1, 200, "REDIS_LUA", "DIRECT", null, 0, null, 120, 30, 10, 0,
-                BURST, 10, 10, 5, 64, 512, URI.create("http://localhost:8080"), true);
+        return new Options(
+                URI.create("http://localhost:8080"),
+                null,
+                Path.of("./.stampede/admin-token"),
+                100,
+                1,
+                500,
+                2000,
+                0.1,
+                200,
+                "REDIS_LUA",
+                "DIRECT",
+                null,
+                0,
+                null,
+                120,
+                30,
+                10,
+                0,
+                BURST,
+                10,
+                10,
+                5,
+                64,
+                512,
+                URI.create("http://localhost:8080"),
+                true);
     }
 
     public boolean overload() {
@@ -251,9 +303,33 @@ public record Options(
 
     /** These options with another sale's stock and per-user limit, for checking a sale the driver sized itself. */
     public Options withSale(int saleStock, int saleLimit) {
-        return new Options(url, adminToken, adminTokenFile, saleStock, saleLimit, users, attempts, replays, concurrency,
-                strategy, intake, jwtSecret, warmup, csv, timeoutSeconds, requestTimeoutSeconds, settleSeconds, seed,
-                mode, factor, seconds, calibrationSeconds, calibrationConcurrency, maxInFlight, overloadUrl, help);
+        return new Options(
+                url,
+                adminToken,
+                adminTokenFile,
+                saleStock,
+                saleLimit,
+                users,
+                attempts,
+                replays,
+                concurrency,
+                strategy,
+                intake,
+                jwtSecret,
+                warmup,
+                csv,
+                timeoutSeconds,
+                requestTimeoutSeconds,
+                settleSeconds,
+                seed,
+                mode,
+                factor,
+                seconds,
+                calibrationSeconds,
+                calibrationConcurrency,
+                maxInFlight,
+                overloadUrl,
+                help);
     }
 
     private static URI parseUrl(String raw) {
@@ -263,9 +339,13 @@ public record Options(
         } catch (IllegalArgumentException e) {
             throw new UsageException("--url is not a URI: " + raw);
         }
-        if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
-                || uri.getHost() == null || uri.getQuery() != null || uri.getFragment() != null) {
-            throw new UsageException("--url must be an http(s) URL without query, e.g. http://localhost:8080, got " + raw);
+        if (uri.getScheme() == null
+                || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
+                || uri.getHost() == null
+                || uri.getQuery() != null
+                || uri.getFragment() != null) {
+            throw new UsageException(
+                    "--url must be an http(s) URL without query, e.g. http://localhost:8080, got " + raw);
         }
         return uri;
     }

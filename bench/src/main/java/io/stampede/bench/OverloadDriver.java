@@ -25,6 +25,7 @@ public final class OverloadDriver {
     static final int CALIBRATION_STOCK = 10_000_000;
     /** One token and one outcome per overload attempt are kept in memory; this bounds both. */
     static final int MAX_OVERLOAD_ATTEMPTS = 2_000_000;
+
     static final Duration CALIBRATION_WARMUP = Duration.ofSeconds(1);
 
     private final Options options;
@@ -52,10 +53,17 @@ public final class OverloadDriver {
         Api api = new Api(options.url(), Duration.ofSeconds(options.requestTimeoutSeconds()), total);
         String runId = Long.toString(System.currentTimeMillis(), 36);
 
-        out.printf(Locale.ROOT, "stampede-bench overload  %s  strategy %s  intake %s  factor %s  seconds %d"
+        out.printf(
+                Locale.ROOT,
+                "stampede-bench overload  %s  strategy %s  intake %s  factor %s  seconds %d"
                         + "  calibration %d s at concurrency %d%n",
-                options.url(), options.strategy(), options.intake(), trim(options.factor()), options.seconds(),
-                options.calibrationSeconds(), options.calibrationConcurrency());
+                options.url(),
+                options.strategy(),
+                options.intake(),
+                trim(options.factor()),
+                options.seconds(),
+                options.calibrationSeconds(),
+                options.calibrationConcurrency());
         setup.warnAboutShortSecret();
         Setup.checkHealth(api);
 
@@ -64,15 +72,24 @@ public final class OverloadDriver {
         double rate = options.factor() * sustainable;
         long planned = (long) Math.ceil(rate * options.seconds());
         if (planned > MAX_OVERLOAD_ATTEMPTS) {
-            throw new SetupException(String.format(Locale.ROOT, "%s x S x %d s = %d attempts, more than the %d this"
-                            + " driver holds; lower --factor or --seconds", trim(options.factor()), options.seconds(),
-                    planned, MAX_OVERLOAD_ATTEMPTS));
+            throw new SetupException(String.format(
+                    Locale.ROOT,
+                    "%s x S x %d s = %d attempts, more than the %d this" + " driver holds; lower --factor or --seconds",
+                    trim(options.factor()),
+                    options.seconds(),
+                    planned,
+                    MAX_OVERLOAD_ATTEMPTS));
         }
         int attempts = (int) planned;
         // Every attempt is a distinct shopper buying one unit, so this stock can never sell out.
         int stock = attempts;
-        String saleId = setup.createSale(api, adminToken, "bench overload " + runId,
-                "BENCH-OVERLOAD-" + runId.toUpperCase(Locale.ROOT), stock, 1);
+        String saleId = setup.createSale(
+                api,
+                adminToken,
+                "bench overload " + runId,
+                "BENCH-OVERLOAD-" + runId.toUpperCase(Locale.ROOT),
+                stock,
+                1);
         Plan plan = Plan.distinct(runId, "o", attempts);
         if (options.jwtSecret() == null) {
             out.println("note: logging in " + attempts + " shoppers one by one; --jwt-secret mints them in seconds");
@@ -81,24 +98,37 @@ public final class OverloadDriver {
         Map<String, String> tokens =
                 Tokens.obtain(api, plan.users(), options.jwtSecret(), options.concurrency(), total);
         setup.checkShopperToken(api, tokens.get(plan.users().getFirst()));
-        out.printf(Locale.ROOT, "overload sale %s  stock %d  per-user limit 1  %d shoppers (%s in %.1f s)%n",
-                saleId, stock, tokens.size(), setup.tokenSource(), (System.nanoTime() - mintStart) / 1e9);
+        out.printf(
+                Locale.ROOT,
+                "overload sale %s  stock %d  per-user limit 1  %d shoppers (%s in %.1f s)%n",
+                saleId,
+                stock,
+                tokens.size(),
+                setup.tokenSource(),
+                (System.nanoTime() - mintStart) / 1e9);
 
         if (!options.overloadUrl().equals(options.url())) {
             out.println("overload      sent through " + options.overloadUrl() + " (calibration and checks: "
                     + options.url() + ")");
         }
-        OpenLoop.Result result = OpenLoop.run(options.overloadUrl(), Duration.ofSeconds(options.requestTimeoutSeconds()),
-                saleId, plan, tokens, rate, options.maxInFlight(),
+        OpenLoop.Result result = OpenLoop.run(
+                options.overloadUrl(),
+                Duration.ofSeconds(options.requestTimeoutSeconds()),
+                saleId,
+                plan,
+                tokens,
+                rate,
+                options.maxInFlight(),
                 phaseDeadline);
         Report.printOverload(out, options.factor(), sustainable, result);
 
         Burst.Result holders = possibleHolders(result);
-        out.println("check         listing the orders of " + holders.plan().users().size() + " of " + attempts
-                + " shoppers (those answered 201/202, 5xx, a transport error or nothing); 409 and 429 take no"
-                + " stock, and an order behind one would show as reserved + sold != listed units");
-        OversellCheck.Verdict verdict = new OversellCheck(api, options.withSale(stock, 1), adminToken, saleId, tokens,
-                total, out).run(holders);
+        out.println(
+                "check         listing the orders of " + holders.plan().users().size() + " of " + attempts
+                        + " shoppers (those answered 201/202, 5xx, a transport error or nothing); 409 and 429 take no"
+                        + " stock, and an order behind one would show as reserved + sold != listed units");
+        OversellCheck.Verdict verdict =
+                new OversellCheck(api, options.withSale(stock, 1), adminToken, saleId, tokens, total, out).run(holders);
         if (result.cutShort()) {
             out.println("note: the overload was cut short by --timeout-seconds; the checks cover the attempts"
                     + " that ran");
@@ -110,17 +140,36 @@ public final class OverloadDriver {
     /** The closed-loop phase: returns S, successful purchases per second, or stops the run if there is none. */
     private double calibrate(Api api, String adminToken, String runId, Deadline total, Deadline phaseDeadline)
             throws InterruptedException {
-        String saleId = setup.createSale(api, adminToken, "bench calibration " + runId,
-                "BENCH-CALIBRATION-" + runId.toUpperCase(Locale.ROOT), CALIBRATION_STOCK, CALIBRATION_LIMIT);
+        String saleId = setup.createSale(
+                api,
+                adminToken,
+                "bench calibration " + runId,
+                "BENCH-CALIBRATION-" + runId.toUpperCase(Locale.ROOT),
+                CALIBRATION_STOCK,
+                CALIBRATION_LIMIT);
         List<String> users = Plan.distinct(runId, "c", CALIBRATION_USERS).users();
         Map<String, String> tokens = Tokens.obtain(api, users, options.jwtSecret(), options.concurrency(), total);
         setup.checkShopperToken(api, tokens.get(users.getFirst()));
-        out.printf(Locale.ROOT, "calibration   sale %s  stock %d  per-user limit %d  %d shoppers round-robin (%s)%n",
-                saleId, CALIBRATION_STOCK, CALIBRATION_LIMIT, users.size(), setup.tokenSource());
+        out.printf(
+                Locale.ROOT,
+                "calibration   sale %s  stock %d  per-user limit %d  %d shoppers round-robin (%s)%n",
+                saleId,
+                CALIBRATION_STOCK,
+                CALIBRATION_LIMIT,
+                users.size(),
+                setup.tokenSource());
 
-        Calibration.Result calibration = Calibration.run(api, saleId, runId + "-c", users, tokens,
-                options.calibrationConcurrency(), CALIBRATION_WARMUP, Duration.ofSeconds(options.calibrationSeconds()),
-                (long) CALIBRATION_USERS * CALIBRATION_LIMIT, phaseDeadline);
+        Calibration.Result calibration = Calibration.run(
+                api,
+                saleId,
+                runId + "-c",
+                users,
+                tokens,
+                options.calibrationConcurrency(),
+                CALIBRATION_WARMUP,
+                Duration.ofSeconds(options.calibrationSeconds()),
+                (long) CALIBRATION_USERS * CALIBRATION_LIMIT,
+                phaseDeadline);
         Report.printCalibration(out, options.calibrationConcurrency(), CALIBRATION_WARMUP, calibration);
         if (calibration.successes() == 0) {
             throw new SetupException("no purchase succeeded during the calibration, so there is no rate to multiply");
@@ -148,8 +197,12 @@ public final class OverloadDriver {
             outcomes.add(outcome);
             users.add(attempt.userId());
         }
-        return new Burst.Result(new Plan(List.copyOf(attempts), List.copyOf(users)), List.copyOf(outcomes),
-                result.successMicros(), result.wall(), result.cutShort());
+        return new Burst.Result(
+                new Plan(List.copyOf(attempts), List.copyOf(users)),
+                List.copyOf(outcomes),
+                result.successMicros(),
+                result.wall(),
+                result.cutShort());
     }
 
     static String trim(double value) {

@@ -33,7 +33,8 @@ public final class Oversell {
             Long reserved = Api.number(stock, "reserved");
             Long sold = Api.number(stock, "sold");
             return total != null && available != null && reserved != null && sold != null
-                    ? new Figures(total, available, reserved, sold) : null;
+                    ? new Figures(total, available, reserved, sold)
+                    : null;
         }
     }
 
@@ -68,10 +69,13 @@ public final class Oversell {
                 sharedIds++;
             }
         }
-        long placedUnits = unitsOfOrder.values().stream().mapToLong(Long::longValue).sum();
+        long placedUnits =
+                unitsOfOrder.values().stream().mapToLong(Long::longValue).sum();
         Map<String, Long> unitsOfUser = new HashMap<>();
         unitsOfOrder.forEach((orderId, units) -> unitsOfUser.merge(userOfOrder.get(orderId), units, Long::sum));
-        long beyondLimit = unitsOfUser.values().stream().mapToLong(u -> Math.max(0, u - perUserLimit)).sum();
+        long beyondLimit = unitsOfUser.values().stream()
+                .mapToLong(u -> Math.max(0, u - perUserLimit))
+                .sum();
         long beyondStock = Math.max(0, placedUnits - stock);
         if (sharedIds > 0) {
             notes.add(sharedIds + " order ids were answered to more than one user");

@@ -74,8 +74,14 @@ public final class OversellCheck {
     private final Set<String> failures = new LinkedHashSet<>();
     private final List<String> notes = new ArrayList<>();
 
-    OversellCheck(Api api, Options options, String adminToken, String saleId, Map<String, String> tokens,
-                  Deadline deadline, PrintStream out) {
+    OversellCheck(
+            Api api,
+            Options options,
+            String adminToken,
+            String saleId,
+            Map<String, String> tokens,
+            Deadline deadline,
+            PrintStream out) {
         this.api = api;
         this.options = options;
         this.adminToken = adminToken;
@@ -173,14 +179,22 @@ public final class OversellCheck {
         for (int i = 0; i < attempts.size(); i++) {
             Plan.Attempt attempt = attempts.get(i);
             Burst.Outcome outcome = burst.outcomes().get(i);
-            answersOfKey.computeIfAbsent(attempt.userId() + " " + attempt.key(), k -> new ArrayList<>()).add(outcome);
+            answersOfKey
+                    .computeIfAbsent(attempt.userId() + " " + attempt.key(), k -> new ArrayList<>())
+                    .add(outcome);
             if ((outcome.status() == 201 || outcome.status() == 202) && outcome.orderId() == null) {
                 withoutId++;
             }
             if (outcome.ordered()) {
-                usersOfOrder.computeIfAbsent(outcome.orderId(), k -> new HashSet<>()).add(attempt.userId());
-                keysOfOrder.computeIfAbsent(outcome.orderId(), k -> new HashSet<>()).add(attempt.key());
-                ordersOfUser.computeIfAbsent(attempt.userId(), k -> new HashSet<>()).add(outcome.orderId());
+                usersOfOrder
+                        .computeIfAbsent(outcome.orderId(), k -> new HashSet<>())
+                        .add(attempt.userId());
+                keysOfOrder
+                        .computeIfAbsent(outcome.orderId(), k -> new HashSet<>())
+                        .add(attempt.key());
+                ordersOfUser
+                        .computeIfAbsent(attempt.userId(), k -> new HashSet<>())
+                        .add(outcome.orderId());
             }
         }
         Set<String> acked = new TreeSet<>(usersOfOrder.keySet());
@@ -191,22 +205,27 @@ public final class OversellCheck {
         if (acked.size() > options.stock()) {
             fail("oversold: " + acked.size() + " distinct orders acknowledged for a stock of " + options.stock());
         }
-        List<String> shared = usersOfOrder.entrySet().stream().filter(e -> e.getValue().size() > 1)
-                .map(Map.Entry::getKey).toList();
+        List<String> shared = usersOfOrder.entrySet().stream()
+                .filter(e -> e.getValue().size() > 1)
+                .map(Map.Entry::getKey)
+                .toList();
         if (!shared.isEmpty()) {
             fail(shared.size() + " orderIds were given to more than one user, e.g. " + examples(shared));
         }
-        List<String> multiKey = keysOfOrder.entrySet().stream().filter(e -> e.getValue().size() > 1)
-                .map(Map.Entry::getKey).toList();
+        List<String> multiKey = keysOfOrder.entrySet().stream()
+                .filter(e -> e.getValue().size() > 1)
+                .map(Map.Entry::getKey)
+                .toList();
         if (!multiKey.isEmpty()) {
-            fail(multiKey.size() + " orderIds were answered to different Idempotency-Keys, e.g. "
-                    + examples(multiKey));
+            fail(multiKey.size() + " orderIds were answered to different Idempotency-Keys, e.g. " + examples(multiKey));
         }
-        List<String> overLimit = ordersOfUser.entrySet().stream().filter(e -> e.getValue().size() > options.limit())
-                .map(e -> e.getKey() + " (" + e.getValue().size() + ")").toList();
+        List<String> overLimit = ordersOfUser.entrySet().stream()
+                .filter(e -> e.getValue().size() > options.limit())
+                .map(e -> e.getKey() + " (" + e.getValue().size() + ")")
+                .toList();
         if (!overLimit.isEmpty()) {
-            fail(overLimit.size() + " users were acknowledged more than " + options.limit()
-                    + " orders, e.g. " + examples(overLimit));
+            fail(overLimit.size() + " users were acknowledged more than " + options.limit() + " orders, e.g. "
+                    + examples(overLimit));
         }
 
         // Same user and key must get the same order; answers without a verdict on the order
@@ -217,17 +236,22 @@ public final class OversellCheck {
         int repeatedKeys = 0;
         for (Map.Entry<String, List<Burst.Outcome>> entry : answersOfKey.entrySet()) {
             List<Burst.Outcome> decided = entry.getValue().stream()
-                    .filter(o -> o.ordered() || o.status() == 409).toList();
+                    .filter(o -> o.ordered() || o.status() == 409)
+                    .toList();
             if (entry.getValue().size() > 1) {
                 repeatedKeys++;
             }
             if (decided.size() < 2) {
                 continue;
             }
-            Set<String> orderIds = decided.stream().map(Burst.Outcome::orderId).filter(Objects::nonNull)
+            Set<String> orderIds = decided.stream()
+                    .map(Burst.Outcome::orderId)
+                    .filter(Objects::nonNull)
                     .collect(Collectors.toSet());
-            Set<String> refusals = decided.stream().filter(o -> o.status() == 409)
-                    .map(o -> String.valueOf(o.code())).collect(Collectors.toCollection(TreeSet::new));
+            Set<String> refusals = decided.stream()
+                    .filter(o -> o.status() == 409)
+                    .map(o -> String.valueOf(o.code()))
+                    .collect(Collectors.toCollection(TreeSet::new));
             if (orderIds.size() > 1) {
                 splitOrders.add(entry.getKey() + " -> " + orderIds);
             } else if (!orderIds.isEmpty() && !refusals.isEmpty()) {
@@ -267,7 +291,8 @@ public final class OversellCheck {
                 notes.add("stock still moving after " + options.settleSeconds() + " s; checked the last reading");
                 return last;
             }
-            Thread.sleep(Math.min(POLL.toMillis(), Math.max(1, settleBy.remaining().toMillis())));
+            Thread.sleep(
+                    Math.min(POLL.toMillis(), Math.max(1, settleBy.remaining().toMillis())));
             Stock now = readStock();
             if (now == null) {
                 return last;
@@ -305,12 +330,12 @@ public final class OversellCheck {
             fail("stock.total is " + stock.total() + ", the sale was created with " + options.stock());
         }
         if (stock.total() != stock.available() + stock.reserved() + stock.sold()) {
-            fail("stock does not add up: total " + stock.total() + " != available " + stock.available()
-                    + " + reserved " + stock.reserved() + " + sold " + stock.sold());
+            fail("stock does not add up: total " + stock.total() + " != available " + stock.available() + " + reserved "
+                    + stock.reserved() + " + sold " + stock.sold());
         }
         if (stock.taken() > stock.total() || stock.available() < 0 || stock.reserved() < 0 || stock.sold() < 0) {
-            fail("oversold: reserved + sold = " + stock.taken() + " of total " + stock.total()
-                    + " (available " + stock.available() + ")");
+            fail("oversold: reserved + sold = " + stock.taken() + " of total " + stock.total() + " (available "
+                    + stock.available() + ")");
         }
         if (acked > stock.taken()) {
             fail(acked + " orders were acknowledged but only " + stock.taken() + " units are reserved or sold");
@@ -366,7 +391,9 @@ public final class OversellCheck {
         }
         if (!listErrors.isEmpty()) {
             fail("could not list the orders of " + listErrors.size() + " shoppers, e.g. "
-                    + examples(listErrors.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).toList()));
+                    + examples(listErrors.entrySet().stream()
+                            .map(e -> e.getKey() + ": " + e.getValue())
+                            .toList()));
         }
         if (!missing.isEmpty()) {
             fail(missing.size() + " acknowledged orders are missing from GET /api/me/orders (lost), e.g. "
@@ -421,11 +448,14 @@ public final class OversellCheck {
     }
 
     /** Acknowledged orders absent from their owner's list; owners whose list could not be read are not judged. */
-    private static Set<String> missing(Set<String> acked, Map<String, String> ownerOfAcked,
-                                       Map<String, List<Order>> listed) {
-        Set<String> seen = listed.values().stream().flatMap(Collection::stream).map(Order::id)
+    private static Set<String> missing(
+            Set<String> acked, Map<String, String> ownerOfAcked, Map<String, List<Order>> listed) {
+        Set<String> seen = listed.values().stream()
+                .flatMap(Collection::stream)
+                .map(Order::id)
                 .collect(Collectors.toSet());
-        return acked.stream().filter(id -> listed.containsKey(ownerOfAcked.get(id)) && !seen.contains(id))
+        return acked.stream()
+                .filter(id -> listed.containsKey(ownerOfAcked.get(id)) && !seen.contains(id))
                 .collect(Collectors.toCollection(TreeSet::new));
     }
 
@@ -448,8 +478,11 @@ public final class OversellCheck {
                         }
                         List<Order> orders = new ArrayList<>();
                         for (JsonNode item : items) {
-                            Order order = new Order(Api.text(item, "id"), Api.text(item, "userId"),
-                                    Api.text(item, "saleId"), Api.text(item, "status"),
+                            Order order = new Order(
+                                    Api.text(item, "id"),
+                                    Api.text(item, "userId"),
+                                    Api.text(item, "saleId"),
+                                    Api.text(item, "status"),
                                     Objects.requireNonNullElse(Api.number(item, "quantity"), 1L));
                             if (order.id() != null && saleId.equals(order.saleId())) {
                                 orders.add(order);
@@ -484,7 +517,8 @@ public final class OversellCheck {
                 JsonNode body = reply.body();
                 out.println("reconciliation consistent " + body.path("consistent") + ", drift " + body.path("drift")
                         + ", database " + body.path("database") + ", cache " + body.path("cache"));
-                if (!body.path("consistent").isBoolean() || !body.path("consistent").booleanValue()) {
+                if (!body.path("consistent").isBoolean()
+                        || !body.path("consistent").booleanValue()) {
                     notes.add("reconciliation does not report consistent=true (cache and database disagree)");
                 }
             } else if (reply.status() == 404) {

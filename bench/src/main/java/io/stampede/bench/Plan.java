@@ -40,7 +40,8 @@ public record Plan(List<Attempt> attempts, List<String> users) {
         for (int i = 0; i < replays; i++) {
             Placed original = placed.get(random.nextInt(fresh));
             double after = original.position() + (1 - original.position()) * random.nextDouble();
-            placed.add(new Placed(new Attempt(original.attempt().userId(), original.attempt().key(), true), after));
+            placed.add(new Placed(
+                    new Attempt(original.attempt().userId(), original.attempt().key(), true), after));
         }
         placed.sort(Comparator.comparingDouble(Placed::position));
 

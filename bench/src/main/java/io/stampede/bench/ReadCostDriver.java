@@ -49,11 +49,12 @@ final class ReadCostDriver {
             return ServerLauncher.exclusively(this::withOwnServer);
         }
         Path own = ProcessHandle.current().info().command().map(Path::of).orElse(Path.of("java"));
-        out.println("machine       " + CompareDriver.Machine.describe(own, Map.of()).summary()
-                + " (the service runs elsewhere or beside the driver)");
+        out.println(
+                "machine       " + CompareDriver.Machine.describe(own, Map.of()).summary()
+                        + " (the service runs elsewhere or beside the driver)");
         String adminToken = Setup.adminToken(options.adminToken(), options.adminTokenFile());
-        Api api = new Api(options.url(), Duration.ofSeconds(options.requestTimeoutSeconds()),
-                Deadline.in(Duration.ofDays(1)));
+        Api api = new Api(
+                options.url(), Duration.ofSeconds(options.requestTimeoutSeconds()), Deadline.in(Duration.ofDays(1)));
         if (options.jwtSecret() == null) {
             out.println("note: no --jwt-secret: " + options.orders() + " shoppers log in one request each");
         }
@@ -68,11 +69,18 @@ final class ReadCostDriver {
         }
         Path java = ServerLauncher.java(settings.java(), out);
         BenchDatabase db = settings.database();
-        out.println("machine       " + CompareDriver.Machine.describe(java, Map.of(db.kind(), db.version())).summary());
-        out.println("jar           " + options.jar().toAbsolutePath() + " (sha256 " + AbDriver.digest(options.jar())
-                + ")");
-        ServerLauncher launcher = new ServerLauncher(java, settings.jvmOptions(), settings.redisHost(),
-                settings.redisPort(), Duration.ofSeconds(settings.startupSeconds()), out);
+        out.println("machine       "
+                + CompareDriver.Machine.describe(java, Map.of(db.kind(), db.version()))
+                        .summary());
+        out.println(
+                "jar           " + options.jar().toAbsolutePath() + " (sha256 " + AbDriver.digest(options.jar()) + ")");
+        ServerLauncher launcher = new ServerLauncher(
+                java,
+                settings.jvmOptions(),
+                settings.redisHost(),
+                settings.redisPort(),
+                Duration.ofSeconds(settings.startupSeconds()),
+                out);
         Path workDir;
         try {
             workDir = Files.createTempDirectory("stampede-bench-read-cost-");
@@ -89,7 +97,9 @@ final class ReadCostDriver {
             throw e;
         }
         try {
-            Api api = new Api(server.base(), Duration.ofSeconds(options.requestTimeoutSeconds()),
+            Api api = new Api(
+                    server.base(),
+                    Duration.ofSeconds(options.requestTimeoutSeconds()),
                     Deadline.in(Duration.ofDays(1)));
             int status = measure(api, launcher.adminToken(), launcher.jwtSecret());
             if (!server.alive()) {
@@ -106,10 +116,26 @@ final class ReadCostDriver {
     private int measure(Api api, String adminToken, String jwtSecret) throws InterruptedException {
         Setup.checkHealth(api);
         int n = options.orders();
-        String big = Setup.createSale(api, adminToken, "read-cost BIG " + stamp, "READ-BIG-" + upper(stamp), n, 1,
-                "REDIS_LUA", "DIRECT", out);
-        String small = Setup.createSale(api, adminToken, "read-cost SMALL " + stamp, "READ-SMALL-" + upper(stamp),
-                SMALL_STOCK, 1, "REDIS_LUA", "DIRECT", out);
+        String big = Setup.createSale(
+                api,
+                adminToken,
+                "read-cost BIG " + stamp,
+                "READ-BIG-" + upper(stamp),
+                n,
+                1,
+                "REDIS_LUA",
+                "DIRECT",
+                out);
+        String small = Setup.createSale(
+                api,
+                adminToken,
+                "read-cost SMALL " + stamp,
+                "READ-SMALL-" + upper(stamp),
+                SMALL_STOCK,
+                1,
+                "REDIS_LUA",
+                "DIRECT",
+                out);
         out.printf(Locale.ROOT, "sales         BIG %s (stock %,d)  SMALL %s (stock %d)%n", big, n, small, SMALL_STOCK);
 
         // the listing holds BIG whatever happens, so its baseline is taken before BIG has any order; the server has
@@ -143,10 +169,23 @@ final class ReadCostDriver {
         }
 
         out.println();
-        out.print(ReadCostSummary.compare(String.format(Locale.ROOT, "GET /api/sales/{id}: BIG (%,d orders) against"
-                + " SMALL (none), alternating", placed.size()), "BIG", bigs, "SMALL", smalls));
-        out.print(ReadCostSummary.compare(String.format(Locale.ROOT, "GET /api/sales: the listing after BIG's %,d"
-                + " orders against before them (not alternated)", placed.size()), "after", listAfter, "before",
+        out.print(ReadCostSummary.compare(
+                String.format(
+                        Locale.ROOT,
+                        "GET /api/sales/{id}: BIG (%,d orders) against" + " SMALL (none), alternating",
+                        placed.size()),
+                "BIG",
+                bigs,
+                "SMALL",
+                smalls));
+        out.print(ReadCostSummary.compare(
+                String.format(
+                        Locale.ROOT,
+                        "GET /api/sales: the listing after BIG's %,d" + " orders against before them (not alternated)",
+                        placed.size()),
+                "after",
+                listAfter,
+                "before",
                 listBefore));
         out.print(ReadCostSummary.relative("after/before", listAfter, smalls, listBefore, smallBefore));
         if (!failures.isEmpty()) {
@@ -166,15 +205,23 @@ final class ReadCostDriver {
         long t0 = System.nanoTime();
         Map<String, String> tokens = Tokens.obtain(api, plan.users(), jwtSecret, options.buyConcurrency(), deadline);
         Setup.checkShopperToken(api, tokens.get(plan.users().getFirst()), jwtSecret != null);
-        out.printf(Locale.ROOT, "shoppers      %,d tokens (%s) in %.1f s%n", tokens.size(),
-                jwtSecret != null ? "minted HS256" : "demo login", (System.nanoTime() - t0) / 1e9);
+        out.printf(
+                Locale.ROOT,
+                "shoppers      %,d tokens (%s) in %.1f s%n",
+                tokens.size(),
+                jwtSecret != null ? "minted HS256" : "demo login",
+                (System.nanoTime() - t0) / 1e9);
 
         List<Oversell.Placed> placed = new ArrayList<>();
         Map<String, Long> refused = new TreeMap<>();
         Plan remaining = plan;
         for (int pass = 1; pass <= BUY_PASSES && remaining.size() > 0 && !deadline.expired(); pass++) {
-            out.printf(Locale.ROOT, "buy           pass %d: %,d purchases of BIG at concurrency %d%n", pass,
-                    remaining.size(), options.buyConcurrency());
+            out.printf(
+                    Locale.ROOT,
+                    "buy           pass %d: %,d purchases of BIG at concurrency %d%n",
+                    pass,
+                    remaining.size(),
+                    options.buyConcurrency());
             Burst.Result result = Burst.run(api, saleId, remaining, tokens, options.buyConcurrency(), deadline);
             Report.printBurst(out, result);
             List<Plan.Attempt> again = new ArrayList<>();
@@ -189,8 +236,8 @@ final class ReadCostDriver {
                     refused.merge(TimedLoop.kind(outcome), 1L, Long::sum);
                 }
             }
-            Set<String> users = again.stream().map(Plan.Attempt::userId).collect(Collectors.toCollection(
-                    LinkedHashSet::new));
+            Set<String> users =
+                    again.stream().map(Plan.Attempt::userId).collect(Collectors.toCollection(LinkedHashSet::new));
             remaining = new Plan(List.copyOf(again), List.copyOf(users));
             if (remaining.size() > 0) {
                 Thread.sleep(1_000);
@@ -200,8 +247,10 @@ final class ReadCostDriver {
             failures.add(remaining.size() + " purchases got no definite answer after " + BUY_PASSES + " passes");
         }
         if (!refused.isEmpty()) {
-            failures.add("purchases refused: " + refused.entrySet().stream().map(e -> e.getKey() + " x" + e.getValue())
-                    .collect(Collectors.joining(", ")));
+            failures.add("purchases refused: "
+                    + refused.entrySet().stream()
+                            .map(e -> e.getKey() + " x" + e.getValue())
+                            .collect(Collectors.joining(", ")));
         }
         return placed;
     }
@@ -221,9 +270,17 @@ final class ReadCostDriver {
         if (f == null) {
             failures.add("BIG's figures unreadable: " + settled.problem());
         } else {
-            out.printf(Locale.ROOT, "figures       BIG total %,d  available %,d  reserved %,d  sold %,d%s;"
-                            + " %,d orders placed, oversold %d%n", f.total(), f.available(), f.reserved(), f.sold(),
-                    settled.stillMoving() ? " (still moving)" : "", distinct.size(), oversell.units());
+            out.printf(
+                    Locale.ROOT,
+                    "figures       BIG total %,d  available %,d  reserved %,d  sold %,d%s;"
+                            + " %,d orders placed, oversold %d%n",
+                    f.total(),
+                    f.available(),
+                    f.reserved(),
+                    f.sold(),
+                    settled.stillMoving() ? " (still moving)" : "",
+                    distinct.size(),
+                    oversell.units());
             if (f.reserved() != n) {
                 failures.add("BIG's reserved is " + f.reserved() + ", expected " + n);
             }
@@ -258,12 +315,17 @@ final class ReadCostDriver {
             double listingRate = loop(api, listing, Duration.ofSeconds(1)).successRate();
             double smallRate = loop(api, small, Duration.ofSeconds(1)).successRate();
             loop(api, big, Duration.ofSeconds(1));
-            boolean steady = round >= options.warmupSeconds() && steady(lastListing, listingRate)
+            boolean steady = round >= options.warmupSeconds()
+                    && steady(lastListing, listingRate)
                     && steady(lastSmall, smallRate);
             if (steady || cap.expired()) {
-                out.printf(Locale.ROOT, "warm-up       %s after %.0f s (listing %.0f req/s, SMALL %.0f req/s in the"
-                                + " last round)%n", steady ? "steady" : "NOT steady (a busy machine?)",
-                        (System.nanoTime() - t0) / 1e9, listingRate, smallRate);
+                out.printf(
+                        Locale.ROOT,
+                        "warm-up       %s after %.0f s (listing %.0f req/s, SMALL %.0f req/s in the" + " last round)%n",
+                        steady ? "steady" : "NOT steady (a busy machine?)",
+                        (System.nanoTime() - t0) / 1e9,
+                        listingRate,
+                        smallRate);
                 return;
             }
             lastListing = listingRate;
@@ -283,16 +345,22 @@ final class ReadCostDriver {
     }
 
     private ReadCostSummary.Sample burst(Api api, String path, String subject, int number) {
-        ReadCostSummary.Sample sample = ReadCostSummary.Sample.of(subject, number,
-                loop(api, path, Duration.ofSeconds(options.seconds())));
+        ReadCostSummary.Sample sample =
+                ReadCostSummary.Sample.of(subject, number, loop(api, path, Duration.ofSeconds(options.seconds())));
         out.println(ReadCostSummary.line(sample));
         return sample;
     }
 
     private TimedLoop.Result loop(Api api, String path, Duration window) {
         Deadline deadline = Deadline.in(window.plusSeconds(options.requestTimeoutSeconds() + 10L));
-        return TimedLoop.run(options.concurrency(), Duration.ZERO, window, Long.MAX_VALUE, status -> status == 200,
-                index -> TimedLoop.get(api, path), deadline);
+        return TimedLoop.run(
+                options.concurrency(),
+                Duration.ZERO,
+                window,
+                Long.MAX_VALUE,
+                status -> status == 200,
+                index -> TimedLoop.get(api, path),
+                deadline);
     }
 
     private static String upper(String s) {

@@ -34,31 +34,44 @@ record ReadCostOptions(
     private static final List<Flags.Flag> OWN = List.of(
             new Flags.Flag("mode", "MODE", READ_COST, "read-cost (this mode); see --mode burst --help for the others"),
             new Flags.Flag("url", "URL", null, "a running service to measure (or --jar)"),
-            new Flags.Flag("admin-token", "TOKEN", null, "with --url: admin bearer token (wins over --admin-token-file)"),
-            new Flags.Flag("admin-token-file", "FILE", null,
+            new Flags.Flag(
+                    "admin-token", "TOKEN", null, "with --url: admin bearer token (wins over --admin-token-file)"),
+            new Flags.Flag(
+                    "admin-token-file",
+                    "FILE",
+                    null,
                     "with --url: file holding the admin token (default " + DEFAULT_ADMIN_TOKEN_FILE + ")"),
-            new Flags.Flag("jwt-secret", "SECRET", null, "with --url: mint shopper JWTs with the service's"
-                    + " STAMPEDE_JWT_SECRET; without it every shopper logs in through POST /api/session (slow)"),
+            new Flags.Flag(
+                    "jwt-secret",
+                    "SECRET",
+                    null,
+                    "with --url: mint shopper JWTs with the service's"
+                            + " STAMPEDE_JWT_SECRET; without it every shopper logs in through POST /api/session (slow)"),
             new Flags.Flag("jar", "FILE", null, "a server jar to start and measure, as --mode ab does (or --url)"),
-            new Flags.Flag("orders", "N", "100000", "stock of sale BIG, and the orders bought from it (one per shopper)"),
+            new Flags.Flag(
+                    "orders", "N", "100000", "stock of sale BIG, and the orders bought from it (one per shopper)"),
             new Flags.Flag("buy-concurrency", "N", "200", "purchases in flight while BIG is bought out"),
             new Flags.Flag("buy-seconds", "S", "1800", "time budget for buying the orders, retries included"),
             new Flags.Flag("concurrency", "N", "16", "GET requests in flight during a measured burst"),
             new Flags.Flag("seconds", "S", "5", "length of each measured GET burst"),
             new Flags.Flag("bursts", "N", "3", "measured bursts per subject (BIG, SMALL, listing before and after)"),
-            new Flags.Flag("warmup-seconds", "S", "5", "unmeasured GETs of each subject before its first burst; the"
-                    + " first warm-up goes on until the reads are steady (at most 60 s)"),
+            new Flags.Flag(
+                    "warmup-seconds",
+                    "S",
+                    "5",
+                    "unmeasured GETs of each subject before its first burst; the"
+                            + " first warm-up goes on until the reads are steady (at most 60 s)"),
             new Flags.Flag("settle-seconds", "S", "10", "most time to wait for BIG's stock to stop moving"),
             new Flags.Flag("request-timeout-seconds", "S", "30", "timeout of a single HTTP request"));
 
-    static final List<Flags.Flag> FLAGS = AbOptions.concat(OWN, ServerSettings.FLAGS,
-            List.of(new Flags.Flag("help", null, null, "print this help and exit")));
+    static final List<Flags.Flag> FLAGS = AbOptions.concat(
+            OWN, ServerSettings.FLAGS, List.of(new Flags.Flag("help", null, null, "print this help and exit")));
 
     static ReadCostOptions parse(String... args) {
         Flags.Parsed p = Flags.parse(READ_COST, FLAGS, args);
         if (p.on("help")) {
-            return new ReadCostOptions(null, null, null, null, null, null, 100_000, 200, 1800, 16, 5, 3, 5, 10, 30,
-                    true);
+            return new ReadCostOptions(
+                    null, null, null, null, null, null, 100_000, 200, 1800, 16, 5, 3, 5, 10, 30, true);
         }
         boolean running = p.given("url");
         if (running == p.given("jar")) {
@@ -74,8 +87,8 @@ record ReadCostOptions(
             p.refuse(ServerSettings.NAMES, "with --url (they configure the server --jar starts)");
             url = p.url("url");
             adminToken = p.get("admin-token");
-            adminTokenFile = Path.of(p.given("admin-token-file") ? p.get("admin-token-file")
-                    : DEFAULT_ADMIN_TOKEN_FILE);
+            adminTokenFile =
+                    Path.of(p.given("admin-token-file") ? p.get("admin-token-file") : DEFAULT_ADMIN_TOKEN_FILE);
             secret = p.get("jwt-secret");
             if (secret != null && secret.isEmpty()) {
                 throw new Options.UsageException("--jwt-secret must not be empty");
@@ -85,7 +98,13 @@ record ReadCostOptions(
             jar = Path.of(p.get("jar"));
             server = ServerSettings.of(p);
         }
-        return new ReadCostOptions(url, adminToken, adminTokenFile, secret, jar, server,
+        return new ReadCostOptions(
+                url,
+                adminToken,
+                adminTokenFile,
+                secret,
+                jar,
+                server,
                 p.integer("orders", 1, 1_000_000),
                 p.integer("buy-concurrency", 1, 100_000),
                 p.integer("buy-seconds", 1, 86_400),

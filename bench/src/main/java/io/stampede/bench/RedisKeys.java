@@ -35,8 +35,15 @@ final class RedisKeys {
             String cursor = "0";
             long deleted = 0;
             do {
-                send(out, List.of(bytes("SCAN"), bytes(cursor), bytes("MATCH"), bytes(prefix + "*"), bytes("COUNT"),
-                        bytes("2000")));
+                send(
+                        out,
+                        List.of(
+                                bytes("SCAN"),
+                                bytes(cursor),
+                                bytes("MATCH"),
+                                bytes(prefix + "*"),
+                                bytes("COUNT"),
+                                bytes("2000")));
                 List<?> reply = (List<?>) read(in);
                 cursor = new String((byte[]) reply.get(0), StandardCharsets.UTF_8);
                 List<?> keys = (List<?>) reply.get(1);

@@ -51,8 +51,8 @@ final class ServerLauncher {
     private final String jwtSecret = secret();
     private final String paymentSecret = secret();
 
-    ServerLauncher(Path java, List<String> jvmOptions, String redisHost, int redisPort, Duration startup,
-                   PrintStream out) {
+    ServerLauncher(
+            Path java, List<String> jvmOptions, String redisHost, int redisPort, Duration startup, PrintStream out) {
         this.java = java;
         this.jvmOptions = List.copyOf(jvmOptions);
         this.redisHost = redisHost;
@@ -76,7 +76,7 @@ final class ServerLauncher {
     static int exclusively(Work work) throws InterruptedException {
         Path lockFile = Path.of(System.getProperty("java.io.tmpdir"), "stampede-bench-compare.lock");
         try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-             FileLock lock = channel.tryLock()) {
+                FileLock lock = channel.tryLock()) {
             if (lock == null) {
                 throw new SetupException("another bench run that starts its own servers (--mode compare, ab or"
                         + " read-cost) is running on this machine (it holds " + lockFile + "); wait for it to finish");
@@ -124,8 +124,8 @@ final class ServerLauncher {
             env.put("STAMPEDE_DATA_DIR", dir.resolve("data").toString());
             env.put("STAMPEDE_DEMO_SALE", "false");
             env.put("STAMPEDE_DEMO_LOGIN", "false");
-            server = ServerProcess.start(java, jar, jvmOptions, ARGUMENTS, env, port, dir.resolve(logName),
-                    () -> deleteKeys(prefix));
+            server = ServerProcess.start(
+                    java, jar, jvmOptions, ARGUMENTS, env, port, dir.resolve(logName), () -> deleteKeys(prefix));
         } catch (IOException e) {
             throw new SetupException("cannot start the server: " + e, e);
         }
@@ -135,8 +135,13 @@ final class ServerLauncher {
             server.close();
             throw e;
         }
-        out.printf(Locale.ROOT, "server        pid %d on %s healthy after %.1f s (log %s)%n", server.pid(),
-                server.base(), (System.nanoTime() - t0) / 1e9, server.log());
+        out.printf(
+                Locale.ROOT,
+                "server        pid %d on %s healthy after %.1f s (log %s)%n",
+                server.pid(),
+                server.base(),
+                (System.nanoTime() - t0) / 1e9,
+                server.log());
         return server;
     }
 

@@ -29,10 +29,12 @@ final class ServerProcess implements AutoCloseable {
         this.process = process;
         this.log = log;
         this.base = base;
-        this.hook = new Thread(() -> {
-            stop();
-            afterInterruptedStop.run();
-        }, "stampede-bench-server-stop");
+        this.hook = new Thread(
+                () -> {
+                    stop();
+                    afterInterruptedStop.run();
+                },
+                "stampede-bench-server-stop");
         Runtime.getRuntime().addShutdownHook(hook);
     }
 
@@ -42,8 +44,15 @@ final class ServerProcess implements AutoCloseable {
      * point the server elsewhere, then {@code env} is added. Output goes to {@code log}. If the bench is interrupted
      * while the server runs, the shutdown hook stops the server and then runs {@code afterInterruptedStop}.
      */
-    static ServerProcess start(Path java, Path serverJar, List<String> jvmOptions, List<String> arguments,
-                               Map<String, String> env, int port, Path log, Runnable afterInterruptedStop)
+    static ServerProcess start(
+            Path java,
+            Path serverJar,
+            List<String> jvmOptions,
+            List<String> arguments,
+            Map<String, String> env,
+            int port,
+            Path log,
+            Runnable afterInterruptedStop)
             throws IOException {
         List<String> command = new ArrayList<>();
         command.add(java.toString());
@@ -52,8 +61,9 @@ final class ServerProcess implements AutoCloseable {
         command.add(serverJar.toAbsolutePath().toString());
         command.addAll(arguments);
         ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().keySet().removeIf(k -> k.startsWith("SPRING_") || k.startsWith("STAMPEDE_")
-                || k.startsWith("SERVER_"));
+        builder.environment()
+                .keySet()
+                .removeIf(k -> k.startsWith("SPRING_") || k.startsWith("STAMPEDE_") || k.startsWith("SERVER_"));
         builder.environment().putAll(env);
         builder.redirectErrorStream(true);
         builder.redirectOutput(log.toFile());

@@ -66,8 +66,8 @@ final class Setup {
             throw new SetupException("service not reachable at " + api.base() + ": " + e, e);
         }
         if (reply.status() != 200 || !"UP".equals(Api.text(reply.body(), "status"))) {
-            throw new SetupException("service at " + api.base() + " is not ready: GET /actuator/health -> "
-                    + reply.describe());
+            throw new SetupException(
+                    "service at " + api.base() + " is not ready: GET /actuator/health -> " + reply.describe());
         }
     }
 
@@ -78,8 +78,17 @@ final class Setup {
     }
 
     /** Creates an active sale (started a second ago, ending in an hour); notes on {@code out} an echo that differs. */
-    static String createSale(Api api, String adminToken, String name, String sku, int stock, int perUserLimit,
-                             String wantedStrategy, String wantedIntake, PrintStream out) throws InterruptedException {
+    static String createSale(
+            Api api,
+            String adminToken,
+            String name,
+            String sku,
+            int stock,
+            int perUserLimit,
+            String wantedStrategy,
+            String wantedIntake,
+            PrintStream out)
+            throws InterruptedException {
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("name", name);

@@ -45,52 +45,93 @@ public final class SvgChart {
         // a little room either side, so the first and last points do not sit on the axes
         double logLo = Math.log10(xMin) - 0.1;
         double logHi = Math.log10(Math.max(xMax, xMin * 1.0001)) + 0.1;
-        double yMax = series.values().stream().flatMap(List::stream).mapToDouble(Point::y).max().orElse(0);
+        double yMax = series.values().stream()
+                .flatMap(List::stream)
+                .mapToDouble(Point::y)
+                .max()
+                .orElse(0);
         double step = niceStep(Math.max(yMax, 1) * 1.05 / 5);
         double yTop = Math.ceil(Math.max(yMax, 1) * 1.05 / step) * step;
 
-        DoubleUnaryOperator x = v ->
-                LEFT + (Math.log10(Math.max(v, 1e-9)) - logLo) / (logHi - logLo) * plotW;
+        DoubleUnaryOperator x = v -> LEFT + (Math.log10(Math.max(v, 1e-9)) - logLo) / (logHi - logLo) * plotW;
         DoubleUnaryOperator y = v -> TOP + plotH - v / yTop * plotH;
 
         StringBuilder svg = new StringBuilder();
         svg.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-        svg.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\""
-                + " viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"13\">%n", WIDTH, HEIGHT, WIDTH, HEIGHT));
+        svg.append(String.format(
+                Locale.ROOT,
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\""
+                        + " viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"13\">%n",
+                WIDTH,
+                HEIGHT,
+                WIDTH,
+                HEIGHT));
         svg.append("  <title>").append(escape(title)).append("</title>\n");
-        svg.append(String.format(Locale.ROOT, "  <rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"white\"/>%n",
-                WIDTH, HEIGHT));
-        svg.append(String.format(Locale.ROOT, "  <text x=\"%d\" y=\"30\" font-size=\"18\" font-weight=\"bold\">%s"
-                + "</text>%n", LEFT, escape(title)));
-        svg.append(String.format(Locale.ROOT, "  <text x=\"%d\" y=\"52\" font-size=\"12\" fill=\"#555\">%s</text>%n",
-                LEFT, escape(subtitle)));
+        svg.append(String.format(
+                Locale.ROOT, "  <rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"white\"/>%n", WIDTH, HEIGHT));
+        svg.append(String.format(
+                Locale.ROOT,
+                "  <text x=\"%d\" y=\"30\" font-size=\"18\" font-weight=\"bold\">%s" + "</text>%n",
+                LEFT,
+                escape(title)));
+        svg.append(String.format(
+                Locale.ROOT,
+                "  <text x=\"%d\" y=\"52\" font-size=\"12\" fill=\"#555\">%s</text>%n",
+                LEFT,
+                escape(subtitle)));
 
         // grid and y ticks
         svg.append("  <g class=\"y-axis\" stroke=\"#ddd\">\n");
         for (double v = 0; v <= yTop + step / 2; v += step) {
-            svg.append(String.format(Locale.ROOT, "    <line x1=\"%d\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>%n",
-                    LEFT, y.applyAsDouble(v), LEFT + plotW, y.applyAsDouble(v)));
+            svg.append(String.format(
+                    Locale.ROOT,
+                    "    <line x1=\"%d\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>%n",
+                    LEFT,
+                    y.applyAsDouble(v),
+                    LEFT + plotW,
+                    y.applyAsDouble(v)));
         }
         svg.append("  </g>\n  <g class=\"y-labels\" text-anchor=\"end\" fill=\"#333\">\n");
         for (double v = 0; v <= yTop + step / 2; v += step) {
-            svg.append(String.format(Locale.ROOT, "    <text x=\"%d\" y=\"%.1f\">%s</text>%n", LEFT - 8,
-                    y.applyAsDouble(v) + 4, escape(CompareTable.number(v))));
+            svg.append(String.format(
+                    Locale.ROOT,
+                    "    <text x=\"%d\" y=\"%.1f\">%s</text>%n",
+                    LEFT - 8,
+                    y.applyAsDouble(v) + 4,
+                    escape(CompareTable.number(v))));
         }
         svg.append("  </g>\n  <g class=\"x-axis\" text-anchor=\"middle\" fill=\"#333\">\n");
         for (int tick : xTicks) {
             double px = x.applyAsDouble(tick);
-            svg.append(String.format(Locale.ROOT, "    <line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%.1f\""
-                    + " stroke=\"#eee\"/>%n", px, TOP, px, TOP + plotH));
-            svg.append(String.format(Locale.ROOT, "    <text x=\"%.1f\" y=\"%.1f\">%d</text>%n", px,
-                    TOP + plotH + 18, tick));
+            svg.append(String.format(
+                    Locale.ROOT,
+                    "    <line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%.1f\"" + " stroke=\"#eee\"/>%n",
+                    px,
+                    TOP,
+                    px,
+                    TOP + plotH));
+            svg.append(String.format(
+                    Locale.ROOT, "    <text x=\"%.1f\" y=\"%.1f\">%d</text>%n", px, TOP + plotH + 18, tick));
         }
         svg.append("  </g>\n");
-        svg.append(String.format(Locale.ROOT, "  <rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%.1f\" fill=\"none\""
-                + " stroke=\"#333\"/>%n", LEFT, TOP, plotW, plotH));
-        svg.append(String.format(Locale.ROOT, "  <text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">concurrency"
-                + " (requests in flight, log scale)</text>%n", LEFT + plotW / 2, HEIGHT - 22));
-        svg.append(String.format(Locale.ROOT, "  <text transform=\"translate(22 %.1f) rotate(-90)\""
-                + " text-anchor=\"middle\">throughput (attempts/s)</text>%n", TOP + plotH / 2));
+        svg.append(String.format(
+                Locale.ROOT,
+                "  <rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%.1f\" fill=\"none\"" + " stroke=\"#333\"/>%n",
+                LEFT,
+                TOP,
+                plotW,
+                plotH));
+        svg.append(String.format(
+                Locale.ROOT,
+                "  <text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">concurrency"
+                        + " (requests in flight, log scale)</text>%n",
+                LEFT + plotW / 2,
+                HEIGHT - 22));
+        svg.append(String.format(
+                Locale.ROOT,
+                "  <text transform=\"translate(22 %.1f) rotate(-90)\""
+                        + " text-anchor=\"middle\">throughput (attempts/s)</text>%n",
+                TOP + plotH / 2));
 
         // series and legend
         int index = 0;
@@ -99,30 +140,50 @@ public final class SvgChart {
             String color = COLORS.get(index % COLORS.size());
             String name = escape(entry.getKey());
             List<Point> points = entry.getValue().stream()
-                    .sorted((a, b) -> Double.compare(a.x(), b.x())).toList();
+                    .sorted((a, b) -> Double.compare(a.x(), b.x()))
+                    .toList();
             if (!points.isEmpty()) {
                 StringBuilder coords = new StringBuilder();
                 for (Point p : points) {
-                    coords.append(coords.isEmpty() ? "" : " ").append(String.format(Locale.ROOT, "%.1f,%.1f",
-                            x.applyAsDouble(p.x()), y.applyAsDouble(p.y())));
+                    coords.append(coords.isEmpty() ? "" : " ")
+                            .append(String.format(
+                                    Locale.ROOT, "%.1f,%.1f", x.applyAsDouble(p.x()), y.applyAsDouble(p.y())));
                 }
                 svg.append(String.format(Locale.ROOT, "  <g class=\"series\" data-strategy=\"%s\">%n", name));
-                svg.append(String.format(Locale.ROOT, "    <polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2.5\""
-                        + " points=\"%s\"/>%n", color, coords));
+                svg.append(String.format(
+                        Locale.ROOT,
+                        "    <polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2.5\"" + " points=\"%s\"/>%n",
+                        color,
+                        coords));
                 for (Point p : points) {
-                    svg.append(String.format(Locale.ROOT, "    <circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"%s\">"
+                    svg.append(String.format(
+                            Locale.ROOT,
+                            "    <circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"%s\">"
                                     + "<title>%s: %s attempts/s at concurrency %s</title></circle>%n",
-                            x.applyAsDouble(p.x()), y.applyAsDouble(p.y()), color, name,
-                            CompareTable.number(p.y()), CompareTable.number(p.x())));
+                            x.applyAsDouble(p.x()),
+                            y.applyAsDouble(p.y()),
+                            color,
+                            name,
+                            CompareTable.number(p.y()),
+                            CompareTable.number(p.x())));
                 }
                 svg.append("  </g>\n");
             }
             double ly = TOP + 10 + index * 24;
             double lx = LEFT + plotW + 20;
-            legend.add(String.format(Locale.ROOT, "    <line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\""
+            legend.add(String.format(
+                    Locale.ROOT,
+                    "    <line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\""
                             + " stroke=\"%s\" stroke-width=\"2.5\"%s/>%n"
                             + "    <text x=\"%.1f\" y=\"%.1f\">%s</text>%n",
-                    lx, ly, lx + 24, ly, color, points.isEmpty() ? " stroke-dasharray=\"3 3\"" : "", lx + 30, ly + 4,
+                    lx,
+                    ly,
+                    lx + 24,
+                    ly,
+                    color,
+                    points.isEmpty() ? " stroke-dasharray=\"3 3\"" : "",
+                    lx + 30,
+                    ly + 4,
                     name + (points.isEmpty() ? " (no data)" : "")));
             index++;
         }
@@ -156,6 +217,9 @@ public final class SvgChart {
     }
 
     static String escape(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        return text.replace("&", "&amp;")
+                .replace("<", "&lt;")
+                .replace(">", "&gt;")
+                .replace("\"", "&quot;");
     }
 }

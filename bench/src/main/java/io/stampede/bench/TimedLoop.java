@@ -32,8 +32,14 @@ final class TimedLoop {
      * The window's figures: successful answers, every answer, latency of the successful ones (send to answer, in
      * microseconds), the answers by kind, and how many requests were sent in all (warm-up included).
      */
-    record Result(long successes, long answered, Duration measured, Histogram latencyMicros, Map<String, Long> answers,
-                  long sent, boolean cutShort) {
+    record Result(
+            long successes,
+            long answered,
+            Duration measured,
+            Histogram latencyMicros,
+            Map<String, Long> answers,
+            long sent,
+            boolean cutShort) {
 
         double successRate() {
             return successes / seconds();
@@ -66,8 +72,14 @@ final class TimedLoop {
      *
      * @param success which HTTP statuses count as successes (their latency goes into the histogram)
      */
-    static Result run(int concurrency, Duration warmup, Duration measure, long maxRequests, IntPredicate success,
-                      Request request, Deadline deadline) {
+    static Result run(
+            int concurrency,
+            Duration warmup,
+            Duration measure,
+            long maxRequests,
+            IntPredicate success,
+            Request request,
+            Deadline deadline) {
         AtomicLong next = new AtomicLong();
         AtomicLong successes = new AtomicLong();
         AtomicLong answered = new AtomicLong();
@@ -118,8 +130,13 @@ final class TimedLoop {
         }
         executor.shutdownNow();
         long measuredNanos = Math.max(1, Math.min(System.nanoTime(), windowEnd) - windowStart);
-        return new Result(successes.get(), answered.get(), Duration.ofNanos(measuredNanos), latency.copy(),
-                new TreeMap<>(answers), Math.min(next.get(), maxRequests),
+        return new Result(
+                successes.get(),
+                answered.get(),
+                Duration.ofNanos(measuredNanos),
+                latency.copy(),
+                new TreeMap<>(answers),
+                Math.min(next.get(), maxRequests),
                 !finished || measuredNanos < measure.toNanos());
     }
 

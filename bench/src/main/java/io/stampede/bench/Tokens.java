@@ -36,7 +36,8 @@ public final class Tokens {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-            return signingInput + "." + b64.encodeToString(mac.doFinal(signingInput.getBytes(StandardCharsets.US_ASCII)));
+            return signingInput + "."
+                    + b64.encodeToString(mac.doFinal(signingInput.getBytes(StandardCharsets.US_ASCII)));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is not available in this JDK", e);
         }
@@ -47,8 +48,8 @@ public final class Tokens {
      * in the purchase latencies. Any failure is a setup error: a burst with missing tokens would
      * only measure 401s.
      */
-    public static Map<String, String> obtain(Api api, List<String> users, String jwtSecret, int concurrency,
-                                             Deadline deadline) {
+    public static Map<String, String> obtain(
+            Api api, List<String> users, String jwtSecret, int concurrency, Deadline deadline) {
         Map<String, String> tokens = new ConcurrentHashMap<>();
         if (jwtSecret != null) {
             byte[] secret = jwtSecret.getBytes(StandardCharsets.UTF_8);
@@ -60,24 +61,26 @@ public final class Tokens {
         }
         Semaphore permits = new Semaphore(concurrency);
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<Object>> futures = users.stream().map(user -> executor.<Object>submit(() -> {
-                permits.acquire();
-                try {
-                    Api.Reply reply = api.post("/api/session", null, Map.of("userId", user), Map.of());
-                    if (reply.status() == 404) {
-                        throw new SetupException("demo login is off (POST /api/session answered 404);"
-                                + " pass --jwt-secret with the service's STAMPEDE_JWT_SECRET");
-                    }
-                    String token = Api.text(reply.body(), "token");
-                    if (reply.status() != 200 || token == null) {
-                        throw new SetupException("demo login for " + user + " failed: " + reply.describe());
-                    }
-                    tokens.put(user, token);
-                    return null;
-                } finally {
-                    permits.release();
-                }
-            })).toList();
+            List<Future<Object>> futures = users.stream()
+                    .map(user -> executor.<Object>submit(() -> {
+                        permits.acquire();
+                        try {
+                            Api.Reply reply = api.post("/api/session", null, Map.of("userId", user), Map.of());
+                            if (reply.status() == 404) {
+                                throw new SetupException("demo login is off (POST /api/session answered 404);"
+                                        + " pass --jwt-secret with the service's STAMPEDE_JWT_SECRET");
+                            }
+                            String token = Api.text(reply.body(), "token");
+                            if (reply.status() != 200 || token == null) {
+                                throw new SetupException("demo login for " + user + " failed: " + reply.describe());
+                            }
+                            tokens.put(user, token);
+                            return null;
+                        } finally {
+                            permits.release();
+                        }
+                    }))
+                    .toList();
             for (Future<Object> future : futures) {
                 long left = deadline.remaining().toNanos();
                 try {

@@ -102,14 +102,15 @@ final class Wire implements Closeable {
             String value = header.substring(colon + 1).trim();
             switch (name) {
                 case "content-length" -> length = Long.parseLong(value);
-                case "transfer-encoding" -> chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
+                case "transfer-encoding" ->
+                    chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
                 case "connection" -> closeAfter = value.toLowerCase(Locale.ROOT).contains("close");
-                default -> { }
+                default -> {}
             }
         }
         boolean bodiless = code == 204 || code == 304;
-        byte[] payload = bodiless ? new byte[0]
-                : chunked ? chunks() : length >= 0 ? exactly((int) length) : in.readAllBytes();
+        byte[] payload =
+                bodiless ? new byte[0] : chunked ? chunks() : length >= 0 ? exactly((int) length) : in.readAllBytes();
         if (closeAfter || (!bodiless && !chunked && length < 0)) {
             close();
         }

@@ -28,7 +28,8 @@ class AbOptionsTest {
         assertFalse(o.help());
         ServerSettings server = o.server();
         assertEquals("postgresql", server.database().kind());
-        assertEquals("jdbc:postgresql://127.0.0.1:5432/postgres", server.database().adminUrl());
+        assertEquals(
+                "jdbc:postgresql://127.0.0.1:5432/postgres", server.database().adminUrl());
         assertEquals("postgres", server.database().user());
         assertEquals("stampede_bench", server.database().name());
         assertEquals(List.of(), server.jvmOptions());
@@ -37,9 +38,30 @@ class AbOptionsTest {
 
     @Test
     void everyFlag() {
-        AbOptions o = AbOptions.parse("--mode=AB", "--jar-a", "a.jar", "--jar-b", "a.jar", "--label-a", "before",
-                "--label-b", "after", "--db", "MariaDB", "--concurrency", "50", "--rounds", "1", "--seconds", "5",
-                "--warmup-seconds", "0", "--jvm-options", " -Xmx1g  -XX:+UseParallelGC ", "--db-name", "ab_db");
+        AbOptions o = AbOptions.parse(
+                "--mode=AB",
+                "--jar-a",
+                "a.jar",
+                "--jar-b",
+                "a.jar",
+                "--label-a",
+                "before",
+                "--label-b",
+                "after",
+                "--db",
+                "MariaDB",
+                "--concurrency",
+                "50",
+                "--rounds",
+                "1",
+                "--seconds",
+                "5",
+                "--warmup-seconds",
+                "0",
+                "--jvm-options",
+                " -Xmx1g  -XX:+UseParallelGC ",
+                "--db-name",
+                "ab_db");
         assertEquals("before", o.labelA());
         assertEquals("after", o.labelB());
         assertEquals(50, o.concurrency());
@@ -49,16 +71,20 @@ class AbOptionsTest {
         assertEquals("mariadb", o.server().database().kind());
         assertEquals("jdbc:mariadb://127.0.0.1:3306/", o.server().database().adminUrl());
         assertEquals("root", o.server().database().user());
-        assertEquals("jdbc:mariadb://127.0.0.1:3306/ab_db", o.server().database().serverUrl());
+        assertEquals(
+                "jdbc:mariadb://127.0.0.1:3306/ab_db", o.server().database().serverUrl());
         assertEquals(List.of("-Xmx1g", "-XX:+UseParallelGC"), o.server().jvmOptions());
     }
 
     @Test
     void theOrderAlternatesRoundByRound() {
         AbOptions o = AbOptions.parse("--mode", "ab", "--jar-a", "a.jar", "--jar-b", "b.jar");
-        assertEquals(List.of("a", "b"), o.order(1).stream().map(AbOptions.Side::id).toList());
-        assertEquals(List.of("b", "a"), o.order(2).stream().map(AbOptions.Side::id).toList());
-        assertEquals(List.of("a", "b"), o.order(3).stream().map(AbOptions.Side::id).toList());
+        assertEquals(
+                List.of("a", "b"), o.order(1).stream().map(AbOptions.Side::id).toList());
+        assertEquals(
+                List.of("b", "a"), o.order(2).stream().map(AbOptions.Side::id).toList());
+        assertEquals(
+                List.of("a", "b"), o.order(3).stream().map(AbOptions.Side::id).toList());
         assertEquals(Path.of("b.jar"), o.order(2).getFirst().jar());
         assertEquals("B", o.order(2).getFirst().label());
     }
@@ -70,8 +96,9 @@ class AbOptionsTest {
         assertThrows(Options.UsageException.class, () -> ab("--label-a", "same", "--label-b", "same"));
         assertThrows(Options.UsageException.class, () -> ab("--label-a", "two words"));
         assertThrows(Options.UsageException.class, () -> ab("--db", "oracle"));
-        assertThrows(Options.UsageException.class, () -> ab("--db", "mariadb", "--db-url",
-                "jdbc:postgresql://127.0.0.1:5432/postgres"));
+        assertThrows(
+                Options.UsageException.class,
+                () -> ab("--db", "mariadb", "--db-url", "jdbc:postgresql://127.0.0.1:5432/postgres"));
         assertThrows(Options.UsageException.class, () -> ab("--db-name", "x; drop"));
         assertThrows(Options.UsageException.class, () -> ab("--rounds", "0"));
         assertThrows(Options.UsageException.class, () -> ab("--seconds", "ten"));
@@ -101,8 +128,7 @@ class AbOptionsTest {
     void theDriverDispatchesAndExplainsMistakes() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        assertEquals(LoadDriver.PASS, LoadDriver.run(new String[] {"--mode", "ab", "--help"}, print(out),
-                print(err)));
+        assertEquals(LoadDriver.PASS, LoadDriver.run(new String[] {"--mode", "ab", "--help"}, print(out), print(err)));
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("--mode ab --jar-a FILE --jar-b FILE"));
         assertEquals(LoadDriver.SETUP_ERROR, LoadDriver.run(new String[] {"--mode", "ab"}, print(out), print(err)));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("--jar-a is required"));

@@ -10,16 +10,22 @@ import org.junit.jupiter.api.Test;
 class AbSummaryTest {
 
     private static AbSummary.Measurement m(int round, String side, double rate) {
-        return new AbSummary.Measurement(round, side, side.toUpperCase(Locale.ROOT), true, rate, 2.0, 9.0, ((long) rate) * 10, 10,
-                0, 0, "");
+        return new AbSummary.Measurement(
+                round, side, side.toUpperCase(Locale.ROOT), true, rate, 2.0, 9.0, ((long) rate) * 10, 10, 0, 0, "");
     }
 
     @Test
     void mediansAndRatios() {
-        List<AbSummary.Measurement> all = List.of(m(1, "a", 100), m(1, "b", 110), m(2, "b", 90), m(2, "a", 100),
-                m(3, "a", 300), m(3, "b", 330));
-        assertEquals(100.0, AbSummary.median(all, "a", AbSummary.Measurement::winnersPerSecond).orElseThrow());
-        assertEquals(110.0, AbSummary.median(all, "b", AbSummary.Measurement::winnersPerSecond).orElseThrow());
+        List<AbSummary.Measurement> all =
+                List.of(m(1, "a", 100), m(1, "b", 110), m(2, "b", 90), m(2, "a", 100), m(3, "a", 300), m(3, "b", 330));
+        assertEquals(
+                100.0,
+                AbSummary.median(all, "a", AbSummary.Measurement::winnersPerSecond)
+                        .orElseThrow());
+        assertEquals(
+                110.0,
+                AbSummary.median(all, "b", AbSummary.Measurement::winnersPerSecond)
+                        .orElseThrow());
         List<Double> ratios = AbSummary.roundRatios(all, 3);
         assertEquals(3, ratios.size());
         assertEquals(1.1, ratios.get(0), 1e-9);
@@ -32,10 +38,16 @@ class AbSummaryTest {
 
     @Test
     void aFailedMeasurementLeavesItsRoundOutOfTheRatios() {
-        List<AbSummary.Measurement> all = List.of(m(1, "a", 100),
-                AbSummary.Measurement.failed(1, "b", "B", "setup: no jar"), m(2, "b", 120), m(2, "a", 100));
+        List<AbSummary.Measurement> all = List.of(
+                m(1, "a", 100),
+                AbSummary.Measurement.failed(1, "b", "B", "setup: no jar"),
+                m(2, "b", 120),
+                m(2, "a", 100));
         assertEquals(List.of(1.2), AbSummary.roundRatios(all, 2));
-        assertEquals(120.0, AbSummary.median(all, "b", AbSummary.Measurement::winnersPerSecond).orElseThrow());
+        assertEquals(
+                120.0,
+                AbSummary.median(all, "b", AbSummary.Measurement::winnersPerSecond)
+                        .orElseThrow());
         assertTrue(AbSummary.line(all.get(1)).contains("FAILED: setup: no jar"));
         assertTrue(AbSummary.text(all, "A", "B", 2).contains("B 1 of 2"));
     }
@@ -49,10 +61,10 @@ class AbSummaryTest {
 
     @Test
     void readCostComparesMedians() {
-        List<ReadCostSummary.Sample> big = List.of(sample("BIG", 1, 100, 8), sample("BIG", 2, 120, 6),
-                sample("BIG", 3, 110, 7));
-        List<ReadCostSummary.Sample> small = List.of(sample("SMALL", 1, 1000, 1), sample("SMALL", 2, 1100, 1),
-                sample("SMALL", 3, 1000, 1));
+        List<ReadCostSummary.Sample> big =
+                List.of(sample("BIG", 1, 100, 8), sample("BIG", 2, 120, 6), sample("BIG", 3, 110, 7));
+        List<ReadCostSummary.Sample> small =
+                List.of(sample("SMALL", 1, 1000, 1), sample("SMALL", 2, 1100, 1), sample("SMALL", 3, 1000, 1));
         String text = ReadCostSummary.compare("t", "BIG", big, "SMALL", small);
         assertTrue(text.contains("BIG/SMALL     req/s 0.110  p50 7.00"), text);
         assertTrue(text.contains("(req/s per pair of bursts: 0.100, 0.109, 0.110)"), text);

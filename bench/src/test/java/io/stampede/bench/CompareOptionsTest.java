@@ -27,8 +27,8 @@ class CompareOptionsTest {
 
     @Test
     void quickChangesOnlyTheFlagsNotGiven() {
-        CompareOptions o = CompareOptions.parse("--mode=compare", "--quick", "--strategies", "redis_lua",
-                "--buyers=3000");
+        CompareOptions o =
+                CompareOptions.parse("--mode=compare", "--quick", "--strategies", "redis_lua", "--buyers=3000");
         assertTrue(o.quick());
         assertEquals(List.of("postgresql"), o.databases());
         assertEquals(List.of("REDIS_LUA"), o.strategies());
@@ -39,17 +39,17 @@ class CompareOptionsTest {
 
     @Test
     void rejectsNonsense() {
-        assertThrows(Options.UsageException.class, () -> CompareOptions.parse("--mode", "compare", "--databases",
-                "oracle"));
-        assertThrows(Options.UsageException.class, () -> CompareOptions.parse("--mode", "compare", "--strategies",
-                "MAGIC"));
-        assertThrows(Options.UsageException.class, () -> CompareOptions.parse("--mode", "compare",
-                "--concurrencies", "10,10"));
-        assertThrows(Options.UsageException.class, () -> CompareOptions.parse("--mode", "compare", "--db-name",
-                "x; drop"));
+        assertThrows(
+                Options.UsageException.class, () -> CompareOptions.parse("--mode", "compare", "--databases", "oracle"));
+        assertThrows(
+                Options.UsageException.class, () -> CompareOptions.parse("--mode", "compare", "--strategies", "MAGIC"));
+        assertThrows(
+                Options.UsageException.class,
+                () -> CompareOptions.parse("--mode", "compare", "--concurrencies", "10,10"));
+        assertThrows(
+                Options.UsageException.class, () -> CompareOptions.parse("--mode", "compare", "--db-name", "x; drop"));
         assertThrows(Options.UsageException.class, () -> CompareOptions.parse("--mode", "compare", "--stock", "0"));
-        assertThrows(Options.UsageException.class, () -> CompareOptions.parse("--mode", "compare", "--attempts",
-                "5"));
+        assertThrows(Options.UsageException.class, () -> CompareOptions.parse("--mode", "compare", "--attempts", "5"));
     }
 
     @Test
@@ -62,11 +62,14 @@ class CompareOptionsTest {
 
     @Test
     void serverUrlReplacesTheAdminDatabase() {
-        assertEquals("jdbc:postgresql://127.0.0.1:5432/stampede_bench",
+        assertEquals(
+                "jdbc:postgresql://127.0.0.1:5432/stampede_bench",
                 BenchDatabase.serverUrl("jdbc:postgresql://127.0.0.1:5432/postgres", "stampede_bench"));
-        assertEquals("jdbc:mariadb://127.0.0.1:3306/stampede_bench",
+        assertEquals(
+                "jdbc:mariadb://127.0.0.1:3306/stampede_bench",
                 BenchDatabase.serverUrl("jdbc:mariadb://127.0.0.1:3306/", "stampede_bench"));
-        assertEquals("jdbc:mariadb://db:3306/stampede_bench?sslMode=disable",
+        assertEquals(
+                "jdbc:mariadb://db:3306/stampede_bench?sslMode=disable",
                 BenchDatabase.serverUrl("jdbc:mariadb://db:3306?sslMode=disable", "stampede_bench"));
     }
 
@@ -81,11 +84,12 @@ class CompareOptionsTest {
     @Test
     void readmeSectionIsReplacedBetweenTheMarkers(@TempDir Path dir) throws Exception {
         Path readme = dir.resolve("README.md");
-        Files.writeString(readme, "intro\n" + CompareDriver.README_START + "\nold\n" + CompareDriver.README_END
-                + "\noutro\n");
-        assertTrue(CompareDriver.updateReadme(readme, CompareDriver.README_START + "\nnew\n"
-                + CompareDriver.README_END));
-        assertEquals("intro\n" + CompareDriver.README_START + "\nnew\n" + CompareDriver.README_END + "\noutro\n",
+        Files.writeString(
+                readme, "intro\n" + CompareDriver.README_START + "\nold\n" + CompareDriver.README_END + "\noutro\n");
+        assertTrue(
+                CompareDriver.updateReadme(readme, CompareDriver.README_START + "\nnew\n" + CompareDriver.README_END));
+        assertEquals(
+                "intro\n" + CompareDriver.README_START + "\nnew\n" + CompareDriver.README_END + "\noutro\n",
                 Files.readString(readme));
         Path bare = dir.resolve("bare.md");
         Files.writeString(bare, "no markers");

@@ -9,11 +9,11 @@ import org.junit.jupiter.api.Test;
 class CompareTableTest {
 
     static final List<CompareRow> ROWS = List.of(
-            new CompareRow("postgresql", "REDIS_LUA", 10, true, 4000, 2.345, 12.5, 1000, 19000, 0, 0, 0, 0, 0L,
-                    5.0, ""),
+            new CompareRow(
+                    "postgresql", "REDIS_LUA", 10, true, 4000, 2.345, 12.5, 1000, 19000, 0, 0, 0, 0, 0L, 5.0, ""),
             new CompareRow("postgresql", "REDIS_LUA", 50, true, 5000, 9.5, 40, 1000, 19000, 0, 0, 0, 0, 0L, 4.0, ""),
-            new CompareRow("postgresql", "DB_OPTIMISTIC", 10, true, 1000, 8, 30, 990, 18000, 0, 1010, 0, 0, 0L,
-                    20.0, "a | b"),
+            new CompareRow(
+                    "postgresql", "DB_OPTIMISTIC", 10, true, 1000, 8, 30, 990, 18000, 0, 1010, 0, 0, 0L, 20.0, "a | b"),
             CompareRow.failed("postgresql", "DB_OPTIMISTIC", 50, "sale not created: HTTP 400 VALIDATION"));
 
     @Test
@@ -21,12 +21,16 @@ class CompareTableTest {
         String md = CompareTable.markdown(ROWS);
         List<String> lines = md.lines().toList();
         assertEquals(2 + ROWS.size(), lines.size());
-        assertTrue(lines.get(0).startsWith("| database | strategy | concurrency | attempts/s | p50 ms | p99 ms |"),
+        assertTrue(
+                lines.get(0).startsWith("| database | strategy | concurrency | attempts/s | p50 ms | p99 ms |"),
                 lines.get(0));
         long columns = lines.get(0).chars().filter(c -> c == '|').count();
         for (String line : lines) {
             // escaped pipes inside cells do not count as column separators
-            assertEquals(columns, line.replace("\\|", "").chars().filter(c -> c == '|').count(), line);
+            assertEquals(
+                    columns,
+                    line.replace("\\|", "").chars().filter(c -> c == '|').count(),
+                    line);
         }
         assertTrue(lines.get(1).contains("---: |"));
         assertTrue(lines.get(2).contains("| 4,000 | 2.35 | 12.5 | 1000 | 19000 |"), lines.get(2));
@@ -67,8 +71,10 @@ class CompareTableTest {
                 new CompareRow("mariadb", "REDIS_LUA", 1000, true, 3000, 1, 2, 1, 1, 0, 0, 0, 0, 0L, 1, ""),
                 new CompareRow("mariadb", "DB_PESSIMISTIC", 1000, true, 300, 1, 2, 1, 1, 0, 0, 0, 0, 0L, 1, ""));
         String ratios = CompareTable.ratios(rows);
-        assertTrue(ratios.contains("At concurrency 1000 on MariaDB, REDIS_LUA answered 3,000 attempts/s, 10.0 times"
-                + " as many as the slowest, DB_PESSIMISTIC (300/s)."), ratios);
+        assertTrue(
+                ratios.contains("At concurrency 1000 on MariaDB, REDIS_LUA answered 3,000 attempts/s, 10.0 times"
+                        + " as many as the slowest, DB_PESSIMISTIC (300/s)."),
+                ratios);
     }
 
     @Test

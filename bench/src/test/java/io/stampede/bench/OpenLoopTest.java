@@ -69,8 +69,8 @@ class OpenLoopTest {
         Api api = stub(4, 0);
         Plan plan = Plan.distinct("t", "o", 400);
         long start = System.nanoTime();
-        OpenLoop.Result result =
-                OpenLoop.run(api.base(), TIMEOUT, "s1", plan, tokens(plan), 200, 64, Deadline.in(Duration.ofSeconds(30)));
+        OpenLoop.Result result = OpenLoop.run(
+                api.base(), TIMEOUT, "s1", plan, tokens(plan), 200, 64, Deadline.in(Duration.ofSeconds(30)));
         double elapsed = (System.nanoTime() - start) / 1e9;
 
         assertFalse(result.cutShort());
@@ -91,8 +91,8 @@ class OpenLoopTest {
     void latencyCountsFromTheDueTimeNotFromTheSend() throws IOException {
         Api api = stub(1_000_000, 50);
         Plan plan = Plan.distinct("t", "o", 20);
-        OpenLoop.Result result =
-                OpenLoop.run(api.base(), TIMEOUT, "s1", plan, tokens(plan), 100, 64, Deadline.in(Duration.ofSeconds(30)));
+        OpenLoop.Result result = OpenLoop.run(
+                api.base(), TIMEOUT, "s1", plan, tokens(plan), 100, 64, Deadline.in(Duration.ofSeconds(30)));
         assertEquals(20, result.successMicros().getTotalCount());
         assertTrue(result.successMicros().getMinValue() >= 50_000, "a 50 ms answer measured below 50 ms");
     }
@@ -101,8 +101,8 @@ class OpenLoopTest {
     void aSpentDeadlineStopsSendingAndSaysSo() throws IOException {
         Api api = stub(1_000_000, 0);
         Plan plan = Plan.distinct("t", "o", 10_000);
-        OpenLoop.Result result =
-                OpenLoop.run(api.base(), TIMEOUT, "s1", plan, tokens(plan), 100, 64, Deadline.in(Duration.ofMillis(500)));
+        OpenLoop.Result result = OpenLoop.run(
+                api.base(), TIMEOUT, "s1", plan, tokens(plan), 100, 64, Deadline.in(Duration.ofMillis(500)));
         assertTrue(result.cutShort());
         assertTrue(result.sent() < 200, "sent " + result.sent());
         assertEquals(10_000 - result.sent(), Report.breakdown(result.outcomes()).get("not sent"));
@@ -113,12 +113,13 @@ class OpenLoopTest {
         chunked = true;
         Api api = stub(2, 0);
         Plan plan = Plan.distinct("t", "o", 40);
-        OpenLoop.Result result =
-                OpenLoop.run(api.base(), TIMEOUT, "s1", plan, tokens(plan), 400, 2, Deadline.in(Duration.ofSeconds(30)));
+        OpenLoop.Result result = OpenLoop.run(
+                api.base(), TIMEOUT, "s1", plan, tokens(plan), 400, 2, Deadline.in(Duration.ofSeconds(30)));
         assertEquals(20L, Report.breakdown(result.outcomes()).get("201"));
         assertEquals(20L, Report.breakdown(result.outcomes()).get("429"));
         assertTrue(result.outcomes().stream().filter(o -> o.status() == 201).allMatch(o -> o.orderId() != null));
-        assertTrue(result.outcomes().stream().filter(o -> o.status() == 429)
+        assertTrue(result.outcomes().stream()
+                .filter(o -> o.status() == 429)
                 .allMatch(o -> "RATE_LIMITED".equals(o.code())));
     }
 
@@ -126,8 +127,8 @@ class OpenLoopTest {
     void attemptsThatFindNoFreeConnectionWithinASecondAreDropped() throws IOException {
         Api api = stub(1_000_000, 600);
         Plan plan = Plan.distinct("t", "o", 100);
-        OpenLoop.Result result =
-                OpenLoop.run(api.base(), TIMEOUT, "s1", plan, tokens(plan), 200, 10, Deadline.in(Duration.ofSeconds(30)));
+        OpenLoop.Result result = OpenLoop.run(
+                api.base(), TIMEOUT, "s1", plan, tokens(plan), 200, 10, Deadline.in(Duration.ofSeconds(30)));
         // 200/s with answers after 600 ms would need about 120 connections; with 10, each sends about three
         // before the last attempt is a second overdue
         assertTrue(result.dropped() > 50, "dropped " + result.dropped());
@@ -141,15 +142,19 @@ class OpenLoopTest {
     void latencyFromTheSendLeavesOutTheTimeAnAttemptWaitedForAConnection() throws IOException {
         Api api = stub(1_000_000, 600);
         Plan plan = Plan.distinct("t", "o", 60);
-        OpenLoop.Result result =
-                OpenLoop.run(api.base(), TIMEOUT, "s1", plan, tokens(plan), 200, 10, Deadline.in(Duration.ofSeconds(30)));
+        OpenLoop.Result result = OpenLoop.run(
+                api.base(), TIMEOUT, "s1", plan, tokens(plan), 200, 10, Deadline.in(Duration.ofSeconds(30)));
         // 10 connections for answers that take 600 ms: attempts wait for a free connection, and only the due-time
         // figure shows that wait; the from-send figure is what the service took
-        assertEquals(result.successMicros().getTotalCount(), result.successSentMicros().getTotalCount());
+        assertEquals(
+                result.successMicros().getTotalCount(),
+                result.successSentMicros().getTotalCount());
         assertTrue(result.successSentMicros().getMinValue() >= 600_000, "a 600 ms answer measured below 600 ms");
-        assertTrue(result.successSentMicros().getMaxValue() < 1_000_000,
+        assertTrue(
+                result.successSentMicros().getMaxValue() < 1_000_000,
                 "from the send: " + result.successSentMicros().getMaxValue() + " µs");
-        assertTrue(result.successMicros().getMaxValue() > 1_000_000,
+        assertTrue(
+                result.successMicros().getMaxValue() > 1_000_000,
                 "from the due time: " + result.successMicros().getMaxValue() + " µs");
         assertEquals(0, result.rejectionSentMicros().getTotalCount());
     }
@@ -158,8 +163,8 @@ class OpenLoopTest {
     void possibleHoldersLeaveOutDefinitiveRefusals() throws IOException {
         Api api = stub(2, 0);
         Plan plan = Plan.distinct("t", "o", 100);
-        OpenLoop.Result result =
-                OpenLoop.run(api.base(), TIMEOUT, "s1", plan, tokens(plan), 500, 64, Deadline.in(Duration.ofSeconds(30)));
+        OpenLoop.Result result = OpenLoop.run(
+                api.base(), TIMEOUT, "s1", plan, tokens(plan), 500, 64, Deadline.in(Duration.ofSeconds(30)));
         Burst.Result holders = OverloadDriver.possibleHolders(result);
         assertEquals(50, holders.plan().size());
         assertEquals(50, holders.plan().users().size());
@@ -170,8 +175,17 @@ class OpenLoopTest {
     void calibrationMeasuresSuccessesPerSecondInTheWindow() throws IOException {
         Api api = stub(1_000_000, 10);
         Plan pool = Plan.distinct("t", "c", 50);
-        Calibration.Result result = Calibration.run(api, "s1", "k", pool.users(), tokens(pool), 8,
-                Duration.ofMillis(200), Duration.ofSeconds(1), 1_000_000, Deadline.in(Duration.ofSeconds(30)));
+        Calibration.Result result = Calibration.run(
+                api,
+                "s1",
+                "k",
+                pool.users(),
+                tokens(pool),
+                8,
+                Duration.ofMillis(200),
+                Duration.ofSeconds(1),
+                1_000_000,
+                Deadline.in(Duration.ofSeconds(30)));
         assertFalse(result.cutShort());
         // 8 workers, about 10 ms each: several hundred per second, never more than 800
         assertTrue(result.rate() > 100 && result.rate() <= 800, "S = " + result.rate());
@@ -182,8 +196,17 @@ class OpenLoopTest {
     void calibrationStopsAtItsAttemptBound() throws IOException {
         Api api = stub(1_000_000, 0);
         Plan pool = Plan.distinct("t", "c", 5);
-        Calibration.Result result = Calibration.run(api, "s1", "k", pool.users(), tokens(pool), 4,
-                Duration.ZERO, Duration.ofSeconds(10), 30, Deadline.in(Duration.ofSeconds(30)));
+        Calibration.Result result = Calibration.run(
+                api,
+                "s1",
+                "k",
+                pool.users(),
+                tokens(pool),
+                4,
+                Duration.ZERO,
+                Duration.ofSeconds(10),
+                30,
+                Deadline.in(Duration.ofSeconds(30)));
         assertEquals(30, result.attempts());
         assertEquals(30, result.successes());
     }

@@ -67,10 +67,12 @@ class OptionsTest {
     void theOverloadGoesThroughAProxyOnlyWhenOneIsGiven() {
         Options direct = Options.parse("--mode", "overload", "--url", "http://127.0.0.1:18080");
         assertEquals(direct.url(), direct.overloadUrl());
-        Options proxied = Options.parse("--mode", "overload", "--url", "http://127.0.0.1:18080",
-                "--overload-url", "http://127.0.0.1:18081");
+        Options proxied = Options.parse(
+                "--mode", "overload", "--url", "http://127.0.0.1:18080", "--overload-url", "http://127.0.0.1:18081");
         assertEquals(java.net.URI.create("http://127.0.0.1:18081"), proxied.overloadUrl());
-        assertEquals(java.net.URI.create("http://127.0.0.1:18080"), proxied.withSale(5, 1).url());
+        assertEquals(
+                java.net.URI.create("http://127.0.0.1:18080"),
+                proxied.withSale(5, 1).url());
         assertEquals(proxied.overloadUrl(), proxied.withSale(5, 1).overloadUrl());
         assertThrows(Options.UsageException.class, () -> Options.parse("--overload-url", "http://127.0.0.1:1"));
     }

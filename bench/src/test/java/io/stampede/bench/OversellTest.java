@@ -29,7 +29,9 @@ class OversellTest {
         Oversell.Result r = Oversell.compute(10, 1, orders(13), new Oversell.Figures(10, 0, 10, 0));
         assertEquals(3, r.beyondStock());
         assertEquals(3, r.units());
-        assertTrue(r.notes().stream().anyMatch(n -> n.contains("13 units placed")), r.notes().toString());
+        assertTrue(
+                r.notes().stream().anyMatch(n -> n.contains("13 units placed")),
+                r.notes().toString());
     }
 
     @Test
@@ -37,14 +39,18 @@ class OversellTest {
         // the server claims total 12 for a sale created with 10: the created stock is what counts
         Oversell.Result r = Oversell.compute(10, 1, orders(5), new Oversell.Figures(12, 0, 7, 5));
         assertEquals(2, r.units());
-        assertTrue(r.notes().stream().anyMatch(n -> n.contains("created with 10")), r.notes().toString());
+        assertTrue(
+                r.notes().stream().anyMatch(n -> n.contains("created with 10")),
+                r.notes().toString());
     }
 
     @Test
     void negativeAvailableIsOversold() {
         Oversell.Result r = Oversell.compute(10, 1, orders(10), new Oversell.Figures(10, -4, 10, 0));
         assertEquals(4, r.units());
-        assertTrue(r.notes().stream().anyMatch(n -> n.contains("does not add up")), r.notes().toString());
+        assertTrue(
+                r.notes().stream().anyMatch(n -> n.contains("does not add up")),
+                r.notes().toString());
     }
 
     @Test
@@ -68,8 +74,8 @@ class OversellTest {
 
     @Test
     void quantitiesAreUnits() {
-        Oversell.Result r = Oversell.compute(5, 3, List.of(new Oversell.Placed("a", "o1", 3),
-                new Oversell.Placed("b", "o2", 3)), null);
+        Oversell.Result r = Oversell.compute(
+                5, 3, List.of(new Oversell.Placed("a", "o1", 3), new Oversell.Placed("b", "o2", 3)), null);
         assertEquals(1, r.beyondStock());
         assertEquals(0, r.beyondLimit());
     }

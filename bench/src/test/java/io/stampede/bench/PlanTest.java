@@ -57,6 +57,7 @@ class PlanTest {
             assertEquals(plan.users().get(i), a.userId());
             assertTrue(a.key().matches("[A-Za-z0-9_-]{1,64}"), a.key());
         }
-        assertTrue(java.util.Collections.disjoint(plan.users(), Plan.distinct("r3", "c", 1000).users()));
+        assertTrue(java.util.Collections.disjoint(
+                plan.users(), Plan.distinct("r3", "c", 1000).users()));
     }
 }

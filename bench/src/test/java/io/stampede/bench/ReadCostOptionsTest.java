@@ -14,8 +14,8 @@ class ReadCostOptionsTest {
 
     @Test
     void againstARunningService() {
-        ReadCostOptions o = ReadCostOptions.parse("--mode", "read-cost", "--url", "http://127.0.0.1:8080/",
-                "--admin-token", "t", "--jwt-secret", "s");
+        ReadCostOptions o = ReadCostOptions.parse(
+                "--mode", "read-cost", "--url", "http://127.0.0.1:8080/", "--admin-token", "t", "--jwt-secret", "s");
         assertEquals(URI.create("http://127.0.0.1:8080"), o.url());
         assertEquals("t", o.adminToken());
         assertEquals(Path.of("./.stampede/admin-token"), o.adminTokenFile());
@@ -32,8 +32,17 @@ class ReadCostOptionsTest {
 
     @Test
     void withAJarOfItsOwn() {
-        ReadCostOptions o = ReadCostOptions.parse("--mode=read-cost", "--jar", "/tmp/s.jar", "--orders", "20_000",
-                "--db", "mariadb", "--seconds=2", "--concurrency", "8");
+        ReadCostOptions o = ReadCostOptions.parse(
+                "--mode=read-cost",
+                "--jar",
+                "/tmp/s.jar",
+                "--orders",
+                "20_000",
+                "--db",
+                "mariadb",
+                "--seconds=2",
+                "--concurrency",
+                "8");
         assertTrue(o.startsServer());
         assertEquals(Path.of("/tmp/s.jar"), o.jar());
         assertNull(o.url());
@@ -46,20 +55,27 @@ class ReadCostOptionsTest {
     @Test
     void exactlyOneTarget() {
         assertThrows(Options.UsageException.class, () -> ReadCostOptions.parse("--mode", "read-cost"));
-        assertThrows(Options.UsageException.class, () -> ReadCostOptions.parse("--mode", "read-cost", "--url",
-                "http://127.0.0.1:8080", "--jar", "s.jar"));
+        assertThrows(
+                Options.UsageException.class,
+                () -> ReadCostOptions.parse("--mode", "read-cost", "--url", "http://127.0.0.1:8080", "--jar", "s.jar"));
     }
 
     @Test
     void flagsOfTheOtherTargetAreRejectedNotIgnored() {
-        assertThrows(Options.UsageException.class, () -> ReadCostOptions.parse("--mode", "read-cost", "--url",
-                "http://127.0.0.1:8080", "--db", "mariadb"));
-        assertThrows(Options.UsageException.class, () -> ReadCostOptions.parse("--mode", "read-cost", "--url",
-                "http://127.0.0.1:8080", "--jvm-options", "-Xmx1g"));
-        assertThrows(Options.UsageException.class, () -> ReadCostOptions.parse("--mode", "read-cost", "--jar",
-                "s.jar", "--jwt-secret", "s"));
-        assertThrows(Options.UsageException.class, () -> ReadCostOptions.parse("--mode", "read-cost", "--jar",
-                "s.jar", "--admin-token-file", "f"));
+        assertThrows(
+                Options.UsageException.class,
+                () -> ReadCostOptions.parse(
+                        "--mode", "read-cost", "--url", "http://127.0.0.1:8080", "--db", "mariadb"));
+        assertThrows(
+                Options.UsageException.class,
+                () -> ReadCostOptions.parse(
+                        "--mode", "read-cost", "--url", "http://127.0.0.1:8080", "--jvm-options", "-Xmx1g"));
+        assertThrows(
+                Options.UsageException.class,
+                () -> ReadCostOptions.parse("--mode", "read-cost", "--jar", "s.jar", "--jwt-secret", "s"));
+        assertThrows(
+                Options.UsageException.class,
+                () -> ReadCostOptions.parse("--mode", "read-cost", "--jar", "s.jar", "--admin-token-file", "f"));
     }
 
     @Test
@@ -68,10 +84,12 @@ class ReadCostOptionsTest {
         assertThrows(Options.UsageException.class, () -> jar("--orders", "2000000"));
         assertThrows(Options.UsageException.class, () -> jar("--bursts", "0"));
         assertThrows(Options.UsageException.class, () -> jar("--rounds", "3"));
-        assertThrows(Options.UsageException.class, () -> ReadCostOptions.parse("--mode", "read-cost", "--url",
-                "ftp://x"));
-        assertThrows(Options.UsageException.class, () -> ReadCostOptions.parse("--mode", "read-cost", "--url",
-                "http://127.0.0.1:8080", "--jwt-secret", ""));
+        assertThrows(
+                Options.UsageException.class, () -> ReadCostOptions.parse("--mode", "read-cost", "--url", "ftp://x"));
+        assertThrows(
+                Options.UsageException.class,
+                () -> ReadCostOptions.parse(
+                        "--mode", "read-cost", "--url", "http://127.0.0.1:8080", "--jwt-secret", ""));
     }
 
     @Test

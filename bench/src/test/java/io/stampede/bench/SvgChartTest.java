@@ -33,8 +33,8 @@ class SvgChartTest {
             }
             series.put(strategy, points);
         }
-        String svg = SvgChart.render("Stampede <strategies> & \"PostgreSQL\"", "2 cores · JDK 25",
-                List.of(10, 50, 200, 1000), series);
+        String svg = SvgChart.render(
+                "Stampede <strategies> & \"PostgreSQL\"", "2 cores · JDK 25", List.of(10, 50, 200, 1000), series);
         Document doc = parse(svg);
         assertEquals("svg", doc.getDocumentElement().getLocalName());
         NodeList polylines = doc.getElementsByTagNameNS("http://www.w3.org/2000/svg", "polyline");
@@ -42,7 +42,8 @@ class SvgChartTest {
         for (int i = 0; i < polylines.getLength(); i++) {
             Element line = (Element) polylines.item(i);
             assertEquals(4, line.getAttribute("points").split(" ", -1).length);
-            assertEquals(CompareOptions.ALL_STRATEGIES.get(i),
+            assertEquals(
+                    CompareOptions.ALL_STRATEGIES.get(i),
                     ((Element) line.getParentNode()).getAttribute("data-strategy"));
         }
         String text = doc.getDocumentElement().getTextContent();
@@ -56,10 +57,11 @@ class SvgChartTest {
 
     @Test
     void higherThroughputIsHigherOnTheChartAndXIsLogarithmic() throws Exception {
-        Map<String, List<SvgChart.Point>> series = Map.of("A", List.of(new SvgChart.Point(10, 100),
-                new SvgChart.Point(100, 400), new SvgChart.Point(1000, 200)));
+        Map<String, List<SvgChart.Point>> series = Map.of(
+                "A", List.of(new SvgChart.Point(10, 100), new SvgChart.Point(100, 400), new SvgChart.Point(1000, 200)));
         Element line = (Element) parse(SvgChart.render("t", "s", List.of(10, 100, 1000), series))
-                .getElementsByTagNameNS("http://www.w3.org/2000/svg", "polyline").item(0);
+                .getElementsByTagNameNS("http://www.w3.org/2000/svg", "polyline")
+                .item(0);
         String[] points = line.getAttribute("points").split(" ", -1);
         double[] xs = new double[3];
         double[] ys = new double[3];
@@ -75,10 +77,16 @@ class SvgChartTest {
     void aStrategyWithoutPointsGetsALegendEntryButNoLine() throws Exception {
         Map<String, List<SvgChart.Point>> series = SvgChart.series(CompareTableTest.ROWS);
         Document doc = parse(SvgChart.render("t", "s", List.of(10, 50), series));
-        assertEquals(2, doc.getElementsByTagNameNS("http://www.w3.org/2000/svg", "polyline").getLength());
+        assertEquals(
+                2,
+                doc.getElementsByTagNameNS("http://www.w3.org/2000/svg", "polyline")
+                        .getLength());
         Map<String, List<SvgChart.Point>> none = Map.of("TOKEN_QUEUE", List.of());
         Document empty = parse(SvgChart.render("t", "s", List.of(10, 50), none));
-        assertEquals(0, empty.getElementsByTagNameNS("http://www.w3.org/2000/svg", "polyline").getLength());
+        assertEquals(
+                0,
+                empty.getElementsByTagNameNS("http://www.w3.org/2000/svg", "polyline")
+                        .getLength());
         assertTrue(empty.getDocumentElement().getTextContent().contains("TOKEN_QUEUE (no data)"));
     }
 

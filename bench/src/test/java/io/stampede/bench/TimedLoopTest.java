@@ -15,12 +15,19 @@ class TimedLoopTest {
     void everyIndexIsSentOnceAndOnlySuccessesHaveLatency() {
         Set<Long> seen = ConcurrentHashMap.newKeySet();
         // no warm-up and a window far longer than the requests take: the bound on requests ends the loop
-        TimedLoop.Result r = TimedLoop.run(8, Duration.ZERO, Duration.ofMinutes(5), 1_000, status -> status == 201,
+        TimedLoop.Result r = TimedLoop.run(
+                8,
+                Duration.ZERO,
+                Duration.ofMinutes(5),
+                1_000,
+                status -> status == 201,
                 index -> {
                     seen.add(index);
-                    return index % 10 == 0 ? new Burst.Outcome(409, "SOLD_OUT", null)
+                    return index % 10 == 0
+                            ? new Burst.Outcome(409, "SOLD_OUT", null)
                             : new Burst.Outcome(201, null, "o" + index);
-                }, Deadline.in(Duration.ofMinutes(1)));
+                },
+                Deadline.in(Duration.ofMinutes(1)));
         assertEquals(1_000, seen.size());
         assertEquals(1_000, r.sent());
         assertEquals(1_000, r.answered());
@@ -34,7 +41,8 @@ class TimedLoopTest {
     @Test
     void kindsOfAnswers() {
         assertEquals("200", TimedLoop.kind(new Burst.Outcome(200, null, null)));
-        assertEquals("transport error IOException",
+        assertEquals(
+                "transport error IOException",
                 TimedLoop.kind(new Burst.Outcome(Burst.Outcome.TRANSPORT_ERROR, "IOException", null)));
         assertEquals(429, TimedLoop.statusOf("429 RATE_LIMITED"));
         assertEquals(-1, TimedLoop.statusOf("transport error IOException"));

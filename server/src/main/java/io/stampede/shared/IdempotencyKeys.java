@@ -6,8 +6,7 @@ import java.util.regex.Pattern;
 public final class IdempotencyKeys {
     private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
-    private IdempotencyKeys() {
-    }
+    private IdempotencyKeys() {}
 
     public static boolean isValid(String key) {
         return key != null && KEY.matcher(key).matches();

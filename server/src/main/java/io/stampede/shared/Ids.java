@@ -8,8 +8,7 @@ public final class Ids {
     private static final Pattern UUID_TEXT =
             Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
-    private Ids() {
-    }
+    private Ids() {}
 
     public static String newId() {
         return UUID.randomUUID().toString();

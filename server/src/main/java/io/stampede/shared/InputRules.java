@@ -7,10 +7,10 @@ import java.util.List;
 public final class InputRules {
     /** Instants every supported database keeps exactly. */
     public static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
+
     public static final Instant LATEST = Instant.parse("9999-12-31T00:00:00Z");
 
-    private InputRules() {
-    }
+    private InputRules() {}
 
     public static boolean isSupported(Instant t) {
         return !t.isBefore(EARLIEST) && !t.isAfter(LATEST);

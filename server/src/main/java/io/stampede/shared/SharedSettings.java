@@ -49,8 +49,13 @@ public record SharedSettings(
      * @param queueTimeout     how long an attempt waits in that queue before it is answered 429
      * @param maxTrackedUsers  users whose buckets are kept in memory (least recently seen go first)
      */
-    public record Admission(int perUserPerSecond, int globalPerSecond, int maxInFlight, int maxQueued,
-                            Duration queueTimeout, int maxTrackedUsers) {
+    public record Admission(
+            int perUserPerSecond,
+            int globalPerSecond,
+            int maxInFlight,
+            int maxQueued,
+            Duration queueTimeout,
+            int maxTrackedUsers) {
         public Admission {
             perUserPerSecond = perUserPerSecond > 0 ? perUserPerSecond : 5;
             globalPerSecond = globalPerSecond > 0 ? globalPerSecond : 20_000;

@@ -32,6 +32,7 @@ import tools.jackson.databind.json.JsonMapper;
 class EventRelayIT {
     @LocalServerPort
     int port;
+
     @Autowired
     ConnectionFactory connections;
 
@@ -57,10 +58,27 @@ class EventRelayIT {
         try {
             Http http = new Http("http://127.0.0.1:" + port);
             Instant now = Instant.now();
-            String sale = http.post("/api/admin/sales", IntegrationTest.ADMIN_TOKEN, Http.saleJson("relay", 3, 1,
-                    now.minusSeconds(5).toString(), now.plusSeconds(3600).toString())).json().path("id").asString();
-            String order = http.post("/api/sales/" + sale + "/purchases", http.login("relayed"), "{\"quantity\":1}",
-                    "Idempotency-Key", "k").json().path("orderId").asString();
+            String sale = http.post(
+                            "/api/admin/sales",
+                            IntegrationTest.ADMIN_TOKEN,
+                            Http.saleJson(
+                                    "relay",
+                                    3,
+                                    1,
+                                    now.minusSeconds(5).toString(),
+                                    now.plusSeconds(3600).toString()))
+                    .json()
+                    .path("id")
+                    .asString();
+            String order = http.post(
+                            "/api/sales/" + sale + "/purchases",
+                            http.login("relayed"),
+                            "{\"quantity\":1}",
+                            "Idempotency-Key",
+                            "k")
+                    .json()
+                    .path("orderId")
+                    .asString();
 
             RabbitTemplate rabbit = new RabbitTemplate(connections);
             JsonMapper json = JsonMapper.builder().build();
@@ -76,7 +94,8 @@ class EventRelayIT {
                 if (sale.equals(event.path("data").path("saleId").asString())) {
                     ours.add(event);
                     types.add(m.getMessageProperties().getReceivedRoutingKey());
-                    assertThat(m.getMessageProperties().getMessageId()).isEqualTo(event.path("id").asString());
+                    assertThat(m.getMessageProperties().getMessageId())
+                            .isEqualTo(event.path("id").asString());
                 }
             }
             assertThat(types).containsExactly("sale.created", "order.placed");
@@ -84,9 +103,15 @@ class EventRelayIT {
             assertThat(ours.get(1).path("version").asInt()).isEqualTo(1);
 
             // the ids are the feed's ids
-            JsonNode feed = http.get("/api/admin/events", IntegrationTest.ADMIN_TOKEN).json().path("items");
-            List<String> feedIds = feed.valueStream().map(e -> e.path("id").asString()).toList();
-            assertThat(feedIds).contains(ours.get(0).path("id").asString(), ours.get(1).path("id").asString());
+            JsonNode feed = http.get("/api/admin/events", IntegrationTest.ADMIN_TOKEN)
+                    .json()
+                    .path("items");
+            List<String> feedIds =
+                    feed.valueStream().map(e -> e.path("id").asString()).toList();
+            assertThat(feedIds)
+                    .contains(
+                            ours.get(0).path("id").asString(),
+                            ours.get(1).path("id").asString());
         } finally {
             admin.deleteQueue(queue.getName());
         }

@@ -20,10 +20,13 @@ class ReconciliationIT {
 
     @LocalServerPort
     int port;
+
     @Autowired
     StringRedisTemplate redis;
+
     @Autowired
     ScheduledReconciliation scheduled;
+
     @Autowired
     SaleService sales;
 
@@ -31,16 +34,31 @@ class ReconciliationIT {
     void theScheduledPassRebuildsAGateThatStaysDriftedButNotAMomentaryDrift() {
         Http http = new Http("http://127.0.0.1:" + port);
         Instant now = Instant.now();
-        String id = http.post("/api/admin/sales", ADMIN, Http.saleJson("sched", 10, 1, now.minusSeconds(5).toString(),
-                now.plusSeconds(3600).toString())).json().path("id").asString();
+        String id = http.post(
+                        "/api/admin/sales",
+                        ADMIN,
+                        Http.saleJson(
+                                "sched",
+                                10,
+                                1,
+                                now.minusSeconds(5).toString(),
+                                now.plusSeconds(3600).toString()))
+                .json()
+                .path("id")
+                .asString();
         var sale = sales.definition(id).orElseThrow();
         String gateKey = redis.keys("*{sale:" + id + "}:gate").iterator().next();
         assertThat(scheduled.check(sale)).isFalse();
 
         redis.opsForHash().increment(gateKey, "available", 3); // e.g. a snapshot restored from before three sales
-        assertThat(scheduled.check(sale)).as("seen once: may be purchases in flight").isFalse();
+        assertThat(scheduled.check(sale))
+                .as("seen once: may be purchases in flight")
+                .isFalse();
         assertThat(scheduled.check(sale)).as("seen twice: rebuilt").isTrue();
-        assertThat(http.get("/api/admin/sales/" + id + "/reconciliation", ADMIN).json().path("consistent").asBoolean())
+        assertThat(http.get("/api/admin/sales/" + id + "/reconciliation", ADMIN)
+                        .json()
+                        .path("consistent")
+                        .asBoolean())
                 .isTrue();
         assertThat(redis.opsForHash().get(gateKey, "available")).isEqualTo("10");
     }
@@ -49,10 +67,25 @@ class ReconciliationIT {
     void reportsDriftAndRebuildsTheGateFromTheDatabase() {
         Http http = new Http("http://127.0.0.1:" + port);
         Instant now = Instant.now();
-        String sale = http.post("/api/admin/sales", ADMIN, Http.saleJson("rec", 10, 1, now.minusSeconds(5).toString(),
-                now.plusSeconds(3600).toString())).json().path("id").asString();
+        String sale = http.post(
+                        "/api/admin/sales",
+                        ADMIN,
+                        Http.saleJson(
+                                "rec",
+                                10,
+                                1,
+                                now.minusSeconds(5).toString(),
+                                now.plusSeconds(3600).toString()))
+                .json()
+                .path("id")
+                .asString();
         for (int i = 0; i < 3; i++) {
-            http.post("/api/sales/" + sale + "/purchases", http.login("rec-" + i), "{\"quantity\":1}", "Idempotency-Key", "k");
+            http.post(
+                    "/api/sales/" + sale + "/purchases",
+                    http.login("rec-" + i),
+                    "{\"quantity\":1}",
+                    "Idempotency-Key",
+                    "k");
         }
         String path = "/api/admin/sales/" + sale + "/reconciliation";
 
@@ -79,12 +112,20 @@ class ReconciliationIT {
         // Redis loses the sale entirely
         redis.delete(redis.keys("*{sale:" + sale + "}:*"));
         assertThat(http.get(path, ADMIN).json().path("consistent").asBoolean()).isFalse();
-        assertThat(http.post(path, ADMIN, "").json().path("consistent").asBoolean()).isTrue();
+        assertThat(http.post(path, ADMIN, "").json().path("consistent").asBoolean())
+                .isTrue();
         // the rebuilt gate still knows who bought: a second unit for rec-0 is over the limit
-        assertThat(http.post("/api/sales/" + sale + "/purchases", http.login("rec-0"), "{\"quantity\":1}",
-                "Idempotency-Key", "k2").code()).isEqualTo("LIMIT_EXCEEDED");
+        assertThat(http.post(
+                                "/api/sales/" + sale + "/purchases",
+                                http.login("rec-0"),
+                                "{\"quantity\":1}",
+                                "Idempotency-Key",
+                                "k2")
+                        .code())
+                .isEqualTo("LIMIT_EXCEEDED");
 
-        assertThat(http.get("/api/admin/sales/00000000-0000-0000-0000-000000000000/reconciliation", ADMIN).status())
+        assertThat(http.get("/api/admin/sales/00000000-0000-0000-0000-000000000000/reconciliation", ADMIN)
+                        .status())
                 .isEqualTo(404);
         assertThat(http.get(path, null).status()).isEqualTo(401);
     }

@@ -12,15 +12,11 @@ import io.stampede.order.application.Purchases;
 import io.stampede.order.domain.Order;
 import io.stampede.order.domain.Transition;
 import io.stampede.sale.application.SaleService;
-import io.stampede.sale.domain.Intake;
 import io.stampede.sale.domain.Sale;
-import io.stampede.sale.domain.SaleRules;
-import io.stampede.sale.domain.StockStrategy;
 import io.stampede.sale.port.SaleRepository;
 import io.stampede.shared.Ids;
 import io.stampede.testsupport.IntegrationTest;
 import io.stampede.testsupport.Offers;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import org.junit.jupiter.api.Test;
@@ -37,12 +33,16 @@ import org.springframework.test.context.TestPropertySource;
 class SoldOutFlagIT {
     @Autowired
     SaleService sales;
+
     @Autowired
     Purchases purchases;
+
     @Autowired
     OrderLifecycle lifecycle;
+
     @Autowired
     PurchaseGate gate;
+
     @Autowired
     StringRedisTemplate redis;
 
@@ -56,8 +56,12 @@ class SoldOutFlagIT {
         assertThat(carol).isInstanceOf(PurchaseOutcome.Placed.class);
         assertThat(purchases.purchase(sale, "dave", "k", 1)).isInstanceOf(PurchaseOutcome.SoldOut.class);
         // carol bought after the flag for 2 went up: her replay, even asking for 2, still finds her order
-        assertThat(purchases.purchase(sale, "carol", "k", 2)).isInstanceOfSatisfying(PurchaseOutcome.Placed.class,
-                p -> assertThat(p.order().id()).isEqualTo(((PurchaseOutcome.Placed) carol).order().id()));
+        assertThat(purchases.purchase(sale, "carol", "k", 2))
+                .isInstanceOfSatisfying(
+                        PurchaseOutcome.Placed.class,
+                        p -> assertThat(p.order().id())
+                                .isEqualTo(
+                                        ((PurchaseOutcome.Placed) carol).order().id()));
     }
 
     @Test
@@ -68,24 +72,28 @@ class SoldOutFlagIT {
 
         // on another instance: the sale is restocked and erin buys the unit; this instance's flag hears of neither
         assertThat(won).isInstanceOf(PurchaseOutcome.Placed.class);
-        assertThat(counters.restock(sale, 1, () -> saleRows.addStock(sale.id(), 1))).isTrue();
+        assertThat(counters.restock(sale, 1, () -> saleRows.addStock(sale.id(), 1)))
+                .isTrue();
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        var erin = (Reservation.Reserved) gate.reserve(sale.id(), "erin", "e1", 1,
-                Ids.newId(), now);
-        writer.write(Order.placed(erin.orderId(), sale, "erin", "e1", 1, null, now),
-                erin.gateEpoch()).join();
+        var erin = (Reservation.Reserved) gate.reserve(sale.id(), "erin", "e1", 1, Ids.newId(), now);
+        writer.write(Order.placed(erin.orderId(), sale, "erin", "e1", 1, null, now), erin.gateEpoch())
+                .join();
 
         // erin retries on this instance (her answer was lost): she gets her order, not SOLD_OUT
-        assertThat(purchases.purchase(sale, "erin", "e1", 1)).isInstanceOfSatisfying(PurchaseOutcome.Placed.class,
-                p -> assertThat(p.order().id()).isEqualTo(erin.orderId()));
+        assertThat(purchases.purchase(sale, "erin", "e1", 1))
+                .isInstanceOfSatisfying(
+                        PurchaseOutcome.Placed.class,
+                        p -> assertThat(p.order().id()).isEqualTo(erin.orderId()));
         // and anybody else is still answered sold out
         assertThat(purchases.purchase(sale, "frank", "k", 1)).isInstanceOf(PurchaseOutcome.SoldOut.class);
     }
 
     @Autowired
     OrderWriter writer;
+
     @Autowired
     StockCounters counters;
+
     @Autowired
     SaleRepository saleRows;
 
@@ -103,12 +111,16 @@ class SoldOutFlagIT {
         // Redis loses the gate: an attempt that asked it would find it missing and rebuild it
         redis.delete(redis.keys("*{sale:" + sale.id() + "}:*"));
         assertThat(purchases.purchase(sale, "carol", "k", 1)).isInstanceOf(PurchaseOutcome.SoldOut.class);
-        assertThat(gate.exists(sale.id())).as("the flag answered; nothing rebuilt the gate").isFalse();
+        assertThat(gate.exists(sale.id()))
+                .as("the flag answered; nothing rebuilt the gate")
+                .isFalse();
 
         // the winner's replay is not answered by the flag: it goes to the gate (rebuilt) and finds its order
         String orderId = ((PurchaseOutcome.Placed) won).order().id();
-        assertThat(purchases.purchase(sale, "alice", "k", 1)).isInstanceOfSatisfying(PurchaseOutcome.Placed.class,
-                p -> assertThat(p.order().id()).isEqualTo(orderId));
+        assertThat(purchases.purchase(sale, "alice", "k", 1))
+                .isInstanceOfSatisfying(
+                        PurchaseOutcome.Placed.class,
+                        p -> assertThat(p.order().id()).isEqualTo(orderId));
 
         // the unit comes back: the flag is lowered at once and the unit sells again
         assertThat(lifecycle.cancel(orderId, "alice")).isInstanceOf(Transition.Done.class);

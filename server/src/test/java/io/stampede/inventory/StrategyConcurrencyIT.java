@@ -9,15 +9,12 @@ import io.stampede.order.application.Purchases;
 import io.stampede.order.domain.Transition;
 import io.stampede.order.port.OrderRepository;
 import io.stampede.sale.application.SaleService;
-import io.stampede.sale.domain.Intake;
 import io.stampede.sale.domain.Sale;
-import io.stampede.sale.domain.SaleRules;
 import io.stampede.sale.domain.StockFigures;
 import io.stampede.sale.domain.StockStrategy;
-import io.stampede.testsupport.Offers;
 import io.stampede.testsupport.IntegrationTest;
+import io.stampede.testsupport.Offers;
 import io.stampede.testsupport.Together;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -43,24 +40,28 @@ class StrategyConcurrencyIT {
 
     @Autowired
     SaleService sales;
+
     @Autowired
     Purchases purchases;
+
     @Autowired
     OrderLifecycle lifecycle;
+
     @Autowired
     OrderRepository orders;
+
     @Autowired
     Reconciliation reconciliation;
+
     @Autowired
     JdbcClient jdbc;
+
     @Autowired
     StringRedisTemplate redis;
 
-    record Attempt(String userId, String key, int quantity) {
-    }
+    record Attempt(String userId, String key, int quantity) {}
 
-    record Answer(Attempt attempt, PurchaseOutcome outcome) {
-    }
+    record Answer(Attempt attempt, PurchaseOutcome outcome) {}
 
     @ParameterizedTest
     @EnumSource(StockStrategy.class)
@@ -74,20 +75,26 @@ class StrategyConcurrencyIT {
 
         List<Answer> answers = releaseTogether(sale, plan);
 
-        assertThat(answers).allSatisfy(a -> assertThat(a.outcome())
-                .isInstanceOfAny(PurchaseOutcome.Placed.class, PurchaseOutcome.SoldOut.class,
-                        PurchaseOutcome.LimitExceeded.class));
+        assertThat(answers)
+                .allSatisfy(a -> assertThat(a.outcome())
+                        .isInstanceOfAny(
+                                PurchaseOutcome.Placed.class,
+                                PurchaseOutcome.SoldOut.class,
+                                PurchaseOutcome.LimitExceeded.class));
         assertThat(count("SELECT COUNT(*) FROM orders WHERE sale_id = ?", sale)).isEqualTo(50);
         assertThat(jdbc.sql("SELECT user_id FROM orders WHERE sale_id = ? GROUP BY user_id HAVING COUNT(*) > 1")
-                .param(sale.id()).query(String.class).list()).as("users with two orders").isEmpty();
+                        .param(sale.id())
+                        .query(String.class)
+                        .list())
+                .as("users with two orders")
+                .isEmpty();
         assertEveryAnswerIsStoredAndKeysAreStable(sale, answers);
         assertConsistent(sale, new StockFigures(50, 0, 50, 0));
     }
 
     @ParameterizedTest
     @EnumSource(StockStrategy.class)
-    void mixedQuantitiesWithALimitOfTwoSellEveryUnitAndNobodyPassesTheLimit(StockStrategy strategy)
-            throws Exception {
+    void mixedQuantitiesWithALimitOfTwoSellEveryUnitAndNobodyPassesTheLimit(StockStrategy strategy) throws Exception {
         // 15 units: with SEGMENTED that is 8 buckets of 1 or 2, so a quantity of 2 must gather across buckets
         Sale sale = openSale(strategy, 15, 2);
         List<Attempt> plan = new ArrayList<>();
@@ -100,9 +107,14 @@ class StrategyConcurrencyIT {
         releaseTogether(sale, plan);
 
         assertThat(count("SELECT COALESCE(SUM(quantity), 0) FROM orders WHERE sale_id = ?", sale))
-                .as("every unit sold, none stranded, none twice").isEqualTo(15);
+                .as("every unit sold, none stranded, none twice")
+                .isEqualTo(15);
         assertThat(jdbc.sql("SELECT user_id FROM orders WHERE sale_id = ? GROUP BY user_id HAVING SUM(quantity) > 2")
-                .param(sale.id()).query(String.class).list()).as("users over their limit").isEmpty();
+                        .param(sale.id())
+                        .query(String.class)
+                        .list())
+                .as("users over their limit")
+                .isEmpty();
         assertConsistent(sale, new StockFigures(15, 0, 15, 0));
     }
 
@@ -115,7 +127,8 @@ class StrategyConcurrencyIT {
             first.add(new Attempt("user-" + u, "a", 1));
         }
         List<Answer> bought = releaseTogether(sale, first).stream()
-                .filter(a -> a.outcome() instanceof PurchaseOutcome.Placed).toList();
+                .filter(a -> a.outcome() instanceof PurchaseOutcome.Placed)
+                .toList();
         assertThat(bought).hasSize(20);
 
         // five buyers cancel, each twice at once: each order's unit comes back exactly once
@@ -127,7 +140,8 @@ class StrategyConcurrencyIT {
             }
         }
         List<Object> results = Together.run(cancels);
-        assertThat(results.stream().filter(r -> r instanceof Transition.Done).count()).isEqualTo(5);
+        assertThat(results.stream().filter(r -> r instanceof Transition.Done).count())
+                .isEqualTo(5);
         assertConsistent(sale, new StockFigures(20, 5, 15, 0));
 
         sales.restock(sale.id(), 10L);
@@ -138,15 +152,19 @@ class StrategyConcurrencyIT {
             second.add(new Attempt("user-" + u, "a", 1));
         }
         long placed = releaseTogether(sale, second).stream()
-                .filter(a -> a.outcome() instanceof PurchaseOutcome.Placed).count();
-        assertThat(placed).as("the 5 returned and the 10 restocked units, no more").isEqualTo(15);
+                .filter(a -> a.outcome() instanceof PurchaseOutcome.Placed)
+                .count();
+        assertThat(placed)
+                .as("the 5 returned and the 10 restocked units, no more")
+                .isEqualTo(15);
         assertConsistent(sale, new StockFigures(30, 0, 30, 0));
     }
 
     @ParameterizedTest
-    @EnumSource(value = StockStrategy.class, names = {"TOKEN_QUEUE", "DB_CONDITIONAL", "SEGMENTED"})
-    void aCounterThatDriftedOrWasLostIsRebuiltFromTheOrdersWithoutOversell(StockStrategy strategy)
-            throws Exception {
+    @EnumSource(
+            value = StockStrategy.class,
+            names = {"TOKEN_QUEUE", "DB_CONDITIONAL", "SEGMENTED"})
+    void aCounterThatDriftedOrWasLostIsRebuiltFromTheOrdersWithoutOversell(StockStrategy strategy) throws Exception {
         Sale sale = openSale(strategy, 30, 1);
         List<Attempt> first = new ArrayList<>();
         for (int u = 0; u < 10; u++) {
@@ -159,7 +177,8 @@ class StrategyConcurrencyIT {
             redis.delete(redis.keys("*{sale:" + sale.id() + "}:tokens*"));
         } else {
             jdbc.sql("UPDATE stock_buckets SET available = available + 7 WHERE sale_id = ? AND bucket = 0")
-                    .param(sale.id()).update();
+                    .param(sale.id())
+                    .update();
             assertThat(reconciliation.report(sale).drift()).isEqualTo(7);
             reconciliation.rebuild(sale);
         }
@@ -175,8 +194,13 @@ class StrategyConcurrencyIT {
     }
 
     private Sale openSale(StockStrategy strategy, long stock, int limit) {
-        return Offers.sale().name(strategy + " burst").sku("SKU-" + strategy).stock(stock).limit(limit)
-                .strategy(strategy).openWith(sales);
+        return Offers.sale()
+                .name(strategy + " burst")
+                .sku("SKU-" + strategy)
+                .stock(stock)
+                .limit(limit)
+                .strategy(strategy)
+                .openWith(sales);
     }
 
     /** Releases every attempt at once; each retries a 503 with the same key, as a client should. */
@@ -196,15 +220,20 @@ class StrategyConcurrencyIT {
     }
 
     private void assertEveryAnswerIsStoredAndKeysAreStable(Sale sale, List<Answer> answers) {
-        Set<String> stored = new HashSet<>(jdbc.sql("SELECT id FROM orders WHERE sale_id = ?").param(sale.id())
-                .query(String.class).list());
+        Set<String> stored = new HashSet<>(jdbc.sql("SELECT id FROM orders WHERE sale_id = ?")
+                .param(sale.id())
+                .query(String.class)
+                .list());
         Map<String, String> orderByKey = new HashMap<>();
         for (Answer a : answers) {
             if (a.outcome() instanceof PurchaseOutcome.Placed p) {
-                assertThat(stored).as("acknowledged order is stored").contains(p.order().id());
+                assertThat(stored)
+                        .as("acknowledged order is stored")
+                        .contains(p.order().id());
                 String key = a.attempt().userId() + "/" + a.attempt().key();
                 String earlier = orderByKey.putIfAbsent(key, p.order().id());
-                assertThat(earlier == null || earlier.equals(p.order().id())).as("same key, same order: " + key)
+                assertThat(earlier == null || earlier.equals(p.order().id()))
+                        .as("same key, same order: " + key)
                         .isTrue();
             }
         }
@@ -215,7 +244,8 @@ class StrategyConcurrencyIT {
         assertThat(figures).isEqualTo(expected);
         assertThat(figures.total()).isEqualTo(figures.available() + figures.reserved() + figures.sold());
         Reconciliation.Report report = reconciliation.report(sale);
-        assertThat(report.cacheAvailable()).as("the strategy's counter = database available")
+        assertThat(report.cacheAvailable())
+                .as("the strategy's counter = database available")
                 .isEqualTo(figures.available());
         assertThat(report.consistent()).as("reconciliation finds no drift").isTrue();
     }

@@ -37,18 +37,25 @@ class OrderLifecycleIT {
 
     @LocalServerPort
     int port;
+
     @Autowired
     MutableClock clock;
+
     @Autowired
     OrderExpirySweeper sweeper;
+
     @Autowired
     PurchaseGate gate;
+
     @Autowired
     OrderRepository orders;
+
     @Autowired
     UnitHolders holders;
+
     @Autowired
     JdbcClient jdbc;
+
     Http http;
 
     @BeforeEach
@@ -60,15 +67,20 @@ class OrderLifecycleIT {
 
     private String sale(long stock, int limit) {
         Instant now = clock.instant();
-        Http.Response r = http.post("/api/admin/sales", ADMIN, "{\"name\":\"life\",\"sku\":\"L\",\"stock\":" + stock
-                + ",\"priceCents\":2500,\"startsAt\":\"" + now.minusSeconds(5) + "\",\"endsAt\":\"" + now.plus(Duration.ofDays(2))
-                + "\",\"perUserLimit\":" + limit + ",\"paymentTimeout\":\"PT10M\"}");
+        Http.Response r = http.post(
+                "/api/admin/sales",
+                ADMIN,
+                "{\"name\":\"life\",\"sku\":\"L\",\"stock\":" + stock
+                        + ",\"priceCents\":2500,\"startsAt\":\"" + now.minusSeconds(5) + "\",\"endsAt\":\""
+                        + now.plus(Duration.ofDays(2))
+                        + "\",\"perUserLimit\":" + limit + ",\"paymentTimeout\":\"PT10M\"}");
         assertThat(r.status()).as(r.body()).isEqualTo(201);
         return r.json().path("id").asString();
     }
 
     private JsonNode buy(String sale, String token, String key) {
-        Http.Response r = http.post("/api/sales/" + sale + "/purchases", token, "{\"quantity\":1}", "Idempotency-Key", key);
+        Http.Response r =
+                http.post("/api/sales/" + sale + "/purchases", token, "{\"quantity\":1}", "Idempotency-Key", key);
         assertThat(r.status()).as(r.body()).isEqualTo(201);
         return r.json();
     }
@@ -94,23 +106,32 @@ class OrderLifecycleIT {
     }
 
     private String status(String orderId) {
-        return jdbc.sql("SELECT status FROM orders WHERE id = ?").param(orderId).query(String.class).single();
+        return jdbc.sql("SELECT status FROM orders WHERE id = ?")
+                .param(orderId)
+                .query(String.class)
+                .single();
     }
 
     private long events(String type, String orderId) {
-        return jdbc.sql("SELECT COUNT(*) FROM events WHERE type = ? AND data LIKE ?").params(type, "%" + orderId + "%")
-                .query(Long.class).single();
+        return jdbc.sql("SELECT COUNT(*) FROM events WHERE type = ? AND data LIKE ?")
+                .params(type, "%" + orderId + "%")
+                .query(Long.class)
+                .single();
     }
 
     /** total = available + reserved + sold in the database, and the gate holds exactly what the database says. */
     private void assertConsistent(String sale) {
         JsonNode s = stock(sale);
         assertThat(s.path("total").asLong())
-                .isEqualTo(s.path("available").asLong() + s.path("reserved").asLong() + s.path("sold").asLong());
+                .isEqualTo(s.path("available").asLong()
+                        + s.path("reserved").asLong()
+                        + s.path("sold").asLong());
         // releases run right after their commit; let any in flight land
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             GateState g = gate.read(sale).orElseThrow();
-            assertThat(g.available()).as("gate available").isEqualTo(stock(sale).path("available").asLong());
+            assertThat(g.available())
+                    .as("gate available")
+                    .isEqualTo(stock(sale).path("available").asLong());
             assertThat(g.unitsByUser()).as("gate per-user units").isEqualTo(holders.liveUnitsByUser(sale));
         });
     }
@@ -126,7 +147,11 @@ class OrderLifecycleIT {
         Http.Response paid = pay("pay-1", id, 2500, "SUCCEEDED");
         assertThat(paid.status()).as(paid.body()).isEqualTo(200);
         assertThat(paid.json().path("status").asString()).isEqualTo("PAID");
-        assertThat(paid.json().path("history").valueStream().map(h -> h.path("status").asString()).toList())
+        assertThat(paid.json()
+                        .path("history")
+                        .valueStream()
+                        .map(h -> h.path("status").asString())
+                        .toList())
                 .containsExactly("PENDING_PAYMENT", "PAID");
         assertThat(stock(sale).path("sold").asLong()).isEqualTo(1);
         assertThat(stock(sale).path("reserved").asLong()).isZero();
@@ -148,12 +173,14 @@ class OrderLifecycleIT {
     void forgedUnsignedOrMismatchedPaymentsChangeNothing() {
         String sale = sale(5, 1);
         String id = buy(sale, http.login("forger"), "k1").path("orderId").asString();
-        String body = "{\"paymentId\":\"f-1\",\"orderId\":\"" + id + "\",\"amountCents\":2500,\"outcome\":\"SUCCEEDED\"}";
+        String body =
+                "{\"paymentId\":\"f-1\",\"orderId\":\"" + id + "\",\"amountCents\":2500,\"outcome\":\"SUCCEEDED\"}";
 
         Http.Response unsigned = http.post("/api/payments/callback", null, body);
         Http.Response forged = http.post("/api/payments/callback", null, body, "X-Signature", "0".repeat(64));
         Http.Response notHex = http.post("/api/payments/callback", null, body, "X-Signature", "zz");
-        Http.Response otherBody = http.post("/api/payments/callback", null, body.replace("2500", "1"), "X-Signature", sign(body));
+        Http.Response otherBody =
+                http.post("/api/payments/callback", null, body.replace("2500", "1"), "X-Signature", sign(body));
         for (Http.Response r : List.of(unsigned, forged, notHex, otherBody)) {
             assertThat(r.status()).isEqualTo(401);
             assertThat(r.code()).isEqualTo("UNAUTHENTICATED");
@@ -161,13 +188,21 @@ class OrderLifecycleIT {
         Http.Response mismatch = pay("f-2", id, 2499, "SUCCEEDED");
         assertThat(mismatch.status()).isEqualTo(422);
         assertThat(mismatch.code()).isEqualTo("AMOUNT_MISMATCH");
-        assertThat(pay("f-2", id, 2499, "SUCCEEDED").code()).as("same paymentId, same answer").isEqualTo("AMOUNT_MISMATCH");
-        assertThat(pay("f-3", id, 2500, "FAILED").json().path("status").asString()).isEqualTo("PENDING_PAYMENT");
-        assertThat(pay("f-4", "00000000-0000-0000-0000-000000000000", 2500, "SUCCEEDED").status()).isEqualTo(404);
-        for (String bad : List.of("{}", "{\"paymentId\":\"p\",\"orderId\":\"o\",\"amountCents\":1,\"outcome\":\"MAYBE\"}",
+        assertThat(pay("f-2", id, 2499, "SUCCEEDED").code())
+                .as("same paymentId, same answer")
+                .isEqualTo("AMOUNT_MISMATCH");
+        assertThat(pay("f-3", id, 2500, "FAILED").json().path("status").asString())
+                .isEqualTo("PENDING_PAYMENT");
+        assertThat(pay("f-4", "00000000-0000-0000-0000-000000000000", 2500, "SUCCEEDED")
+                        .status())
+                .isEqualTo(404);
+        for (String bad : List.of(
+                "{}",
+                "{\"paymentId\":\"p\",\"orderId\":\"o\",\"amountCents\":1,\"outcome\":\"MAYBE\"}",
                 "{\"paymentId\":\"p\",\"orderId\":\"o\",\"amountCents\":-1,\"outcome\":\"FAILED\"}",
                 "{\"paymentId\":\"p\",\"orderId\":\"o\",\"amountCents\":1,\"outcome\":\"FAILED\",\"x\":1}",
-                "{\"paymentId\":\"p\",\"orderId\":\"o\\u0000\",\"amountCents\":1,\"outcome\":\"FAILED\"}", "nope")) {
+                "{\"paymentId\":\"p\",\"orderId\":\"o\\u0000\",\"amountCents\":1,\"outcome\":\"FAILED\"}",
+                "nope")) {
             Http.Response r = http.post("/api/payments/callback", null, bad, "X-Signature", sign(bad));
             assertThat(r.status()).as(bad).isEqualTo(400);
         }
@@ -182,10 +217,18 @@ class OrderLifecycleIT {
         String sale = sale(1, 1);
         String token = http.login("canceller");
         String id = buy(sale, token, "k1").path("orderId").asString();
-        assertThat(http.post("/api/sales/" + sale + "/purchases", http.login("other"), "{\"quantity\":1}",
-                "Idempotency-Key", "x").code()).isEqualTo("SOLD_OUT");
+        assertThat(http.post(
+                                "/api/sales/" + sale + "/purchases",
+                                http.login("other"),
+                                "{\"quantity\":1}",
+                                "Idempotency-Key",
+                                "x")
+                        .code())
+                .isEqualTo("SOLD_OUT");
 
-        assertThat(http.post("/api/orders/" + id + "/cancel", http.login("intruder"), "").status()).isEqualTo(404);
+        assertThat(http.post("/api/orders/" + id + "/cancel", http.login("intruder"), "")
+                        .status())
+                .isEqualTo(404);
         Http.Response cancelled = http.post("/api/orders/" + id + "/cancel", token, "");
         assertThat(cancelled.status()).isEqualTo(200);
         assertThat(cancelled.json().path("status").asString()).isEqualTo("CANCELLED");
@@ -196,7 +239,8 @@ class OrderLifecycleIT {
         assertConsistent(sale);
 
         // the replayed key still answers the cancelled order; a new key may buy again
-        Http.Response replay = http.post("/api/sales/" + sale + "/purchases", token, "{\"quantity\":1}", "Idempotency-Key", "k1");
+        Http.Response replay =
+                http.post("/api/sales/" + sale + "/purchases", token, "{\"quantity\":1}", "Idempotency-Key", "k1");
         assertThat(replay.json().path("orderId").asString()).isEqualTo(id);
         assertThat(replay.json().path("status").asString()).isEqualTo("CANCELLED");
         buy(sale, token, "k2");
@@ -246,28 +290,46 @@ class OrderLifecycleIT {
         String token = http.login("shopper");
         String shipped = buy(sale, token, "k1").path("orderId").asString();
         String refunded = buy(sale, token, "k2").path("orderId").asString();
-        assertThat(http.post("/api/admin/orders/" + shipped + "/fulfil", ADMIN, "").code()).isEqualTo("INVALID_STATE");
+        assertThat(http.post("/api/admin/orders/" + shipped + "/fulfil", ADMIN, "")
+                        .code())
+                .isEqualTo("INVALID_STATE");
         pay("p-ship", shipped, 2500, "SUCCEEDED");
         pay("p-refund", refunded, 2500, "SUCCEEDED");
-        long onHand = jdbc.sql("SELECT on_hand FROM sales WHERE id = ?").param(sale).query(Long.class).single();
+        long onHand = jdbc.sql("SELECT on_hand FROM sales WHERE id = ?")
+                .param(sale)
+                .query(Long.class)
+                .single();
 
         Http.Response f = http.post("/api/admin/orders/" + shipped + "/fulfil", ADMIN, "");
         assertThat(f.status()).isEqualTo(200);
         assertThat(f.json().path("status").asString()).isEqualTo("FULFILLED");
-        assertThat(jdbc.sql("SELECT on_hand FROM sales WHERE id = ?").param(sale).query(Long.class).single()).isEqualTo(onHand - 1);
-        assertThat(http.post("/api/admin/orders/" + shipped + "/fulfil", ADMIN, "").code()).isEqualTo("INVALID_STATE");
-        assertThat(http.post("/api/admin/orders/" + shipped + "/refund", ADMIN, "").code()).isEqualTo("INVALID_STATE");
+        assertThat(jdbc.sql("SELECT on_hand FROM sales WHERE id = ?")
+                        .param(sale)
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(onHand - 1);
+        assertThat(http.post("/api/admin/orders/" + shipped + "/fulfil", ADMIN, "")
+                        .code())
+                .isEqualTo("INVALID_STATE");
+        assertThat(http.post("/api/admin/orders/" + shipped + "/refund", ADMIN, "")
+                        .code())
+                .isEqualTo("INVALID_STATE");
 
         Http.Response r = http.post("/api/admin/orders/" + refunded + "/refund", ADMIN, "");
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.json().path("status").asString()).isEqualTo("REFUNDED");
         assertThat(refundsFor(refunded)).contains("ADMIN_REFUND");
-        assertThat(http.post("/api/admin/orders/" + refunded + "/refund", ADMIN, "").code()).isEqualTo("INVALID_STATE");
+        assertThat(http.post("/api/admin/orders/" + refunded + "/refund", ADMIN, "")
+                        .code())
+                .isEqualTo("INVALID_STATE");
         JsonNode s = stock(sale);
         assertThat(s.path("sold").asLong()).isEqualTo(1);
         assertThat(s.path("available").asLong()).isEqualTo(3);
-        assertThat(http.post("/api/admin/orders/" + refunded + "/refund", null, "").status()).isEqualTo(401);
-        assertThat(http.post("/api/admin/orders/nope/fulfil", ADMIN, "").status()).isEqualTo(404);
+        assertThat(http.post("/api/admin/orders/" + refunded + "/refund", null, "")
+                        .status())
+                .isEqualTo(401);
+        assertThat(http.post("/api/admin/orders/nope/fulfil", ADMIN, "").status())
+                .isEqualTo(404);
         assertConsistent(sale);
     }
 
@@ -283,17 +345,24 @@ class OrderLifecycleIT {
         http.post("/api/admin/sales/" + sale + "/restock", ADMIN, "{\"quantity\":1}");
 
         JsonNode page = http.get("/api/admin/events?after=" + cursor, ADMIN).json();
-        List<String> types = page.path("items").valueStream().map(e -> e.path("type").asString()).toList();
+        List<String> types = page.path("items")
+                .valueStream()
+                .map(e -> e.path("type").asString())
+                .toList();
         assertThat(types).containsSubsequence("sale.created", "order.placed", "order.paid", "sale.restocked");
-        JsonNode paid = page.path("items").valueStream().filter(e -> e.path("type").asString().equals("order.paid"))
-                .findFirst().orElseThrow();
+        JsonNode paid = page.path("items")
+                .valueStream()
+                .filter(e -> e.path("type").asString().equals("order.paid"))
+                .findFirst()
+                .orElseThrow();
         assertThat(paid.path("id").asString()).isNotBlank();
         assertThat(paid.path("version").asInt()).isEqualTo(1);
         assertThat(paid.path("occurredAt").asString()).isNotBlank();
         assertThat(paid.path("data").path("orderId").asString()).isEqualTo(id);
         assertThat(paid.path("data").path("paymentId").asString()).isEqualTo("ev-1");
 
-        JsonNode rest = http.get("/api/admin/events?after=" + page.path("next").asString(), ADMIN).json();
+        JsonNode rest = http.get("/api/admin/events?after=" + page.path("next").asString(), ADMIN)
+                .json();
         assertThat(rest.path("items").size()).isZero();
         assertThat(http.get("/api/admin/events?after=banana", ADMIN).status()).isEqualTo(400);
         assertThat(http.get("/api/admin/events", null).status()).isEqualTo(401);
@@ -326,7 +395,9 @@ class OrderLifecycleIT {
             assertThat(s).isIn("PAID", "EXPIRED");
             long paidEvents = events("order.paid", id);
             long expiredEvents = events("order.expired", id);
-            assertThat(paidEvents + expiredEvents).as("exactly one winner for " + id).isEqualTo(1);
+            assertThat(paidEvents + expiredEvents)
+                    .as("exactly one winner for " + id)
+                    .isEqualTo(1);
             if (s.equals("EXPIRED")) {
                 assertThat(refundsFor(id)).as("the losing payment is owed back").contains("LATE_PAYMENT");
             }
@@ -349,7 +420,8 @@ class OrderLifecycleIT {
         }
         Together.run(tasks);
         for (String[] b : bought) {
-            assertThat(events("order.paid", b[0]) + events("order.cancelled", b[0])).isEqualTo(1);
+            assertThat(events("order.paid", b[0]) + events("order.cancelled", b[0]))
+                    .isEqualTo(1);
         }
         assertConsistent(sale);
     }
@@ -363,10 +435,14 @@ class OrderLifecycleIT {
             tasks.add(() -> pay("dup-pay", id, 2500, "SUCCEEDED"));
         }
         List<Object> answers = Together.run(tasks);
-        assertThat(answers).allSatisfy(a -> assertThat(((Http.Response) a).status()).isEqualTo(200));
+        assertThat(answers)
+                .allSatisfy(a -> assertThat(((Http.Response) a).status()).isEqualTo(200));
         assertThat(events("order.paid", id)).isEqualTo(1);
-        assertThat(jdbc.sql("SELECT COUNT(*) FROM order_history WHERE order_id = ? AND status = 'PAID'").param(id)
-                .query(Long.class).single()).isEqualTo(1);
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM order_history WHERE order_id = ? AND status = 'PAID'")
+                        .param(id)
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(1);
         assertConsistent(sale);
     }
 
@@ -389,7 +465,12 @@ class OrderLifecycleIT {
     }
 
     private List<String> refundsFor(String orderId) {
-        return http.get("/api/admin/refunds", ADMIN).json().path("items").valueStream()
-                .filter(r -> r.path("orderId").asString().equals(orderId)).map(r -> r.path("reason").asString()).toList();
+        return http.get("/api/admin/refunds", ADMIN)
+                .json()
+                .path("items")
+                .valueStream()
+                .filter(r -> r.path("orderId").asString().equals(orderId))
+                .map(r -> r.path("reason").asString())
+                .toList();
     }
 }

@@ -94,7 +94,8 @@ class OrderLifecycleModelIT {
             // command-line arguments, so that they win over application.yml (its server.port is 8080)
             return new Service(new SpringApplicationBuilder(StampedeApplication.class, MutableClockConfig.class)
                     .initializers(new ServicesInitializer())
-                    .run("--server.port=0",
+                    .run(
+                            "--server.port=0",
                             "--stampede.admin-token=" + ADMIN,
                             "--stampede.jwt-secret=" + JWT_SECRET,
                             "--stampede.payment-secret=" + PAYMENT_SECRET,
@@ -142,7 +143,12 @@ class OrderLifecycleModelIT {
 
     /** Order states of the contract (an intake-DIRECT sale never shows QUEUED). */
     enum State {
-        PENDING_PAYMENT, PAID, FULFILLED, CANCELLED, EXPIRED, REFUNDED;
+        PENDING_PAYMENT,
+        PAID,
+        FULFILLED,
+        CANCELLED,
+        EXPIRED,
+        REFUNDED;
 
         static final Set<State> RESERVING = EnumSet.of(PENDING_PAYMENT);
         static final Set<State> SELLING = EnumSet.of(PAID, FULFILLED);
@@ -203,34 +209,31 @@ class OrderLifecycleModelIT {
 
         /** What the service must show of the order. */
         OrderSummary summary() {
-            return new OrderSummary(state.name(), quantity, amount, expiresAt,
+            return new OrderSummary(
+                    state.name(),
+                    quantity,
+                    amount,
+                    expiresAt,
                     history.stream().map(State::name).toList());
         }
     }
 
-    record OrderSummary(String status, int quantity, long amountCents, Instant expiresAt, List<String> history) {
-    }
+    record OrderSummary(String status, int quantity, long amountCents, Instant expiresAt, List<String> history) {}
 
     /** The answer a payment callback gets: kept per paymentId, since the same paymentId must get it again. */
-    record Answer(int status, String code, String orderId) {
-    }
+    record Answer(int status, String code, String orderId) {}
 
     /** Money owed back. */
-    record Owed(String orderId, String paymentId, long amountCents, String reason) {
-    }
+    record Owed(String orderId, String paymentId, long amountCents, String reason) {}
 
     /** What a purchase must answer. */
-    sealed interface Verdict {
-    }
+    sealed interface Verdict {}
 
-    record Replay(ModelOrder order) implements Verdict {
-    }
+    record Replay(ModelOrder order) implements Verdict {}
 
-    record Create() implements Verdict {
-    }
+    record Create() implements Verdict {}
 
-    record Reject(Set<String> codes) implements Verdict {
-    }
+    record Reject(Set<String> codes) implements Verdict {}
 
     static final class Model {
         final long total;
@@ -255,7 +258,10 @@ class OrderLifecycleModelIT {
         }
 
         long units(Predicate<State> which) {
-            return orders.stream().filter(o -> which.test(o.state)).mapToLong(o -> o.quantity).sum();
+            return orders.stream()
+                    .filter(o -> which.test(o.state))
+                    .mapToLong(o -> o.quantity)
+                    .sum();
         }
 
         long reserved() {
@@ -275,11 +281,15 @@ class OrderLifecycleModelIT {
         }
 
         long held(String user) {
-            return orders.stream().filter(o -> o.user.equals(user) && o.state.isLive()).mapToLong(o -> o.quantity).sum();
+            return orders.stream()
+                    .filter(o -> o.user.equals(user) && o.state.isLive())
+                    .mapToLong(o -> o.quantity)
+                    .sum();
         }
 
         Map<String, Long> liveUnitsByUser() {
-            return orders.stream().filter(o -> o.state.isLive())
+            return orders.stream()
+                    .filter(o -> o.state.isLive())
                     .collect(Collectors.groupingBy(o -> o.user, Collectors.summingLong(o -> o.quantity)));
         }
 
@@ -334,8 +344,11 @@ class OrderLifecycleModelIT {
                 a = new Answer(200, null, target.id);
             } else {
                 // never resurrects the order: answered 409 and the money is owed back
-                owed.add(new Owed(target.id, paymentId, amount, State.SELLING.contains(target.state)
-                        ? "DUPLICATE_PAYMENT" : "LATE_PAYMENT"));
+                owed.add(new Owed(
+                        target.id,
+                        paymentId,
+                        amount,
+                        State.SELLING.contains(target.state) ? "DUPLICATE_PAYMENT" : "LATE_PAYMENT"));
                 a = new Answer(409, "INVALID_STATE", target.id);
             }
             answers.put(paymentId, a);
@@ -406,10 +419,14 @@ class OrderLifecycleModelIT {
             this.s = s;
             Instant now = s.clock.instant();
             this.model = new Model(stock, limit, now);
-            Http.Response r = s.http.post("/api/admin/sales", ADMIN, "{\"name\":\"model-" + tag + "\",\"sku\":\"M-" + tag
-                    + "\",\"stock\":" + stock + ",\"priceCents\":" + PRICE + ",\"startsAt\":\"" + now.minusSeconds(5)
-                    + "\",\"endsAt\":\"" + now.plus(Duration.ofDays(2)) + "\",\"perUserLimit\":" + limit
-                    + ",\"paymentTimeout\":\"" + PAYMENT_TIMEOUT + "\"}");
+            Http.Response r = s.http.post(
+                    "/api/admin/sales",
+                    ADMIN,
+                    "{\"name\":\"model-" + tag + "\",\"sku\":\"M-" + tag
+                            + "\",\"stock\":" + stock + ",\"priceCents\":" + PRICE + ",\"startsAt\":\""
+                            + now.minusSeconds(5)
+                            + "\",\"endsAt\":\"" + now.plus(Duration.ofDays(2)) + "\",\"perUserLimit\":" + limit
+                            + ",\"paymentTimeout\":\"" + PAYMENT_TIMEOUT + "\"}");
             assertThat(r.status()).as(r.body()).isEqualTo(201);
             this.sale = r.json().path("id").asString();
             for (int i = 0; i < USERS; i++) {
@@ -454,10 +471,10 @@ class OrderLifecycleModelIT {
                     Statistics.label("sweep").collect(expired > 0 ? "expired some" : "nothing due");
                 }
                 case Advance a -> advance(Duration.ofMinutes(a.minutes()));
-                case Fulfil f -> admin(model.pick(f.order()), "fulfil", model.fulfil(model.pick(f.order())),
-                        State.FULFILLED);
-                case Refund f -> admin(model.pick(f.order()), "refund", model.refund(model.pick(f.order())),
-                        State.REFUNDED);
+                case Fulfil f ->
+                    admin(model.pick(f.order()), "fulfil", model.fulfil(model.pick(f.order())), State.FULFILLED);
+                case Refund f ->
+                    admin(model.pick(f.order()), "refund", model.refund(model.pick(f.order())), State.REFUNDED);
             }
         }
 
@@ -474,38 +491,57 @@ class OrderLifecycleModelIT {
         private void purchase(String user, String key, int quantity) {
             Verdict verdict = model.purchase(user, key, quantity);
             Instant nowMs = model.nowMs();
-            Http.Response r = s.http.post("/api/sales/" + sale + "/purchases", tokens.get(user),
-                    "{\"quantity\":" + quantity + "}", "Idempotency-Key", key);
+            Http.Response r = s.http.post(
+                    "/api/sales/" + sale + "/purchases",
+                    tokens.get(user),
+                    "{\"quantity\":" + quantity + "}",
+                    "Idempotency-Key",
+                    key);
             note(r.status() + " " + brief(r));
-            Statistics.label("purchase").collect(r.status() + " " + (verdict instanceof Replay ? "replay"
-                    : r.status() == 201 ? "new" : r.code()));
+            Statistics.label("purchase")
+                    .collect(r.status() + " "
+                            + (verdict instanceof Replay ? "replay" : r.status() == 201 ? "new" : r.code()));
             switch (verdict) {
                 case Replay replay -> {
-                    assertThat(r.status()).as(where("a replayed key answers as the first time")).isEqualTo(201);
-                    assertThat(r.json().path("orderId").asString()).as(where("a replay answers the same order"))
+                    assertThat(r.status())
+                            .as(where("a replayed key answers as the first time"))
+                            .isEqualTo(201);
+                    assertThat(r.json().path("orderId").asString())
+                            .as(where("a replay answers the same order"))
                             .isEqualTo(replay.order().id);
-                    assertThat(r.json().path("status").asString()).as(where("a replay shows the order as it is now"))
+                    assertThat(r.json().path("status").asString())
+                            .as(where("a replay shows the order as it is now"))
                             .isEqualTo(replay.order().state.name());
                 }
                 case Create create -> {
-                    assertThat(r.status()).as(where("a purchase within limit and stock is placed")).isEqualTo(201);
+                    assertThat(r.status())
+                            .as(where("a purchase within limit and stock is placed"))
+                            .isEqualTo(201);
                     JsonNode o = r.json();
                     String id = o.path("orderId").asString();
-                    assertThat(model.orders).as(where("a new order is a new order"))
+                    assertThat(model.orders)
+                            .as(where("a new order is a new order"))
                             .noneMatch(known -> known.id.equals(id));
                     assertThat(r.header("Location")).as(where("Location")).endsWith("/api/orders/" + id);
                     ModelOrder placed = model.place(id, user, key, quantity);
-                    assertThat(o.path("status").asString()).as(where("a new order")).isEqualTo("PENDING_PAYMENT");
+                    assertThat(o.path("status").asString())
+                            .as(where("a new order"))
+                            .isEqualTo("PENDING_PAYMENT");
                     assertThat(o.path("quantity").asInt()).as(where("quantity")).isEqualTo(quantity);
-                    assertThat(o.path("amountCents").asLong()).as(where("amount")).isEqualTo(placed.amount);
+                    assertThat(o.path("amountCents").asLong())
+                            .as(where("amount"))
+                            .isEqualTo(placed.amount);
                     assertThat(o.path("userId").asString()).as(where("owner")).isEqualTo(user);
                     assertThat(o.path("saleId").asString()).as(where("sale")).isEqualTo(sale);
-                    assertThat(Instant.parse(o.path("expiresAt").asString())).as(where("payment deadline"))
+                    assertThat(Instant.parse(o.path("expiresAt").asString()))
+                            .as(where("payment deadline"))
                             .isEqualTo(nowMs.plus(PAYMENT_TIMEOUT));
                 }
                 case Reject reject -> {
                     assertThat(r.status()).as(where("a refused purchase")).isEqualTo(409);
-                    assertThat(r.code()).as(where("why the purchase is refused")).isIn(reject.codes());
+                    assertThat(r.code())
+                            .as(where("why the purchase is refused"))
+                            .isIn(reject.codes());
                 }
             }
         }
@@ -518,7 +554,8 @@ class OrderLifecycleModelIT {
             payments++;
             String body = callback(paymentId, orderId, amount, succeeded ? "SUCCEEDED" : "FAILED");
             Answer expected = model.pay(paymentId, body, target, orderId, amount, succeeded);
-            Http.Response r = s.http.post("/api/payments/callback", null, body, "X-Signature", sign(PAYMENT_SECRET, body));
+            Http.Response r =
+                    s.http.post("/api/payments/callback", null, body, "X-Signature", sign(PAYMENT_SECRET, body));
             note(paymentId + " " + r.status() + " " + brief(r));
             Statistics.label("payment").collect((succeeded ? "" : "failed ") + r.status() + " " + brief(r));
             assertPaymentAnswer(r, expected, "the callback of " + paymentId);
@@ -531,17 +568,26 @@ class OrderLifecycleModelIT {
             // the next signed payment reuses this id: it must still be new to the service
             String body = callback(nextPaymentId(), orderId, amount, "SUCCEEDED");
             Http.Response r = switch (forgery) {
-                case WRONG_SECRET -> s.http.post("/api/payments/callback", null, body, "X-Signature",
-                        sign(FORGER_SECRET, body));
+                case WRONG_SECRET ->
+                    s.http.post("/api/payments/callback", null, body, "X-Signature", sign(FORGER_SECRET, body));
                 case NO_SIGNATURE -> s.http.post("/api/payments/callback", null, body);
-                case OTHER_BODY -> s.http.post("/api/payments/callback", null, body, "X-Signature",
-                        sign(PAYMENT_SECRET, callback(nextPaymentId(), orderId, amount + 1, "SUCCEEDED")));
+                case OTHER_BODY ->
+                    s.http.post(
+                            "/api/payments/callback",
+                            null,
+                            body,
+                            "X-Signature",
+                            sign(PAYMENT_SECRET, callback(nextPaymentId(), orderId, amount + 1, "SUCCEEDED")));
                 case NOT_HEX -> s.http.post("/api/payments/callback", null, body, "X-Signature", "z".repeat(64));
             };
             note(r.status() + " " + brief(r));
             Statistics.label("payment").collect("forged " + r.status());
-            assertThat(r.status()).as(where("a callback without the provider's signature")).isEqualTo(401);
-            assertThat(r.code()).as(where("a callback without the provider's signature")).isEqualTo("UNAUTHENTICATED");
+            assertThat(r.status())
+                    .as(where("a callback without the provider's signature"))
+                    .isEqualTo(401);
+            assertThat(r.code())
+                    .as(where("a callback without the provider's signature"))
+                    .isEqualTo("UNAUTHENTICATED");
         }
 
         /** An earlier paymentId again, with its very body or about another order: the first answer again. */
@@ -556,11 +602,15 @@ class OrderLifecycleModelIT {
                 body = model.bodies.get(paymentId);
             } else {
                 ModelOrder other = model.pick(p.otherOrder());
-                body = callback(paymentId, other == null ? neverIssued : other.id,
-                        other == null ? PRICE : other.amount, "SUCCEEDED");
+                body = callback(
+                        paymentId,
+                        other == null ? neverIssued : other.id,
+                        other == null ? PRICE : other.amount,
+                        "SUCCEEDED");
             }
             Answer expected = model.pay(paymentId, body, null, null, 0, true);
-            Http.Response r = s.http.post("/api/payments/callback", null, body, "X-Signature", sign(PAYMENT_SECRET, body));
+            Http.Response r =
+                    s.http.post("/api/payments/callback", null, body, "X-Signature", sign(PAYMENT_SECRET, body));
             note(paymentId + " " + r.status() + " " + brief(r));
             Statistics.label("payment").collect("again " + r.status() + " " + brief(r));
             assertPaymentAnswer(r, expected, "paymentId " + paymentId + " again");
@@ -569,9 +619,15 @@ class OrderLifecycleModelIT {
         private void assertPaymentAnswer(Http.Response r, Answer expected, String what) {
             assertThat(r.status()).as(where(what + ": status")).isEqualTo(expected.status());
             if (expected.status() == 200) {
-                assertThat(r.json().path("id").asString()).as(where(what + ": the order")).isEqualTo(expected.orderId());
-                ModelOrder o = model.orders.stream().filter(x -> x.id.equals(expected.orderId())).findFirst().orElseThrow();
-                assertThat(r.json().path("status").asString()).as(where(what + ": the order's status"))
+                assertThat(r.json().path("id").asString())
+                        .as(where(what + ": the order"))
+                        .isEqualTo(expected.orderId());
+                ModelOrder o = model.orders.stream()
+                        .filter(x -> x.id.equals(expected.orderId()))
+                        .findFirst()
+                        .orElseThrow();
+                assertThat(r.json().path("status").asString())
+                        .as(where(what + ": the order's status"))
                         .isEqualTo(o.state.name());
             } else {
                 assertThat(r.code()).as(where(what + ": code")).isEqualTo(expected.code());
@@ -580,7 +636,8 @@ class OrderLifecycleModelIT {
 
         private void cancel(ModelOrder target, boolean byOwner) {
             String id = target == null ? neverIssued : target.id;
-            String caller = target == null ? users.getFirst()
+            String caller = target == null
+                    ? users.getFirst()
                     : byOwner ? target.user : users.get((users.indexOf(target.user) + 1) % USERS);
             Answer expected = model.cancel(target, byOwner);
             Http.Response r = s.http.post("/api/orders/" + id + "/cancel", tokens.get(caller), "");
@@ -600,7 +657,9 @@ class OrderLifecycleModelIT {
         private void assertTransition(Http.Response r, Answer expected, State to, String verb) {
             assertThat(r.status()).as(where(verb + ": status")).isEqualTo(expected.status());
             if (expected.status() == 200) {
-                assertThat(r.json().path("status").asString()).as(where(verb + ": the order")).isEqualTo(to.name());
+                assertThat(r.json().path("status").asString())
+                        .as(where(verb + ": the order"))
+                        .isEqualTo(to.name());
             } else {
                 assertThat(r.code()).as(where(verb + ": code")).isEqualTo(expected.code());
             }
@@ -616,18 +675,25 @@ class OrderLifecycleModelIT {
             long available = stock.path("available").asLong();
             long reserved = stock.path("reserved").asLong();
             long sold = stock.path("sold").asLong();
-            assertThat(total).as(where("total = available + reserved + sold " + stock)).isEqualTo(available + reserved + sold);
-            assertThat(List.of(total, available, reserved, sold)).as(where("stock figures [total, available, reserved, sold]"))
+            assertThat(total)
+                    .as(where("total = available + reserved + sold " + stock))
+                    .isEqualTo(available + reserved + sold);
+            assertThat(List.of(total, available, reserved, sold))
+                    .as(where("stock figures [total, available, reserved, sold]"))
                     .containsExactly(model.total, model.available(), model.reserved(), model.sold());
             assertThat(available).as(where("no oversell")).isGreaterThanOrEqualTo(0);
-            assertThat(saleView.path("state").asString()).as(where("sale state"))
+            assertThat(saleView.path("state").asString())
+                    .as(where("sale state"))
                     .isEqualTo(model.available() == 0 ? "SOLD_OUT" : "ACTIVE");
 
             // every order of the sale, as each owner sees it
             Map<String, Long> liveSeen = new HashMap<>();
             for (String user : users) {
                 Map<String, OrderSummary> seen = new LinkedHashMap<>();
-                s.http.get("/api/me/orders", tokens.get(user)).json().path("items").valueStream()
+                s.http.get("/api/me/orders", tokens.get(user))
+                        .json()
+                        .path("items")
+                        .valueStream()
                         .filter(o -> o.path("saleId").asString().equals(sale))
                         .forEach(o -> seen.put(o.path("id").asString(), summary(o)));
                 Map<String, OrderSummary> expected = new LinkedHashMap<>();
@@ -636,39 +702,56 @@ class OrderLifecycleModelIT {
                     for (int i = 1; i < o.history().size(); i++) {
                         State from = State.valueOf(o.history().get(i - 1));
                         State next = State.valueOf(o.history().get(i));
-                        assertThat(from.mayBecome(next)).as(where("illegal transition " + from + " -> " + next
-                                + " in " + o.history())).isTrue();
+                        assertThat(from.mayBecome(next))
+                                .as(where("illegal transition " + from + " -> " + next + " in " + o.history()))
+                                .isTrue();
                     }
                     if (State.valueOf(o.status()).isLive()) {
                         liveSeen.merge(user, (long) o.quantity(), Long::sum);
                     }
                 }
                 assertThat(seen).as(where("orders of " + user)).isEqualTo(expected);
-                assertThat(liveSeen.getOrDefault(user, 0L)).as(where("live units of " + user + " within the limit"))
+                assertThat(liveSeen.getOrDefault(user, 0L))
+                        .as(where("live units of " + user + " within the limit"))
                         .isLessThanOrEqualTo(model.limit);
             }
 
             // the gate in Redis holds what the database holds
             GateState gate = s.gate.read(sale).orElse(null);
             assertThat(gate).as(where("the gate of the sale")).isNotNull();
-            assertThat(gate.available()).as(where("gate available = database available")).isEqualTo(available);
+            assertThat(gate.available())
+                    .as(where("gate available = database available"))
+                    .isEqualTo(available);
             Map<String, Long> dbUnits = s.holders.liveUnitsByUser(sale);
             assertThat(dbUnits).as(where("live units by user in the database")).isEqualTo(model.liveUnitsByUser());
-            assertThat(gate.unitsByUser()).as(where("gate units by user = database")).isEqualTo(dbUnits);
-            assertThat(gate.orderByKey()).as(where("gate idempotency keys"))
+            assertThat(gate.unitsByUser())
+                    .as(where("gate units by user = database"))
+                    .isEqualTo(dbUnits);
+            assertThat(gate.orderByKey())
+                    .as(where("gate idempotency keys"))
                     .isEqualTo(model.byKey.entrySet().stream()
                             .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().id)));
-            assertThat(gate.released()).as(where("orders whose units went back, each once"))
-                    .isEqualTo(model.orders.stream().filter(o -> State.RETURNED.contains(o.state)).map(o -> o.id)
+            assertThat(gate.released())
+                    .as(where("orders whose units went back, each once"))
+                    .isEqualTo(model.orders.stream()
+                            .filter(o -> State.RETURNED.contains(o.state))
+                            .map(o -> o.id)
                             .collect(Collectors.toSet()));
 
             // money owed back: late and duplicate payments, admin refunds
             Set<String> ids = model.orders.stream().map(o -> o.id).collect(Collectors.toSet());
-            List<Owed> owed = s.http.get("/api/admin/refunds", ADMIN).json().path("items").valueStream()
-                    .filter(x -> ids.contains(x.path("orderId").asString()) || x.path("orderId").asString().equals(neverIssued)
+            List<Owed> owed = s.http.get("/api/admin/refunds", ADMIN)
+                    .json()
+                    .path("items")
+                    .valueStream()
+                    .filter(x -> ids.contains(x.path("orderId").asString())
+                            || x.path("orderId").asString().equals(neverIssued)
                             || x.path("paymentId").asString("").startsWith("m" + tag))
-                    .map(x -> new Owed(x.path("orderId").asString(), x.path("paymentId").asString(null),
-                            x.path("amountCents").asLong(), x.path("reason").asString()))
+                    .map(x -> new Owed(
+                            x.path("orderId").asString(),
+                            x.path("paymentId").asString(null),
+                            x.path("amountCents").asLong(),
+                            x.path("reason").asString()))
                     .toList();
             assertThat(owed).as(where("refunds owed")).containsExactlyInAnyOrderElementsOf(model.owed);
 
@@ -677,28 +760,50 @@ class OrderLifecycleModelIT {
             Map<String, String> paidBy = new HashMap<>();
             s.jdbc.sql("SELECT type, data FROM events WHERE type LIKE 'order.%' AND data LIKE ? ORDER BY seq")
                     .param("%" + sale + "%")
-                    .query((rs, n) -> new String[] {rs.getString(1), rs.getString(2)}).list()
+                    .query((rs, n) -> new String[] {rs.getString(1), rs.getString(2)})
+                    .list()
                     .forEach(e -> {
                         JsonNode data = JSON.readTree(e[1]);
-                        events.computeIfAbsent(data.path("orderId").asString(), k -> new ArrayList<>()).add(e[0]);
+                        events.computeIfAbsent(data.path("orderId").asString(), k -> new ArrayList<>())
+                                .add(e[0]);
                         if (e[0].equals("order.paid")) {
-                            paidBy.put(data.path("orderId").asString(), data.path("paymentId").asString());
+                            paidBy.put(
+                                    data.path("orderId").asString(),
+                                    data.path("paymentId").asString());
                         }
                     });
-            assertThat(events).as(where("order events")).isEqualTo(model.orders.stream().collect(Collectors.toMap(
-                    o -> o.id, o -> o.history.stream().map(State::eventType).toList())));
-            assertThat(paidBy).as(where("the payment each order.paid names")).isEqualTo(model.orders.stream()
-                    .filter(o -> o.paidBy != null).collect(Collectors.toMap(o -> o.id, o -> o.paidBy)));
+            assertThat(events)
+                    .as(where("order events"))
+                    .isEqualTo(model.orders.stream()
+                            .collect(Collectors.toMap(
+                                    o -> o.id,
+                                    o -> o.history.stream()
+                                            .map(State::eventType)
+                                            .toList())));
+            assertThat(paidBy)
+                    .as(where("the payment each order.paid names"))
+                    .isEqualTo(model.orders.stream()
+                            .filter(o -> o.paidBy != null)
+                            .collect(Collectors.toMap(o -> o.id, o -> o.paidBy)));
 
             // fulfilled units left the warehouse
-            long onHand = s.jdbc.sql("SELECT on_hand FROM sales WHERE id = ?").param(sale).query(Long.class).single();
+            long onHand = s.jdbc.sql("SELECT on_hand FROM sales WHERE id = ?")
+                    .param(sale)
+                    .query(Long.class)
+                    .single();
             assertThat(onHand).as(where("units on hand")).isEqualTo(model.total - model.fulfilled());
         }
 
         private static OrderSummary summary(JsonNode o) {
-            return new OrderSummary(o.path("status").asString(), o.path("quantity").asInt(),
-                    o.path("amountCents").asLong(), Instant.parse(o.path("expiresAt").asString()),
-                    o.path("history").valueStream().map(h -> h.path("status").asString()).toList());
+            return new OrderSummary(
+                    o.path("status").asString(),
+                    o.path("quantity").asInt(),
+                    o.path("amountCents").asLong(),
+                    Instant.parse(o.path("expiresAt").asString()),
+                    o.path("history")
+                            .valueStream()
+                            .map(h -> h.path("status").asString())
+                            .toList());
         }
 
         private static String brief(Http.Response r) {
@@ -731,48 +836,38 @@ class OrderLifecycleModelIT {
     // ---- the actions and their generators ----
 
     /** Orders are referred to by index into the orders placed so far (modulo); -1 is one never issued. */
-    sealed interface Action {
-    }
+    sealed interface Action {}
 
-    record Sweep() implements Action {
-    }
+    record Sweep() implements Action {}
 
-    record Purchase(int user, int key, int quantity) implements Action {
-    }
+    record Purchase(int user, int key, int quantity) implements Action {}
 
-    record Pay(int order) implements Action {
-    }
+    record Pay(int order) implements Action {}
 
-    record PayWrongAmount(int order, long delta) implements Action {
-    }
+    record PayWrongAmount(int order, long delta) implements Action {}
 
-    record PayFailed(int order) implements Action {
-    }
+    record PayFailed(int order) implements Action {}
 
     /** Moves the clock to the order's deadline plus some seconds (when not past it already), then pays. */
-    record PayLate(int order, int extraSeconds) implements Action {
-    }
+    record PayLate(int order, int extraSeconds) implements Action {}
 
-    record PayForged(int order, Forgery forgery) implements Action {
-    }
+    record PayForged(int order, Forgery forgery) implements Action {}
 
-    record PayAgain(int payment, boolean sameBody, int otherOrder) implements Action {
-    }
+    record PayAgain(int payment, boolean sameBody, int otherOrder) implements Action {}
 
-    record Cancel(int order, boolean byOwner) implements Action {
-    }
+    record Cancel(int order, boolean byOwner) implements Action {}
 
-    record Advance(int minutes) implements Action {
-    }
+    record Advance(int minutes) implements Action {}
 
-    record Fulfil(int order) implements Action {
-    }
+    record Fulfil(int order) implements Action {}
 
-    record Refund(int order) implements Action {
-    }
+    record Refund(int order) implements Action {}
 
     enum Forgery {
-        WRONG_SECRET, NO_SIGNATURE, OTHER_BODY, NOT_HEX
+        WRONG_SECRET,
+        NO_SIGNATURE,
+        OTHER_BODY,
+        NOT_HEX
     }
 
     /** The input of one try. */
@@ -785,27 +880,33 @@ class OrderLifecycleModelIT {
         @Override
         public String toString() {
             return "stock=" + stock + " perUserLimit=" + limit + ", " + actions.size() + " actions:\n"
-                    + IntStream.range(0, actions.size()).mapToObj(i -> "  step " + (i + 1) + ": " + actions.get(i))
-                    .collect(Collectors.joining("\n"));
+                    + IntStream.range(0, actions.size())
+                            .mapToObj(i -> "  step " + (i + 1) + ": " + actions.get(i))
+                            .collect(Collectors.joining("\n"));
         }
     }
 
     /** An order placed so far (any index, taken modulo their number), or 1 time in 20 one never issued. */
-    private static final Gen<Integer> ORDER = Gen.frequencyOf(
-            Gen.weight(19, Gen.ints(0, 999)),
-            Gen.weight(1, Gen.constant(-1)));
+    private static final Gen<Integer> ORDER =
+            Gen.frequencyOf(Gen.weight(19, Gen.ints(0, 999)), Gen.weight(1, Gen.constant(-1)));
+
     private static final Gen<Action> PURCHASE = r -> new Purchase(
-            Gen.ints(0, USERS - 1).next(r), Gen.ints(0, 2).next(r), Gen.ints(1, 2).next(r));
+            Gen.ints(0, USERS - 1).next(r),
+            Gen.ints(0, 2).next(r),
+            Gen.ints(1, 2).next(r));
     private static final Gen<Action> PAY = ORDER.map(Pay::new);
-    private static final Gen<Action> WRONG_AMOUNT = r -> new PayWrongAmount(
-            ORDER.next(r), Gen.oneOf(-1L, 1L, PRICE).next(r));
+    private static final Gen<Action> WRONG_AMOUNT =
+            r -> new PayWrongAmount(ORDER.next(r), Gen.oneOf(-1L, 1L, PRICE).next(r));
     private static final Gen<Action> FAILED = ORDER.map(PayFailed::new);
-    private static final Gen<Action> LATE = r -> new PayLate(ORDER.next(r), Gen.oneOf(0, 1, 30, 90).next(r));
-    private static final Gen<Action> FORGED = r -> new PayForged(ORDER.next(r), Gen.oneOf(Forgery.class).next(r));
-    private static final Gen<Action> AGAIN = r -> new PayAgain(
-            Gen.ints(0, 999).next(r), Gen.booleans().next(r), ORDER.next(r));
+    private static final Gen<Action> LATE =
+            r -> new PayLate(ORDER.next(r), Gen.oneOf(0, 1, 30, 90).next(r));
+    private static final Gen<Action> FORGED =
+            r -> new PayForged(ORDER.next(r), Gen.oneOf(Forgery.class).next(r));
+    private static final Gen<Action> AGAIN =
+            r -> new PayAgain(Gen.ints(0, 999).next(r), Gen.booleans().next(r), ORDER.next(r));
     private static final Gen<Action> CANCEL = r -> new Cancel(
-            ORDER.next(r), Gen.frequency(Gen.weight(4, true), Gen.weight(1, false)).next(r));
+            ORDER.next(r),
+            Gen.frequency(Gen.weight(4, true), Gen.weight(1, false)).next(r));
     private static final Gen<Action> SWEEP = Gen.constant(new Sweep());
     private static final Gen<Action> ADVANCE = Gen.ints(1, 12).map(Advance::new);
     private static final Gen<Action> FULFIL = ORDER.map(Fulfil::new);

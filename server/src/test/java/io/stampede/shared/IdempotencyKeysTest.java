@@ -23,8 +23,10 @@ class IdempotencyKeysTest {
 
     @ParameterizedTest
     @NullAndEmptySource
-    @ValueSource(strings = {" ", "a b", "key.1", "key/1", "key:1", "ключ", "é", "a\n", "\nb", "a\tb", "k+1",
-            "k=1", "k%20", "*"})
+    @ValueSource(
+            strings = {
+                " ", "a b", "key.1", "key/1", "key:1", "ключ", "é", "a\n", "\nb", "a\tb", "k+1", "k=1", "k%20", "*"
+            })
     void refusesAnythingElse(String key) {
         assertThat(IdempotencyKeys.isValid(key)).isFalse();
     }

@@ -45,9 +45,8 @@ public interface Gen<T> {
         if (max < min) {
             throw new IllegalArgumentException("[" + min + ", " + max + "]");
         }
-        return random -> random.nextInt(EDGE_ONE_IN) == 0
-                ? (random.nextBoolean() ? min : max)
-                : random.nextInt(min, max + 1);
+        return random ->
+                random.nextInt(EDGE_ONE_IN) == 0 ? (random.nextBoolean() ? min : max) : random.nextInt(min, max + 1);
     }
 
     static <T> Gen<T> constant(T value) {

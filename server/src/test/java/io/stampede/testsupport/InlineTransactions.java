@@ -30,8 +30,7 @@ public final class InlineTransactions extends AbstractPlatformTransactionManager
     }
 
     @Override
-    protected void doBegin(Object transaction, TransactionDefinition definition) {
-    }
+    protected void doBegin(Object transaction, TransactionDefinition definition) {}
 
     @Override
     protected void doCommit(DefaultTransactionStatus status) {

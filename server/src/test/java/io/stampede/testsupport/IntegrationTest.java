@@ -15,13 +15,16 @@ import org.springframework.test.context.ContextConfiguration;
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "stampede.admin-token=" + IntegrationTest.ADMIN_TOKEN,
-        "stampede.jwt-secret=" + IntegrationTest.JWT_SECRET,
-        "stampede.payment-secret=" + IntegrationTest.PAYMENT_SECRET,
-        "stampede.demo-login=true",
-        // the contract tests send many attempts per user on purpose; AdmissionIT tests the limits themselves
-        "stampede.admission.per-user-per-second=100000"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "stampede.admin-token=" + IntegrationTest.ADMIN_TOKEN,
+            "stampede.jwt-secret=" + IntegrationTest.JWT_SECRET,
+            "stampede.payment-secret=" + IntegrationTest.PAYMENT_SECRET,
+            "stampede.demo-login=true",
+            // the contract tests send many attempts per user on purpose; AdmissionIT tests the limits themselves
+            "stampede.admission.per-user-per-second=100000"
+        })
 @ContextConfiguration(initializers = ServicesInitializer.class)
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 public @interface IntegrationTest {

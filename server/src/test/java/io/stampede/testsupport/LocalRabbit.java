@@ -17,8 +17,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 public final class LocalRabbit {
     public static final int PORT = 5672;
 
-    private LocalRabbit() {
-    }
+    private LocalRabbit() {}
 
     /**
      * Skips the calling suite when nothing listens on the port, unless the tests run against the machine's services
@@ -38,7 +37,8 @@ public final class LocalRabbit {
 
     /** Points the application at it. */
     public static void register(DynamicPropertyRegistry registry) {
-        registry.add("spring.rabbitmq.host", () -> InetAddress.getLoopbackAddress().getHostAddress());
+        registry.add(
+                "spring.rabbitmq.host", () -> InetAddress.getLoopbackAddress().getHostAddress());
         registry.add("spring.rabbitmq.port", () -> PORT);
     }
 
@@ -50,8 +50,8 @@ public final class LocalRabbit {
 
     /** Deletes an intake queue with its dead-letter queue and exchange; best effort. */
     public static void deleteIntake(String queue) {
-        CachingConnectionFactory cf = new CachingConnectionFactory(InetAddress.getLoopbackAddress().getHostAddress(),
-                PORT);
+        CachingConnectionFactory cf =
+                new CachingConnectionFactory(InetAddress.getLoopbackAddress().getHostAddress(), PORT);
         try {
             RabbitAdmin admin = new RabbitAdmin(cf);
             admin.deleteQueue(queue);

@@ -12,5 +12,4 @@ public class MutableClockConfig {
     MutableClock mutableClock() {
         return new MutableClock();
     }
-
 }

@@ -18,8 +18,7 @@ import java.time.Instant;
  * Windows open five seconds ago and close in an hour, on the clock given (the real one by default).
  */
 public final class Offers {
-    private Offers() {
-    }
+    private Offers() {}
 
     public static SaleBuilder sale() {
         return new SaleBuilder();
@@ -102,8 +101,17 @@ public final class Offers {
 
         public SaleRules.Draft draft() {
             Instant now = clock.instant();
-            return new SaleRules.Draft(name, sku, stock, priceCents, startsAt != null ? startsAt : now.minusSeconds(5),
-                    endsAt != null ? endsAt : now.plus(Duration.ofHours(1)), limit, paymentTimeout, strategy, intake);
+            return new SaleRules.Draft(
+                    name,
+                    sku,
+                    stock,
+                    priceCents,
+                    startsAt != null ? startsAt : now.minusSeconds(5),
+                    endsAt != null ? endsAt : now.plus(Duration.ofHours(1)),
+                    limit,
+                    paymentTimeout,
+                    strategy,
+                    intake);
         }
 
         /** Creates the sale; fails the test if the service refuses it. */
@@ -150,16 +158,16 @@ public final class Offers {
 
         public CampaignRules.Draft draft() {
             Instant now = clock.instant();
-            return new CampaignRules.Draft(name, quantity, limit, now.minusSeconds(5), now.plus(Duration.ofHours(1)),
-                    discountCents);
+            return new CampaignRules.Draft(
+                    name, quantity, limit, now.minusSeconds(5), now.plus(Duration.ofHours(1)), discountCents);
         }
 
         /** Creates the campaign; fails the test if the service refuses it. */
         public Campaign openWith(CampaignService campaigns) {
             return switch (campaigns.create(draft())) {
                 case CampaignService.Creation.Created c -> c.campaign().campaign();
-                case CampaignService.Creation.Invalid i -> throw new AssertionError("campaign refused: "
-                        + i.violations());
+                case CampaignService.Creation.Invalid i ->
+                    throw new AssertionError("campaign refused: " + i.violations());
             };
         }
     }

@@ -14,8 +14,8 @@ public abstract class OwnRedisInitializer extends ServicesInitializer {
     private static final Map<Class<?>, RedisProcess> STARTED = new ConcurrentHashMap<>();
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> STARTED.values().forEach(RedisProcess::close),
-                "own-redis-stop"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(() -> STARTED.values().forEach(RedisProcess::close), "own-redis-stop"));
     }
 
     public static RedisProcess redisOf(Class<? extends OwnRedisInitializer> owner) {
@@ -33,8 +33,10 @@ public abstract class OwnRedisInitializer extends ServicesInitializer {
     public void initialize(ConfigurableApplicationContext context) {
         super.initialize(context);
         RedisProcess redis = redisOf(getClass());
-        context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("stampede-own-redis", Map.of(
-                "spring.data.redis.host", "127.0.0.1",
-                "spring.data.redis.port", redis.port())));
+        context.getEnvironment()
+                .getPropertySources()
+                .addFirst(new MapPropertySource(
+                        "stampede-own-redis",
+                        Map.of("spring.data.redis.host", "127.0.0.1", "spring.data.redis.port", redis.port())));
     }
 }

@@ -100,8 +100,9 @@ public final class Property<T> {
             caller = testMethod();
         }
         String name = testClass().getSimpleName() + "#" + caller.getMethodName();
-        String source = seed != null ? "fixed in code" : configuredSeed().isPresent()
-                ? "from -D" + SEED_PROPERTY + " / " + SEED_ENV : "random";
+        String source = seed != null
+                ? "fixed in code"
+                : configuredSeed().isPresent() ? "from -D" + SEED_PROPERTY + " / " + SEED_ENV : "random";
         long runSeed = seed != null ? seed : configuredSeed().orElseGet(() -> new SplittableRandom().nextLong());
         if (!quiet) {
             System.out.println(name + ": " + tries + " tries, seed " + runSeed + " (" + source + ")");
@@ -129,11 +130,14 @@ public final class Property<T> {
     /** The test method that checks this property: the first caller outside this class that is not a lambda. */
     private static StackWalker.StackFrame testMethod() {
         List<StackWalker.StackFrame> callers = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE)
-                .walk(frames -> frames.filter(f -> f.getDeclaringClass() != Property.class).toList());
+                .walk(frames -> frames.filter(f -> f.getDeclaringClass() != Property.class)
+                        .toList());
         Class<?> test = topLevel(callers.getFirst().getDeclaringClass());
         return callers.stream()
-                .filter(f -> topLevel(f.getDeclaringClass()) == test && !f.getMethodName().startsWith("lambda$"))
-                .findFirst().orElse(callers.getFirst());
+                .filter(f -> topLevel(f.getDeclaringClass()) == test
+                        && !f.getMethodName().startsWith("lambda$"))
+                .findFirst()
+                .orElse(callers.getFirst());
     }
 
     private static Class<?> topLevel(Class<?> c) {
@@ -154,8 +158,8 @@ public final class Property<T> {
         }
     }
 
-    private AssertionError falsified(String name, long runSeed, int attempt, long trySeed, T input, Throwable failure,
-                                     Body<? super T> body) {
+    private AssertionError falsified(
+            String name, long runSeed, int attempt, long trySeed, T input, Throwable failure, Body<? super T> body) {
         int budget = shrinkRuns();
         String origin = origin(failure);
         T smallest = input;
@@ -180,18 +184,35 @@ public final class Property<T> {
 
         String replay = replayCommand(trySeed);
         StringBuilder message = new StringBuilder()
-                .append(name).append(" failed at try ").append(attempt).append(" of ").append(tries)
-                .append(", seed ").append(trySeed).append(" (run seed ").append(runSeed).append(")\n")
-                .append("replay (from the repository root): ").append(replay).append('\n');
+                .append(name)
+                .append(" failed at try ")
+                .append(attempt)
+                .append(" of ")
+                .append(tries)
+                .append(", seed ")
+                .append(trySeed)
+                .append(" (run seed ")
+                .append(runSeed)
+                .append(")\n")
+                .append("replay (from the repository root): ")
+                .append(replay)
+                .append('\n');
         if (smallest != input) {
-            message.append("shrunk in ").append(runs).append(runs == budget ? " re-runs (the limit, -D"
-                    + SHRINK_RUNS_PROPERTY + ")" : " re-runs").append("; the smallest failing input:\n")
-                    .append(indent(smallest)).append("the input the seed makes:\n").append(indent(input));
+            message.append("shrunk in ")
+                    .append(runs)
+                    .append(runs == budget ? " re-runs (the limit, -D" + SHRINK_RUNS_PROPERTY + ")" : " re-runs")
+                    .append("; the smallest failing input:\n")
+                    .append(indent(smallest))
+                    .append("the input the seed makes:\n")
+                    .append(indent(input));
         } else {
             message.append(runs == 0 ? "" : "no simpler input fails the same way (" + runs + " re-runs); ")
-                    .append("the failing input:\n").append(indent(input));
+                    .append("the failing input:\n")
+                    .append(indent(input));
         }
-        message.append("failure").append(smallest != input ? " of the smallest input" : "").append(": ")
+        message.append("failure")
+                .append(smallest != input ? " of the smallest input" : "")
+                .append(": ")
                 .append(smallestFailure);
         AssertionError error = new AssertionError(message.toString(), smallestFailure);
         if (smallestFailure != failure) {
@@ -206,9 +227,13 @@ public final class Property<T> {
     /** Where a failure comes from: its type and the line of the test that raised or met it. */
     private String origin(Throwable t) {
         String top = testClass().getName();
-        return t.getClass().getName() + " at " + Stream.of(t.getStackTrace())
-                .filter(e -> e.getClassName().equals(top) || e.getClassName().startsWith(top + "$"))
-                .findFirst().map(StackTraceElement::toString).orElse("?");
+        return t.getClass().getName() + " at "
+                + Stream.of(t.getStackTrace())
+                        .filter(e ->
+                                e.getClassName().equals(top) || e.getClassName().startsWith(top + "$"))
+                        .findFirst()
+                        .map(StackTraceElement::toString)
+                        .orElse("?");
     }
 
     private Class<?> testClass() {
@@ -222,10 +247,10 @@ public final class Property<T> {
                 .sorted(Map.Entry.comparingByKey())
                 .map(e -> e.getKey() + "=" + shellWord(e.getValue()) + " ")
                 .collect(Collectors.joining());
-        String goal = testClass().getSimpleName().endsWith("IT")
-                ? "verify -Dskip.unit=true -Dit.test=" : "test -Dtest=";
-        return env + "./mvnw -B -ntp " + goal + testClass().getSimpleName() + "#" + caller.getMethodName()
-                + " -D" + SEED_PROPERTY + "=" + trySeed;
+        String goal =
+                testClass().getSimpleName().endsWith("IT") ? "verify -Dskip.unit=true -Dit.test=" : "test -Dtest=";
+        return env + "./mvnw -B -ntp " + goal + testClass().getSimpleName() + "#" + caller.getMethodName() + " -D"
+                + SEED_PROPERTY + "=" + trySeed;
     }
 
     static Optional<Long> configuredSeed() {

@@ -31,14 +31,23 @@ class PropertyTest {
         List<List<Integer>> tried = new ArrayList<>();
         Property.Body<List<Integer>> no50Twice = list -> {
             tried.add(list);
-            assertThat(list.stream().filter(x -> x == 50).count()).as("50s in " + list).isLessThan(2);
+            assertThat(list.stream().filter(x -> x == 50).count())
+                    .as("50s in " + list)
+                    .isLessThan(2);
         };
-        AssertionError error = catchThrowableOfType(AssertionError.class, () -> Property.forAll(LISTS).tries(500)
-                .seed(3).shrinkWith(l -> Shrink.list(l, 1)).quiet().check(no50Twice));
+        AssertionError error = catchThrowableOfType(
+                AssertionError.class,
+                () -> Property.forAll(LISTS)
+                        .tries(500)
+                        .seed(3)
+                        .shrinkWith(l -> Shrink.list(l, 1))
+                        .quiet()
+                        .check(no50Twice));
 
         String message = error.getMessage();
         String seed = message.replaceAll("(?s).*, seed (-?\\d+) \\(run seed 3\\).*", "$1");
-        assertThat(message).contains("PropertyTest#aFailureNamesTheSeedThatReplaysItAndShrinksTheInput failed at try ")
+        assertThat(message)
+                .contains("PropertyTest#aFailureNamesTheSeedThatReplaysItAndShrinksTheInput failed at try ")
                 .contains("failed at try 20 of 500")
                 .contains("./mvnw -B -ntp test -Dtest=PropertyTest#aFailureNamesTheSeedThatReplaysItAndShrinksTheInput"
                         + " -Dstampede.seed=" + seed)
@@ -46,13 +55,21 @@ class PropertyTest {
         assertThat(error.getCause()).hasMessageContaining("50s in [50, 50]");
 
         // the first try of a run with the failing try's seed is the failing input
-        List<Integer> failing = tried.stream().filter(l -> l.stream().filter(x -> x == 50).count() >= 2)
-                .findFirst().orElseThrow();
+        List<Integer> failing = tried.stream()
+                .filter(l -> l.stream().filter(x -> x == 50).count() >= 2)
+                .findFirst()
+                .orElseThrow();
         List<List<Integer>> replayed = new ArrayList<>();
-        assertThatThrownBy(() -> Property.forAll(LISTS).tries(500).seed(Long.parseLong(seed)).quiet().check(list -> {
-            replayed.add(list);
-            no50Twice.check(list);
-        })).isInstanceOf(AssertionError.class).hasMessageContaining("failed at try 1 of 500, seed " + seed);
+        assertThatThrownBy(() -> Property.forAll(LISTS)
+                        .tries(500)
+                        .seed(Long.parseLong(seed))
+                        .quiet()
+                        .check(list -> {
+                            replayed.add(list);
+                            no50Twice.check(list);
+                        }))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("failed at try 1 of 500, seed " + seed);
         assertThat(replayed).containsExactly(failing);
     }
 
@@ -61,11 +78,15 @@ class PropertyTest {
         System.setProperty(Property.SHRINK_RUNS_PROPERTY, "3");
         try {
             int[] runs = {0};
-            assertThatThrownBy(() -> Property.forAll(LISTS).tries(1).seed(1).shrinkWith(l -> Shrink.list(l, 1)).quiet()
-                    .check(list -> {
-                        runs[0]++;
-                        throw new AssertionError("always");
-                    }))
+            assertThatThrownBy(() -> Property.forAll(LISTS)
+                            .tries(1)
+                            .seed(1)
+                            .shrinkWith(l -> Shrink.list(l, 1))
+                            .quiet()
+                            .check(list -> {
+                                runs[0]++;
+                                throw new AssertionError("always");
+                            }))
                     .hasMessageContaining("shrunk in 3 re-runs (the limit");
             assertThat(runs[0]).isEqualTo(4);
         } finally {
@@ -75,9 +96,14 @@ class PropertyTest {
 
     @Test
     void shrinkCandidatesLeaveOutHalvesThenQuartersThenSingleElements() {
-        assertThat(Shrink.list(List.of(1, 2, 3, 4), 1).toList()).containsExactly(
-                List.of(3, 4), List.of(1, 2),
-                List.of(2, 3, 4), List.of(1, 3, 4), List.of(1, 2, 4), List.of(1, 2, 3));
+        assertThat(Shrink.list(List.of(1, 2, 3, 4), 1).toList())
+                .containsExactly(
+                        List.of(3, 4),
+                        List.of(1, 2),
+                        List.of(2, 3, 4),
+                        List.of(1, 3, 4),
+                        List.of(1, 2, 4),
+                        List.of(1, 2, 3));
         assertThat(Shrink.list(List.of(1), 1)).isEmpty();
     }
 
@@ -97,6 +123,8 @@ class PropertyTest {
         assertThat(ints.get(1)).isBetween(1_950, 2_350);
         assertThat(ints.get(6)).isBetween(1_400, 1_770);
         assertThat(picks.get("never issued")).isBetween(850, 1_150);
-        assertThat(Gen.ints(1, 2).list(10, 30).next(random)).hasSizeBetween(10, 30).allMatch(x -> x == 1 || x == 2);
+        assertThat(Gen.ints(1, 2).list(10, 30).next(random))
+                .hasSizeBetween(10, 30)
+                .allMatch(x -> x == 1 || x == 2);
     }
 }

@@ -41,15 +41,21 @@ public final class RedisProcess implements AutoCloseable {
     }
 
     private void startServer() throws IOException {
-        server = RedisServer.newRedisServer().port(port).setting("bind 127.0.0.1").setting("dir " + dir)
-                .setting("dbfilename dump.rdb").setting("save \"\"").setting("appendonly no").build();
+        server = RedisServer.newRedisServer()
+                .port(port)
+                .setting("bind 127.0.0.1")
+                .setting("dir " + dir)
+                .setting("dbfilename dump.rdb")
+                .setting("save \"\"")
+                .setting("appendonly no")
+                .build();
         server.start();
     }
 
     /** Writes the data set to disk now (SAVE) and keeps that file as the snapshot to restart from. */
     public void snapshot() {
         try (RedisClient client = RedisClient.create("redis://127.0.0.1:" + port);
-             StatefulRedisConnection<String, String> connection = client.connect()) {
+                StatefulRedisConnection<String, String> connection = client.connect()) {
             connection.sync().save();
             Files.copy(dir.resolve("dump.rdb"), dir.resolve("snapshot.rdb"), StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {

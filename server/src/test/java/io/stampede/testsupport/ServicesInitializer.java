@@ -14,14 +14,20 @@ public class ServicesInitializer implements ApplicationContextInitializer<Config
     public void initialize(ConfigurableApplicationContext context) {
         TestServices services = TestServices.get();
         try {
-            context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("stampede-test-services", Map.of(
-                    "spring.datasource.url", services.newDatabase(),
-                    "spring.datasource.username", services.user(),
-                    "spring.datasource.password", "",
-                    "spring.data.redis.host", services.redisHost(),
-                    "spring.data.redis.port", services.redisPort(),
-                    "stampede.redis.key-prefix", services.newKeyPrefix(),
-                    "stampede.data-dir", Files.createTempDirectory("stampede-it").toString())));
+            context.getEnvironment()
+                    .getPropertySources()
+                    .addFirst(new MapPropertySource(
+                            "stampede-test-services",
+                            Map.of(
+                                    "spring.datasource.url", services.newDatabase(),
+                                    "spring.datasource.username", services.user(),
+                                    "spring.datasource.password", "",
+                                    "spring.data.redis.host", services.redisHost(),
+                                    "spring.data.redis.port", services.redisPort(),
+                                    "stampede.redis.key-prefix", services.newKeyPrefix(),
+                                    "stampede.data-dir",
+                                            Files.createTempDirectory("stampede-it")
+                                                    .toString())));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

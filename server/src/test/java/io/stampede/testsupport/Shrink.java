@@ -7,8 +7,7 @@ import java.util.stream.Stream;
 
 /** Simpler versions of a failing input, for {@link Property#shrinkWith}. */
 public final class Shrink {
-    private Shrink() {
-    }
+    private Shrink() {}
 
     /**
      * The list with a run of elements left out: first either half, then each quarter, and so on down to each single

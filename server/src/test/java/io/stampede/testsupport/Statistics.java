@@ -12,8 +12,7 @@ import java.util.Map;
 public final class Statistics {
     private static final ThreadLocal<Map<String, Map<String, Integer>>> CURRENT = new ThreadLocal<>();
 
-    private Statistics() {
-    }
+    private Statistics() {}
 
     public static Label label(String name) {
         return new Label(name);
@@ -45,11 +44,19 @@ public final class Statistics {
         counts.forEach((label, values) -> {
             int total = values.values().stream().mapToInt(Integer::intValue).sum();
             int width = values.keySet().stream().mapToInt(String::length).max().orElse(0);
-            out.append(title).append(' ').append(label).append(" (").append(total).append("):\n");
+            out.append(title)
+                    .append(' ')
+                    .append(label)
+                    .append(" (")
+                    .append(total)
+                    .append("):\n");
             values.entrySet().stream()
                     .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
-                    .forEach(e -> out.append(String.format("    %-" + width + "s %5d  %6.2f %%%n", e.getKey(),
-                            e.getValue(), 100.0 * e.getValue() / total)));
+                    .forEach(e -> out.append(String.format(
+                            "    %-" + width + "s %5d  %6.2f %%%n",
+                            e.getKey(),
+                            e.getValue(),
+                            100.0 * e.getValue() / total)));
         });
         return out.toString();
     }

@@ -24,6 +24,7 @@ public final class TestServices {
     public static final boolean EXTERNAL = "true".equalsIgnoreCase(System.getenv("STAMPEDE_IT_EXTERNAL"));
     /** The database the tests run on: {@code postgresql} (the default) or {@code mariadb}. */
     public static final String DB = env("STAMPEDE_IT_DB", "postgresql").toLowerCase(Locale.ROOT);
+
     public static final boolean MARIADB = DB.equals("mariadb");
     private static final String DB_PREFIX = "stampede_it_";
     private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
@@ -72,8 +73,12 @@ public final class TestServices {
                 user = "postgres";
                 redisHost = "127.0.0.1";
                 redisPort = freePort();
-                redis = RedisServer.newRedisServer().port(redisPort).setting("bind 127.0.0.1").setting("save \"\"")
-                        .setting("appendonly no").build();
+                redis = RedisServer.newRedisServer()
+                        .port(redisPort)
+                        .setting("bind 127.0.0.1")
+                        .setting("save \"\"")
+                        .setting("appendonly no")
+                        .build();
                 redis.start();
             }
         } catch (IOException e) {
@@ -114,7 +119,7 @@ public final class TestServices {
 
     private void execute(String sql) {
         try (Connection c = DriverManager.getConnection(adminJdbcUrl, user, "");
-             Statement s = c.createStatement()) {
+                Statement s = c.createStatement()) {
             s.execute(sql);
         } catch (SQLException e) {
             throw new IllegalStateException(sql + ": " + e.getMessage(), e);
@@ -146,9 +151,10 @@ public final class TestServices {
 
     private void deleteRedisKeys(String pattern) {
         try (var client = io.lettuce.core.RedisClient.create("redis://" + redisHost + ":" + redisPort);
-             var connection = client.connect()) {
+                var connection = client.connect()) {
             var commands = connection.sync();
-            var cursor = commands.scan(io.lettuce.core.ScanArgs.Builder.matches(pattern).limit(1000));
+            var cursor = commands.scan(
+                    io.lettuce.core.ScanArgs.Builder.matches(pattern).limit(1000));
             while (true) {
                 if (!cursor.getKeys().isEmpty()) {
                     commands.del(cursor.getKeys().toArray(String[]::new));
@@ -156,13 +162,14 @@ public final class TestServices {
                 if (cursor.isFinished()) {
                     break;
                 }
-                cursor = commands.scan(cursor, io.lettuce.core.ScanArgs.Builder.matches(pattern).limit(1000));
+                cursor = commands.scan(
+                        cursor,
+                        io.lettuce.core.ScanArgs.Builder.matches(pattern).limit(1000));
             }
         } catch (RuntimeException e) {
             // best effort at exit
         }
     }
-
 
     public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {

@@ -16,8 +16,7 @@ import java.util.concurrent.TimeUnit;
  * the same instant; returns their results in the order of the tasks, or throws the first task's failure.
  */
 public final class Together {
-    private Together() {
-    }
+    private Together() {}
 
     public static <T> List<T> run(List<? extends Callable<? extends T>> tasks) throws Exception {
         CountDownLatch ready = new CountDownLatch(tasks.size());
@@ -31,7 +30,9 @@ public final class Together {
                     return t.call();
                 }));
             }
-            assertThat(ready.await(60, TimeUnit.SECONDS)).as("every task started").isTrue();
+            assertThat(ready.await(60, TimeUnit.SECONDS))
+                    .as("every task started")
+                    .isTrue();
             go.countDown();
         }
         List<T> results = new ArrayList<>(tasks.size());

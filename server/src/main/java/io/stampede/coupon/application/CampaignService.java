@@ -4,10 +4,10 @@ import io.stampede.coupon.domain.Campaign;
 import io.stampede.coupon.domain.CampaignRules;
 import io.stampede.coupon.port.CampaignRepository;
 import io.stampede.coupon.port.CouponRepository;
+import io.stampede.inventory.application.InFlightReservations;
 import io.stampede.inventory.domain.GateState;
 import io.stampede.inventory.port.PurchaseGate;
 import io.stampede.shared.Ids;
-import io.stampede.inventory.application.InFlightReservations;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,9 +36,13 @@ public class CampaignService {
     private static final Duration ENDED_GRACE = Duration.ofMinutes(1);
     private final InFlightReservations inFlight;
 
-    public CampaignService(CampaignRepository campaigns, CouponRepository coupons,
-                           @Qualifier("couponGate") PurchaseGate gate, InFlightReservations inFlight, Clock clock,
-                           TransactionTemplate tx) {
+    public CampaignService(
+            CampaignRepository campaigns,
+            CouponRepository coupons,
+            @Qualifier("couponGate") PurchaseGate gate,
+            InFlightReservations inFlight,
+            Clock clock,
+            TransactionTemplate tx) {
         this.inFlight = inFlight;
         this.tx = tx;
         this.campaigns = campaigns;
@@ -56,12 +60,10 @@ public class CampaignService {
 
     /** What creating a campaign came to. */
     public sealed interface Creation {
-        record Created(CampaignWithCount campaign) implements Creation {
-        }
+        record Created(CampaignWithCount campaign) implements Creation {}
 
         /** The draft breaks the contract's rules; nothing was created. */
-        record Invalid(List<String> violations) implements Creation {
-        }
+        record Invalid(List<String> violations) implements Creation {}
     }
 
     public Creation create(CampaignRules.Draft draft) {
@@ -73,8 +75,12 @@ public class CampaignService {
         tx.executeWithoutResult(s -> campaigns.insert(campaign));
         definitions.put(campaign.id(), campaign);
         rebuildGate(campaign);
-        log.info("Coupon campaign {} created: {} coupons of {} cents, {} per user", campaign.id(), campaign.quantity(),
-                campaign.discountCents(), campaign.perUserLimit());
+        log.info(
+                "Coupon campaign {} created: {} coupons of {} cents, {} per user",
+                campaign.id(),
+                campaign.quantity(),
+                campaign.discountCents(),
+                campaign.perUserLimit());
         return new Creation.Created(new CampaignWithCount(campaign, 0));
     }
 
@@ -122,9 +128,15 @@ public class CampaignService {
     public boolean rebuildGate(Campaign c) {
         return gate.rebuild(c.id(), () -> {
             long epoch = tx.execute(s -> campaigns.bumpGateEpoch(c.id()));
-            return new GateState(c.startsAt().toEpochMilli(), c.endsAt().toEpochMilli(), c.perUserLimit(),
-                    Math.max(0, c.quantity() - campaigns.issued(c.id())), coupons.countsByUser(c.id()),
-                    coupons.idsByKey(c.id()), Set.of(), epoch);
+            return new GateState(
+                    c.startsAt().toEpochMilli(),
+                    c.endsAt().toEpochMilli(),
+                    c.perUserLimit(),
+                    Math.max(0, c.quantity() - campaigns.issued(c.id())),
+                    coupons.countsByUser(c.id()),
+                    coupons.idsByKey(c.id()),
+                    Set.of(),
+                    epoch);
         });
     }
 }

@@ -14,18 +14,13 @@ public sealed interface ClaimOutcome {
         };
     }
 
-    record Claimed(Coupon coupon, boolean replay) implements ClaimOutcome {
-    }
+    record Claimed(Coupon coupon, boolean replay) implements ClaimOutcome {}
 
-    record SoldOut() implements ClaimOutcome {
-    }
+    record SoldOut() implements ClaimOutcome {}
 
-    record LimitExceeded() implements ClaimOutcome {
-    }
+    record LimitExceeded() implements ClaimOutcome {}
 
-    record NotActive() implements ClaimOutcome {
-    }
+    record NotActive() implements ClaimOutcome {}
 
-    record Unavailable(String reason) implements ClaimOutcome {
-    }
+    record Unavailable(String reason) implements ClaimOutcome {}
 }

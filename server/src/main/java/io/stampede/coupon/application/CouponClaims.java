@@ -35,8 +35,13 @@ public class CouponClaims {
     private final GateAdmission admission;
     private final Clock clock;
 
-    public CouponClaims(@Qualifier("couponGate") PurchaseGate gate, CouponRepository coupons, CouponIssuer issuer,
-                        CampaignService campaigns, GateAdmission admission, Clock clock) {
+    public CouponClaims(
+            @Qualifier("couponGate") PurchaseGate gate,
+            CouponRepository coupons,
+            CouponIssuer issuer,
+            CampaignService campaigns,
+            GateAdmission admission,
+            Clock clock) {
         this.gate = gate;
         this.coupons = coupons;
         this.issuer = issuer;
@@ -53,14 +58,31 @@ public class CouponClaims {
             case Admission.Existing<Coupon> e -> new ClaimOutcome.Claimed(e.made(), true);
             case Admission.Refused<Coupon> r -> ClaimOutcome.refused(r.rejection());
             case Admission.Unavailable<Coupon> u -> new ClaimOutcome.Unavailable(u.reason());
-            case Admission.Admitted<Coupon> a -> write(campaignGate, attempt, a, campaign,
-                    new Coupon(a.id(), campaign.id(), userId, key, CouponCodes.next(), CouponStatus.CLAIMED, null,
-                            campaign.discountCents(), now));
+            case Admission.Admitted<Coupon> a ->
+                write(
+                        campaignGate,
+                        attempt,
+                        a,
+                        campaign,
+                        new Coupon(
+                                a.id(),
+                                campaign.id(),
+                                userId,
+                                key,
+                                CouponCodes.next(),
+                                CouponStatus.CLAIMED,
+                                null,
+                                campaign.discountCents(),
+                                now));
         };
     }
 
-    private ClaimOutcome write(CampaignGate campaignGate, GateAdmission.Attempt attempt,
-                               Admission.Admitted<Coupon> admitted, Campaign campaign, Coupon coupon) {
+    private ClaimOutcome write(
+            CampaignGate campaignGate,
+            GateAdmission.Attempt attempt,
+            Admission.Admitted<Coupon> admitted,
+            Campaign campaign,
+            Coupon coupon) {
         CouponIssuer.Issue issue = issuer.issue(campaign, coupon, admitted.gateEpoch());
         GateAdmission.Settled settled = admission.settle(campaignGate, attempt, admitted, issue.fate());
         return switch (issue) {
@@ -69,12 +91,13 @@ public class CouponClaims {
             case CouponIssuer.Issue.Exhausted e -> new ClaimOutcome.SoldOut();
             case CouponIssuer.Issue.LimitReached l -> new ClaimOutcome.LimitExceeded();
             case CouponIssuer.Issue.StaleGate s ->
-                    new ClaimOutcome.Unavailable("the campaign's gate was rebuilt meanwhile; retry with the same key");
+                new ClaimOutcome.Unavailable("the campaign's gate was rebuilt meanwhile; retry with the same key");
             case CouponIssuer.Issue.Failed f ->
-                    new ClaimOutcome.Unavailable("the coupon could not be written; retry with the same key");
-            case CouponIssuer.Issue.InDoubt d -> settled == GateAdmission.Settled.WRITTEN
-                    ? new ClaimOutcome.Claimed(coupon, false)
-                    : new ClaimOutcome.Unavailable("the coupon could not be written; retry with the same key");
+                new ClaimOutcome.Unavailable("the coupon could not be written; retry with the same key");
+            case CouponIssuer.Issue.InDoubt d ->
+                settled == GateAdmission.Settled.WRITTEN
+                        ? new ClaimOutcome.Claimed(coupon, false)
+                        : new ClaimOutcome.Unavailable("the coupon could not be written; retry with the same key");
         };
     }
 

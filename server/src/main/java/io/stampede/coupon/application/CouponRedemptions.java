@@ -23,22 +23,20 @@ public class CouponRedemptions {
 
     /** Why a coupon code cannot be used by a user, before anything is reserved. */
     public sealed interface Check {
-        record Usable(Coupon coupon) implements Check {
-        }
+        record Usable(Coupon coupon) implements Check {}
 
         /** Unknown, malformed, or another user's: answered exactly alike. */
-        record NotYours() implements Check {
-        }
+        record NotYours() implements Check {}
 
-        record AlreadyUsed() implements Check {
-        }
+        record AlreadyUsed() implements Check {}
     }
 
     public Check check(String code, String userId) {
         if (!CouponCodes.isWellFormed(code)) {
             return new Check.NotYours();
         }
-        Optional<Coupon> coupon = coupons.findByCode(code).filter(c -> c.userId().equals(userId));
+        Optional<Coupon> coupon =
+                coupons.findByCode(code).filter(c -> c.userId().equals(userId));
         if (coupon.isEmpty()) {
             return new Check.NotYours();
         }

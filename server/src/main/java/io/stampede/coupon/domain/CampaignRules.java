@@ -12,13 +12,11 @@ public final class CampaignRules {
     public static final int MAX_PER_USER_LIMIT = 1_000;
     public static final long MAX_DISCOUNT_CENTS = 100_000_000_000L;
 
-    private CampaignRules() {
-    }
+    private CampaignRules() {}
 
     /** A campaign as asked for; nulls are absent members. */
-    public record Draft(String name, Long quantity, Integer perUserLimit, Instant startsAt, Instant endsAt,
-                        Long discountCents) {
-    }
+    public record Draft(
+            String name, Long quantity, Integer perUserLimit, Instant startsAt, Instant endsAt, Long discountCents) {}
 
     public static List<String> violations(Draft d) {
         List<String> errors = new ArrayList<>();
@@ -31,10 +29,8 @@ public final class CampaignRules {
         }
         if (d.startsAt() == null || d.endsAt() == null) {
             errors.add("startsAt and endsAt are required");
-        } else if (!InputRules.isSupported(d.startsAt())
-                || !InputRules.isSupported(d.endsAt())) {
-            errors.add("startsAt and endsAt must be between " + InputRules.EARLIEST + " and "
-                    + InputRules.LATEST);
+        } else if (!InputRules.isSupported(d.startsAt()) || !InputRules.isSupported(d.endsAt())) {
+            errors.add("startsAt and endsAt must be between " + InputRules.EARLIEST + " and " + InputRules.LATEST);
         } else if (!d.endsAt().isAfter(d.startsAt())) {
             errors.add("endsAt must be after startsAt");
         }
@@ -45,8 +41,14 @@ public final class CampaignRules {
     }
 
     public static Campaign create(String id, Draft d, Instant now) {
-        return new Campaign(id, d.name().strip(), d.quantity(), d.perUserLimit() != null ? d.perUserLimit() : 1,
-                d.startsAt().truncatedTo(ChronoUnit.MILLIS), d.endsAt().truncatedTo(ChronoUnit.MILLIS), d.discountCents(),
+        return new Campaign(
+                id,
+                d.name().strip(),
+                d.quantity(),
+                d.perUserLimit() != null ? d.perUserLimit() : 1,
+                d.startsAt().truncatedTo(ChronoUnit.MILLIS),
+                d.endsAt().truncatedTo(ChronoUnit.MILLIS),
+                d.discountCents(),
                 now.truncatedTo(ChronoUnit.MILLIS));
     }
 }

@@ -9,8 +9,7 @@ public final class CouponCodes {
     private static final Pattern FORMAT = Pattern.compile("[0-9A-Z]{12}");
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private CouponCodes() {
-    }
+    private CouponCodes() {}
 
     public static String next() {
         char[] code = new char[12];

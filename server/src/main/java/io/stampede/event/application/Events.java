@@ -9,8 +9,7 @@ import org.jspecify.annotations.Nullable;
 
 /** Builds the domain events of the contract. */
 public final class Events {
-    private Events() {
-    }
+    private Events() {}
 
     /** Pairs of name and value; a null value leaves its member out. */
     public static DomainEvent of(String type, Instant at, @Nullable Object... keyValues) {

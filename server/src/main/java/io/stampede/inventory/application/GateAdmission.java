@@ -48,8 +48,7 @@ public class GateAdmission {
     }
 
     /** One attempt: who asks for how many units of which gate's stock, with which idempotency key, when. */
-    public record Attempt(String gateId, String userId, String key, int quantity, Instant now) {
-    }
+    public record Attempt(String gateId, String userId, String key, int quantity, Instant now) {}
 
     /**
      * A gate and what the protocol needs to know of what it admits ({@code T}: an order, a coupon).
@@ -85,25 +84,23 @@ public class GateAdmission {
     /** What admission decided. */
     public sealed interface Admission<T> {
         /** Units are reserved for the new id by the gate of {@code gateEpoch}: write it, then {@link #settle}. */
-        record Admitted<T>(String id, long gateEpoch, Hold hold) implements Admission<T> {
-        }
+        record Admitted<T>(String id, long gateEpoch, Hold hold) implements Admission<T> {}
 
         /** The key was used already: this is what it made. */
-        record Existing<T>(T made) implements Admission<T> {
-        }
+        record Existing<T>(T made) implements Admission<T> {}
 
         /** The gate said no: sold out, over the limit, or outside the window. */
-        record Refused<T>(Rejection rejection) implements Admission<T> {
-        }
+        record Refused<T>(Rejection rejection) implements Admission<T> {}
 
         /** Nothing was taken that the shopper cannot find again by retrying with the same key. */
-        record Unavailable<T>(String reason) implements Admission<T> {
-        }
+        record Unavailable<T>(String reason) implements Admission<T> {}
     }
 
     /** Why a gate said no. */
     public enum Rejection {
-        SOLD_OUT, LIMIT_EXCEEDED, NOT_ACTIVE;
+        SOLD_OUT,
+        LIMIT_EXCEEDED,
+        NOT_ACTIVE;
 
         public static Rejection of(Refusal refusal) {
             return refusal == Refusal.SOLD_OUT ? SOLD_OUT : LIMIT_EXCEEDED;
@@ -134,33 +131,29 @@ public class GateAdmission {
     /** What became of an admitted reservation's write, as far as the caller knows. */
     public sealed interface Fate {
         /** Written, or surely queued to be: the reservation stands. */
-        record Written() implements Fate {
-        }
+        record Written() implements Fate {}
 
         /** Surely not written (rolled back, refused before, fenced out): its units go back to the gate. */
-        record NotWritten() implements Fate {
-        }
+        record NotWritten() implements Fate {}
 
         /** The commit failed: written or not is unknown until the transaction that wrote it has ended. */
-        record InDoubt() implements Fate {
-        }
+        record InDoubt() implements Fate {}
 
         /** Not known, and another path settles it (a repair pass, reconciliation): the gate is left as it is. */
-        record LeftAsIs() implements Fate {
-        }
+        record LeftAsIs() implements Fate {}
 
         /**
          * The database contradicted the gate: it refused units the gate admitted (the units stay where they are,
          * {@code undo} false), or it holds the key the gate had lost (this reservation is undone, {@code undo} true).
          * Either way the gate lost writes and is rebuilt from the database at once.
          */
-        record Contradicted(String why, boolean undo) implements Fate {
-        }
+        record Contradicted(String why, boolean undo) implements Fate {}
     }
 
     /** Whether an admitted reservation ended written, after {@link #settle}. */
     public enum Settled {
-        WRITTEN, NOT_WRITTEN
+        WRITTEN,
+        NOT_WRITTEN
     }
 
     public <T> Admission<T> admit(Gate<T> gate, Attempt attempt) {
@@ -199,9 +192,11 @@ public class GateAdmission {
                         waitingFor = d.orderId();
                         replayDeadline = System.nanoTime() + gate.replayWait().toNanos();
                     } else if (System.nanoTime() > replayDeadline) {
-                        return new Admission.Unavailable<>("the earlier attempt with this key is not settled yet; retry");
+                        return new Admission.Unavailable<>(
+                                "the earlier attempt with this key is not settled yet; retry");
                     }
-                    pause(REPLAY_POLL_MILLIS); // then ask the gate again: a rebuild may have dropped a key never written
+                    pause(REPLAY_POLL_MILLIS); // then ask the gate again: a rebuild may have dropped a key never
+                    // written
                 }
                 case Reservation.SoldOut s -> {
                     return new Admission.Refused<>(Rejection.SOLD_OUT);
@@ -261,8 +256,12 @@ public class GateAdmission {
                 return Settled.WRITTEN;
             }
         } catch (RuntimeException e) {
-            log.warn("Reservation {} of the {} gate in doubt and not settled; its units stay held until "
-                    + "reconciliation: {}", id, gate.name(), e.getMessage());
+            log.warn(
+                    "Reservation {} of the {} gate in doubt and not settled; its units stay held until "
+                            + "reconciliation: {}",
+                    id,
+                    gate.name(),
+                    e.getMessage());
             return Settled.NOT_WRITTEN;
         }
         undo(gate, attempt, id);
@@ -273,19 +272,29 @@ public class GateAdmission {
         try {
             gate.undo(attempt, id);
         } catch (RuntimeException e) {
-            log.warn("Units of unwritten reservation {} of the {} gate not returned yet; reconciliation will: {}", id,
-                    gate.name(), e.getMessage());
+            log.warn(
+                    "Units of unwritten reservation {} of the {} gate not returned yet; reconciliation will: {}",
+                    id,
+                    gate.name(),
+                    e.getMessage());
         }
     }
 
     private void undoLostAnswer(Gate<?> gate, Attempt attempt, String id, RuntimeException cause) {
         try {
             gate.undo(attempt, id);
-            log.info("Reservation {} of the {} gate lost its answer ({}) and was undone", id, gate.name(),
+            log.info(
+                    "Reservation {} of the {} gate lost its answer ({}) and was undone",
+                    id,
+                    gate.name(),
                     cause.getMessage());
         } catch (RuntimeException again) {
-            log.warn("Reservation {} of the {} gate lost its answer and could not be undone yet; reconciliation "
-                    + "will: {}", id, gate.name(), again.getMessage());
+            log.warn(
+                    "Reservation {} of the {} gate lost its answer and could not be undone yet; reconciliation "
+                            + "will: {}",
+                    id,
+                    gate.name(),
+                    again.getMessage());
         }
     }
 

@@ -1,14 +1,13 @@
 package io.stampede.inventory.application;
 
-import org.springframework.context.event.EventListener;
-import io.stampede.sale.domain.SaleEnded;
 import io.stampede.inventory.domain.GateState;
-import io.stampede.inventory.port.UnitHolders;
 import io.stampede.inventory.port.GateFences;
 import io.stampede.inventory.port.PurchaseGate;
 import io.stampede.inventory.port.QueuedReservations;
 import io.stampede.inventory.port.StockLedger;
+import io.stampede.inventory.port.UnitHolders;
 import io.stampede.sale.domain.Sale;
+import io.stampede.sale.domain.SaleEnded;
 import io.stampede.sale.domain.StockFigures;
 import java.time.Duration;
 import java.util.HashMap;
@@ -17,9 +16,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import java.util.concurrent.locks.ReentrantLock;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
@@ -48,8 +48,14 @@ public class GateRebuilder {
     // a ReentrantLock, not synchronized: on Java 21 a virtual thread blocked in synchronized pins its carrier
     private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 
-    public GateRebuilder(PurchaseGate gate, GateFences gateFences, UnitHolders orders, InFlightReservations inFlight,
-                         QueuedReservations queued, StockLedger ledger, PlatformTransactionManager transactions) {
+    public GateRebuilder(
+            PurchaseGate gate,
+            GateFences gateFences,
+            UnitHolders orders,
+            InFlightReservations inFlight,
+            QueuedReservations queued,
+            StockLedger ledger,
+            PlatformTransactionManager transactions) {
         this.ledger = ledger;
         this.gate = gate;
         this.queued = queued;
@@ -114,8 +120,15 @@ public class GateRebuilder {
                 units.merge(q.userId(), (long) q.quantity(), Long::sum);
                 available -= q.quantity();
             }
-            return new GateState(sale.startsAt().toEpochMilli(), sale.endsAt().toEpochMilli(), sale.perUserLimit(),
-                    Math.max(0, available), units, keys, orders.releasedOrderIds(sale.id()), epoch);
+            return new GateState(
+                    sale.startsAt().toEpochMilli(),
+                    sale.endsAt().toEpochMilli(),
+                    sale.perUserLimit(),
+                    Math.max(0, available),
+                    units,
+                    keys,
+                    orders.releasedOrderIds(sale.id()),
+                    epoch);
         });
     }
 

@@ -1,7 +1,7 @@
 package io.stampede.inventory.application;
 
-import io.stampede.inventory.port.UnitHolders;
 import io.stampede.inventory.port.PurchaseGate;
+import io.stampede.inventory.port.UnitHolders;
 import io.stampede.sale.port.SaleRepository;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,8 +28,13 @@ public class GateReleases {
     private final StockCounters counters;
     private final Clock clock;
 
-    public GateReleases(PurchaseGate gate, UnitHolders orders, SaleRepository sales, GateRebuilder rebuilder,
-                        StockCounters counters, Clock clock) {
+    public GateReleases(
+            PurchaseGate gate,
+            UnitHolders orders,
+            SaleRepository sales,
+            GateRebuilder rebuilder,
+            StockCounters counters,
+            Clock clock) {
         this.counters = counters;
         this.gate = gate;
         this.orders = orders;
@@ -51,7 +56,8 @@ public class GateReleases {
     @Scheduled(fixedDelayString = "${stampede.gate.repair-interval:5s}")
     public void repair() {
         try {
-            for (UnitHolders.Release order : orders.pendingReleases(clock.instant().minus(REPAIR_AFTER), 500)) {
+            for (UnitHolders.Release order :
+                    orders.pendingReleases(clock.instant().minus(REPAIR_AFTER), 500)) {
                 PurchaseGate.Release result = releaseOnce(order);
                 if (result == PurchaseGate.Release.GATE_MISSING) {
                     sales.find(order.saleId()).ifPresent(s -> {
@@ -72,8 +78,11 @@ public class GateReleases {
 
     /** Gives the units back to the Redis counter of the order's sale: the gate, or a TOKEN_QUEUE list. */
     private PurchaseGate.Release releaseOnce(UnitHolders.Release order) {
-        boolean tokens = sales.find(order.saleId()).map(s -> s.strategy().countsInTokens()).orElse(false);
-        return tokens ? counters.release(order)
+        boolean tokens = sales.find(order.saleId())
+                .map(s -> s.strategy().countsInTokens())
+                .orElse(false);
+        return tokens
+                ? counters.release(order)
                 : gate.release(order.saleId(), order.userId(), order.orderId(), order.quantity());
     }
 

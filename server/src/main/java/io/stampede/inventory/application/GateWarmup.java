@@ -42,8 +42,10 @@ public class GateWarmup implements HealthIndicator {
                 }
                 built++;
             } catch (RuntimeException e) {
-                log.warn("Could not build the gate of sale {} at start-up (it is rebuilt on first purchase): {}",
-                        sale.id(), e.getMessage());
+                log.warn(
+                        "Could not build the gate of sale {} at start-up (it is rebuilt on first purchase): {}",
+                        sale.id(),
+                        e.getMessage());
             }
         }
         log.debug("Checked the gates of {} open or upcoming sales", built);
@@ -56,6 +58,8 @@ public class GateWarmup implements HealthIndicator {
 
     @Override
     public Health health() {
-        return ready ? Health.up().build() : Health.down().withDetail("reason", "gates not built yet").build();
+        return ready
+                ? Health.up().build()
+                : Health.down().withDetail("reason", "gates not built yet").build();
     }
 }

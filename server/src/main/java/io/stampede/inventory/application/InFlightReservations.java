@@ -1,12 +1,12 @@
 package io.stampede.inventory.application;
 
-import org.springframework.context.event.EventListener;
 import io.stampede.sale.domain.SaleEnded;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**

@@ -1,10 +1,10 @@
 package io.stampede.inventory.application;
 
 import io.stampede.inventory.domain.GateState;
-import io.stampede.inventory.port.UnitHolders;
 import io.stampede.inventory.port.PurchaseGate;
 import io.stampede.inventory.port.QueuedReservations;
 import io.stampede.inventory.port.StockLedger;
+import io.stampede.inventory.port.UnitHolders;
 import io.stampede.sale.domain.Sale;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -52,13 +52,16 @@ public class QueuedDrift {
         Map<String, Long> truth = new HashMap<>(ledger.unitsByBuyer(sale.id()));
         long pending = 0;
         for (QueuedReservations.QueuedUnits q : unwritten) {
-            if (!written.contains(q.orderId()) && !keys.containsKey(GateState.keyField(q.userId(), q.idempotencyKey()))) {
+            if (!written.contains(q.orderId())
+                    && !keys.containsKey(GateState.keyField(q.userId(), q.idempotencyKey()))) {
                 truth.merge(q.userId(), (long) q.quantity(), Long::sum);
                 pending += q.quantity();
             }
         }
         long drift = cache.get().available() - (report.database().available() - pending);
-        return report.withCache(cache.get().available(), drift,
+        return report.withCache(
+                cache.get().available(),
+                drift,
                 Reconciliation.disagreeing(truth, cache.get().unitsByUser()));
     }
 }

@@ -1,6 +1,5 @@
 package io.stampede.inventory.application;
 
-import org.jspecify.annotations.Nullable;
 import io.stampede.inventory.domain.GateState;
 import io.stampede.inventory.port.PurchaseGate;
 import io.stampede.inventory.port.StockLedger;
@@ -11,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Service;
 
 /**
@@ -26,8 +26,12 @@ public class Reconciliation {
     private final QueuedDrift queuedDrift;
     private final SoldOutFlags soldOut;
 
-    public Reconciliation(PurchaseGate gate, GateRebuilder rebuilder, StockCounters counters, QueuedDrift queuedDrift,
-                          SoldOutFlags soldOut) {
+    public Reconciliation(
+            PurchaseGate gate,
+            GateRebuilder rebuilder,
+            StockCounters counters,
+            QueuedDrift queuedDrift,
+            SoldOutFlags soldOut) {
         this.soldOut = soldOut;
         this.counters = counters;
         this.queuedDrift = queuedDrift;
@@ -44,12 +48,24 @@ public class Reconciliation {
      * {@code ledgerDisagreeing} the figures and users on which the ledger and the orders differ. The report is
      * consistent when the counter exists and all three agree.
      */
-    public record Report(boolean consistent, StockFigures database, StockFigures ledger, @Nullable Long cacheAvailable,
-                         long drift, int usersDisagreeing, int ledgerDisagreeing) {
+    public record Report(
+            boolean consistent,
+            StockFigures database,
+            StockFigures ledger,
+            @Nullable Long cacheAvailable,
+            long drift,
+            int usersDisagreeing,
+            int ledgerDisagreeing) {
         /** The same report, with the counter's side compared again. */
         Report withCache(@Nullable Long cacheAvailable, long drift, int usersDisagreeing) {
-            return new Report(cacheAvailable != null && drift == 0 && usersDisagreeing == 0 && ledgerDisagreeing == 0,
-                    database, ledger, cacheAvailable, drift, usersDisagreeing, ledgerDisagreeing);
+            return new Report(
+                    cacheAvailable != null && drift == 0 && usersDisagreeing == 0 && ledgerDisagreeing == 0,
+                    database,
+                    ledger,
+                    cacheAvailable,
+                    drift,
+                    usersDisagreeing,
+                    ledgerDisagreeing);
         }
     }
 
@@ -64,10 +80,14 @@ public class Reconciliation {
         StockLedger.Recount recount = check.recount();
         StockFigures ledger = check.ledger();
         Map<String, Long> buyers = check.buyers();
-        StockFigures truth = new StockFigures(ledger.total(), recount.available(),
-                ledger.total() - recount.available() - recount.sold(), recount.sold());
+        StockFigures truth = new StockFigures(
+                ledger.total(),
+                recount.available(),
+                ledger.total() - recount.available() - recount.sold(),
+                recount.sold());
         int ledgerDisagreeing = (truth.available() == ledger.available() ? 0 : 1)
-                + (truth.sold() == ledger.sold() ? 0 : 1) + disagreeing(buyers, recount.unitsByBuyer());
+                + (truth.sold() == ledger.sold() ? 0 : 1)
+                + disagreeing(buyers, recount.unitsByBuyer());
         Report report = new Report(false, truth, ledger, null, -truth.available(), 0, ledgerDisagreeing);
         if (!sale.strategy().usesGate()) {
             // the other strategies keep no per-user state outside the database: only the unit count can drift
@@ -81,7 +101,9 @@ public class Reconciliation {
         if (cache.isEmpty()) {
             return report;
         }
-        return report.withCache(cache.get().available(), cache.get().available() - truth.available(),
+        return report.withCache(
+                cache.get().available(),
+                cache.get().available() - truth.available(),
                 disagreeing(buyers, cache.get().unitsByUser()));
     }
 

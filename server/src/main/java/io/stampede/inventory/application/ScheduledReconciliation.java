@@ -33,15 +33,16 @@ public class ScheduledReconciliation {
     private final Map<String, Instant> lastChecked = new ConcurrentHashMap<>();
     private final Duration interval;
 
-    public ScheduledReconciliation(SaleRepository sales, Reconciliation reconciliation, Clock clock,
-                                   InventorySettings settings) {
+    public ScheduledReconciliation(
+            SaleRepository sales, Reconciliation reconciliation, Clock clock, InventorySettings settings) {
         this.sales = sales;
         this.reconciliation = reconciliation;
         this.clock = clock;
         this.interval = settings.reconciliation().interval();
     }
 
-    @Scheduled(fixedDelayString = "${stampede.reconciliation.tick:5s}",
+    @Scheduled(
+            fixedDelayString = "${stampede.reconciliation.tick:5s}",
             initialDelayString = "${stampede.reconciliation.tick:5s}")
     public void run() {
         try {
@@ -85,9 +86,13 @@ public class ScheduledReconciliation {
         if (before == null || before != drift) {
             return false;
         }
-        log.warn("Sale {}: the gate drifted from the database by {} unit(s) and {} user count(s), and the stock "
-                        + "ledger from the orders in {} figure(s); rebuilding", sale.id(), report.drift(),
-                report.usersDisagreeing(), report.ledgerDisagreeing());
+        log.warn(
+                "Sale {}: the gate drifted from the database by {} unit(s) and {} user count(s), and the stock "
+                        + "ledger from the orders in {} figure(s); rebuilding",
+                sale.id(),
+                report.drift(),
+                report.usersDisagreeing(),
+                report.ledgerDisagreeing());
         reconciliation.rebuild(sale);
         driftSeen.remove(sale.id());
         return true;

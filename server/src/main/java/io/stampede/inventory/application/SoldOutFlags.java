@@ -1,7 +1,7 @@
 package io.stampede.inventory.application;
 
-import io.stampede.inventory.port.UnitHolders;
 import io.stampede.inventory.port.PurchaseGate;
+import io.stampede.inventory.port.UnitHolders;
 import io.stampede.sale.domain.Intake;
 import io.stampede.sale.domain.Sale;
 import io.stampede.sale.domain.SaleEnded;
@@ -23,8 +23,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class SoldOutFlags {
     /** Raised until then; {@code quantity} is the smallest quantity found sold out (a smaller one may still fit). */
-    private record Flag(long untilNanos, int quantity) {
-    }
+    private record Flag(long untilNanos, int quantity) {}
 
     private final PurchaseGate gate;
     private final UnitHolders orders;
@@ -92,8 +91,9 @@ public class SoldOutFlags {
         }
         AtomicLong cleared = clears.computeIfAbsent(sale.id(), k -> new AtomicLong());
         Flag raised = new Flag(System.nanoTime() + ttlNanos, quantity);
-        flags.compute(sale.id(), (id, up) -> cleared.get() != observed ? up
-                : up != null && up.quantity() < quantity ? up : raised);
+        flags.compute(
+                sale.id(),
+                (id, up) -> cleared.get() != observed ? up : up != null && up.quantity() < quantity ? up : raised);
     }
 
     /** Units came back (a release, a restock, a rebuild): the sale may sell again. */

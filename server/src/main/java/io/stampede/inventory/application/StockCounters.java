@@ -45,8 +45,15 @@ public class StockCounters {
     private final TransactionTemplate snapshot;
     private final ConcurrentHashMap<String, ReentrantLock> rebuilding = new ConcurrentHashMap<>();
 
-    public StockCounters(StockLedger ledger, TokenQueue tokens, PurchaseGate gate, SaleRepository sales, GateFences gateFences,
-                         UnitHolders orders, InventorySettings settings, PlatformTransactionManager transactions) {
+    public StockCounters(
+            StockLedger ledger,
+            TokenQueue tokens,
+            PurchaseGate gate,
+            SaleRepository sales,
+            GateFences gateFences,
+            UnitHolders orders,
+            InventorySettings settings,
+            PlatformTransactionManager transactions) {
         this.ledger = ledger;
         this.tokens = tokens;
         this.gate = gate;
@@ -109,25 +116,25 @@ public class StockCounters {
 
     /** What the sale's own counter holds: the token list's length (empty when not built), else the ledger's. */
     public OptionalLong counted(Sale sale) {
-        return sale.strategy().countsInTokens() ? tokens.available(sale.id())
+        return sale.strategy().countsInTokens()
+                ? tokens.available(sale.id())
                 : OptionalLong.of(ledger.figures(sale.id()).available());
     }
 
     /** The ledger's figures and buyers beside a recount of the orders, read in one snapshot. */
-    public record LedgerCheck(StockFigures ledger, Map<String, Long> buyers, StockLedger.Recount recount) {
-    }
+    public record LedgerCheck(StockFigures ledger, Map<String, Long> buyers, StockLedger.Recount recount) {}
 
     /** The stock ledger and the orders it must agree with, as one snapshot of the database sees them. */
     public LedgerCheck checkLedger(Sale sale) {
-        return snapshot.execute(s -> new LedgerCheck(ledger.figures(sale.id()), ledger.unitsByBuyer(sale.id()),
-                recountNow(sale)));
+        return snapshot.execute(
+                s -> new LedgerCheck(ledger.figures(sale.id()), ledger.unitsByBuyer(sale.id()), recountNow(sale)));
     }
 
     private StockLedger.Recount recountNow(Sale sale) {
         UnitHolders.HeldUnits held = orders.heldUnits(sale.id());
         long total = sales.find(sale.id()).orElseThrow().totalStock();
-        return new StockLedger.Recount(total - held.reserved() - held.sold(), held.sold(),
-                orders.liveUnitsByUser(sale.id()));
+        return new StockLedger.Recount(
+                total - held.reserved() - held.sold(), held.sold(), orders.liveUnitsByUser(sale.id()));
     }
 
     /** Rewrites the stock ledger from the orders (every buyer row and bucket locked meanwhile). */
@@ -155,8 +162,8 @@ public class StockCounters {
                 long epoch = tx.execute(s -> gateFences.bump(sale.id()));
                 return snapshot.execute(s -> {
                     StockFigures figures = ledger.figures(sale.id());
-                    return new TokenQueue.State(Math.max(0, figures.available()), orders.releasedOrderIds(sale.id()),
-                            epoch);
+                    return new TokenQueue.State(
+                            Math.max(0, figures.available()), orders.releasedOrderIds(sale.id()), epoch);
                 });
             });
             if (done) {

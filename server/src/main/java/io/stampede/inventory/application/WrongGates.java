@@ -30,6 +30,7 @@ public class WrongGates implements DisposableBean {
 
     /** Gates with a rebuild asked for here, pending or running; true when asked again since it began. */
     private final ConcurrentHashMap<String, AtomicBoolean> rebuilding = new ConcurrentHashMap<>();
+
     private final ExecutorService executor = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("gate-repair-", 0).factory());
     private final SoldOutFlags soldOut;
@@ -92,7 +93,11 @@ public class WrongGates implements DisposableBean {
                 soldOut.clear(gateId); // the rebuilt gate knows the truth; a flag raised on the lie must go
                 return;
             } catch (RuntimeException e) {
-                log.warn("Rebuild of the contradicted gate of {} failed (try {} of {}): {}", gateId, i + 1, TRIES,
+                log.warn(
+                        "Rebuild of the contradicted gate of {} failed (try {} of {}): {}",
+                        gateId,
+                        i + 1,
+                        TRIES,
                         e.getMessage());
                 try {
                     Thread.sleep(Duration.ofMillis(200L << i));
@@ -102,8 +107,10 @@ public class WrongGates implements DisposableBean {
                 }
             }
         }
-        log.error("Gate of {} still contradicted after {} rebuild attempts; scheduled reconciliation will retry",
-                gateId, TRIES);
+        log.error(
+                "Gate of {} still contradicted after {} rebuild attempts; scheduled reconciliation will retry",
+                gateId,
+                TRIES);
     }
 
     @Override

@@ -12,9 +12,15 @@ import java.util.Set;
  * @param released    orders whose units went back already (so a late release of them is a no-op)
  * @param epoch       the build this state belongs to; orders reserved under an older one are never written
  */
-public record GateState(long startsAtMillis, long endsAtMillis, int perUserLimit, long available,
-                        Map<String, Long> unitsByUser, Map<String, String> orderByKey, Set<String> released,
-                        long epoch) {
+public record GateState(
+        long startsAtMillis,
+        long endsAtMillis,
+        int perUserLimit,
+        long available,
+        Map<String, Long> unitsByUser,
+        Map<String, String> orderByKey,
+        Set<String> released,
+        long epoch) {
 
     public static String keyField(String userId, String idempotencyKey) {
         return userId + "\n" + idempotencyKey;

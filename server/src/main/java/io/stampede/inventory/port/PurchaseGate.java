@@ -10,8 +10,8 @@ import java.util.function.Supplier;
 /** The fast, atomic admission step in front of the database. */
 public interface PurchaseGate {
     /** Checks window, key, per-user count and stock and reserves in one step. */
-    Reservation reserve(String saleId, String userId, String idempotencyKey, int quantity, String newOrderId,
-                        Instant now);
+    Reservation reserve(
+            String saleId, String userId, String idempotencyKey, int quantity, String newOrderId, Instant now);
 
     /** Returns the units of an order that was never written; true only for the one caller that did. */
     boolean compensate(String saleId, String userId, String idempotencyKey, String orderId, int quantity);
@@ -24,7 +24,9 @@ public interface PurchaseGate {
 
     /** What a release did. */
     enum Release {
-        RELEASED, ALREADY_RELEASED, GATE_MISSING
+        RELEASED,
+        ALREADY_RELEASED,
+        GATE_MISSING
     }
 
     /** Adds restocked units to a built gate (a missing one picks them up when rebuilt). */

@@ -15,22 +15,28 @@ import java.util.Set;
  */
 public interface QueuedReservations {
     /** The units of one accepted but unwritten order, as a rebuild counts them. */
-    record QueuedUnits(String orderId, String userId, String idempotencyKey, int quantity) {
-    }
+    record QueuedUnits(String orderId, String userId, String idempotencyKey, int quantity) {}
 
     /**
      * Reserves as {@link PurchaseGate#reserve} does and keeps the record; with {@code restore}, also keeps it when
      * the key already belongs to this very order (a consumer re-admitting an order it holds).
      */
-    Reservation reserve(String saleId, String userId, String idempotencyKey, int quantity, String orderId,
-                        Instant now, String record, boolean restore);
+    Reservation reserve(
+            String saleId,
+            String userId,
+            String idempotencyKey,
+            int quantity,
+            String orderId,
+            Instant now,
+            String record,
+            boolean restore);
 
     /**
      * Returns the units of an order surely not in the intake queue and drops its record; refused (false) once the
      * order is confirmed, unless {@code force} (the consumer settling an order it will not write).
      */
-    boolean compensate(String saleId, String userId, String idempotencyKey, String orderId, int quantity,
-                       boolean force);
+    boolean compensate(
+            String saleId, String userId, String idempotencyKey, String orderId, int quantity, boolean force);
 
     /** Marks the record confirmed (a copy is in the queue; nobody may compensate it); false when it is gone. */
     boolean confirm(String saleId, String orderId);

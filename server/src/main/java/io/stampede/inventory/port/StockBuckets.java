@@ -9,8 +9,7 @@ import java.util.Optional;
  */
 public interface StockBuckets {
     /** An available count and the version it was read at (DB_OPTIMISTIC). */
-    record Versioned(long available, long version) {
-    }
+    record Versioned(long available, long version) {}
 
     /** Bucket b's part of {@code units} spread evenly: the first {@code units % buckets} buckets get one more. */
     static long share(long units, int buckets, int b) {

@@ -18,8 +18,7 @@ import java.util.function.Supplier;
  */
 public interface StockLedger {
     /** Units a new order takes: {@code id} names the order. */
-    record Claim(String id, String saleId, String userId, int quantity) {
-    }
+    record Claim(String id, String saleId, String userId, int quantity) {}
 
     /** What an order that changes state does to the units. */
     record Change(String saleId, String userId, String orderId, int quantity, Kind kind) {
@@ -92,8 +91,7 @@ public interface StockLedger {
     Map<String, Long> unitsByBuyer(String saleId);
 
     /** A sale's units as counted from its orders. */
-    record Recount(long available, long sold, Map<String, Long> unitsByBuyer) {
-    }
+    record Recount(long available, long sold, Map<String, Long> unitsByBuyer) {}
 
     /**
      * Rewrites the sale's record from a recount of its orders, taken once every buyer row and bucket of the sale is

@@ -6,8 +6,7 @@ import java.util.Optional;
 /** REDIS_LOCK's lock: one holder per sale at a time, with a lease and a fencing token per acquisition. */
 public interface StockLock {
     /** A held lock: the owner token that releases it and the fencing token the database checks. */
-    record Lease(String saleId, String owner, long fence) {
-    }
+    record Lease(String saleId, String owner, long fence) {}
 
     /** Takes the lock if it is free; empty when another holder has it. */
     Optional<Lease> tryAcquire(String saleId, Duration lease);

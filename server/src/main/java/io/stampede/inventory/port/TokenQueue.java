@@ -13,20 +13,16 @@ public interface TokenQueue {
     /** What a take found. */
     sealed interface Take {
         /** The units were taken; their tokens are of build {@code epoch}. */
-        record Taken(long epoch) implements Take {
-        }
+        record Taken(long epoch) implements Take {}
 
-        record SoldOut() implements Take {
-        }
+        record SoldOut() implements Take {}
 
         /** The list is not built (never, or Redis lost it, or a rebuild is running). */
-        record Missing() implements Take {
-        }
+        record Missing() implements Take {}
     }
 
     /** The state a rebuild writes: the units left, the orders already given back, and the new epoch. */
-    record State(long available, Set<String> released, long epoch) {
-    }
+    record State(long available, Set<String> released, long epoch) {}
 
     Take take(String saleId, int quantity);
 

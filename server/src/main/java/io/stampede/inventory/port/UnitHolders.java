@@ -12,12 +12,10 @@ import java.util.Set;
  */
 public interface UnitHolders {
     /** Units of a sale's orders: reserved (QUEUED, PENDING_PAYMENT) and sold (PAID, FULFILLED). */
-    record HeldUnits(long reserved, long sold) {
-    }
+    record HeldUnits(long reserved, long sold) {}
 
     /** The units of an order that no longer holds them (cancelled, expired, refunded), to give back to a Redis counter. */
-    record Release(String orderId, String saleId, String userId, int quantity) {
-    }
+    record Release(String orderId, String saleId, String userId, int quantity) {}
 
     /** Order id of every order of the sale by "user \n key", live or not: replays must keep finding them. */
     Map<String, String> orderIdsByKey(String saleId);

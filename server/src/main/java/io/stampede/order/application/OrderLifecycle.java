@@ -1,7 +1,5 @@
 package io.stampede.order.application;
 
-import java.util.Locale;
-import org.jspecify.annotations.Nullable;
 import io.stampede.coupon.application.CouponRedemptions;
 import io.stampede.event.port.Outbox;
 import io.stampede.inventory.application.GateReleases;
@@ -23,7 +21,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -51,12 +51,18 @@ public class OrderLifecycle {
     private final TransactionTemplate tx;
     private final Clock clock;
 
-    public OrderLifecycle(OrderRepository orders, PaymentRepository payments, SaleRepository sales, Outbox outbox,
-                          GateReleases releases, CouponRedemptions coupons,
-                          StockLedger ledger,
-                          SaleService saleDefinitions,
-                          SoldOutFlags soldOut, TransactionTemplate tx,
-                          Clock clock) {
+    public OrderLifecycle(
+            OrderRepository orders,
+            PaymentRepository payments,
+            SaleRepository sales,
+            Outbox outbox,
+            GateReleases releases,
+            CouponRedemptions coupons,
+            StockLedger ledger,
+            SaleService saleDefinitions,
+            SoldOutFlags soldOut,
+            TransactionTemplate tx,
+            Clock clock) {
         this.soldOut = soldOut;
         this.ledger = ledger;
         this.saleDefinitions = saleDefinitions;
@@ -99,8 +105,10 @@ public class OrderLifecycle {
                 return new Transition.NotFound();
             }
             Transition t = change(order.get(), EnumSet.of(OrderStatus.PAID), OrderStatus.FULFILLED, now(), null);
-            if (t instanceof Transition.Done && !sales.shipUnits(order.get().saleId(), order.get().quantity())) {
-                throw new IllegalStateException("fewer units on hand than sold for sale " + order.get().saleId());
+            if (t instanceof Transition.Done
+                    && !sales.shipUnits(order.get().saleId(), order.get().quantity())) {
+                throw new IllegalStateException(
+                        "fewer units on hand than sold for sale " + order.get().saleId());
             }
             return t;
         });
@@ -119,8 +127,13 @@ public class OrderLifecycle {
             Instant at = now();
             Transition done = change(order.get(), EnumSet.of(OrderStatus.PAID), OrderStatus.REFUNDED, at, null);
             if (done instanceof Transition.Done) {
-                payments.insertRefund(new PaymentRepository.Refund(Ids.newId(), payments.paidBy(orderId).orElse(null),
-                        orderId, order.get().amountCents(), "ADMIN_REFUND", at));
+                payments.insertRefund(new PaymentRepository.Refund(
+                        Ids.newId(),
+                        payments.paidBy(orderId).orElse(null),
+                        orderId,
+                        order.get().amountCents(),
+                        "ADMIN_REFUND",
+                        at));
             }
             return done;
         });
@@ -159,8 +172,13 @@ public class OrderLifecycle {
     }
 
     /** As {@link #change}, collecting the units' change instead of applying it. */
-    private Transition transition(Order order, EnumSet<OrderStatus> from, OrderStatus to, Instant at, @Nullable String paymentId,
-                                  List<StockLedger.Change> changes) {
+    private Transition transition(
+            Order order,
+            EnumSet<OrderStatus> from,
+            OrderStatus to,
+            Instant at,
+            @Nullable String paymentId,
+            List<StockLedger.Change> changes) {
         boolean releases = !to.isLive();
         // a Redis counter (the gate, a token list) gets the units back right after the commit; mark it pending
         boolean redisRelease = releases && !sale(order).strategy().countsInDatabase();
@@ -184,7 +202,8 @@ public class OrderLifecycle {
     }
 
     private Sale sale(Order order) {
-        return saleDefinitions.definition(order.saleId())
+        return saleDefinitions
+                .definition(order.saleId())
                 .orElseThrow(() -> new IllegalStateException("order " + order.id() + " of a missing sale"));
     }
 
@@ -195,8 +214,12 @@ public class OrderLifecycle {
                 Order o = d.order();
                 releases.release(new UnitHolders.Release(o.id(), o.saleId(), o.userId(), o.quantity()));
             }
-            log.info("Order {} {}: {} unit(s) of sale {} returned", d.order().id(),
-                    d.order().status().name().toLowerCase(Locale.ROOT), d.order().quantity(), d.order().saleId());
+            log.info(
+                    "Order {} {}: {} unit(s) of sale {} returned",
+                    d.order().id(),
+                    d.order().status().name().toLowerCase(Locale.ROOT),
+                    d.order().quantity(),
+                    d.order().saleId());
         }
     }
 

@@ -13,8 +13,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public record OrderSettings(GroupCommit groupCommit, Intake intake) {
     public OrderSettings {
         groupCommit = groupCommit != null ? groupCommit : new GroupCommit(0, 0, 0, Duration.ofSeconds(10));
-        intake = intake != null ? intake : new Intake("", "", 0, Duration.ofSeconds(5), Duration.ofSeconds(60), 0,
-                Duration.ofSeconds(60));
+        intake = intake != null
+                ? intake
+                : new Intake("", "", 0, Duration.ofSeconds(5), Duration.ofSeconds(60), 0, Duration.ofSeconds(60));
     }
 
     /**
@@ -45,8 +46,14 @@ public record OrderSettings(GroupCommit groupCommit, Intake intake) {
      * @param maxDeliveries  a Stream entry delivered this often goes to the dead letters
      * @param repairAfter    an accepted order whose publication was never confirmed is published again after this
      */
-    public record Intake(String rabbitQueue, String stream, int batchSize, Duration confirmTimeout,
-                         Duration reclaimIdle, int maxDeliveries, Duration repairAfter) {
+    public record Intake(
+            String rabbitQueue,
+            String stream,
+            int batchSize,
+            Duration confirmTimeout,
+            Duration reclaimIdle,
+            int maxDeliveries,
+            Duration repairAfter) {
         public Intake {
             rabbitQueue = rabbitQueue == null || rabbitQueue.isBlank() ? "stampede.intake.orders" : rabbitQueue;
             stream = stream == null || stream.isBlank() ? "intake:orders" : stream;

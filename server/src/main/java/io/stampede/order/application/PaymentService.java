@@ -28,8 +28,7 @@ public class PaymentService {
     private static final Logger log = LoggerFactory.getLogger(PaymentService.class);
 
     /** A callback as the provider sent it, already verified and validated. */
-    public record Callback(String paymentId, String orderId, long amountCents, boolean succeeded) {
-    }
+    public record Callback(String paymentId, String orderId, long amountCents, boolean succeeded) {}
 
     private final OrderRepository orders;
     private final PaymentRepository payments;
@@ -37,8 +36,12 @@ public class PaymentService {
     private final TransactionTemplate tx;
     private final Clock clock;
 
-    public PaymentService(OrderRepository orders, PaymentRepository payments, OrderLifecycle lifecycle,
-                          TransactionTemplate tx, Clock clock) {
+    public PaymentService(
+            OrderRepository orders,
+            PaymentRepository payments,
+            OrderLifecycle lifecycle,
+            TransactionTemplate tx,
+            Clock clock) {
         this.orders = orders;
         this.payments = payments;
         this.lifecycle = lifecycle;
@@ -63,8 +66,11 @@ public class PaymentService {
         if (found.isEmpty()) {
             answer = new Answer(404, "NOT_FOUND", "order not found", cb.orderId());
         } else if (found.get().amountCents() != cb.amountCents()) {
-            answer = new Answer(422, "AMOUNT_MISMATCH",
-                    "the order is " + found.get().amountCents() + " cents, the payment " + cb.amountCents(), cb.orderId());
+            answer = new Answer(
+                    422,
+                    "AMOUNT_MISMATCH",
+                    "the order is " + found.get().amountCents() + " cents, the payment " + cb.amountCents(),
+                    cb.orderId());
         } else if (!cb.succeeded()) {
             answer = new Answer(200, null, null, cb.orderId()); // the shopper may try again before the deadline
         } else {
@@ -76,19 +82,29 @@ public class PaymentService {
 
     private Answer pay(Order order, Callback cb, Instant now) {
         if (order.status() == OrderStatus.PENDING_PAYMENT && now.isBefore(order.expiresAt())) {
-            Transition t = lifecycle.change(order, EnumSet.of(OrderStatus.PENDING_PAYMENT), OrderStatus.PAID, now,
-                    cb.paymentId());
+            Transition t = lifecycle.change(
+                    order, EnumSet.of(OrderStatus.PENDING_PAYMENT), OrderStatus.PAID, now, cb.paymentId());
             if (t instanceof Transition.Done) {
                 log.info("Order {} paid by payment {}", order.id(), cb.paymentId());
                 return new Answer(200, null, null, order.id());
             }
         }
         String reason = order.status() == OrderStatus.PAID || order.status() == OrderStatus.FULFILLED
-                ? "DUPLICATE_PAYMENT" : "LATE_PAYMENT";
-        payments.insertRefund(new PaymentRepository.Refund(Ids.newId(), cb.paymentId(), order.id(), cb.amountCents(),
-                reason, now));
-        log.info("Payment {} for order {} ({}) recorded for refund: {}", cb.paymentId(), order.id(), order.status(), reason);
-        return new Answer(409, "INVALID_STATE", "the order is " + order.status() + " and can no longer be paid; "
-                + "the payment is recorded for refund", order.id());
+                ? "DUPLICATE_PAYMENT"
+                : "LATE_PAYMENT";
+        payments.insertRefund(
+                new PaymentRepository.Refund(Ids.newId(), cb.paymentId(), order.id(), cb.amountCents(), reason, now));
+        log.info(
+                "Payment {} for order {} ({}) recorded for refund: {}",
+                cb.paymentId(),
+                order.id(),
+                order.status(),
+                reason);
+        return new Answer(
+                409,
+                "INVALID_STATE",
+                "the order is " + order.status() + " and can no longer be paid; "
+                        + "the payment is recorded for refund",
+                order.id());
     }
 }

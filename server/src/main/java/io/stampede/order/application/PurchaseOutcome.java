@@ -15,34 +15,26 @@ public sealed interface PurchaseOutcome {
     }
 
     /** The order exists (new, or the one this idempotency key already made). */
-    record Placed(Order order, boolean replay) implements PurchaseOutcome {
-    }
+    record Placed(Order order, boolean replay) implements PurchaseOutcome {}
 
     /**
      * Intake QUEUED: the units are reserved and the order request is durably queued; the order (status QUEUED) is
      * written by a consumer and the shopper polls for it.
      */
-    record Queued(Order order, boolean replay) implements PurchaseOutcome {
-    }
+    record Queued(Order order, boolean replay) implements PurchaseOutcome {}
 
-    record SoldOut() implements PurchaseOutcome {
-    }
+    record SoldOut() implements PurchaseOutcome {}
 
-    record LimitExceeded() implements PurchaseOutcome {
-    }
+    record LimitExceeded() implements PurchaseOutcome {}
 
-    record NotActive() implements PurchaseOutcome {
-    }
+    record NotActive() implements PurchaseOutcome {}
 
     /** The coupon was redeemed by another order first. */
-    record CouponUsed() implements PurchaseOutcome {
-    }
+    record CouponUsed() implements PurchaseOutcome {}
 
     /** The request cannot be taken by this sale as it is (a coupon on a QUEUED sale): nothing was reserved. */
-    record Invalid(String reason) implements PurchaseOutcome {
-    }
+    record Invalid(String reason) implements PurchaseOutcome {}
 
     /** A backing service could not settle the attempt; nothing was taken that the shopper cannot find later. */
-    record Unavailable(String reason) implements PurchaseOutcome {
-    }
+    record Unavailable(String reason) implements PurchaseOutcome {}
 }

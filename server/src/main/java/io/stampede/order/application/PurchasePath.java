@@ -1,8 +1,8 @@
 package io.stampede.order.application;
 
-import org.jspecify.annotations.Nullable;
 import io.stampede.coupon.domain.Coupon;
 import io.stampede.sale.domain.Sale;
+import org.jspecify.annotations.Nullable;
 
 /** One way of taking stock for a purchase; a sale's strategy and intake choose which one serves it. */
 public interface PurchasePath {

@@ -1,6 +1,5 @@
 package io.stampede.order.application;
 
-import org.jspecify.annotations.Nullable;
 import io.stampede.coupon.domain.Coupon;
 import io.stampede.inventory.application.GateAdmission;
 import io.stampede.inventory.application.GateAdmission.Admission;
@@ -23,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -48,9 +48,16 @@ public class PurchaseService implements PurchasePath {
     private final Duration commitTimeout;
     private final TransactionTemplate settle;
 
-    public PurchaseService(PurchaseGate gate, GateRebuilder rebuilder, GateAdmission admission, OrderWriter writer,
-                           OrderRepository orders, GateFences gateFences, PlatformTransactionManager transactions,
-                           Clock clock, OrderSettings properties) {
+    public PurchaseService(
+            PurchaseGate gate,
+            GateRebuilder rebuilder,
+            GateAdmission admission,
+            OrderWriter writer,
+            OrderRepository orders,
+            GateFences gateFences,
+            PlatformTransactionManager transactions,
+            Clock clock,
+            OrderSettings properties) {
         this.gate = gate;
         this.rebuilder = rebuilder;
         this.admission = admission;
@@ -79,8 +86,8 @@ public class PurchaseService implements PurchasePath {
                 case Admission.Existing<Order> e -> new PurchaseOutcome.Placed(e.made(), true);
                 case Admission.Refused<Order> r -> PurchaseOutcome.refused(r.rejection());
                 case Admission.Unavailable<Order> u -> new PurchaseOutcome.Unavailable(u.reason());
-                case Admission.Admitted<Order> a -> write(saleGate, attempt, a,
-                        Order.placed(a.id(), sale, userId, key, quantity, coupon, now));
+                case Admission.Admitted<Order> a ->
+                    write(saleGate, attempt, a, Order.placed(a.id(), sale, userId, key, quantity, coupon, now));
             };
             if (outcome != STALE || round == STALE_RETRIES) {
                 return outcome;
@@ -96,8 +103,8 @@ public class PurchaseService implements PurchasePath {
      * Hands the order to the group commit and waits for its commit. Whatever happens to the order, the gate is settled
      * when its write ends, whether or not the shopper still waits.
      */
-    private PurchaseOutcome write(SaleGate saleGate, GateAdmission.Attempt attempt, Admission.Admitted<Order> admitted,
-                                  Order order) {
+    private PurchaseOutcome write(
+            SaleGate saleGate, GateAdmission.Attempt attempt, Admission.Admitted<Order> admitted, Order order) {
         CompletableFuture<PurchaseOutcome> answer = writer.write(order, admitted.gateEpoch())
                 .thenApply(result -> settle(saleGate, attempt, admitted, order, result));
         try {
@@ -114,23 +121,31 @@ public class PurchaseService implements PurchasePath {
     }
 
     /** The gate settled by the write's result, and the shopper's answer. */
-    private PurchaseOutcome settle(SaleGate saleGate, GateAdmission.Attempt attempt, Admission.Admitted<Order> admitted,
-                                   Order order, WriteResult result) {
+    private PurchaseOutcome settle(
+            SaleGate saleGate,
+            GateAdmission.Attempt attempt,
+            Admission.Admitted<Order> admitted,
+            Order order,
+            WriteResult result) {
         GateAdmission.Settled settled = admission.settle(saleGate, attempt, admitted, result.fate());
         return switch (result) {
             case WriteResult.Committed c -> new PurchaseOutcome.Placed(order, false);
             case WriteResult.Refused r -> PurchaseOutcome.refused(GateAdmission.Rejection.of(r.reason()));
             // the database holds an order for this key that the gate had lost: that order is the answer
-            case WriteResult.DuplicateKey d -> orders.findByKey(order.saleId(), order.userId(), order.idempotencyKey())
-                    .<PurchaseOutcome>map(o -> new PurchaseOutcome.Placed(o, true))
-                    .orElse(new PurchaseOutcome.Unavailable("the order could not be written; retry"));
+            case WriteResult.DuplicateKey d ->
+                orders.findByKey(order.saleId(), order.userId(), order.idempotencyKey())
+                        .<PurchaseOutcome>map(o -> new PurchaseOutcome.Placed(o, true))
+                        .orElse(new PurchaseOutcome.Unavailable("the order could not be written; retry"));
             case WriteResult.StaleGate s -> STALE;
             case WriteResult.CouponUsed c -> new PurchaseOutcome.CouponUsed();
-            case WriteResult.Overloaded o -> new PurchaseOutcome.Unavailable("too many orders waiting to be written; retry");
+            case WriteResult.Overloaded o ->
+                new PurchaseOutcome.Unavailable("too many orders waiting to be written; retry");
             case WriteResult.Failed f ->
-                    new PurchaseOutcome.Unavailable("the database did not take the order; retry with the same key");
-            case WriteResult.InDoubt d -> settled == GateAdmission.Settled.WRITTEN ? new PurchaseOutcome.Placed(order, false)
-                    : new PurchaseOutcome.Unavailable("the order was not confirmed; retry with the same key");
+                new PurchaseOutcome.Unavailable("the database did not take the order; retry with the same key");
+            case WriteResult.InDoubt d ->
+                settled == GateAdmission.Settled.WRITTEN
+                        ? new PurchaseOutcome.Placed(order, false)
+                        : new PurchaseOutcome.Unavailable("the order was not confirmed; retry with the same key");
         };
     }
 

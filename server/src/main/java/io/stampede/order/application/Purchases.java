@@ -1,6 +1,5 @@
 package io.stampede.order.application;
 
-import org.jspecify.annotations.Nullable;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.stampede.coupon.domain.Coupon;
@@ -9,6 +8,7 @@ import io.stampede.sale.domain.Sale;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Service;
 
 /**
@@ -32,7 +32,8 @@ public class Purchases {
         return purchase(sale, userId, idempotencyKey, quantity, null);
     }
 
-    public PurchaseOutcome purchase(Sale sale, String userId, String idempotencyKey, int quantity, @Nullable Coupon coupon) {
+    public PurchaseOutcome purchase(
+            Sale sale, String userId, String idempotencyKey, int quantity, @Nullable Coupon coupon) {
         if (soldOut.answersSoldOut(sale, userId, idempotencyKey, quantity)) {
             count(sale, "sold_out_local");
             return new PurchaseOutcome.SoldOut();
@@ -45,30 +46,39 @@ public class Purchases {
             // every key that bought, so it must not answer this key's replay
             case PurchaseOutcome.Placed p when !p.replay() -> soldOut.clear(sale.id());
             case PurchaseOutcome.Queued q when !q.replay() -> soldOut.clear(sale.id());
-            default -> {
-            }
+            default -> {}
         }
-        count(sale, switch (outcome) {
-            case PurchaseOutcome.Placed p -> p.replay() ? "replay" : "placed";
-            case PurchaseOutcome.Queued q -> q.replay() ? "replay" : "queued";
-            case PurchaseOutcome.SoldOut s -> "sold_out";
-            case PurchaseOutcome.LimitExceeded l -> "limit_exceeded";
-            case PurchaseOutcome.NotActive n -> "not_active";
-            case PurchaseOutcome.CouponUsed c -> "coupon_used";
-            case PurchaseOutcome.Invalid i -> "invalid";
-            case PurchaseOutcome.Unavailable u -> "unavailable";
-        });
+        count(
+                sale,
+                switch (outcome) {
+                    case PurchaseOutcome.Placed p -> p.replay() ? "replay" : "placed";
+                    case PurchaseOutcome.Queued q -> q.replay() ? "replay" : "queued";
+                    case PurchaseOutcome.SoldOut s -> "sold_out";
+                    case PurchaseOutcome.LimitExceeded l -> "limit_exceeded";
+                    case PurchaseOutcome.NotActive n -> "not_active";
+                    case PurchaseOutcome.CouponUsed c -> "coupon_used";
+                    case PurchaseOutcome.Invalid i -> "invalid";
+                    case PurchaseOutcome.Unavailable u -> "unavailable";
+                });
         return outcome;
     }
 
     PurchasePath pathOf(Sale sale) {
-        return paths.stream().filter(p -> p.serves(sale)).findFirst().orElseThrow(() -> new IllegalStateException(
-                "no purchase path serves strategy " + sale.strategy() + " with intake " + sale.intake()));
+        return paths.stream()
+                .filter(p -> p.serves(sale))
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException(
+                        "no purchase path serves strategy " + sale.strategy() + " with intake " + sale.intake()));
     }
 
     private void count(Sale sale, String name) {
-        outcomes.computeIfAbsent(name + "/" + sale.strategy(), n -> Counter.builder("stampede.purchases")
-                .tag("outcome", name).tag("strategy", sale.strategy().name())
-                .description("purchase attempts by outcome").register(meters)).increment();
+        outcomes.computeIfAbsent(
+                        name + "/" + sale.strategy(),
+                        n -> Counter.builder("stampede.purchases")
+                                .tag("outcome", name)
+                                .tag("strategy", sale.strategy().name())
+                                .description("purchase attempts by outcome")
+                                .register(meters))
+                .increment();
     }
 }

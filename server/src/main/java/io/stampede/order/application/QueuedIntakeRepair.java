@@ -32,8 +32,13 @@ public class QueuedIntakeRepair {
     private final OrderSettings.Intake settings;
     private final Clock clock;
 
-    public QueuedIntakeRepair(SaleRepository sales, QueuedReservations gate, IntakeQueue intake, QueuedOrderCodec codec,
-                              OrderSettings orderSettings, Clock clock) {
+    public QueuedIntakeRepair(
+            SaleRepository sales,
+            QueuedReservations gate,
+            IntakeQueue intake,
+            QueuedOrderCodec codec,
+            OrderSettings orderSettings,
+            Clock clock) {
         this.sales = sales;
         this.gate = gate;
         this.intake = intake;
@@ -64,7 +69,11 @@ public class QueuedIntakeRepair {
             try {
                 o = codec.read(e.getValue());
             } catch (QueuedOrderCodec.Unreadable bad) {
-                log.error("Record of queued order {} of sale {} is unreadable: {}", e.getKey(), sale.id(), bad.getMessage());
+                log.error(
+                        "Record of queued order {} of sale {} is unreadable: {}",
+                        e.getKey(),
+                        sale.id(),
+                        bad.getMessage());
                 continue;
             }
             if (o.createdAt().isAfter(now.minus(settings.repairAfter())) || gate.isConfirmed(sale.id(), o.id())) {
@@ -73,8 +82,10 @@ public class QueuedIntakeRepair {
             if (intake.publish(o, settings.confirmTimeout()) == IntakeQueue.Publication.CONFIRMED) {
                 gate.confirm(sale.id(), o.id());
                 republished++;
-                log.info("Queued order {} of sale {} published again: its first publication was never confirmed",
-                        o.id(), sale.id());
+                log.info(
+                        "Queued order {} of sale {} published again: its first publication was never confirmed",
+                        o.id(),
+                        sale.id());
             }
         }
         return republished;

@@ -39,17 +39,29 @@ public class QueuedOrderCodec {
     public QueuedOrder read(String text) {
         try {
             JsonNode n = json.readTree(text);
-            if (n == null || n.path("v").asInt() != VERSION || n.path("id").asString("").isEmpty()
-                    || n.path("saleId").asString("").isEmpty() || n.path("userId").asString("").isEmpty()
-                    || n.path("idempotencyKey").asString("").isEmpty() || n.path("quantity").asInt() <= 0
-                    || !n.path("createdAt").isNumber() || !n.path("expiresAt").isNumber()) {
+            if (n == null
+                    || n.path("v").asInt() != VERSION
+                    || n.path("id").asString("").isEmpty()
+                    || n.path("saleId").asString("").isEmpty()
+                    || n.path("userId").asString("").isEmpty()
+                    || n.path("idempotencyKey").asString("").isEmpty()
+                    || n.path("quantity").asInt() <= 0
+                    || !n.path("createdAt").isNumber()
+                    || !n.path("expiresAt").isNumber()) {
                 throw new Unreadable("not a queued order (version " + VERSION + ")");
             }
             JsonNode coupon = n.path("couponId");
-            return new QueuedOrder(n.path("id").asString(), n.path("saleId").asString(), n.path("userId").asString(),
-                    n.path("idempotencyKey").asString(), n.path("quantity").asInt(), n.path("amountCents").asLong(),
-                    Instant.ofEpochMilli(n.path("createdAt").asLong()), Instant.ofEpochMilli(n.path("expiresAt").asLong()),
-                    coupon.isNull() || coupon.isMissingNode() ? null : coupon.asString(), n.path("gateEpoch").asLong());
+            return new QueuedOrder(
+                    n.path("id").asString(),
+                    n.path("saleId").asString(),
+                    n.path("userId").asString(),
+                    n.path("idempotencyKey").asString(),
+                    n.path("quantity").asInt(),
+                    n.path("amountCents").asLong(),
+                    Instant.ofEpochMilli(n.path("createdAt").asLong()),
+                    Instant.ofEpochMilli(n.path("expiresAt").asLong()),
+                    coupon.isNull() || coupon.isMissingNode() ? null : coupon.asString(),
+                    n.path("gateEpoch").asLong());
         } catch (Unreadable e) {
             throw e;
         } catch (RuntimeException e) {

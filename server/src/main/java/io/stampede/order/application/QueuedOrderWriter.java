@@ -1,6 +1,5 @@
 package io.stampede.order.application;
 
-import io.stampede.shared.Failures;
 import io.stampede.event.port.Outbox;
 import io.stampede.inventory.application.GateRebuilder;
 import io.stampede.inventory.application.WrongGates;
@@ -12,6 +11,7 @@ import io.stampede.inventory.port.StockLedger;
 import io.stampede.order.domain.Order;
 import io.stampede.order.port.OrderRepository;
 import io.stampede.sale.port.SaleRepository;
+import io.stampede.shared.Failures;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -73,9 +73,18 @@ public class QueuedOrderWriter {
     private final TransactionTemplate tx;
     private final Clock clock;
 
-    public QueuedOrderWriter(OrderRepository orders, SaleRepository sales, Outbox outbox, QueuedReservations gate,
-                             GateRebuilder rebuilder, QueuedOrderCodec codec, StockLedger ledger, GateFences gateFences,
-                             WrongGates wrongGates, TransactionTemplate tx, Clock clock) {
+    public QueuedOrderWriter(
+            OrderRepository orders,
+            SaleRepository sales,
+            Outbox outbox,
+            QueuedReservations gate,
+            GateRebuilder rebuilder,
+            QueuedOrderCodec codec,
+            StockLedger ledger,
+            GateFences gateFences,
+            WrongGates wrongGates,
+            TransactionTemplate tx,
+            Clock clock) {
         this.ledger = ledger;
         this.gateFences = gateFences;
         this.wrongGates = wrongGates;
@@ -102,7 +111,8 @@ public class QueuedOrderWriter {
                 List<QueuedOrder> writing = List.copyOf(todo.values());
                 List<Rejected> rejecting = List.copyOf(reject.values());
                 attempt = inOneTransaction(writing, rejecting, false)
-                        .orElseGet(() -> inOneTransaction(writing, rejecting, true).orElseThrow());
+                        .orElseGet(
+                                () -> inOneTransaction(writing, rejecting, true).orElseThrow());
             } catch (DataIntegrityViolationException e) {
                 if (todo.size() + reject.size() > 1) {
                     // one bad order must not hold up the others: settle them one by one
@@ -112,7 +122,8 @@ public class QueuedOrderWriter {
                     reject.values().forEach(r -> verdicts.put(r.order().id(), writeRejectedAlone(r)));
                     return verdicts;
                 }
-                QueuedOrder only = todo.isEmpty() ? reject.values().iterator().next().order()
+                QueuedOrder only = todo.isEmpty()
+                        ? reject.values().iterator().next().order()
                         : todo.values().iterator().next();
                 verdicts.put(only.id(), settleConflict(only, Failures.describe(e.getMostSpecificCause())));
                 return verdicts;
@@ -148,16 +159,18 @@ public class QueuedOrderWriter {
     }
 
     /** An accepted order the sale cannot honour, to be written REJECTED with the error code of the refusal. */
-    private record Rejected(QueuedOrder order, String refusal) {
-    }
+    private record Rejected(QueuedOrder order, String refusal) {}
 
     /**
      * One transaction's outcome: orders settled (written now, rejected now, or written before), those the gate no
      * longer counts, those of no known sale, and the sales whose gate the database contradicted.
      */
-    private record Attempt(List<QueuedOrder> settled, List<QueuedOrder> unaccounted, List<QueuedOrder> unknownSale,
-                           Set<String> contradicted, List<QueuedOrder> replays) {
-    }
+    private record Attempt(
+            List<QueuedOrder> settled,
+            List<QueuedOrder> unaccounted,
+            List<QueuedOrder> unknownSale,
+            Set<String> contradicted,
+            List<QueuedOrder> replays) {}
 
     /**
      * One transaction over the batch; unless {@code precise}, the stock is taken by its last statement, all at once,
@@ -168,10 +181,11 @@ public class QueuedOrderWriter {
         return tx.execute(status -> {
             List<QueuedOrder> all = new ArrayList<>(batch);
             rejected.forEach(r -> all.add(r.order()));
-            Set<String> written = orders.existingIds(all.stream().map(QueuedOrder::id).toList());
+            Set<String> written =
+                    orders.existingIds(all.stream().map(QueuedOrder::id).toList());
             // the fence: the sale rows stay shared-locked until commit, so a rebuild's epoch bump waits for us
-            Map<String, GateFences.Fence> fences = gateFences.lock(all.stream().map(QueuedOrder::saleId)
-                    .collect(Collectors.toSet()));
+            Map<String, GateFences.Fence> fences =
+                    gateFences.lock(all.stream().map(QueuedOrder::saleId).collect(Collectors.toSet()));
             List<QueuedOrder> settled = new ArrayList<>();
             List<QueuedOrder> unaccounted = new ArrayList<>();
             List<QueuedOrder> unknownSale = new ArrayList<>();
@@ -186,17 +200,21 @@ public class QueuedOrderWriter {
                 } else if (fence.gateEpoch() == o.gateEpoch()) {
                     counted.add(o);
                 } else {
-                    staleBySale.computeIfAbsent(o.saleId(), k -> new ArrayList<>()).add(o);
+                    staleBySale
+                            .computeIfAbsent(o.saleId(), k -> new ArrayList<>())
+                            .add(o);
                 }
             }
             for (Map.Entry<String, List<QueuedOrder>> e : staleBySale.entrySet()) {
-                Set<String> recorded = gate.present(e.getKey(), e.getValue().stream().map(QueuedOrder::id).toList());
+                Set<String> recorded = gate.present(
+                        e.getKey(), e.getValue().stream().map(QueuedOrder::id).toList());
                 for (QueuedOrder o : e.getValue()) {
                     (recorded.contains(o.id()) ? counted : unaccounted).add(o);
                 }
             }
             // the gate counts these; the database checks that they fit the stock and the buyers' limits
-            List<StockLedger.Claim> claims = counted.stream().map(QueuedOrderWriter::claim).toList();
+            List<StockLedger.Claim> claims =
+                    counted.stream().map(QueuedOrderWriter::claim).toList();
             Map<String, Integer> limits = GateFences.Fence.limits(fences);
             Map<String, Refusal> refused = precise ? ledger.hold(claims, limits) : ledger.holdBuyers(claims, limits);
             List<StockLedger.Claim> taking = new ArrayList<>();
@@ -208,12 +226,17 @@ public class QueuedOrderWriter {
                 if (refusal == null) {
                     toWrite.add(o.written(now));
                     taking.add(claim(o));
-                } else if (orders.findByKey(o.saleId(), o.userId(), o.idempotencyKey()).isPresent()) {
+                } else if (orders.findByKey(o.saleId(), o.userId(), o.idempotencyKey())
+                        .isPresent()) {
                     replays.add(o); // the key has its order already: settled as the conflict it is, below
                     continue;
                 } else {
-                    log.warn("Accepted order {} of sale {} refused by the database ({}): the sale's gate admitted it "
-                            + "wrongly; written REJECTED", o.id(), o.saleId(), refusal);
+                    log.warn(
+                            "Accepted order {} of sale {} refused by the database ({}): the sale's gate admitted it "
+                                    + "wrongly; written REJECTED",
+                            o.id(),
+                            o.saleId(),
+                            refusal);
                     toWrite.add(o.rejected(now, refusal.name()));
                     contradicted.add(o.saleId());
                 }
@@ -227,7 +250,9 @@ public class QueuedOrderWriter {
             }
             if (!toWrite.isEmpty()) {
                 orders.insertAll(toWrite);
-                outbox.append(toWrite.stream().map(o -> OrderEvents.of(o, o.status(), now, null)).toList());
+                outbox.append(toWrite.stream()
+                        .map(o -> OrderEvents.of(o, o.status(), now, null))
+                        .toList());
             }
             // last: the sales' stock rows are held only from here to the commit
             if (!precise && !ledger.takeAll(taking)) {
@@ -246,8 +271,11 @@ public class QueuedOrderWriter {
     private void contradicted(Set<String> saleIds) {
         for (String saleId : saleIds) {
             try {
-                sales.find(saleId).ifPresent(sale -> wrongGates.markWrong(saleId, "sale " + saleId
-                        + ": an accepted order refused", () -> rebuilder.rebuild(sale)));
+                sales.find(saleId)
+                        .ifPresent(sale -> wrongGates.markWrong(
+                                saleId,
+                                "sale " + saleId + ": an accepted order refused",
+                                () -> rebuilder.rebuild(sale)));
             } catch (RuntimeException e) {
                 log.warn("Could not ask for the rebuild of the gate of sale {}: {}", saleId, e.getMessage());
             }
@@ -256,26 +284,29 @@ public class QueuedOrderWriter {
 
     /** What to do with an order the gate no longer counts, after taking it through the gate again. */
     private sealed interface Readmission {
-        record Write() implements Readmission {
-        }
+        record Write() implements Readmission {}
 
         /** The gate cannot honour it any more: written REJECTED, with the contract's error code of the refusal. */
-        record Reject(String refusal) implements Readmission {
-        }
+        record Reject(String refusal) implements Readmission {}
 
         /** Its key belongs to another order already: nothing to write. */
-        record Drop() implements Readmission {
-        }
+        record Drop() implements Readmission {}
 
-        record Retry() implements Readmission {
-        }
+        record Retry() implements Readmission {}
     }
 
     /** Takes an order the gate does not count through the current gate again, with its own id and key. */
     private Readmission readmit(QueuedOrder o) {
         try {
-            Reservation r = gate.reserve(o.saleId(), o.userId(), o.idempotencyKey(), o.quantity(), o.id(),
-                    o.createdAt(), codec.write(o), true);
+            Reservation r = gate.reserve(
+                    o.saleId(),
+                    o.userId(),
+                    o.idempotencyKey(),
+                    o.quantity(),
+                    o.id(),
+                    o.createdAt(),
+                    codec.write(o),
+                    true);
             return switch (r) {
                 case Reservation.Reserved granted -> new Readmission.Write();
                 case Reservation.Duplicate d when d.orderId().equals(o.id()) -> new Readmission.Write();
@@ -298,8 +329,12 @@ public class QueuedOrderWriter {
     }
 
     private Readmission cannotHonour(QueuedOrder o, String refusal) {
-        log.error("Accepted order {} of sale {} cannot be honoured after its gate record was lost ({}); "
-                + "written REJECTED", o.id(), o.saleId(), refusal);
+        log.error(
+                "Accepted order {} of sale {} cannot be honoured after its gate record was lost ({}); "
+                        + "written REJECTED",
+                o.id(),
+                o.saleId(),
+                refusal);
         return new Readmission.Reject(refusal);
     }
 
@@ -329,7 +364,9 @@ public class QueuedOrderWriter {
                 orders.alias(o.id(), holder.get().id());
                 gate.compensate(o.saleId(), o.userId(), o.idempotencyKey(), o.id(), o.quantity(), true);
                 forget(List.of(o));
-                log.warn("Queued order {} is a retry of written order {} with the same key; it stands for it", o.id(),
+                log.warn(
+                        "Queued order {} is a retry of written order {} with the same key; it stands for it",
+                        o.id(),
                         holder.get().id());
                 contradicted(Set.of(o.saleId()));
                 return Verdict.DONE;
@@ -337,20 +374,23 @@ public class QueuedOrderWriter {
         } catch (RuntimeException again) {
             return Verdict.RETRY;
         }
-        log.error("Queued order {} of sale {} cannot be written ({}); dead-lettered", o.id(), o.saleId(),
-                why);
+        log.error("Queued order {} of sale {} cannot be written ({}); dead-lettered", o.id(), o.saleId(), why);
         return Verdict.DEAD;
     }
 
     private void forget(List<QueuedOrder> done) {
         Map<String, List<String>> bySale = new HashMap<>();
-        done.forEach(o -> bySale.computeIfAbsent(o.saleId(), k -> new ArrayList<>()).add(o.id()));
+        done.forEach(
+                o -> bySale.computeIfAbsent(o.saleId(), k -> new ArrayList<>()).add(o.id()));
         bySale.forEach((sale, ids) -> {
             try {
                 gate.forget(sale, ids);
             } catch (RuntimeException e) {
                 // a leftover record is counted once by a rebuild (it is written) and dropped by the next delivery
-                log.warn("Records of {} written order(s) of sale {} not dropped yet: {}", ids.size(), sale,
+                log.warn(
+                        "Records of {} written order(s) of sale {} not dropped yet: {}",
+                        ids.size(),
+                        sale,
                         e.getMessage());
             }
         });
@@ -358,7 +398,9 @@ public class QueuedOrderWriter {
 
     /** For the adapters: the ids in a batch that can be acknowledged, as a set. */
     public static Set<String> done(Map<String, Verdict> verdicts) {
-        return verdicts.entrySet().stream().filter(e -> e.getValue() == Verdict.DONE).map(Map.Entry::getKey)
+        return verdicts.entrySet().stream()
+                .filter(e -> e.getValue() == Verdict.DONE)
+                .map(Map.Entry::getKey)
                 .collect(Collectors.toCollection(HashSet::new));
     }
 }

@@ -1,6 +1,5 @@
 package io.stampede.order.application;
 
-import org.jspecify.annotations.Nullable;
 import io.stampede.coupon.domain.Coupon;
 import io.stampede.inventory.application.GateAdmission;
 import io.stampede.inventory.application.GateAdmission.Admission;
@@ -19,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -43,9 +43,15 @@ public class QueuedPurchases implements PurchasePath {
     private final Clock clock;
     private final Duration confirmTimeout;
 
-    public QueuedPurchases(QueuedReservations gate, GateRebuilder rebuilder, GateAdmission admission,
-                           IntakeQueue intake, OrderRepository orders, QueuedOrderCodec codec, Clock clock,
-                           OrderSettings orderSettings) {
+    public QueuedPurchases(
+            QueuedReservations gate,
+            GateRebuilder rebuilder,
+            GateAdmission admission,
+            IntakeQueue intake,
+            OrderRepository orders,
+            QueuedOrderCodec codec,
+            Clock clock,
+            OrderSettings orderSettings) {
         this.gate = gate;
         this.rebuilder = rebuilder;
         this.admission = admission;
@@ -75,14 +81,19 @@ public class QueuedPurchases implements PurchasePath {
             case Admission.Existing<Order> e -> new PurchaseOutcome.Queued(e.made(), true);
             case Admission.Refused<Order> r -> PurchaseOutcome.refused(r.rejection());
             case Admission.Unavailable<Order> u -> new PurchaseOutcome.Unavailable(u.reason());
-            case Admission.Admitted<Order> a -> writtenAlready(sale, userId, key)
-                    .<PurchaseOutcome>map(o -> {
-                        // the gate had lost this key: its order is the answer, and the gate is rebuilt
-                        admission.settle(queuedGate, attempt, a, new Fate.Contradicted("lost an idempotency key", true));
-                        return new PurchaseOutcome.Queued(o, true);
-                    })
-                    .orElseGet(() -> enqueue(queuedGate, attempt, a,
-                            queuedGate.order(attempt, a.id()).withEpoch(a.gateEpoch())));
+            case Admission.Admitted<Order> a ->
+                writtenAlready(sale, userId, key)
+                        .<PurchaseOutcome>map(o -> {
+                            // the gate had lost this key: its order is the answer, and the gate is rebuilt
+                            admission.settle(
+                                    queuedGate, attempt, a, new Fate.Contradicted("lost an idempotency key", true));
+                            return new PurchaseOutcome.Queued(o, true);
+                        })
+                        .orElseGet(() -> enqueue(
+                                queuedGate,
+                                attempt,
+                                a,
+                                queuedGate.order(attempt, a.id()).withEpoch(a.gateEpoch())));
         };
     }
 
@@ -101,12 +112,14 @@ public class QueuedPurchases implements PurchasePath {
 
     /** An accepted order that is not written yet, for its owner's poll; empty once written (or never accepted). */
     public Optional<Order> unwritten(String orderId) {
-        return gate.saleOf(orderId).flatMap(sale -> gate.record(sale, orderId)).map(codec::read)
+        return gate.saleOf(orderId)
+                .flatMap(sale -> gate.record(sale, orderId))
+                .map(codec::read)
                 .map(QueuedOrder::asQueued);
     }
 
-    private PurchaseOutcome enqueue(QueuedGate queuedGate, GateAdmission.Attempt attempt,
-                                    Admission.Admitted<Order> admitted, QueuedOrder o) {
+    private PurchaseOutcome enqueue(
+            QueuedGate queuedGate, GateAdmission.Attempt attempt, Admission.Admitted<Order> admitted, QueuedOrder o) {
         try {
             gate.index(o.id(), o.saleId());
         } catch (RuntimeException e) {
@@ -135,14 +148,19 @@ public class QueuedPurchases implements PurchasePath {
                     admission.settle(queuedGate, attempt, admitted, new Fate.NotWritten());
                 } else {
                     admission.settle(queuedGate, attempt, admitted, new Fate.LeftAsIs());
-                    log.warn("Queued order {} of sale {} may or may not be in the queue; the repair pass republishes it",
-                            o.id(), o.saleId());
+                    log.warn(
+                            "Queued order {} of sale {} may or may not be in the queue; the repair pass republishes it",
+                            o.id(),
+                            o.saleId());
                 }
-                return new PurchaseOutcome.Unavailable("the order queue did not take the order; retry with the same key");
+                return new PurchaseOutcome.Unavailable(
+                        "the order queue did not take the order; retry with the same key");
             }
             default -> {
                 admission.settle(queuedGate, attempt, admitted, new Fate.LeftAsIs());
-                log.warn("Queued order {} of sale {} not confirmed in time; the repair pass republishes it", o.id(),
+                log.warn(
+                        "Queued order {} of sale {} not confirmed in time; the repair pass republishes it",
+                        o.id(),
                         o.saleId());
                 return new PurchaseOutcome.Unavailable("the order was not confirmed in time; retry with the same key");
             }
@@ -167,8 +185,17 @@ public class QueuedPurchases implements PurchasePath {
         }
 
         QueuedOrder order(GateAdmission.Attempt a, String id) {
-            return new QueuedOrder(id, sale.id(), a.userId(), a.key(), a.quantity(), sale.amountFor(a.quantity()),
-                    a.now(), a.now().plus(sale.paymentTimeout()), null, 0);
+            return new QueuedOrder(
+                    id,
+                    sale.id(),
+                    a.userId(),
+                    a.key(),
+                    a.quantity(),
+                    sale.amountFor(a.quantity()),
+                    a.now(),
+                    a.now().plus(sale.paymentTimeout()),
+                    null,
+                    0);
         }
 
         @Override
@@ -178,8 +205,8 @@ public class QueuedPurchases implements PurchasePath {
 
         @Override
         public Reservation reserve(GateAdmission.Attempt a, String newId) {
-            return gate.reserve(sale.id(), a.userId(), a.key(), a.quantity(), newId, a.now(),
-                    codec.write(order(a, newId)), false);
+            return gate.reserve(
+                    sale.id(), a.userId(), a.key(), a.quantity(), newId, a.now(), codec.write(order(a, newId)), false);
         }
 
         /** Refused by the gate once the order is marked confirmed: a copy of it may be in the queue then. */
@@ -196,7 +223,8 @@ public class QueuedPurchases implements PurchasePath {
             Optional<String> record = gate.record(sale.id(), id);
             if (record.isPresent()) {
                 QueuedOrder o = codec.read(record.get());
-                return o.userId().equals(userId) && gate.isConfirmed(sale.id(), id) ? Optional.of(o.asQueued())
+                return o.userId().equals(userId) && gate.isConfirmed(sale.id(), id)
+                        ? Optional.of(o.asQueued())
                         : Optional.empty();
             }
             try {

@@ -1,6 +1,5 @@
 package io.stampede.order.application;
 
-import org.jspecify.annotations.Nullable;
 import io.stampede.coupon.application.CouponRedemptions;
 import io.stampede.coupon.domain.Coupon;
 import io.stampede.event.port.Outbox;
@@ -20,12 +19,13 @@ import io.stampede.shared.Ids;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Objects;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
@@ -59,9 +59,16 @@ public class StockPurchases implements PurchasePath {
     private final TransactionTemplate tx;
     private final Clock clock;
 
-    public StockPurchases(List<StockTaking> strategies, StockCounters counters, StockLedger ledger,
-                          WrongGates wrongGates, OrderRepository orders, CouponRedemptions coupons, Outbox outbox,
-                          TransactionTemplate tx, Clock clock) {
+    public StockPurchases(
+            List<StockTaking> strategies,
+            StockCounters counters,
+            StockLedger ledger,
+            WrongGates wrongGates,
+            OrderRepository orders,
+            CouponRedemptions coupons,
+            Outbox outbox,
+            TransactionTemplate tx,
+            Clock clock) {
         strategies.forEach(s -> this.strategies.put(s.strategy(), s));
         this.counters = counters;
         this.ledger = ledger;
@@ -86,16 +93,19 @@ public class StockPurchases implements PurchasePath {
         }
         try {
             return decide(sale, userId, key, quantity, coupon, now);
-        } catch (CannotGetJdbcConnectionException | CannotCreateTransactionException
-                 | TransientDataAccessResourceException e) {
+        } catch (CannotGetJdbcConnectionException
+                | CannotCreateTransactionException
+                | TransientDataAccessResourceException e) {
             // a pre-check or a replay lookup outside the transaction found no connection: nothing was written
             log.warn("Purchase for sale {} refused, database busy or unreachable: {}", sale.id(), e.getMessage());
             return new PurchaseOutcome.Unavailable("the database is busy; retry with the same key");
         }
     }
 
-    private PurchaseOutcome decide(Sale sale, String userId, String key, int quantity, @Nullable Coupon coupon, Instant now) {
-        StockTaking strategy = Objects.requireNonNull(strategies.get(sale.strategy()), "no stock taking for the strategy");
+    private PurchaseOutcome decide(
+            Sale sale, String userId, String key, int quantity, @Nullable Coupon coupon, Instant now) {
+        StockTaking strategy =
+                Objects.requireNonNull(strategies.get(sale.strategy()), "no stock taking for the strategy");
         int rebuilds = 0;
         String lastReason = "";
         for (int round = 0; round < strategy.maxRounds() + MAX_REBUILDS; round++) {
@@ -113,8 +123,11 @@ public class StockPurchases implements PurchasePath {
                             return soldOutOrReplay(sale, userId, key);
                         }
                         case Verdict.Contradicted c -> {
-                            wrongGates.markWrong(sale.id(), "sale " + sale.id() + ": the ledger refused units of its "
-                                    + sale.strategy() + " counter", () -> counters.rebuild(sale));
+                            wrongGates.markWrong(
+                                    sale.id(),
+                                    "sale " + sale.id() + ": the ledger refused units of its " + sale.strategy()
+                                            + " counter",
+                                    () -> counters.rebuild(sale));
                             return soldOutOrReplay(sale, userId, key);
                         }
                         case Verdict.Unavailable u -> {
@@ -144,16 +157,20 @@ public class StockPurchases implements PurchasePath {
 
     /** What one attempt came to: an outcome, or a verdict that stopped it before one. */
     sealed interface Step {
-        record Done(PurchaseOutcome outcome) implements Step {
-        }
+        record Done(PurchaseOutcome outcome) implements Step {}
 
-        record Again(Verdict verdict) implements Step {
-        }
+        record Again(Verdict verdict) implements Step {}
     }
 
     /** Runs a begun attempt to its end: the transaction, then the strategy's clean-up. */
-    Step complete(Sale sale, String userId, String key, int quantity, @Nullable Coupon coupon, StockTaking.Attempt attempt,
-                  Instant now) {
+    Step complete(
+            Sale sale,
+            String userId,
+            String key,
+            int quantity,
+            @Nullable Coupon coupon,
+            StockTaking.Attempt attempt,
+            Instant now) {
         if (!(attempt.early() instanceof Verdict.Go)) {
             attempt.end(Ending.NOT_WRITTEN);
             return new Step.Again(attempt.early());
@@ -169,7 +186,8 @@ public class StockPurchases implements PurchasePath {
                 return s;
             });
             ending = step instanceof Step.Done d && d.outcome() instanceof PurchaseOutcome.Placed p && !p.replay()
-                    ? Ending.COMMITTED : Ending.NOT_WRITTEN;
+                    ? Ending.COMMITTED
+                    : Ending.NOT_WRITTEN;
             return step;
         } catch (DuplicateKeyException e) {
             ending = Ending.NOT_WRITTEN; // the same key won in a concurrent attempt
@@ -179,8 +197,10 @@ public class StockPurchases implements PurchasePath {
         } catch (PessimisticLockingFailureException e) {
             ending = Ending.NOT_WRITTEN; // a deadlock or lock timeout rolled it back
             return new Step.Again(Verdict.retry("lock conflict: " + e.getClass().getSimpleName()));
-        } catch (DataIntegrityViolationException | CannotCreateTransactionException
-                 | CannotGetJdbcConnectionException | TransientDataAccessResourceException e) {
+        } catch (DataIntegrityViolationException
+                | CannotCreateTransactionException
+                | CannotGetJdbcConnectionException
+                | TransientDataAccessResourceException e) {
             ending = Ending.NOT_WRITTEN; // rolled back by a constraint, or no transaction could start
             log.warn("Purchase for sale {} not written: {}", sale.id(), e.getMessage());
             return new Step.Again(Verdict.unavailable("the database did not take the order"));
@@ -224,7 +244,8 @@ public class StockPurchases implements PurchasePath {
 
     /** Sold out, unless this key already bought: a replay still finds its order. */
     private PurchaseOutcome soldOutOrReplay(Sale sale, String userId, String key) {
-        return orders.findByKey(sale.id(), userId, key).<PurchaseOutcome>map(o -> new PurchaseOutcome.Placed(o, true))
+        return orders.findByKey(sale.id(), userId, key)
+                .<PurchaseOutcome>map(o -> new PurchaseOutcome.Placed(o, true))
                 .orElse(new PurchaseOutcome.SoldOut());
     }
 

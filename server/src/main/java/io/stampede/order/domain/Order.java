@@ -29,21 +29,30 @@ public record Order(
     }
 
     /** One entry of an order's history. */
-    public record StatusChange(OrderStatus status, Instant at) {
-    }
+    public record StatusChange(OrderStatus status, Instant at) {}
 
     /**
      * A new order of the sale, awaiting payment until the sale's payment timeout has passed: the price of the units,
      * less the coupon's discount (never below zero) when a coupon is redeemed.
      */
-    public static Order placed(String id, Sale sale, String userId, String key, int quantity, @Nullable Coupon coupon,
-                               Instant now) {
+    public static Order placed(
+            String id, Sale sale, String userId, String key, int quantity, @Nullable Coupon coupon, Instant now) {
         long amount = sale.amountFor(quantity);
         if (coupon != null) {
             amount = Math.max(0, amount - coupon.discountCents());
         }
-        return new Order(id, sale.id(), userId, key, quantity, amount, OrderStatus.PENDING_PAYMENT, now,
-                now.plus(sale.paymentTimeout()), List.of(new StatusChange(OrderStatus.PENDING_PAYMENT, now)),
-                coupon == null ? null : coupon.id(), null);
+        return new Order(
+                id,
+                sale.id(),
+                userId,
+                key,
+                quantity,
+                amount,
+                OrderStatus.PENDING_PAYMENT,
+                now,
+                now.plus(sale.paymentTimeout()),
+                List.of(new StatusChange(OrderStatus.PENDING_PAYMENT, now)),
+                coupon == null ? null : coupon.id(),
+                null);
     }
 }

@@ -9,7 +9,14 @@ import java.util.Set;
  * buyer's limit): it never held units in the database, and its owner sees it with the reason.
  */
 public enum OrderStatus {
-    QUEUED, PENDING_PAYMENT, PAID, FULFILLED, CANCELLED, EXPIRED, REFUNDED, REJECTED;
+    QUEUED,
+    PENDING_PAYMENT,
+    PAID,
+    FULFILLED,
+    CANCELLED,
+    EXPIRED,
+    REFUNDED,
+    REJECTED;
 
     /** States whose units are reserved. */
     public static final Set<OrderStatus> RESERVING = EnumSet.of(QUEUED, PENDING_PAYMENT);

@@ -4,8 +4,7 @@ package io.stampede.order.domain;
 public final class PurchaseRules {
     public static final int MAX_QUANTITY = 1_000;
 
-    private PurchaseRules() {
-    }
+    private PurchaseRules() {}
 
     public static boolean isValidQuantity(Integer quantity) {
         return quantity != null && quantity >= 1 && quantity <= MAX_QUANTITY;

@@ -5,7 +5,6 @@ import io.stampede.order.domain.OrderStatus;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -39,12 +38,10 @@ public interface OrderRepository {
      * can win. Records the history entry, and marks the gate release as pending when the units go back.
      * False when the order was not in one of the given states.
      */
-    boolean transition(String id, Set<OrderStatus> from,
-                       OrderStatus to, Instant at, boolean releasesUnits);
+    boolean transition(String id, Set<OrderStatus> from, OrderStatus to, Instant at, boolean releasesUnits);
 
     /** Locks unpaid orders past their deadline, skipping those another sweeper holds; oldest deadline first. */
     List<String> lockDueForExpiry(Instant now, int limit);
-
 
     /** Which of the given order ids are in the database. */
     Set<String> existingIds(Collection<String> ids);

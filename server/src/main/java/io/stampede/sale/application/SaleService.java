@@ -41,8 +41,13 @@ public class SaleService {
     /** Sale definitions for the purchase path; all but the total are immutable, and the path never reads it. */
     private final ConcurrentHashMap<String, Sale> definitions = new ConcurrentHashMap<>();
 
-    public SaleService(SaleRepository sales, SaleStock stock, Outbox outbox, TransactionTemplate tx, Clock clock,
-                       ApplicationEventPublisher events) {
+    public SaleService(
+            SaleRepository sales,
+            SaleStock stock,
+            Outbox outbox,
+            TransactionTemplate tx,
+            Clock clock,
+            ApplicationEventPublisher events) {
         this.sales = sales;
         this.stock = stock;
         this.outbox = outbox;
@@ -52,34 +57,27 @@ public class SaleService {
     }
 
     /** A sale with its stock figures at one moment. */
-    public record SaleWithStock(Sale sale, StockFigures stock) {
-    }
+    public record SaleWithStock(Sale sale, StockFigures stock) {}
 
     /** What creating a sale came to. */
     public sealed interface Creation {
-        record Created(SaleWithStock sale) implements Creation {
-        }
+        record Created(SaleWithStock sale) implements Creation {}
 
         /** The draft breaks the contract's rules; nothing was created. */
-        record Invalid(List<String> violations) implements Creation {
-        }
+        record Invalid(List<String> violations) implements Creation {}
     }
 
     /** What a restock came to. */
     public sealed interface Restock {
-        record Restocked(SaleWithStock sale) implements Restock {
-        }
+        record Restocked(SaleWithStock sale) implements Restock {}
 
-        record NotFound() implements Restock {
-        }
+        record NotFound() implements Restock {}
 
         /** The quantity breaks the rules; nothing was added. */
-        record Invalid(String violation) implements Restock {
-        }
+        record Invalid(String violation) implements Restock {}
 
         /** The sale's Redis counter is being rebuilt; nothing was added, retry. */
-        record Busy(String reason) implements Restock {
-        }
+        record Busy(String reason) implements Restock {}
     }
 
     public Creation create(SaleRules.Draft draft) {
@@ -91,16 +89,41 @@ public class SaleService {
         tx.executeWithoutResult(status -> {
             sales.insert(sale);
             stock.open(sale);
-            outbox.append(Events.of("sale.created", sale.createdAt(), "saleId", sale.id(), "name", sale.name(),
-                    "sku", sale.sku(), "stock", sale.totalStock(), "priceCents", sale.priceCents(),
-                    "startsAt", sale.startsAt().toString(), "endsAt", sale.endsAt().toString(),
-                    "perUserLimit", sale.perUserLimit(), "strategy", sale.strategy().name(), "intake",
+            outbox.append(Events.of(
+                    "sale.created",
+                    sale.createdAt(),
+                    "saleId",
+                    sale.id(),
+                    "name",
+                    sale.name(),
+                    "sku",
+                    sale.sku(),
+                    "stock",
+                    sale.totalStock(),
+                    "priceCents",
+                    sale.priceCents(),
+                    "startsAt",
+                    sale.startsAt().toString(),
+                    "endsAt",
+                    sale.endsAt().toString(),
+                    "perUserLimit",
+                    sale.perUserLimit(),
+                    "strategy",
+                    sale.strategy().name(),
+                    "intake",
                     sale.intake().name()));
         });
         definitions.put(sale.id(), sale);
         stock.opened(sale);
-        log.info("Sale {} created: {} units of {} from {} to {}, strategy {}, intake {}", sale.id(), sale.totalStock(),
-                sale.sku(), sale.startsAt(), sale.endsAt(), sale.strategy(), sale.intake());
+        log.info(
+                "Sale {} created: {} units of {} from {} to {}, strategy {}, intake {}",
+                sale.id(),
+                sale.totalStock(),
+                sale.sku(),
+                sale.startsAt(),
+                sale.endsAt(),
+                sale.strategy(),
+                sale.intake());
         return new Creation.Created(new SaleWithStock(sale, StockFigures.of(sale.totalStock(), 0, 0)));
     }
 
@@ -148,7 +171,8 @@ public class SaleService {
     /** The newest sales with their figures: two queries, however many sales and orders there are. */
     public List<SaleWithStock> list() {
         List<Sale> newest = sales.list(200);
-        Map<String, StockFigures> figures = stock.figures(newest.stream().map(Sale::id).toList());
+        Map<String, StockFigures> figures =
+                stock.figures(newest.stream().map(Sale::id).toList());
         List<SaleWithStock> listed = new ArrayList<>(newest.size());
         for (Sale sale : newest) {
             StockFigures stock = figures.get(sale.id());

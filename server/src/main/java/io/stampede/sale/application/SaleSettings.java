@@ -8,5 +8,4 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param demoSale opens a demo sale at start when there is none (on by default in the embedded mode)
  */
 @ConfigurationProperties(prefix = "stampede")
-public record SaleSettings(boolean demoSale) {
-}
+public record SaleSettings(boolean demoSale) {}

@@ -20,13 +20,20 @@ public final class SaleRules {
     public static final Duration MAX_PAYMENT_TIMEOUT = Duration.ofDays(7);
     public static final long MAX_PRICE_CENTS = 100_000_000_000L;
 
-    private SaleRules() {
-    }
+    private SaleRules() {}
 
     /** A sale as asked for, before defaults; nulls are absent members. */
-    public record Draft(String name, String sku, Long stock, Long priceCents, Instant startsAt, Instant endsAt,
-                        Integer perUserLimit, Duration paymentTimeout, StockStrategy strategy, Intake intake) {
-    }
+    public record Draft(
+            String name,
+            String sku,
+            Long stock,
+            Long priceCents,
+            Instant startsAt,
+            Instant endsAt,
+            Integer perUserLimit,
+            Duration paymentTimeout,
+            StockStrategy strategy,
+            Intake intake) {}
 
     /** The violations of a draft; empty when it may be created. */
     public static List<String> violations(Draft d) {
@@ -55,8 +62,10 @@ public final class SaleRules {
         if (d.perUserLimit() != null && (d.perUserLimit() < 1 || d.perUserLimit() > MAX_PER_USER_LIMIT)) {
             errors.add("perUserLimit must be 1.." + MAX_PER_USER_LIMIT);
         }
-        if (d.paymentTimeout() != null && (d.paymentTimeout().compareTo(MIN_PAYMENT_TIMEOUT) < 0
-                || d.paymentTimeout().compareTo(MAX_PAYMENT_TIMEOUT) > 0 || d.paymentTimeout().toNanosPart() != 0)) {
+        if (d.paymentTimeout() != null
+                && (d.paymentTimeout().compareTo(MIN_PAYMENT_TIMEOUT) < 0
+                        || d.paymentTimeout().compareTo(MAX_PAYMENT_TIMEOUT) > 0
+                        || d.paymentTimeout().toNanosPart() != 0)) {
             errors.add("paymentTimeout must be whole seconds between PT10S and P7D");
         }
         if (d.intake() == Intake.QUEUED && d.strategy() != null && d.strategy() != StockStrategy.REDIS_LUA) {
@@ -69,12 +78,19 @@ public final class SaleRules {
     /** The sale a valid draft becomes, with the contract's defaults filled in. */
     public static Sale create(String id, Draft d, Instant now) {
         // milliseconds: what the gate compares and what every database keeps, so answers never change on re-read
-        return new Sale(id, d.name().strip(), d.sku().strip(), d.priceCents(), millis(d.startsAt()), millis(d.endsAt()),
+        return new Sale(
+                id,
+                d.name().strip(),
+                d.sku().strip(),
+                d.priceCents(),
+                millis(d.startsAt()),
+                millis(d.endsAt()),
                 d.perUserLimit() != null ? d.perUserLimit() : 1,
                 d.paymentTimeout() != null ? d.paymentTimeout() : Duration.ofMinutes(15),
                 d.strategy() != null ? d.strategy() : StockStrategy.REDIS_LUA,
                 d.intake() != null ? d.intake() : Intake.DIRECT,
-                d.stock(), millis(now));
+                d.stock(),
+                millis(now));
     }
 
     private static Instant millis(Instant t) {

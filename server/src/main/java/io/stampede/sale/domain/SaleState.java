@@ -2,5 +2,8 @@ package io.stampede.sale.domain;
 
 /** What a shopper sees of a sale at an instant. */
 public enum SaleState {
-    SCHEDULED, ACTIVE, SOLD_OUT, ENDED
+    SCHEDULED,
+    ACTIVE,
+    SOLD_OUT,
+    ENDED
 }

@@ -2,7 +2,13 @@ package io.stampede.sale.domain;
 
 /** How a sale takes stock; see the strategies table of the API contract. */
 public enum StockStrategy {
-    REDIS_LUA, DB_PESSIMISTIC, DB_OPTIMISTIC, DB_CONDITIONAL, REDIS_LOCK, SEGMENTED, TOKEN_QUEUE;
+    REDIS_LUA,
+    DB_PESSIMISTIC,
+    DB_OPTIMISTIC,
+    DB_CONDITIONAL,
+    REDIS_LOCK,
+    SEGMENTED,
+    TOKEN_QUEUE;
 
     /** The Lua gate holds the stock, the per-user counts and the keys; the database records the winners. */
     public boolean usesGate() {

@@ -3,9 +3,9 @@ package io.stampede.shared.admission;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.stampede.shared.SharedSettings;
 import io.stampede.shared.web.ApiException;
 import io.stampede.shared.web.ErrorCode;
-import io.stampede.shared.SharedSettings;
 import io.stampede.shared.web.ProblemWriter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -54,10 +54,14 @@ public class AdmissionFilter extends OncePerRequestFilter {
         this.maxQueued = a.maxQueued();
         this.queueTimeoutNanos = a.queueTimeout().toNanos();
         Gauge.builder("stampede.admission.in.flight", inFlight, s -> a.maxInFlight() - s.availablePermits())
-                .description("purchase and claim attempts in progress").register(meters);
+                .description("purchase and claim attempts in progress")
+                .register(meters);
         Gauge.builder("stampede.admission.queued", queued, AtomicInteger::get)
-                .description("attempts waiting for admission").register(meters);
-        this.saturated = Counter.builder("stampede.admission.rejected").tag("reason", "saturated").register(meters);
+                .description("attempts waiting for admission")
+                .register(meters);
+        this.saturated = Counter.builder("stampede.admission.rejected")
+                .tag("reason", "saturated")
+                .register(meters);
     }
 
     @Override
@@ -83,8 +87,12 @@ public class AdmissionFilter extends OncePerRequestFilter {
             // 429, not 503: the contract keeps 503 for a backing service that is down, and Tomcat closes the
             // connection after every 503, so a 503 here would make each turned-away shopper (or the load balancer)
             // open a new connection: under overload, most of the CPU went to those handshakes
-            problems.writeRepeated(request, response, rateLimited(queueTimeoutNanos,
-                    "the service is at capacity: too many attempts in progress; retry shortly"));
+            problems.writeRepeated(
+                    request,
+                    response,
+                    rateLimited(
+                            queueTimeoutNanos,
+                            "the service is at capacity: too many attempts in progress; retry shortly"));
             return;
         }
         try {

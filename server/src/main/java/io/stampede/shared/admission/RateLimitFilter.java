@@ -42,13 +42,20 @@ public class RateLimitFilter extends OncePerRequestFilter {
         this.problems = problems;
         this.perUser = a.perUserPerSecond();
         this.global = Bucket.builder().addLimit(perSecond(a.globalPerSecond())).build();
-        this.users = Caffeine.newBuilder().maximumSize(a.maxTrackedUsers())
-                .expireAfterAccess(Duration.ofMinutes(1)).build();
-        this.limited = Counter.builder("stampede.admission.rejected").tag("reason", "rate_limited").register(meters);
+        this.users = Caffeine.newBuilder()
+                .maximumSize(a.maxTrackedUsers())
+                .expireAfterAccess(Duration.ofMinutes(1))
+                .build();
+        this.limited = Counter.builder("stampede.admission.rejected")
+                .tag("reason", "rate_limited")
+                .register(meters);
     }
 
     private static Bandwidth perSecond(int n) {
-        return Bandwidth.builder().capacity(n).refillGreedy(n, Duration.ofSeconds(1)).build();
+        return Bandwidth.builder()
+                .capacity(n)
+                .refillGreedy(n, Duration.ofSeconds(1))
+                .build();
     }
 
     @Override
@@ -59,20 +66,26 @@ public class RateLimitFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        ConsumptionProbe mine = users.get(Shopper.userId(request),
+        ConsumptionProbe mine = users.get(
+                        Shopper.userId(request),
                         k -> Bucket.builder().addLimit(perSecond(perUser)).build())
                 .tryConsumeAndReturnRemaining(1);
         if (!mine.isConsumed()) {
             limited.increment();
-            problems.writeRepeated(request, response,
+            problems.writeRepeated(
+                    request,
+                    response,
                     AdmissionFilter.rateLimited(mine.getNanosToWaitForRefill(), "too many attempts from this user"));
             return;
         }
         ConsumptionProbe all = global.tryConsumeAndReturnRemaining(1);
         if (!all.isConsumed()) {
             limited.increment();
-            problems.writeRepeated(request, response, AdmissionFilter.rateLimited(all.getNanosToWaitForRefill(),
-                    "the service is taking as many attempts as it can"));
+            problems.writeRepeated(
+                    request,
+                    response,
+                    AdmissionFilter.rateLimited(
+                            all.getNanosToWaitForRefill(), "the service is taking as many attempts as it can"));
             return;
         }
         chain.doFilter(request, response);

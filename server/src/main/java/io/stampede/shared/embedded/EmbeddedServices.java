@@ -1,6 +1,5 @@
 package io.stampede.shared.embedded;
 
-import org.jspecify.annotations.Nullable;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.env.ConfigurableEnvironment;
@@ -29,14 +29,16 @@ public final class EmbeddedServices implements AutoCloseable {
     /** Starts what the environment does not configure; returns the started services and their properties. */
     public static EmbeddedServices startMissing(ConfigurableEnvironment env) {
         EmbeddedServices services = new EmbeddedServices();
-        Path dataDir = Path.of(env.getProperty("stampede.data-dir", ".stampede")).toAbsolutePath();
+        Path dataDir =
+                Path.of(env.getProperty("stampede.data-dir", ".stampede")).toAbsolutePath();
         boolean anything = false;
         try {
             if (!env.containsProperty("spring.datasource.url")) {
                 services.startPostgres(dataDir.resolve("postgres"));
                 anything = true;
             }
-            if (!env.containsProperty("spring.data.redis.host") && !env.containsProperty("spring.data.redis.url")
+            if (!env.containsProperty("spring.data.redis.host")
+                    && !env.containsProperty("spring.data.redis.url")
                     && !env.containsProperty("spring.data.redis.cluster.nodes")) {
                 services.startRedis();
                 anything = true;
@@ -73,8 +75,12 @@ public final class EmbeddedServices implements AutoCloseable {
 
     private void startRedis() throws IOException {
         int port = freePort();
-        redis = RedisServer.newRedisServer().port(port).setting("bind 127.0.0.1").setting("save \"\"")
-                .setting("appendonly no").build();
+        redis = RedisServer.newRedisServer()
+                .port(port)
+                .setting("bind 127.0.0.1")
+                .setting("save \"\"")
+                .setting("appendonly no")
+                .build();
         redis.start();
         properties.put("spring.data.redis.host", "127.0.0.1");
         properties.put("spring.data.redis.port", port);

@@ -22,7 +22,10 @@ public class SqlDialect {
     private static final Logger log = LoggerFactory.getLogger(SqlDialect.class);
 
     /** The databases Stampede runs on. */
-    public enum Database { POSTGRESQL, MARIADB }
+    public enum Database {
+        POSTGRESQL,
+        MARIADB
+    }
 
     private final Database database;
 
@@ -84,20 +87,23 @@ public class SqlDialect {
      */
     @Component
     static class MariaDbUtcInstants implements BeanPostProcessor {
-        private static final List<String> OPTIONS = List.of("connectionTimeZone", "forceConnectionTimeZoneToSession",
-                "preserveInstants", "timezone");
+        private static final List<String> OPTIONS =
+                List.of("connectionTimeZone", "forceConnectionTimeZoneToSession", "preserveInstants", "timezone");
 
         @Override
         public Object postProcessAfterInitialization(Object bean, String beanName) {
             // before the pool opens its first connection: the options are given to the driver with each connect
-            if (bean instanceof HikariDataSource hikari && hikari.getJdbcUrl() != null
+            if (bean instanceof HikariDataSource hikari
+                    && hikari.getJdbcUrl() != null
                     && hikari.getJdbcUrl().startsWith("jdbc:mariadb:")) {
                 String url = hikari.getJdbcUrl().toLowerCase(Locale.ROOT);
-                boolean chosen = OPTIONS.stream().anyMatch(o -> url.contains(o.toLowerCase(Locale.ROOT) + "=")
-                        || hikari.getDataSourceProperties().containsKey(o));
+                boolean chosen = OPTIONS.stream()
+                        .anyMatch(o -> url.contains(o.toLowerCase(Locale.ROOT) + "=")
+                                || hikari.getDataSourceProperties().containsKey(o));
                 if (chosen) {
-                    log.warn("The MariaDB URL sets its own time-zone options; instants are exact only if they keep "
-                            + "UTC (connectionTimeZone=UTC&forceConnectionTimeZoneToSession=true&preserveInstants=true)");
+                    log.warn(
+                            "The MariaDB URL sets its own time-zone options; instants are exact only if they keep "
+                                    + "UTC (connectionTimeZone=UTC&forceConnectionTimeZoneToSession=true&preserveInstants=true)");
                 } else {
                     hikari.addDataSourceProperty("connectionTimeZone", "UTC");
                     hikari.addDataSourceProperty("forceConnectionTimeZoneToSession", "true");

@@ -1,6 +1,5 @@
 package io.stampede.shared.security;
 
-import org.jspecify.annotations.Nullable;
 import io.stampede.shared.web.ApiException;
 import io.stampede.shared.web.ProblemWriter;
 import jakarta.servlet.FilterChain;
@@ -10,6 +9,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import org.jspecify.annotations.Nullable;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
@@ -54,7 +54,9 @@ public class AuthenticationFilter extends OncePerRequestFilter {
         }
         String userId = credential == null ? null : tokens.verify(credential).orElse(null);
         if (userId == null) {
-            problems.write(request, response,
+            problems.write(
+                    request,
+                    response,
                     ApiException.unauthenticated("a valid shopper token is required (Authorization: Bearer <JWT>)"));
             return;
         }
@@ -70,13 +72,16 @@ public class AuthenticationFilter extends OncePerRequestFilter {
         if (!read) {
             return false;
         }
-        return path.equals("/api/sales") || (path.startsWith("/api/sales/") && path.indexOf('/', "/api/sales/".length()) < 0)
-                || (path.startsWith("/api/coupon-campaigns/") && path.indexOf('/', "/api/coupon-campaigns/".length()) < 0);
+        return path.equals("/api/sales")
+                || (path.startsWith("/api/sales/") && path.indexOf('/', "/api/sales/".length()) < 0)
+                || (path.startsWith("/api/coupon-campaigns/")
+                        && path.indexOf('/', "/api/coupon-campaigns/".length()) < 0);
     }
 
     private static @Nullable String bearer(HttpServletRequest request) {
         String header = request.getHeader("Authorization");
-        if (header == null || header.length() <= BEARER.length()
+        if (header == null
+                || header.length() <= BEARER.length()
                 || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             return null;
         }

@@ -1,7 +1,7 @@
 package io.stampede.shared.security;
 
-import io.stampede.shared.web.ApiException;
 import io.stampede.shared.SharedSettings;
+import io.stampede.shared.web.ApiException;
 import java.time.Duration;
 import java.time.Instant;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -26,16 +26,15 @@ public class SessionController {
         if (!enabled) {
             throw ApiException.notFound("demo login");
         }
-        if (body.userId() == null || !ShopperTokens.USER_ID.matcher(body.userId()).matches()) {
+        if (body.userId() == null
+                || !ShopperTokens.USER_ID.matcher(body.userId()).matches()) {
             throw ApiException.validation("userId must be 1..64 of [A-Za-z0-9_.@:-]");
         }
         ShopperTokens.IssuedToken issued = tokens.issue(body.userId(), VALIDITY);
         return new SessionView(issued.token(), issued.expiresAt());
     }
 
-    record SessionRequest(String userId) {
-    }
+    record SessionRequest(String userId) {}
 
-    record SessionView(String token, Instant expiresAt) {
-    }
+    record SessionView(String token, Instant expiresAt) {}
 }

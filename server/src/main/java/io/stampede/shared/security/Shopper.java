@@ -7,8 +7,7 @@ import jakarta.servlet.http.HttpServletRequest;
 public final class Shopper {
     static final String ATTRIBUTE = Shopper.class.getName();
 
-    private Shopper() {
-    }
+    private Shopper() {}
 
     public static String userId(HttpServletRequest request) {
         Object id = request.getAttribute(ATTRIBUTE);

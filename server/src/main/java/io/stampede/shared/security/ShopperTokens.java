@@ -77,6 +77,5 @@ public class ShopperTokens {
     }
 
     /** A token and the instant it stops being accepted. */
-    public record IssuedToken(String token, Instant expiresAt) {
-    }
+    public record IssuedToken(String token, Instant expiresAt) {}
 }

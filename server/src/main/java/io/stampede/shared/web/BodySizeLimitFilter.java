@@ -1,8 +1,5 @@
 package io.stampede.shared.web;
 
-import org.jspecify.annotations.Nullable;
-import io.stampede.shared.web.ApiException;
-import io.stampede.shared.web.ErrorCode;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
@@ -11,6 +8,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import org.jspecify.annotations.Nullable;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
@@ -24,7 +22,9 @@ public class BodySizeLimitFilter extends OncePerRequestFilter {
     static final int MAX_BODY_BYTES = 64 * 1024;
 
     static ApiException tooLarge() {
-        return new ApiException(HttpStatus.CONTENT_TOO_LARGE, ErrorCode.VALIDATION,
+        return new ApiException(
+                HttpStatus.CONTENT_TOO_LARGE,
+                ErrorCode.VALIDATION,
                 "the request body is larger than " + MAX_BODY_BYTES + " bytes");
     }
 
@@ -102,5 +102,4 @@ public class BodySizeLimitFilter extends OncePerRequestFilter {
             return limited;
         }
     }
-
 }

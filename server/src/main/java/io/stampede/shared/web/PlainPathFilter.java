@@ -1,6 +1,5 @@
 package io.stampede.shared.web;
 
-import io.stampede.shared.web.ApiException;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -42,8 +41,13 @@ public class PlainPathFilter extends OncePerRequestFilter {
 
     /** True for a path the container and the filters read alike. */
     static boolean isPlain(String path) {
-        if (path == null || path.isEmpty() || path.charAt(0) != '/' || path.indexOf('%') >= 0
-                || path.indexOf(';') >= 0 || path.indexOf('\\') >= 0 || path.contains("//")) {
+        if (path == null
+                || path.isEmpty()
+                || path.charAt(0) != '/'
+                || path.indexOf('%') >= 0
+                || path.indexOf(';') >= 0
+                || path.indexOf('\\') >= 0
+                || path.contains("//")) {
             return false;
         }
         for (String segment : path.split("/", -1)) {

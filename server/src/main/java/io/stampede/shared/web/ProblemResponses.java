@@ -1,10 +1,8 @@
 package io.stampede.shared.web;
 
-import org.jspecify.annotations.Nullable;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
-import io.stampede.shared.web.ApiException;
-import io.stampede.shared.web.ErrorCode;
 import jakarta.servlet.http.HttpServletRequest;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessResourceFailureException;
@@ -41,33 +39,43 @@ public class ProblemResponses extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ResponseEntity<Object> typeMismatch(MethodArgumentTypeMismatchException e, HttpServletRequest request) {
-        return ProblemWriter.entity(ApiException.validation("'" + e.getName() + "' has an invalid value"),
-                request.getRequestURI());
+        return ProblemWriter.entity(
+                ApiException.validation("'" + e.getName() + "' has an invalid value"), request.getRequestURI());
     }
 
     /** A backing service is down or slow: the shopper may retry; nothing was taken that they cannot find. */
-    @ExceptionHandler({CallNotPermittedException.class, RedisConnectionFailureException.class, RedisSystemException.class,
-            CannotGetJdbcConnectionException.class, CannotCreateTransactionException.class,
-            DataAccessResourceFailureException.class, QueryTimeoutException.class})
+    @ExceptionHandler({
+        CallNotPermittedException.class,
+        RedisConnectionFailureException.class,
+        RedisSystemException.class,
+        CannotGetJdbcConnectionException.class,
+        CannotCreateTransactionException.class,
+        DataAccessResourceFailureException.class,
+        QueryTimeoutException.class
+    })
     ResponseEntity<Object> unavailable(Exception e, HttpServletRequest request) {
         if (!(e instanceof CallNotPermittedException)) { // an open circuit was logged once when it opened
-            log.warn("Backing service unavailable on {} {}: {}", request.getMethod(), request.getRequestURI(),
+            log.warn(
+                    "Backing service unavailable on {} {}: {}",
+                    request.getMethod(),
+                    request.getRequestURI(),
                     e.getMessage());
         }
-        return ProblemWriter.entity(ApiException.unavailable("a backing service is unavailable; retry shortly"),
-                request.getRequestURI());
+        return ProblemWriter.entity(
+                ApiException.unavailable("a backing service is unavailable; retry shortly"), request.getRequestURI());
     }
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<Object> unexpected(Exception e, HttpServletRequest request) {
         log.error("Unexpected failure on {} {}", request.getMethod(), request.getRequestURI(), e);
-        return ProblemWriter.entity(new ApiException(HttpStatus.INTERNAL_SERVER_ERROR, ErrorCode.INTERNAL,
-                "unexpected error"), request.getRequestURI());
+        return ProblemWriter.entity(
+                new ApiException(HttpStatus.INTERNAL_SERVER_ERROR, ErrorCode.INTERNAL, "unexpected error"),
+                request.getRequestURI());
     }
 
     @Override
-    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex, HttpHeaders headers,
-            HttpStatusCode status, WebRequest request) {
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(
+            HttpMessageNotReadableException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         for (Throwable t = ex; t != null; t = t.getCause()) {
             if (t instanceof BodySizeLimitFilter.BodyTooLarge) {
                 return ProblemWriter.entity(BodySizeLimitFilter.tooLarge(), path(request));
@@ -78,8 +86,8 @@ public class ProblemResponses extends ResponseEntityExceptionHandler {
 
     /** Every other Spring MVC failure (404 route, 405, 415, 406, missing header...) keeps its status and gets a code. */
     @Override
-    protected ResponseEntity<Object> createResponseEntity(@Nullable Object body, HttpHeaders headers, HttpStatusCode statusCode,
-            WebRequest request) {
+    protected ResponseEntity<Object> createResponseEntity(
+            @Nullable Object body, HttpHeaders headers, HttpStatusCode statusCode, WebRequest request) {
         String detail = body instanceof ProblemDetail p && p.getDetail() != null ? p.getDetail() : "request rejected";
         ErrorCode code = switch (statusCode.value()) {
             case 404 -> ErrorCode.NOT_FOUND;
@@ -91,8 +99,10 @@ public class ProblemResponses extends ResponseEntityExceptionHandler {
         HttpHeaders out = new HttpHeaders();
         out.putAll(headers);
         out.remove(HttpHeaders.CONTENT_TYPE);
-        return ResponseEntity.status(statusCode).headers(out)
-                .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+        return ResponseEntity.status(statusCode)
+                .headers(out)
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(problem);
     }
 
     private static String describe(HttpMessageNotReadableException ex) {
@@ -101,7 +111,8 @@ public class ProblemResponses extends ResponseEntityExceptionHandler {
             return "unknown member '" + u.getPropertyName() + "'";
         }
         if (cause instanceof JacksonException j) {
-            String at = j.getPath().isEmpty() ? "" : " at '" + j.getPathReference().replaceAll(".*\\[\"?|\"?\\]", "") + "'";
+            String at =
+                    j.getPath().isEmpty() ? "" : " at '" + j.getPathReference().replaceAll(".*\\[\"?|\"?\\]", "") + "'";
             return "malformed or mistyped JSON" + at;
         }
         return "the request body is missing or is not valid JSON";
@@ -110,5 +121,4 @@ public class ProblemResponses extends ResponseEntityExceptionHandler {
     private static @Nullable String path(WebRequest request) {
         return request instanceof ServletWebRequest s ? s.getRequest().getRequestURI() : null;
     }
-
 }

@@ -1,14 +1,12 @@
 package io.stampede.shared.web;
 
-import org.jspecify.annotations.Nullable;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.stampede.shared.web.ApiException;
-import io.stampede.shared.web.ErrorCode;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URI;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -23,10 +21,10 @@ import tools.jackson.databind.json.JsonMapper;
 public class ProblemWriter {
     private final JsonMapper json;
     // the few distinct refusals admission control sends thousands of times a second under overload, serialized once
-    private final Cache<Repeated, byte[]> repeated = Caffeine.newBuilder().maximumSize(10_000).build();
+    private final Cache<Repeated, byte[]> repeated =
+            Caffeine.newBuilder().maximumSize(10_000).build();
 
-    private record Repeated(int status, ErrorCode code, String detail, String path) {
-    }
+    private record Repeated(int status, ErrorCode code, String detail, String path) {}
 
     public ProblemWriter(JsonMapper json) {
         this.json = json;
@@ -44,7 +42,8 @@ public class ProblemWriter {
     }
 
     public static ResponseEntity<Object> entity(ApiException e, @Nullable String path) {
-        ResponseEntity.BodyBuilder builder = ResponseEntity.status(e.status()).contentType(MediaType.APPLICATION_PROBLEM_JSON);
+        ResponseEntity.BodyBuilder builder =
+                ResponseEntity.status(e.status()).contentType(MediaType.APPLICATION_PROBLEM_JSON);
         Integer retryAfter = e.retryAfterSeconds();
         if (retryAfter != null) {
             builder.header(HttpHeaders.RETRY_AFTER, Integer.toString(retryAfter));
@@ -71,7 +70,8 @@ public class ProblemWriter {
             throws IOException {
         head(response, e);
         String path = request.getRequestURI();
-        byte[] body = repeated.get(new Repeated(e.status().value(), e.code(), e.detail(), path),
+        byte[] body = repeated.get(
+                new Repeated(e.status().value(), e.code(), e.detail(), path),
                 k -> json.writeValueAsBytes(problem(e.status(), e.code(), e.detail(), path)));
         response.setContentLength(body.length);
         response.getOutputStream().write(body);

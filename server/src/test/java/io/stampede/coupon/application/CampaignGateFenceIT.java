@@ -3,7 +3,6 @@ package io.stampede.coupon.application;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stampede.coupon.domain.Campaign;
-import io.stampede.coupon.domain.CampaignRules;
 import io.stampede.coupon.domain.Coupon;
 import io.stampede.coupon.domain.CouponCodes;
 import io.stampede.coupon.domain.CouponStatus;
@@ -14,7 +13,6 @@ import io.stampede.inventory.port.GateFences;
 import io.stampede.inventory.port.PurchaseGate;
 import io.stampede.testsupport.IntegrationTest;
 import io.stampede.testsupport.Offers;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
@@ -33,19 +31,26 @@ import org.springframework.transaction.support.TransactionTemplate;
 class CampaignGateFenceIT {
     @Autowired
     CampaignService campaigns;
+
     @Autowired
     CouponClaims claims;
+
     @Autowired
     @Qualifier("couponGate")
     PurchaseGate gate;
+
     @Autowired
     JdbcClient jdbc;
+
     @Autowired
     CouponIssuer issuer;
+
     @Autowired
     CampaignRepository campaignRows;
+
     @Autowired
     TransactionTemplate tx;
+
     @Autowired
     GateFences fences;
 
@@ -64,11 +69,22 @@ class CampaignGateFenceIT {
         assertThat(claims.claim(campaign, "late", "k")).isInstanceOf(ClaimOutcome.Claimed.class);
 
         // the slow write arrives: refused, the campaign's one coupon stays the only one
-        Coupon early = new Coupon("coupon-early", campaign.id(), "early", "k", CouponCodes.next(), CouponStatus.CLAIMED,
-                null, campaign.discountCents(), now);
+        Coupon early = new Coupon(
+                "coupon-early",
+                campaign.id(),
+                "early",
+                "k",
+                CouponCodes.next(),
+                CouponStatus.CLAIMED,
+                null,
+                campaign.discountCents(),
+                now);
         assertThat(issuer.issue(campaign, early, staleEpoch)).isInstanceOf(CouponIssuer.Issue.StaleGate.class);
-        assertThat(jdbc.sql("SELECT COUNT(*) FROM coupons WHERE campaign_id = ?").param(campaign.id())
-                .query(Long.class).single()).isEqualTo(1);
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM coupons WHERE campaign_id = ?")
+                        .param(campaign.id())
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(1);
 
         // and the rebuilt gate, which counted the late claim, answers the early user sold out
         assertThat(claims.claim(campaign, "early", "k")).isInstanceOf(ClaimOutcome.SoldOut.class);
@@ -80,31 +96,36 @@ class CampaignGateFenceIT {
         CountDownLatch shared = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         // a claim transaction holds the campaign row shared (its epoch check), as one whose commit is in doubt would
-        Thread claim = Thread.ofVirtual().start(() -> tx.executeWithoutResult(s -> {
-            campaignRows.lockGateEpoch(campaign.id());
-            shared.countDown();
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }));
+        Thread claim = Thread.ofVirtual()
+                .start(() -> tx.executeWithoutResult(s -> {
+                    campaignRows.lockGateEpoch(campaign.id());
+                    shared.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }));
         shared.await();
         AtomicLong lockedAt = new AtomicLong();
-        Thread settle = Thread.ofVirtual().start(() -> tx.executeWithoutResult(s -> {
-            campaignRows.lockExclusively(campaign.id());
-            lockedAt.set(System.nanoTime());
-        }));
+        Thread settle = Thread.ofVirtual()
+                .start(() -> tx.executeWithoutResult(s -> {
+                    campaignRows.lockExclusively(campaign.id());
+                    lockedAt.set(System.nanoTime());
+                }));
         Thread.sleep(300);
         long releasedAt = System.nanoTime();
         release.countDown();
         claim.join();
         settle.join();
-        assertThat(lockedAt.get()).as("the exclusive lock waited for the shared one").isGreaterThan(releasedAt);
+        assertThat(lockedAt.get())
+                .as("the exclusive lock waited for the shared one")
+                .isGreaterThan(releasedAt);
 
         // the sale row's twin runs on this database too
         String sale = jdbc.sql("SELECT id FROM sales ORDER BY created_at DESC").query(String.class).list().stream()
-                .findFirst().orElse(null);
+                .findFirst()
+                .orElse(null);
         if (sale != null) {
             tx.executeWithoutResult(s -> fences.lockExclusively(sale));
         }

@@ -37,14 +37,20 @@ import org.springframework.jdbc.CannotGetJdbcConnectionException;
  */
 class ClaimInDoubtTest {
     private static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
-    private static final Campaign CAMPAIGN = new Campaign("c-1", "campaign", 10, 1, NOW.minusSeconds(60),
-            NOW.plusSeconds(3600), 500, NOW.minusSeconds(120));
+    private static final Campaign CAMPAIGN = new Campaign(
+            "c-1", "campaign", 10, 1, NOW.minusSeconds(60), NOW.plusSeconds(3600), 500, NOW.minusSeconds(120));
 
     private final PurchaseGate gate = mock(PurchaseGate.class);
     private final CouponIssuer issuer = mock(CouponIssuer.class);
-    private final CouponClaims claims = new CouponClaims(gate, mock(CouponRepository.class), issuer,
-            mock(CampaignService.class), new GateAdmission(CircuitBreaker.ofDefaults("gate"),
-                    new InFlightReservations(), new WrongGates(mock(SoldOutFlags.class), new SimpleMeterRegistry())),
+    private final CouponClaims claims = new CouponClaims(
+            gate,
+            mock(CouponRepository.class),
+            issuer,
+            mock(CampaignService.class),
+            new GateAdmission(
+                    CircuitBreaker.ofDefaults("gate"),
+                    new InFlightReservations(),
+                    new WrongGates(mock(SoldOutFlags.class), new SimpleMeterRegistry())),
             Clock.fixed(NOW, ZoneOffset.UTC));
 
     {
@@ -99,8 +105,7 @@ class ClaimInDoubtTest {
 
     @Test
     void aClaimTheDatabaseRefusesIsAnsweredSoldOutAndItsUnitIsNotHandedBackToTheGateThatLied() {
-        assertThat(claimWhenTheWriteEnds(new CouponIssuer.Issue.Exhausted()))
-                .isInstanceOf(ClaimOutcome.SoldOut.class);
+        assertThat(claimWhenTheWriteEnds(new CouponIssuer.Issue.Exhausted())).isInstanceOf(ClaimOutcome.SoldOut.class);
         verify(gate, never()).compensate(anyString(), anyString(), anyString(), anyString(), anyInt());
     }
 

@@ -5,14 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.stampede.order.application.PurchaseOutcome;
 import io.stampede.order.application.Purchases;
 import io.stampede.sale.application.SaleService;
-import io.stampede.sale.domain.Intake;
 import io.stampede.sale.domain.Sale;
-import io.stampede.sale.domain.SaleRules;
 import io.stampede.sale.domain.StockStrategy;
-import io.stampede.testsupport.Offers;
 import io.stampede.testsupport.IntegrationTest;
 import io.stampede.testsupport.MutableClock;
 import io.stampede.testsupport.MutableClockConfig;
+import io.stampede.testsupport.Offers;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -26,16 +24,22 @@ import org.springframework.test.context.TestPropertySource;
 class EndedSalesIT {
     @Autowired
     SaleService sales;
+
     @Autowired
     Purchases purchases;
+
     @Autowired
     MutableClock clock;
+
     @Autowired
     InFlightReservations inFlight;
+
     @Autowired
     GateRebuilder rebuilder;
+
     @Autowired
     StockCounters counters;
+
     @Autowired
     SoldOutFlags soldOut;
 
@@ -43,7 +47,12 @@ class EndedSalesIT {
     void aSaleThatEndedIsForgottenByEveryHolderOfPerSaleState() {
         int before = inFlight.tracked();
         for (StockStrategy strategy : new StockStrategy[] {StockStrategy.REDIS_LUA, StockStrategy.TOKEN_QUEUE}) {
-            Sale sale = Offers.sale().name("ends").stock(1).strategy(strategy).on(clock).endsIn(Duration.ofSeconds(60))
+            Sale sale = Offers.sale()
+                    .name("ends")
+                    .stock(1)
+                    .strategy(strategy)
+                    .on(clock)
+                    .endsIn(Duration.ofSeconds(60))
                     .openWith(sales);
             assertThat(purchases.purchase(sale, "u1", "k", 1)).isInstanceOf(PurchaseOutcome.Placed.class);
             assertThat(purchases.purchase(sale, "u2", "k", 1)).isInstanceOf(PurchaseOutcome.SoldOut.class);

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.mockito.Mockito.mock;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.stampede.inventory.application.GateAdmission.Admission;
 import io.stampede.inventory.application.GateAdmission.Fate;
 import io.stampede.inventory.domain.Reservation;
@@ -31,8 +31,8 @@ class GateAdmissionTest {
 
     private final CircuitBreaker breaker = CircuitBreaker.ofDefaults("gate");
     private final InFlightReservations inFlight = new InFlightReservations();
-    private final GateAdmission admission = new GateAdmission(breaker, inFlight,
-            new WrongGates(mock(SoldOutFlags.class), new SimpleMeterRegistry()));
+    private final GateAdmission admission =
+            new GateAdmission(breaker, inFlight, new WrongGates(mock(SoldOutFlags.class), new SimpleMeterRegistry()));
 
     /** A gate that answers from a script, and records what the protocol asked of it. */
     static final class ScriptedGate implements GateAdmission.Gate<String> {
@@ -117,12 +117,15 @@ class GateAdmissionTest {
 
     @Test
     void aMissingGateIsRebuiltAndAskedAgain() {
-        ScriptedGate gate = new ScriptedGate().then(id -> new Reservation.GateMissing())
+        ScriptedGate gate = new ScriptedGate()
+                .then(id -> new Reservation.GateMissing())
                 .then(id -> new Reservation.Reserved(id, 4));
 
         Admission<String> admitted = admission.admit(gate, ATTEMPT);
 
-        assertThat(admitted).isInstanceOfSatisfying(Admission.Admitted.class, a -> assertThat(a.gateEpoch()).isEqualTo(4));
+        assertThat(admitted)
+                .isInstanceOfSatisfying(
+                        Admission.Admitted.class, a -> assertThat(a.gateEpoch()).isEqualTo(4));
         assertThat(gate.rebuilds).hasValue(1);
     }
 
@@ -132,7 +135,8 @@ class GateAdmissionTest {
         Admission.Admitted<String> admitted = (Admission.Admitted<String>) admission.admit(gate, ATTEMPT);
         assertThat(nothingInFlight()).isFalse();
 
-        assertThat(admission.settle(gate, ATTEMPT, admitted, new Fate.Written())).isEqualTo(GateAdmission.Settled.WRITTEN);
+        assertThat(admission.settle(gate, ATTEMPT, admitted, new Fate.Written()))
+                .isEqualTo(GateAdmission.Settled.WRITTEN);
         admission.settle(gate, ATTEMPT, admitted, new Fate.Written()); // a second settle releases nothing twice
         assertThat(nothingInFlight()).isTrue();
         assertThat(gate.undone).isEmpty();
@@ -145,12 +149,15 @@ class GateAdmissionTest {
         gate.find = id -> polls.incrementAndGet() < 3 ? Optional.empty() : Optional.of("order " + id);
 
         assertThat(admission.admit(gate, ATTEMPT)).isEqualTo(new Admission.Existing<>("order first"));
-        assertThat(gate.reserves.get()).as("the gate is asked again while waiting").isGreaterThan(1);
+        assertThat(gate.reserves.get())
+                .as("the gate is asked again while waiting")
+                .isGreaterThan(1);
     }
 
     @Test
     void aReplayWhoseKeyTheGateDroppedSinceIsAdmittedAfresh() {
-        ScriptedGate gate = new ScriptedGate().then(id -> new Reservation.Duplicate("never-written"))
+        ScriptedGate gate = new ScriptedGate()
+                .then(id -> new Reservation.Duplicate("never-written"))
                 .then(id -> new Reservation.Reserved(id, 2));
 
         assertThat(admission.admit(gate, ATTEMPT)).isInstanceOf(Admission.Admitted.class);
@@ -196,7 +203,8 @@ class GateAdmissionTest {
 
         ScriptedGate absent = new ScriptedGate().then(id -> new Reservation.Reserved(id, 1));
         Admission.Admitted<String> b = (Admission.Admitted<String>) admission.admit(absent, ATTEMPT);
-        assertThat(admission.settle(absent, ATTEMPT, b, new Fate.InDoubt())).isEqualTo(GateAdmission.Settled.NOT_WRITTEN);
+        assertThat(admission.settle(absent, ATTEMPT, b, new Fate.InDoubt()))
+                .isEqualTo(GateAdmission.Settled.NOT_WRITTEN);
         assertThat(absent.undone).containsExactly(b.id());
 
         ScriptedGate unknown = new ScriptedGate().then(id -> new Reservation.Reserved(id, 1));
@@ -204,7 +212,8 @@ class GateAdmissionTest {
             throw new IllegalStateException("database gone");
         };
         Admission.Admitted<String> c = (Admission.Admitted<String>) admission.admit(unknown, ATTEMPT);
-        assertThat(admission.settle(unknown, ATTEMPT, c, new Fate.InDoubt())).isEqualTo(GateAdmission.Settled.NOT_WRITTEN);
+        assertThat(admission.settle(unknown, ATTEMPT, c, new Fate.InDoubt()))
+                .isEqualTo(GateAdmission.Settled.NOT_WRITTEN);
         assertThat(unknown.undone).as("units held until reconciliation").isEmpty();
         assertThat(nothingInFlight()).isTrue();
     }

@@ -14,14 +14,18 @@ class ScheduledReconciliationTest {
     @Test
     void aLongPaymentTimeoutIsCheckedEveryInterval() {
         Duration timeout = Duration.ofMinutes(15);
-        assertThat(ScheduledReconciliation.isDue(LAST, LAST.plusSeconds(29), INTERVAL, timeout)).isFalse();
-        assertThat(ScheduledReconciliation.isDue(LAST, LAST.plusSeconds(30), INTERVAL, timeout)).isTrue();
+        assertThat(ScheduledReconciliation.isDue(LAST, LAST.plusSeconds(29), INTERVAL, timeout))
+                .isFalse();
+        assertThat(ScheduledReconciliation.isDue(LAST, LAST.plusSeconds(30), INTERVAL, timeout))
+                .isTrue();
     }
 
     @Test
     void aShortPaymentTimeoutIsCheckedTwiceWithinIt() {
         Duration timeout = Duration.ofSeconds(20);
-        assertThat(ScheduledReconciliation.isDue(LAST, LAST.plusSeconds(9), INTERVAL, timeout)).isFalse();
-        assertThat(ScheduledReconciliation.isDue(LAST, LAST.plusSeconds(10), INTERVAL, timeout)).isTrue();
+        assertThat(ScheduledReconciliation.isDue(LAST, LAST.plusSeconds(9), INTERVAL, timeout))
+                .isFalse();
+        assertThat(ScheduledReconciliation.isDue(LAST, LAST.plusSeconds(10), INTERVAL, timeout))
+                .isTrue();
     }
 }

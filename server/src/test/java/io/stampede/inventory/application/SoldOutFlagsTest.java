@@ -18,12 +18,23 @@ import org.junit.jupiter.api.Test;
 /** The local sold-out flag: raised only by an answer no unit has overtaken, and never in the way of a replay. */
 class SoldOutFlagsTest {
     private static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
-    private static final Sale SALE = new Sale("s-1", "sale", "SKU", 100, NOW.minusSeconds(60), NOW.plusSeconds(3600),
-            1, Duration.ofMinutes(15), StockStrategy.REDIS_LUA, Intake.DIRECT, 5, NOW.minusSeconds(120));
+    private static final Sale SALE = new Sale(
+            "s-1",
+            "sale",
+            "SKU",
+            100,
+            NOW.minusSeconds(60),
+            NOW.plusSeconds(3600),
+            1,
+            Duration.ofMinutes(15),
+            StockStrategy.REDIS_LUA,
+            Intake.DIRECT,
+            5,
+            NOW.minusSeconds(120));
 
     private final PurchaseGate gate = mock(PurchaseGate.class);
-    private final SoldOutFlags flags = new SoldOutFlags(gate, mock(UnitHolders.class),
-            new InventorySettings(Duration.ofHours(1), null, null));
+    private final SoldOutFlags flags =
+            new SoldOutFlags(gate, mock(UnitHolders.class), new InventorySettings(Duration.ofHours(1), null, null));
 
     {
         when(gate.hasKey(anyString(), anyString(), anyString())).thenReturn(Optional.of(false));
@@ -39,8 +50,8 @@ class SoldOutFlagsTest {
     @Test
     void aSoldOutAnswerOvertakenByReturnedUnitsRaisesNoFlag() {
         long observed = flags.observe(SALE.id()); // the attempt asks the gate: sold out ...
-        flags.clear(SALE.id());                     // ... a unit comes back meanwhile ...
-        flags.soldOut(SALE, 1, observed);           // ... and the stale answer arrives
+        flags.clear(SALE.id()); // ... a unit comes back meanwhile ...
+        flags.soldOut(SALE, 1, observed); // ... and the stale answer arrives
 
         assertThat(flags.answersSoldOut(SALE, "u1", "k", 1)).isFalse();
     }

@@ -12,21 +12,21 @@ import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.stampede.inventory.application.GateAdmission;
 import io.stampede.inventory.application.GateRebuilder;
 import io.stampede.inventory.application.InFlightReservations;
 import io.stampede.inventory.application.SoldOutFlags;
 import io.stampede.inventory.application.WrongGates;
 import io.stampede.inventory.domain.Reservation;
+import io.stampede.inventory.port.GateFences;
 import io.stampede.inventory.port.PurchaseGate;
 import io.stampede.order.domain.Order;
 import io.stampede.order.port.OrderRepository;
 import io.stampede.sale.domain.Intake;
 import io.stampede.sale.domain.Sale;
 import io.stampede.sale.domain.StockStrategy;
-import io.stampede.inventory.port.GateFences;
 import io.stampede.testsupport.InlineTransactions;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,17 +46,36 @@ import org.springframework.jdbc.CannotGetJdbcConnectionException;
  */
 class CommitInDoubtTest {
     private static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
-    private static final Sale SALE = new Sale("s-1", "sale", "SKU", 100, NOW.minusSeconds(60), NOW.plusSeconds(3600),
-            1, Duration.ofMinutes(15), StockStrategy.REDIS_LUA, Intake.DIRECT, 5, NOW.minusSeconds(120));
+    private static final Sale SALE = new Sale(
+            "s-1",
+            "sale",
+            "SKU",
+            100,
+            NOW.minusSeconds(60),
+            NOW.plusSeconds(3600),
+            1,
+            Duration.ofMinutes(15),
+            StockStrategy.REDIS_LUA,
+            Intake.DIRECT,
+            5,
+            NOW.minusSeconds(120));
 
     private final PurchaseGate gate = mock(PurchaseGate.class);
     private final OrderWriter writer = mock(OrderWriter.class);
     private final OrderRepository orders = mock(OrderRepository.class);
     private final GateFences sales = mock(GateFences.class);
-    private final PurchaseService purchases = new PurchaseService(gate, mock(GateRebuilder.class),
-            new GateAdmission(CircuitBreaker.ofDefaults("gate"), new InFlightReservations(),
+    private final PurchaseService purchases = new PurchaseService(
+            gate,
+            mock(GateRebuilder.class),
+            new GateAdmission(
+                    CircuitBreaker.ofDefaults("gate"),
+                    new InFlightReservations(),
                     new WrongGates(mock(SoldOutFlags.class), new SimpleMeterRegistry())),
-            writer, orders, sales, new InlineTransactions(), Clock.fixed(NOW, ZoneOffset.UTC),
+            writer,
+            orders,
+            sales,
+            new InlineTransactions(),
+            Clock.fixed(NOW, ZoneOffset.UTC),
             new OrderSettings(new OrderSettings.GroupCommit(0, 0, 0, Duration.ofSeconds(2)), null));
 
     private PurchaseOutcome failWith(OrderWriter.WriteResult failure) {
@@ -72,8 +91,8 @@ class CommitInDoubtTest {
 
     @Test
     void aCommitInDoubtThatLandedIsTheOrderAndKeepsItsUnits() {
-        when(orders.find(anyString())).thenAnswer(call -> Optional.of(Order.placed(call.getArgument(0), SALE, "u1",
-                "k1", 1, null, NOW)));
+        when(orders.find(anyString()))
+                .thenAnswer(call -> Optional.of(Order.placed(call.getArgument(0), SALE, "u1", "k1", 1, null, NOW)));
 
         assertThat(failWith(lostAcknowledgement())).isInstanceOf(PurchaseOutcome.Placed.class);
         verify(gate, never()).compensate(anyString(), anyString(), anyString(), anyString(), anyInt());
@@ -93,7 +112,9 @@ class CommitInDoubtTest {
 
     @Test
     void aCommitInDoubtThatCannotBeSettledKeepsItsUnitsHeld() {
-        doThrow(new CannotGetJdbcConnectionException("database gone")).when(sales).lockExclusively("s-1");
+        doThrow(new CannotGetJdbcConnectionException("database gone"))
+                .when(sales)
+                .lockExclusively("s-1");
 
         assertThat(failWith(lostAcknowledgement())).isInstanceOf(PurchaseOutcome.Unavailable.class);
         verify(gate, never()).compensate(anyString(), anyString(), anyString(), anyString(), anyInt());

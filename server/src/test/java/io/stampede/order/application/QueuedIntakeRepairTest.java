@@ -31,19 +31,44 @@ import org.junit.jupiter.api.Test;
 class QueuedIntakeRepairTest {
     private static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
     private static final Duration REPAIR_AFTER = Duration.ofSeconds(60);
-    private static final Sale SALE = new Sale("s-1", "sale", "SKU", 100, NOW.minusSeconds(600), NOW.plusSeconds(3600),
-            1, Duration.ofMinutes(15), StockStrategy.REDIS_LUA, Intake.QUEUED, 5, NOW.minusSeconds(700));
+    private static final Sale SALE = new Sale(
+            "s-1",
+            "sale",
+            "SKU",
+            100,
+            NOW.minusSeconds(600),
+            NOW.plusSeconds(3600),
+            1,
+            Duration.ofMinutes(15),
+            StockStrategy.REDIS_LUA,
+            Intake.QUEUED,
+            5,
+            NOW.minusSeconds(700));
 
     private final QueuedReservations gate = mock(QueuedReservations.class);
     private final IntakeQueue intake = mock(IntakeQueue.class);
     private final QueuedOrderCodec codec = new QueuedOrderCodec();
-    private final QueuedIntakeRepair repair = new QueuedIntakeRepair(mock(SaleRepository.class), gate, intake, codec,
-            new OrderSettings(null, new OrderSettings.Intake(null, null, 0, Duration.ofSeconds(1), null, 0, REPAIR_AFTER)),
+    private final QueuedIntakeRepair repair = new QueuedIntakeRepair(
+            mock(SaleRepository.class),
+            gate,
+            intake,
+            codec,
+            new OrderSettings(
+                    null, new OrderSettings.Intake(null, null, 0, Duration.ofSeconds(1), null, 0, REPAIR_AFTER)),
             Clock.fixed(NOW, ZoneOffset.UTC));
 
     private QueuedOrder order(String id, Instant createdAt) {
-        return new QueuedOrder(id, SALE.id(), "u-" + id, "k-" + id, 1, 1000, createdAt,
-                createdAt.plus(Duration.ofMinutes(15)), null, 3);
+        return new QueuedOrder(
+                id,
+                SALE.id(),
+                "u-" + id,
+                "k-" + id,
+                1,
+                1000,
+                createdAt,
+                createdAt.plus(Duration.ofMinutes(15)),
+                null,
+                3);
     }
 
     @Test

@@ -10,7 +10,6 @@ import static io.stampede.order.domain.OrderStatus.REFUNDED;
 import static io.stampede.order.domain.OrderStatus.REJECTED;
 import static org.assertj.core.api.Assertions.assertThat;
 
-
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -22,7 +21,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.params.provider.NullAndEmptySource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Order transitions exactly as the contract's order states paragraph lists them, and the purchase request rules. */

@@ -14,55 +14,138 @@ class SaleRulesTest {
 
     /** A draft that breaks no rule; each test changes one member of it. */
     private static SaleRules.Draft valid() {
-        return new SaleRules.Draft("Phone X launch", "PHONE-X", 1000L, 49_900L, START, END, 1,
-                Duration.ofMinutes(15), StockStrategy.REDIS_LUA, Intake.DIRECT);
+        return new SaleRules.Draft(
+                "Phone X launch",
+                "PHONE-X",
+                1000L,
+                49_900L,
+                START,
+                END,
+                1,
+                Duration.ofMinutes(15),
+                StockStrategy.REDIS_LUA,
+                Intake.DIRECT);
     }
 
     private static SaleRules.Draft withName(String name) {
         SaleRules.Draft d = valid();
-        return new SaleRules.Draft(name, d.sku(), d.stock(), d.priceCents(), d.startsAt(), d.endsAt(),
-                d.perUserLimit(), d.paymentTimeout(), d.strategy(), d.intake());
+        return new SaleRules.Draft(
+                name,
+                d.sku(),
+                d.stock(),
+                d.priceCents(),
+                d.startsAt(),
+                d.endsAt(),
+                d.perUserLimit(),
+                d.paymentTimeout(),
+                d.strategy(),
+                d.intake());
     }
 
     private static SaleRules.Draft withSku(String sku) {
         SaleRules.Draft d = valid();
-        return new SaleRules.Draft(d.name(), sku, d.stock(), d.priceCents(), d.startsAt(), d.endsAt(),
-                d.perUserLimit(), d.paymentTimeout(), d.strategy(), d.intake());
+        return new SaleRules.Draft(
+                d.name(),
+                sku,
+                d.stock(),
+                d.priceCents(),
+                d.startsAt(),
+                d.endsAt(),
+                d.perUserLimit(),
+                d.paymentTimeout(),
+                d.strategy(),
+                d.intake());
     }
 
     private static SaleRules.Draft withStock(Long stock) {
         SaleRules.Draft d = valid();
-        return new SaleRules.Draft(d.name(), d.sku(), stock, d.priceCents(), d.startsAt(), d.endsAt(),
-                d.perUserLimit(), d.paymentTimeout(), d.strategy(), d.intake());
+        return new SaleRules.Draft(
+                d.name(),
+                d.sku(),
+                stock,
+                d.priceCents(),
+                d.startsAt(),
+                d.endsAt(),
+                d.perUserLimit(),
+                d.paymentTimeout(),
+                d.strategy(),
+                d.intake());
     }
 
     private static SaleRules.Draft withPrice(Long priceCents) {
         SaleRules.Draft d = valid();
-        return new SaleRules.Draft(d.name(), d.sku(), d.stock(), priceCents, d.startsAt(), d.endsAt(),
-                d.perUserLimit(), d.paymentTimeout(), d.strategy(), d.intake());
+        return new SaleRules.Draft(
+                d.name(),
+                d.sku(),
+                d.stock(),
+                priceCents,
+                d.startsAt(),
+                d.endsAt(),
+                d.perUserLimit(),
+                d.paymentTimeout(),
+                d.strategy(),
+                d.intake());
     }
 
     private static SaleRules.Draft withWindow(Instant startsAt, Instant endsAt) {
         SaleRules.Draft d = valid();
-        return new SaleRules.Draft(d.name(), d.sku(), d.stock(), d.priceCents(), startsAt, endsAt,
-                d.perUserLimit(), d.paymentTimeout(), d.strategy(), d.intake());
+        return new SaleRules.Draft(
+                d.name(),
+                d.sku(),
+                d.stock(),
+                d.priceCents(),
+                startsAt,
+                endsAt,
+                d.perUserLimit(),
+                d.paymentTimeout(),
+                d.strategy(),
+                d.intake());
     }
 
     private static SaleRules.Draft withLimit(Integer perUserLimit) {
         SaleRules.Draft d = valid();
-        return new SaleRules.Draft(d.name(), d.sku(), d.stock(), d.priceCents(), d.startsAt(), d.endsAt(),
-                perUserLimit, d.paymentTimeout(), d.strategy(), d.intake());
+        return new SaleRules.Draft(
+                d.name(),
+                d.sku(),
+                d.stock(),
+                d.priceCents(),
+                d.startsAt(),
+                d.endsAt(),
+                perUserLimit,
+                d.paymentTimeout(),
+                d.strategy(),
+                d.intake());
     }
 
     private static SaleRules.Draft withTimeout(Duration paymentTimeout) {
         SaleRules.Draft d = valid();
-        return new SaleRules.Draft(d.name(), d.sku(), d.stock(), d.priceCents(), d.startsAt(), d.endsAt(),
-                d.perUserLimit(), paymentTimeout, d.strategy(), d.intake());
+        return new SaleRules.Draft(
+                d.name(),
+                d.sku(),
+                d.stock(),
+                d.priceCents(),
+                d.startsAt(),
+                d.endsAt(),
+                d.perUserLimit(),
+                paymentTimeout,
+                d.strategy(),
+                d.intake());
     }
 
     private static Sale sale(long totalStock) {
-        return new Sale("s1", "n", "sku", 100, START, END, 1, Duration.ofMinutes(15), StockStrategy.REDIS_LUA,
-                Intake.DIRECT, totalStock, START.minusSeconds(60));
+        return new Sale(
+                "s1",
+                "n",
+                "sku",
+                100,
+                START,
+                END,
+                1,
+                Duration.ofMinutes(15),
+                StockStrategy.REDIS_LUA,
+                Intake.DIRECT,
+                totalStock,
+                START.minusSeconds(60));
     }
 
     @Nested
@@ -75,17 +158,22 @@ class SaleRulesTest {
         @Test
         void optionalMembersMayBeAbsent() {
             SaleRules.Draft d = valid();
-            SaleRules.Draft minimal = new SaleRules.Draft(d.name(), d.sku(), d.stock(), d.priceCents(), d.startsAt(),
-                    d.endsAt(), null, null, null, null);
+            SaleRules.Draft minimal = new SaleRules.Draft(
+                    d.name(), d.sku(), d.stock(), d.priceCents(), d.startsAt(), d.endsAt(), null, null, null, null);
             assertThat(SaleRules.violations(minimal)).isEmpty();
         }
 
         @Test
         void everyMissingRequiredMemberIsReportedAtOnce() {
             SaleRules.Draft empty = new SaleRules.Draft(null, null, null, null, null, null, null, null, null, null);
-            assertThat(SaleRules.violations(empty)).containsExactlyInAnyOrder(
-                    "name is required", "sku is required", "stock must be 1..10000000",
-                    "priceCents must be 0..100000000000", "startsAt is required", "endsAt is required");
+            assertThat(SaleRules.violations(empty))
+                    .containsExactlyInAnyOrder(
+                            "name is required",
+                            "sku is required",
+                            "stock must be 1..10000000",
+                            "priceCents must be 0..100000000000",
+                            "startsAt is required",
+                            "endsAt is required");
         }
 
         @Test
@@ -112,7 +200,8 @@ class SaleRulesTest {
         @Test
         void priceMayBeFreeButNotNegativeOrAbsurd() {
             assertThat(SaleRules.violations(withPrice(0L))).isEmpty();
-            assertThat(SaleRules.violations(withPrice(SaleRules.MAX_PRICE_CENTS))).isEmpty();
+            assertThat(SaleRules.violations(withPrice(SaleRules.MAX_PRICE_CENTS)))
+                    .isEmpty();
             assertThat(SaleRules.violations(withPrice(-1L))).containsExactly("priceCents must be 0..100000000000");
             assertThat(SaleRules.violations(withPrice(SaleRules.MAX_PRICE_CENTS + 1)))
                     .containsExactly("priceCents must be 0..100000000000");
@@ -120,7 +209,8 @@ class SaleRulesTest {
 
         @Test
         void endsAtMustBeStrictlyAfterStartsAt() {
-            assertThat(SaleRules.violations(withWindow(START, START.plusMillis(1)))).isEmpty();
+            assertThat(SaleRules.violations(withWindow(START, START.plusMillis(1))))
+                    .isEmpty();
             assertThat(SaleRules.violations(withWindow(START, START))).containsExactly("endsAt must be after startsAt");
             assertThat(SaleRules.violations(withWindow(END, START))).containsExactly("endsAt must be after startsAt");
         }
@@ -142,7 +232,8 @@ class SaleRulesTest {
 
         @Test
         void paymentTimeoutIsWholeSecondsFromTenSecondsToSevenDaysWhenGiven() {
-            assertThat(SaleRules.violations(withTimeout(Duration.ofSeconds(10)))).isEmpty();
+            assertThat(SaleRules.violations(withTimeout(Duration.ofSeconds(10))))
+                    .isEmpty();
             assertThat(SaleRules.violations(withTimeout(Duration.ofDays(7)))).isEmpty();
             assertThat(SaleRules.violations(withTimeout(Duration.ofMillis(9_999))))
                     .containsExactly("paymentTimeout must be whole seconds between PT10S and P7D");
@@ -161,8 +252,8 @@ class SaleRulesTest {
         @Test
         void fillsInTheContractDefaults() {
             SaleRules.Draft d = valid();
-            SaleRules.Draft minimal = new SaleRules.Draft(d.name(), d.sku(), d.stock(), d.priceCents(), d.startsAt(),
-                    d.endsAt(), null, null, null, null);
+            SaleRules.Draft minimal = new SaleRules.Draft(
+                    d.name(), d.sku(), d.stock(), d.priceCents(), d.startsAt(), d.endsAt(), null, null, null, null);
 
             Sale sale = SaleRules.create("id-1", minimal, NOW);
 
@@ -174,13 +265,34 @@ class SaleRulesTest {
 
         @Test
         void keepsWhatWasAskedForAndStripsText() {
-            SaleRules.Draft asked = new SaleRules.Draft("  Phone X  ", "\tPHONE-X\n", 500L, 1_999L, START, END, 3,
-                    Duration.ofMinutes(2), StockStrategy.DB_CONDITIONAL, Intake.QUEUED);
+            SaleRules.Draft asked = new SaleRules.Draft(
+                    "  Phone X  ",
+                    "\tPHONE-X\n",
+                    500L,
+                    1_999L,
+                    START,
+                    END,
+                    3,
+                    Duration.ofMinutes(2),
+                    StockStrategy.DB_CONDITIONAL,
+                    Intake.QUEUED);
 
             Sale sale = SaleRules.create("id-2", asked, NOW);
 
-            assertThat(sale).isEqualTo(new Sale("id-2", "Phone X", "PHONE-X", 1_999L, START, END, 3,
-                    Duration.ofMinutes(2), StockStrategy.DB_CONDITIONAL, Intake.QUEUED, 500L, NOW));
+            assertThat(sale)
+                    .isEqualTo(new Sale(
+                            "id-2",
+                            "Phone X",
+                            "PHONE-X",
+                            1_999L,
+                            START,
+                            END,
+                            3,
+                            Duration.ofMinutes(2),
+                            StockStrategy.DB_CONDITIONAL,
+                            Intake.QUEUED,
+                            500L,
+                            NOW));
         }
     }
 
@@ -189,7 +301,8 @@ class SaleRulesTest {
         @Test
         void acceptsAQuantityThatKeepsTheTotalWithinTheMaximum() {
             assertThat(SaleRules.restockViolation(sale(100), 1L)).isNull();
-            assertThat(SaleRules.restockViolation(sale(100), SaleRules.MAX_STOCK - 100)).isNull();
+            assertThat(SaleRules.restockViolation(sale(100), SaleRules.MAX_STOCK - 100))
+                    .isNull();
         }
 
         @Test

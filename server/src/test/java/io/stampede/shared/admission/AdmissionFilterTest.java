@@ -27,8 +27,7 @@ class AdmissionFilterTest {
     private final CountDownLatch running = new CountDownLatch(1);
     private final AtomicInteger served = new AtomicInteger();
     // not the common pool: on two cores it has one thread, which the attempt in progress would hold
-    private final ExecutorService threads = Executors
-            .newVirtualThreadPerTaskExecutor();
+    private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
 
     @org.junit.jupiter.api.AfterEach
     void stop() {
@@ -37,10 +36,16 @@ class AdmissionFilterTest {
     }
 
     private AdmissionFilter filter(Duration queueTimeout) {
-        SharedSettings properties = new SharedSettings(null, "admin", null, "pay", false, null,
+        SharedSettings properties = new SharedSettings(
+                null,
+                "admin",
+                null,
+                "pay",
+                false,
+                null,
                 new SharedSettings.Admission(1_000, 1_000, 1, 1, queueTimeout, 100));
-        return new AdmissionFilter(properties, new ProblemWriter(JsonMapper.builder().build()),
-                new SimpleMeterRegistry());
+        return new AdmissionFilter(
+                properties, new ProblemWriter(JsonMapper.builder().build()), new SimpleMeterRegistry());
     }
 
     private MockHttpServletResponse send(AdmissionFilter filter, String user) {
@@ -66,12 +71,15 @@ class AdmissionFilterTest {
     @Test
     void aFullQueueTurnsAttemptsAwayAtOnceAndAWaiterGivesUpAfterItsTimeout() throws Exception {
         AdmissionFilter filter = filter(Duration.ofMillis(300));
-        CompletableFuture<MockHttpServletResponse> first = CompletableFuture.supplyAsync(() -> send(filter, "a"), threads);
+        CompletableFuture<MockHttpServletResponse> first =
+                CompletableFuture.supplyAsync(() -> send(filter, "a"), threads);
         assertThat(running.await(5, TimeUnit.SECONDS)).isTrue();
-        CompletableFuture<MockHttpServletResponse> waiter = CompletableFuture.supplyAsync(() -> send(filter, "b"), threads);
+        CompletableFuture<MockHttpServletResponse> waiter =
+                CompletableFuture.supplyAsync(() -> send(filter, "b"), threads);
         // the waiter is queued (or already timed out); either way the queue of one is not free for this one
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> queued(filter) == 1
-                || waiter.isDone());
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> queued(filter) == 1 || waiter.isDone());
 
         MockHttpServletResponse turnedAway = waiter.isDone() ? null : send(filter, "c");
         MockHttpServletResponse waited = waiter.get(5, TimeUnit.SECONDS);
@@ -81,18 +89,24 @@ class AdmissionFilterTest {
         assertThat(waited.getStatus()).as("the waiter outlived its timeout").isEqualTo(429);
         assertThat(waited.getHeader("Retry-After")).isNotNull();
         if (turnedAway != null) {
-            assertThat(turnedAway.getStatus()).as("queue full: turned away at once").isEqualTo(429);
+            assertThat(turnedAway.getStatus())
+                    .as("queue full: turned away at once")
+                    .isEqualTo(429);
             assertThat(turnedAway.getContentAsString()).contains("RATE_LIMITED");
         }
-        assertThat(served.get()).as("only the admitted attempt reached the service").isEqualTo(1);
+        assertThat(served.get())
+                .as("only the admitted attempt reached the service")
+                .isEqualTo(1);
     }
 
     @Test
     void aWaiterIsAdmittedWhenTheAttemptInProgressFinishesInTime() throws Exception {
         AdmissionFilter filter = filter(Duration.ofSeconds(10));
-        CompletableFuture<MockHttpServletResponse> first = CompletableFuture.supplyAsync(() -> send(filter, "a"), threads);
+        CompletableFuture<MockHttpServletResponse> first =
+                CompletableFuture.supplyAsync(() -> send(filter, "a"), threads);
         assertThat(running.await(5, TimeUnit.SECONDS)).isTrue();
-        CompletableFuture<MockHttpServletResponse> waiter = CompletableFuture.supplyAsync(() -> send(filter, "b"), threads);
+        CompletableFuture<MockHttpServletResponse> waiter =
+                CompletableFuture.supplyAsync(() -> send(filter, "b"), threads);
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> queued(filter) == 1);
 
         release.countDown();

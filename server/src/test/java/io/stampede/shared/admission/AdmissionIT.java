@@ -25,11 +25,14 @@ import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ContextConfiguration;
 
 /** Admission control: a user past their rate gets 429 with Retry-After, other users are not affected. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "stampede.admin-token=" + IntegrationTest.ADMIN_TOKEN,
-        "stampede.jwt-secret=" + IntegrationTest.JWT_SECRET,
-        "stampede.demo-login=true",
-        "stampede.admission.per-user-per-second=3"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "stampede.admin-token=" + IntegrationTest.ADMIN_TOKEN,
+            "stampede.jwt-secret=" + IntegrationTest.JWT_SECRET,
+            "stampede.demo-login=true",
+            "stampede.admission.per-user-per-second=3"
+        })
 @ContextConfiguration(initializers = ServicesInitializer.class)
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class AdmissionIT {
@@ -44,10 +47,13 @@ class AdmissionIT {
         List<Callable<Object>> tasks = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
             String key = "k" + i;
-            tasks.add(() -> http.post("/api/sales/" + sale + "/purchases", hammer, "{\"quantity\":1}", "Idempotency-Key", key));
+            tasks.add(() ->
+                    http.post("/api/sales/" + sale + "/purchases", hammer, "{\"quantity\":1}", "Idempotency-Key", key));
         }
-        List<Http.Response> answers = Together.run(tasks).stream().map(Http.Response.class::cast).toList();
-        List<Http.Response> limited = answers.stream().filter(r -> r.status() == 429).toList();
+        List<Http.Response> answers =
+                Together.run(tasks).stream().map(Http.Response.class::cast).toList();
+        List<Http.Response> limited =
+                answers.stream().filter(r -> r.status() == 429).toList();
         assertThat(limited).as("most of 30 simultaneous attempts of one user").hasSizeGreaterThanOrEqualTo(20);
         assertThat(limited).allSatisfy(r -> {
             assertThat(r.code()).isEqualTo("RATE_LIMITED");
@@ -57,10 +63,15 @@ class AdmissionIT {
         assertThat(answers.stream().filter(r -> r.status() == 201).count()).isEqualTo(1);
 
         // another user is not slowed down by the first one's limit
-        Http.Response other = http.post("/api/sales/" + sale + "/purchases", http.login("calm"), "{\"quantity\":1}",
-                "Idempotency-Key", "k");
+        Http.Response other = http.post(
+                "/api/sales/" + sale + "/purchases", http.login("calm"), "{\"quantity\":1}", "Idempotency-Key", "k");
         assertThat(other.status()).isEqualTo(201);
-        assertThat(http.get("/api/sales/" + sale, null).json().path("stock").path("reserved").asLong()).isEqualTo(2);
+        assertThat(http.get("/api/sales/" + sale, null)
+                        .json()
+                        .path("stock")
+                        .path("reserved")
+                        .asLong())
+                .isEqualTo(2);
     }
 
     @Test
@@ -70,17 +81,18 @@ class AdmissionIT {
         String token = http.login("keeper");
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
             socket.setSoTimeout(10_000);
-            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
-                    StandardCharsets.ISO_8859_1));
+            BufferedReader in =
+                    new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
             OutputStream out = socket.getOutputStream();
             List<Integer> statuses = new ArrayList<>();
             // one connection, as from a load balancer: past the user's rate of 3 per second the answer is 429 ...
             for (int i = 0; i < 6 && !statuses.contains(429); i++) {
                 String body = "{\"quantity\":1}";
                 out.write(("POST /api/sales/" + sale + "/purchases HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                        + "Authorization: Bearer " + token + "\r\nIdempotency-Key: k" + i
-                        + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n"
-                        + body).getBytes(StandardCharsets.ISO_8859_1));
+                                + "Authorization: Bearer " + token + "\r\nIdempotency-Key: k" + i
+                                + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n"
+                                + body)
+                        .getBytes(StandardCharsets.ISO_8859_1));
                 out.flush();
                 statuses.add(readStatus(in));
             }
@@ -96,14 +108,27 @@ class AdmissionIT {
     /** An open sale of 100 units, limit 1; returns its id. */
     private static String openSale(Http http, String name) throws Exception {
         Instant now = Instant.now();
-        return http.post("/api/admin/sales", IntegrationTest.ADMIN_TOKEN, Http.saleJson(name, 100, 1,
-                now.minusSeconds(5).toString(), now.plusSeconds(3600).toString())).json().path("id").asString();
+        return http.post(
+                        "/api/admin/sales",
+                        IntegrationTest.ADMIN_TOKEN,
+                        Http.saleJson(
+                                name,
+                                100,
+                                1,
+                                now.minusSeconds(5).toString(),
+                                now.plusSeconds(3600).toString()))
+                .json()
+                .path("id")
+                .asString();
     }
 
     /** Reads one response (a Content-Length or a chunked body) and returns its status. */
     private static int readStatus(BufferedReader in) throws IOException {
         String statusLine = in.readLine();
-        assertThat(statusLine).as("an answer on the same connection").isNotNull().startsWith("HTTP/1.1 ");
+        assertThat(statusLine)
+                .as("an answer on the same connection")
+                .isNotNull()
+                .startsWith("HTTP/1.1 ");
         int length = 0;
         boolean chunked = false;
         boolean close = false;
@@ -115,10 +140,13 @@ class AdmissionIT {
             chunked |= lower.startsWith("transfer-encoding:") && lower.contains("chunked");
             close |= lower.startsWith("connection:") && lower.contains("close");
         }
-        assertThat(close).as("the server keeps the connection after " + statusLine).isFalse();
+        assertThat(close)
+                .as("the server keeps the connection after " + statusLine)
+                .isFalse();
         if (chunked) {
-            for (int size = Integer.parseInt(in.readLine().trim(), 16); size > 0;
-                 size = Integer.parseInt(in.readLine().trim(), 16)) {
+            for (int size = Integer.parseInt(in.readLine().trim(), 16);
+                    size > 0;
+                    size = Integer.parseInt(in.readLine().trim(), 16)) {
                 skip(in, size);
                 in.readLine(); // the CRLF after the chunk
             }

@@ -21,9 +21,10 @@ import tools.jackson.databind.json.JsonMapper;
 class RateLimitFilterTest {
     private final AtomicInteger served = new AtomicInteger();
     private final RateLimitFilter filter = new RateLimitFilter(
-            new SharedSettings(null, "admin", null, "pay", false, null,
-                    new SharedSettings.Admission(2, 3, 0, 0, null, 100)),
-            new ProblemWriter(JsonMapper.builder().build()), new SimpleMeterRegistry());
+            new SharedSettings(
+                    null, "admin", null, "pay", false, null, new SharedSettings.Admission(2, 3, 0, 0, null, 100)),
+            new ProblemWriter(JsonMapper.builder().build()),
+            new SimpleMeterRegistry());
 
     private MockHttpServletResponse attempt(String user) throws Exception {
         MockHttpServletRequest request = new MockHttpServletRequest("POST", "/api/sales/s-1/purchases");
@@ -43,7 +44,9 @@ class RateLimitFilterTest {
         MockHttpServletResponse late = attempt("late");
 
         assertThat(hammer).containsExactly(200, 200, 429, 429, 429);
-        assertThat(calm.getStatus()).as("the instance's third token is still there").isEqualTo(200);
+        assertThat(calm.getStatus())
+                .as("the instance's third token is still there")
+                .isEqualTo(200);
         assertThat(late.getStatus()).as("now the instance's budget is spent").isEqualTo(429);
         assertThat(late.getHeader("Retry-After")).isEqualTo("1");
         assertThat(late.getContentAsString()).contains("RATE_LIMITED").contains("as many attempts as it can");
@@ -52,8 +55,13 @@ class RateLimitFilterTest {
 
     @Test
     void onlyPurchasesAndClaimsAreCounted() throws Exception {
-        for (String[] call : new String[][] {{"GET", "/api/sales/s-1"}, {"POST", "/api/admin/sales"},
-                {"GET", "/api/sales/s-1/purchases"}, {"POST", "/api/payments/callback"}, {"GET", "/api/sales"}}) {
+        for (String[] call : new String[][] {
+            {"GET", "/api/sales/s-1"},
+            {"POST", "/api/admin/sales"},
+            {"GET", "/api/sales/s-1/purchases"},
+            {"POST", "/api/payments/callback"},
+            {"GET", "/api/sales"}
+        }) {
             MockHttpServletResponse response = new MockHttpServletResponse();
             // no verified user on these: a counted request would fail to find one
             filter.doFilter(new MockHttpServletRequest(call[0], call[1]), response, (q, r) -> served.incrementAndGet());
@@ -66,6 +74,8 @@ class RateLimitFilterTest {
         filter.doFilter(claim, claimed, (q, r) -> served.incrementAndGet());
         assertThat(claimed.getStatus()).isEqualTo(200);
         assertThat(attempt("c").getStatus()).isEqualTo(200);
-        assertThat(attempt("d").getStatus()).as("the claim spent one of the instance's three tokens").isEqualTo(429);
+        assertThat(attempt("d").getStatus())
+                .as("the claim spent one of the instance's three tokens")
+                .isEqualTo(429);
     }
 }

@@ -101,7 +101,8 @@ class ShopperTokensTest {
     @Test
     void aValidTokenRelabelledAlgNoneDoesNotVerify() {
         String[] parts = tokens.issue("u1", Duration.ofMinutes(10)).token().split("\\.", -1);
-        String none = Base64URL.encode("{\"alg\":\"none\"}".getBytes(StandardCharsets.UTF_8)).toString();
+        String none = Base64URL.encode("{\"alg\":\"none\"}".getBytes(StandardCharsets.UTF_8))
+                .toString();
 
         // with the signature kept and with it dropped, as attackers try both
         assertThat(tokens.verify(none + "." + parts[1] + "." + parts[2])).isEmpty();
@@ -112,22 +113,28 @@ class ShopperTokensTest {
     void aValidTokenWithAnotherSubjectPastedInDoesNotVerify() {
         String[] parts = tokens.issue("u1", Duration.ofMinutes(10)).token().split("\\.", -1);
         String payload = Base64URL.encode(
-                ("{\"sub\":\"u2\",\"exp\":" + T0.plusSeconds(600).getEpochSecond() + "}")
-                        .getBytes(StandardCharsets.UTF_8)).toString();
+                        ("{\"sub\":\"u2\",\"exp\":" + T0.plusSeconds(600).getEpochSecond() + "}")
+                                .getBytes(StandardCharsets.UTF_8))
+                .toString();
 
         assertThat(tokens.verify(parts[0] + "." + payload + "." + parts[2])).isEmpty();
     }
 
     @Test
     void aTokenWithoutExpiryDoesNotVerify() throws Exception {
-        String token = sign(JWSAlgorithm.HS256, SECRET, new JWTClaimsSet.Builder().subject("u1").build());
+        String token = sign(
+                JWSAlgorithm.HS256,
+                SECRET,
+                new JWTClaimsSet.Builder().subject("u1").build());
 
         assertThat(tokens.verify(token)).isEmpty();
     }
 
     @Test
     void aTokenWithoutSubjectDoesNotVerify() throws Exception {
-        JWTClaimsSet noSub = new JWTClaimsSet.Builder().expirationTime(Date.from(T0.plusSeconds(60))).build();
+        JWTClaimsSet noSub = new JWTClaimsSet.Builder()
+                .expirationTime(Date.from(T0.plusSeconds(60)))
+                .build();
 
         assertThat(tokens.verify(sign(JWSAlgorithm.HS256, SECRET, noSub))).isEmpty();
     }
@@ -136,7 +143,8 @@ class ShopperTokensTest {
     @ValueSource(strings = {"", " ", "u 1", "u1\n", "u1\nkey", "{sale:1}", "ü", "u/1", "u1*"})
     void aTokenWithAnInvalidSubjectDoesNotVerify(String sub) throws Exception {
         // user ids end up inside Redis field names, so the signature alone is not enough
-        assertThat(tokens.verify(sign(JWSAlgorithm.HS256, SECRET, claims(sub, T0.plusSeconds(60))))).isEmpty();
+        assertThat(tokens.verify(sign(JWSAlgorithm.HS256, SECRET, claims(sub, T0.plusSeconds(60)))))
+                .isEmpty();
     }
 
     @Test
@@ -144,8 +152,10 @@ class ShopperTokensTest {
         String ok = "u".repeat(64);
         String tooLong = "u".repeat(65);
 
-        assertThat(tokens.verify(sign(JWSAlgorithm.HS256, SECRET, claims(ok, T0.plusSeconds(60))))).contains(ok);
-        assertThat(tokens.verify(sign(JWSAlgorithm.HS256, SECRET, claims(tooLong, T0.plusSeconds(60))))).isEmpty();
+        assertThat(tokens.verify(sign(JWSAlgorithm.HS256, SECRET, claims(ok, T0.plusSeconds(60)))))
+                .contains(ok);
+        assertThat(tokens.verify(sign(JWSAlgorithm.HS256, SECRET, claims(tooLong, T0.plusSeconds(60)))))
+                .isEmpty();
     }
 
     @ParameterizedTest
@@ -156,7 +166,11 @@ class ShopperTokensTest {
     }
 
     private static JWTClaimsSet claims(String sub, Instant exp) {
-        return new JWTClaimsSet.Builder().subject(sub).issueTime(Date.from(T0)).expirationTime(Date.from(exp)).build();
+        return new JWTClaimsSet.Builder()
+                .subject(sub)
+                .issueTime(Date.from(T0))
+                .expirationTime(Date.from(exp))
+                .build();
     }
 
     private static String sign(JWSAlgorithm alg, String secret, JWTClaimsSet claims) throws JOSEException {

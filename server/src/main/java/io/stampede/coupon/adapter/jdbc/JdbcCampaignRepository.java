@@ -21,51 +21,81 @@ class JdbcCampaignRepository implements CampaignRepository {
 
     @Override
     public void insert(Campaign c) {
-        jdbc.sql("INSERT INTO coupon_campaigns (id, name, quantity, per_user_limit, starts_at, ends_at, discount_cents, "
-                        + "created_at) VALUES (?,?,?,?,?,?,?,?)")
-                .params(c.id(), c.name(), c.quantity(), c.perUserLimit(), Timestamp.from(c.startsAt()),
-                        Timestamp.from(c.endsAt()), c.discountCents(), Timestamp.from(c.createdAt()))
+        jdbc.sql(
+                        "INSERT INTO coupon_campaigns (id, name, quantity, per_user_limit, starts_at, ends_at, discount_cents, "
+                                + "created_at) VALUES (?,?,?,?,?,?,?,?)")
+                .params(
+                        c.id(),
+                        c.name(),
+                        c.quantity(),
+                        c.perUserLimit(),
+                        Timestamp.from(c.startsAt()),
+                        Timestamp.from(c.endsAt()),
+                        c.discountCents(),
+                        Timestamp.from(c.createdAt()))
                 .update();
         jdbc.sql("INSERT INTO campaign_counts (campaign_id, quantity, issued) VALUES (?,?,0)")
-                .params(c.id(), c.quantity()).update();
+                .params(c.id(), c.quantity())
+                .update();
     }
 
     @Override
     public Optional<Campaign> find(String id) {
         return jdbc.sql("SELECT id, name, quantity, per_user_limit, starts_at, ends_at, discount_cents, created_at "
-                        + "FROM coupon_campaigns WHERE id = ?").param(id)
-                .query((rs, n) -> new Campaign(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getInt(4),
-                        rs.getTimestamp(5).toInstant(), rs.getTimestamp(6).toInstant(), rs.getLong(7),
+                        + "FROM coupon_campaigns WHERE id = ?")
+                .param(id)
+                .query((rs, n) -> new Campaign(
+                        rs.getString(1),
+                        rs.getString(2),
+                        rs.getLong(3),
+                        rs.getInt(4),
+                        rs.getTimestamp(5).toInstant(),
+                        rs.getTimestamp(6).toInstant(),
+                        rs.getLong(7),
                         rs.getTimestamp(8).toInstant()))
                 .optional();
     }
 
     @Override
     public long bumpGateEpoch(String id) {
-        jdbc.sql("UPDATE coupon_campaigns SET gate_epoch = gate_epoch + 1 WHERE id = ?").param(id).update();
-        return jdbc.sql("SELECT gate_epoch FROM coupon_campaigns WHERE id = ?").param(id).query(Long.class).single();
+        jdbc.sql("UPDATE coupon_campaigns SET gate_epoch = gate_epoch + 1 WHERE id = ?")
+                .param(id)
+                .update();
+        return jdbc.sql("SELECT gate_epoch FROM coupon_campaigns WHERE id = ?")
+                .param(id)
+                .query(Long.class)
+                .single();
     }
 
     @Override
     public long lockGateEpoch(String id) {
-        return jdbc.sql("SELECT gate_epoch FROM coupon_campaigns WHERE id = ? " + dialect.forShare()).param(id)
-                .query(Long.class).single();
+        return jdbc.sql("SELECT gate_epoch FROM coupon_campaigns WHERE id = ? " + dialect.forShare())
+                .param(id)
+                .query(Long.class)
+                .single();
     }
 
     @Override
     public boolean countIssued(String id) {
         return jdbc.sql("UPDATE campaign_counts SET issued = issued + 1 WHERE campaign_id = ? AND issued < quantity")
-                .param(id).update() == 1;
+                        .param(id)
+                        .update()
+                == 1;
     }
 
     @Override
     public long issued(String id) {
-        return jdbc.sql("SELECT issued FROM campaign_counts WHERE campaign_id = ?").param(id).query(Long.class)
+        return jdbc.sql("SELECT issued FROM campaign_counts WHERE campaign_id = ?")
+                .param(id)
+                .query(Long.class)
                 .single();
     }
 
     @Override
     public void lockExclusively(String id) {
-        jdbc.sql("SELECT id FROM coupon_campaigns WHERE id = ? FOR UPDATE").param(id).query(String.class).optional();
+        jdbc.sql("SELECT id FROM coupon_campaigns WHERE id = ? FOR UPDATE")
+                .param(id)
+                .query(String.class)
+                .optional();
     }
 }

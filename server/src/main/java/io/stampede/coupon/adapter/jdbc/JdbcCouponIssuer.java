@@ -46,7 +46,8 @@ class JdbcCouponIssuer implements CouponIssuer {
     public Issue issue(Campaign campaign, Coupon coupon, long gateEpoch) {
         // a user's claims take slots 1..limit; a concurrent claim of the same user may take ours, so try the next
         for (int attempt = 0; attempt < campaign.perUserLimit(); attempt++) {
-            AtomicBoolean committing = new AtomicBoolean(); // set once every statement ran: a failure after is the commit's
+            AtomicBoolean committing =
+                    new AtomicBoolean(); // set once every statement ran: a failure after is the commit's
             try {
                 return tx.execute(s -> {
                     // the fence: the campaign row shared until the commit, so a rebuild's epoch bump waits for us
@@ -60,8 +61,16 @@ class JdbcCouponIssuer implements CouponIssuer {
                         return new Issue.LimitReached();
                     }
                     coupons.insert(coupon, slot, campaign.perUserLimit());
-                    outbox.append(Events.of("coupon.claimed", coupon.claimedAt(), "couponId", coupon.id(),
-                            "campaignId", campaign.id(), "userId", coupon.userId(), "discountCents",
+                    outbox.append(Events.of(
+                            "coupon.claimed",
+                            coupon.claimedAt(),
+                            "couponId",
+                            coupon.id(),
+                            "campaignId",
+                            campaign.id(),
+                            "userId",
+                            coupon.userId(),
+                            "discountCents",
                             coupon.discountCents()));
                     if (!campaigns.countIssued(campaign.id())) {
                         s.setRollbackOnly();
@@ -79,7 +88,9 @@ class JdbcCouponIssuer implements CouponIssuer {
             } catch (DataIntegrityViolationException e) {
                 return new Issue.LimitReached(); // no slot left within the limit
             } catch (RuntimeException e) {
-                return committing.get() ? new Issue.InDoubt(Failures.describe(e)) : new Issue.Failed(Failures.describe(e));
+                return committing.get()
+                        ? new Issue.InDoubt(Failures.describe(e))
+                        : new Issue.Failed(Failures.describe(e));
             }
         }
         return new Issue.LimitReached();

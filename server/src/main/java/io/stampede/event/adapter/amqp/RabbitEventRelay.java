@@ -79,11 +79,16 @@ class RabbitEventRelay {
 
     private int relayBatch() {
         Integer count = tx.execute(status -> {
-            List<DomainEvent> events = jdbc.sql("SELECT id, type, version, occurred_at, data FROM events "
-                            + "WHERE NOT relayed AND position IS NOT NULL ORDER BY position LIMIT ? FOR UPDATE SKIP LOCKED")
+            List<DomainEvent> events = jdbc.sql(
+                            "SELECT id, type, version, occurred_at, data FROM events "
+                                    + "WHERE NOT relayed AND position IS NOT NULL ORDER BY position LIMIT ? FOR UPDATE SKIP LOCKED")
                     .param(BATCH)
-                    .query((rs, n) -> new DomainEvent(rs.getString(1), rs.getString(2), rs.getInt(3),
-                            rs.getTimestamp(4).toInstant(), json.readValue(rs.getString(5), Map.class)))
+                    .query((rs, n) -> new DomainEvent(
+                            rs.getString(1),
+                            rs.getString(2),
+                            rs.getInt(3),
+                            rs.getTimestamp(4).toInstant(),
+                            json.readValue(rs.getString(5), Map.class)))
                     .list();
             List<CorrelationData> confirms = new ArrayList<>(events.size());
             for (DomainEvent e : events) {
@@ -104,7 +109,9 @@ class RabbitEventRelay {
                 }
             }
             for (String id : relayed) {
-                jdbc.sql("UPDATE events SET relayed = TRUE WHERE id = ?").param(id).update();
+                jdbc.sql("UPDATE events SET relayed = TRUE WHERE id = ?")
+                        .param(id)
+                        .update();
             }
             return relayed.size();
         });
@@ -127,5 +134,4 @@ class RabbitEventRelay {
         props.setTimestamp(Date.from(e.occurredAt()));
         return new Message(json.writeValueAsString(body).getBytes(StandardCharsets.UTF_8), props);
     }
-
 }

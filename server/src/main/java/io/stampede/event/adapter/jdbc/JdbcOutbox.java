@@ -19,8 +19,7 @@ import tools.jackson.databind.json.JsonMapper;
 /** The outbox and its feed in the relational database. */
 @Repository
 class JdbcOutbox implements Outbox, EventFeed {
-    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
-    };
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
     private static final int POSITION_BATCH = 1_000;
 
     private final JdbcClient jdbc;
@@ -37,8 +36,11 @@ class JdbcOutbox implements Outbox, EventFeed {
 
     @Override
     public void append(List<DomainEvent> events) {
-        template.batchUpdate("INSERT INTO events (id, type, version, occurred_at, data) VALUES (?,?,?,?,?)", events,
-                events.size(), (ps, e) -> {
+        template.batchUpdate(
+                "INSERT INTO events (id, type, version, occurred_at, data) VALUES (?,?,?,?,?)",
+                events,
+                events.size(),
+                (ps, e) -> {
                     ps.setString(1, e.id());
                     ps.setString(2, e.type());
                     ps.setInt(3, e.version());
@@ -55,9 +57,13 @@ class JdbcOutbox implements Outbox, EventFeed {
     @Override
     public int assignPositions() {
         Integer done = tx.execute(status -> {
-            long last = jdbc.sql("SELECT last FROM event_positions WHERE id = 1 FOR UPDATE").query(Long.class).single();
+            long last = jdbc.sql("SELECT last FROM event_positions WHERE id = 1 FOR UPDATE")
+                    .query(Long.class)
+                    .single();
             List<Long> seqs = jdbc.sql("SELECT seq FROM events WHERE position IS NULL ORDER BY seq LIMIT ?")
-                    .param(POSITION_BATCH).query((rs, n) -> rs.getLong(1)).list();
+                    .param(POSITION_BATCH)
+                    .query((rs, n) -> rs.getLong(1))
+                    .list();
             if (seqs.isEmpty()) {
                 return 0;
             }
@@ -67,7 +73,9 @@ class JdbcOutbox implements Outbox, EventFeed {
                 updates.add(new Object[] {++next, seq});
             }
             template.batchUpdate("UPDATE events SET position = ? WHERE seq = ?", updates);
-            jdbc.sql("UPDATE event_positions SET last = ? WHERE id = 1").param(next).update();
+            jdbc.sql("UPDATE event_positions SET last = ? WHERE id = 1")
+                    .param(next)
+                    .update();
             return seqs.size();
         });
         return done == null ? 0 : done;
@@ -77,16 +85,23 @@ class JdbcOutbox implements Outbox, EventFeed {
     public Page after(long position, int limit) {
         List<Row> rows = jdbc.sql("SELECT position, id, type, version, occurred_at, data FROM events "
                         + "WHERE position > ? ORDER BY position LIMIT ?")
-                .params(position, limit).query(this::row).list();
+                .params(position, limit)
+                .query(this::row)
+                .list();
         long next = rows.isEmpty() ? position : rows.getLast().position();
         return new Page(rows.stream().map(Row::event).toList(), next);
     }
 
-    private record Row(long position, DomainEvent event) {
-    }
+    private record Row(long position, DomainEvent event) {}
 
     private Row row(ResultSet rs, int n) throws SQLException {
-        return new Row(rs.getLong("position"), new DomainEvent(rs.getString("id"), rs.getString("type"),
-                rs.getInt("version"), rs.getTimestamp("occurred_at").toInstant(), json.readValue(rs.getString("data"), MAP)));
+        return new Row(
+                rs.getLong("position"),
+                new DomainEvent(
+                        rs.getString("id"),
+                        rs.getString("type"),
+                        rs.getInt("version"),
+                        rs.getTimestamp("occurred_at").toInstant(),
+                        json.readValue(rs.getString("data"), MAP)));
     }
 }

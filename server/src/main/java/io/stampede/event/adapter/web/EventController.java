@@ -19,8 +19,7 @@ class EventController {
         this.feed = feed;
     }
 
-    record FeedView(List<DomainEvent> items, String next) {
-    }
+    record FeedView(List<DomainEvent> items, String next) {}
 
     @GetMapping("/api/admin/events")
     FeedView events(@RequestParam(name = "after", required = false) String after) {

@@ -24,8 +24,13 @@ class JdbcGateFences implements GateFences {
 
     @Override
     public long bump(String saleId) {
-        jdbc.sql("UPDATE sales SET gate_epoch = gate_epoch + 1 WHERE id = ?").param(saleId).update();
-        return jdbc.sql("SELECT gate_epoch FROM sales WHERE id = ?").param(saleId).query(Long.class).single();
+        jdbc.sql("UPDATE sales SET gate_epoch = gate_epoch + 1 WHERE id = ?")
+                .param(saleId)
+                .update();
+        return jdbc.sql("SELECT gate_epoch FROM sales WHERE id = ?")
+                .param(saleId)
+                .query(Long.class)
+                .single();
     }
 
     @Override
@@ -45,6 +50,9 @@ class JdbcGateFences implements GateFences {
 
     @Override
     public void lockExclusively(String saleId) {
-        jdbc.sql("SELECT id FROM sales WHERE id = ? FOR UPDATE").param(saleId).query(String.class).optional();
+        jdbc.sql("SELECT id FROM sales WHERE id = ? FOR UPDATE")
+                .param(saleId)
+                .query(String.class)
+                .optional();
     }
 }

@@ -7,7 +7,6 @@ import io.stampede.sale.domain.SaleEnded;
 import io.stampede.sale.domain.StockFigures;
 import io.stampede.shared.jdbc.SqlDialect;
 import java.sql.ResultSet;
-import java.util.Objects;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -15,6 +14,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -37,8 +37,8 @@ class JdbcStockLedger implements StockLedger {
     JdbcStockLedger(JdbcClient jdbc, JdbcTemplate template, SqlDialect dialect) {
         this.jdbc = jdbc;
         this.template = template;
-        this.addToBuyer = dialect.insertOrAdd("sale_buyers", "sale_id, user_id", "units", "sale_id, user_id, units",
-                "?,?,?");
+        this.addToBuyer =
+                dialect.insertOrAdd("sale_buyers", "sale_id, user_id", "units", "sale_id, user_id, units", "?,?,?");
     }
 
     /** A buyer of a sale, ordered as rows are locked: by sale, then user. */
@@ -71,8 +71,12 @@ class JdbcStockLedger implements StockLedger {
 
     @Override
     public int bucketCount(String saleId) {
-        return bucketCounts.computeIfAbsent(saleId, id -> jdbc.sql("SELECT COUNT(*) FROM stock_buckets WHERE sale_id = ?")
-                .param(id).query(Integer.class).single());
+        return bucketCounts.computeIfAbsent(
+                saleId,
+                id -> jdbc.sql("SELECT COUNT(*) FROM stock_buckets WHERE sale_id = ?")
+                        .param(id)
+                        .query(Integer.class)
+                        .single());
     }
 
     @EventListener
@@ -108,8 +112,13 @@ class JdbcStockLedger implements StockLedger {
         Map<String, Refusal> refused = new HashMap<>();
         Map<Buyer, Long> undo = new TreeMap<>();
         for (Map.Entry<String, List<Claim>> sale : bySale(claims).entrySet()) {
-            refuseOverLimit(sale.getKey(), sale.getValue(), Objects.requireNonNull(limits.get(sale.getKey())), added,
-                    refused, undo);
+            refuseOverLimit(
+                    sale.getKey(),
+                    sale.getValue(),
+                    Objects.requireNonNull(limits.get(sale.getKey())),
+                    added,
+                    refused,
+                    undo);
         }
         takeFromBuyers(undo);
         return refused;
@@ -129,29 +138,42 @@ class JdbcStockLedger implements StockLedger {
     /** The claims by sale, in sale order (the order every writer locks sales' rows in), each sale's in given order. */
     private static Map<String, List<Claim>> bySale(List<Claim> claims) {
         Map<String, List<Claim>> bySale = new TreeMap<>();
-        claims.forEach(c -> bySale.computeIfAbsent(c.saleId(), k -> new ArrayList<>()).add(c));
+        claims.forEach(
+                c -> bySale.computeIfAbsent(c.saleId(), k -> new ArrayList<>()).add(c));
         return bySale;
     }
 
     private void takeFromBuyers(Map<Buyer, Long> units) {
         if (!units.isEmpty()) {
-            template.batchUpdate("UPDATE sale_buyers SET units = units - ? WHERE sale_id = ? AND user_id = ?",
-                    units.entrySet().stream().map(e -> new Object[] {e.getValue(), e.getKey().saleId(),
-                            e.getKey().userId()}).toList());
+            template.batchUpdate(
+                    "UPDATE sale_buyers SET units = units - ? WHERE sale_id = ? AND user_id = ?",
+                    units.entrySet().stream()
+                            .map(e -> new Object[] {
+                                e.getValue(), e.getKey().saleId(), e.getKey().userId()
+                            })
+                            .toList());
         }
     }
 
     private void addToBuyers(Map<Buyer, Long> units) {
-        template.batchUpdate(addToBuyer, units.entrySet().stream()
-                .map(e -> new Object[] {e.getKey().saleId(), e.getKey().userId(), e.getValue()}).toList());
+        template.batchUpdate(
+                addToBuyer,
+                units.entrySet().stream()
+                        .map(e -> new Object[] {e.getKey().saleId(), e.getKey().userId(), e.getValue()})
+                        .toList());
     }
 
     /**
      * The buyers of one sale that now hold more than the limit: their claims of this batch are taken in order while
      * they fit, the rest refused. Nothing is read back when every buyer is within it, the common case.
      */
-    private void refuseOverLimit(String saleId, List<Claim> claims, int limit, Map<Buyer, Long> added,
-                                 Map<String, Refusal> refused, Map<Buyer, Long> undo) {
+    private void refuseOverLimit(
+            String saleId,
+            List<Claim> claims,
+            int limit,
+            Map<Buyer, Long> added,
+            Map<String, Refusal> refused,
+            Map<Buyer, Long> undo) {
         List<String> users = claims.stream().map(Claim::userId).distinct().toList();
         List<Object> params = new ArrayList<>(users.size() + 2);
         params.add(saleId);
@@ -160,7 +182,8 @@ class JdbcStockLedger implements StockLedger {
         Map<String, Long> over = new HashMap<>();
         jdbc.sql("SELECT user_id, units FROM sale_buyers WHERE sale_id = ? AND units > ? AND user_id IN ("
                         + marks(users.size()) + ")")
-                .params(params).query((ResultSet rs) -> {
+                .params(params)
+                .query((ResultSet rs) -> {
                     over.put(rs.getString(1), rs.getLong(2));
                 });
         for (Map.Entry<String, Long> user : over.entrySet()) {
@@ -183,9 +206,10 @@ class JdbcStockLedger implements StockLedger {
      * Takes the units of the sale's claims still standing: one conditional update when the sale has them all (the
      * common case), else the claims are taken in order while they fit and the rest refused.
      */
-    private void refuseBeyondStock(String saleId, List<Claim> claims, Map<String, Refusal> refused,
-                                   Map<Buyer, Long> undo) {
-        List<Claim> standing = claims.stream().filter(c -> !refused.containsKey(c.id())).toList();
+    private void refuseBeyondStock(
+            String saleId, List<Claim> claims, Map<String, Refusal> refused, Map<Buyer, Long> undo) {
+        List<Claim> standing =
+                claims.stream().filter(c -> !refused.containsKey(c.id())).toList();
         long need = standing.stream().mapToLong(Claim::quantity).sum();
         if (need == 0) {
             return;
@@ -210,14 +234,17 @@ class JdbcStockLedger implements StockLedger {
     @Override
     public long lockBuyer(String saleId, String userId) {
         template.update(addToBuyer, saleId, userId, 0L);
-        return jdbc.sql("SELECT units FROM sale_buyers WHERE sale_id = ? AND user_id = ?").params(saleId, userId)
-                .query(Long.class).single();
+        return jdbc.sql("SELECT units FROM sale_buyers WHERE sale_id = ? AND user_id = ?")
+                .params(saleId, userId)
+                .query(Long.class)
+                .single();
     }
 
     @Override
     public void addToBuyer(String saleId, String userId, long units) {
         jdbc.sql("UPDATE sale_buyers SET units = units + ? WHERE sale_id = ? AND user_id = ?")
-                .params(units, saleId, userId).update();
+                .params(units, saleId, userId)
+                .update();
     }
 
     @Override
@@ -243,13 +270,17 @@ class JdbcStockLedger implements StockLedger {
 
     private boolean takeIfAvailable(String saleId, int bucket, long quantity) {
         return jdbc.sql("UPDATE stock_buckets SET available = available - ?, version = version + 1 "
-                        + "WHERE sale_id = ? AND bucket = ? AND available >= ?")
-                .params(quantity, saleId, bucket, quantity).update() == 1;
+                                + "WHERE sale_id = ? AND bucket = ? AND available >= ?")
+                        .params(quantity, saleId, bucket, quantity)
+                        .update()
+                == 1;
     }
 
     private List<Long> lockAll(String saleId) {
         return jdbc.sql("SELECT available FROM stock_buckets WHERE sale_id = ? ORDER BY bucket FOR UPDATE")
-                .param(saleId).query((rs, n) -> rs.getLong(1)).list();
+                .param(saleId)
+                .query((rs, n) -> rs.getLong(1))
+                .list();
     }
 
     /** Takes {@code units} from locked buckets, lowest first. */
@@ -259,7 +290,9 @@ class JdbcStockLedger implements StockLedger {
             long part = Math.min(left, buckets.get(b));
             if (part > 0) {
                 jdbc.sql("UPDATE stock_buckets SET available = available - ?, version = version + 1 "
-                        + "WHERE sale_id = ? AND bucket = ?").params(part, saleId, b).update();
+                                + "WHERE sale_id = ? AND bucket = ?")
+                        .params(part, saleId, b)
+                        .update();
                 left -= part;
             }
         }
@@ -273,7 +306,8 @@ class JdbcStockLedger implements StockLedger {
             if (c.kind() != Change.Kind.SELL) {
                 released.merge(new Buyer(c.saleId(), c.userId()), (long) c.quantity(), Long::sum);
                 int n = bucketCount(c.saleId());
-                Bucket home = new Bucket(c.saleId(), n == 1 ? 0 : Math.floorMod(c.orderId().hashCode(), n));
+                Bucket home = new Bucket(
+                        c.saleId(), n == 1 ? 0 : Math.floorMod(c.orderId().hashCode(), n));
                 buckets.computeIfAbsent(home, k -> new long[2])[0] += c.quantity();
             }
             if (c.kind() != Change.Kind.RETURN) {
@@ -285,7 +319,12 @@ class JdbcStockLedger implements StockLedger {
         for (Map.Entry<Bucket, long[]> e : buckets.entrySet()) {
             int changed = jdbc.sql("UPDATE stock_buckets SET available = available + ?, sold = sold + ?, "
                             + "version = version + 1 WHERE sale_id = ? AND bucket = ?")
-                    .params(e.getValue()[0], e.getValue()[1], e.getKey().saleId(), e.getKey().bucket()).update();
+                    .params(
+                            e.getValue()[0],
+                            e.getValue()[1],
+                            e.getKey().saleId(),
+                            e.getKey().bucket())
+                    .update();
             if (changed != 1) {
                 throw new IllegalStateException("sale " + e.getKey().saleId() + " has no stock bucket "
                         + e.getKey().bucket());
@@ -300,7 +339,9 @@ class JdbcStockLedger implements StockLedger {
             long part = StockBuckets.share(quantity, n, b);
             if (part > 0) {
                 jdbc.sql("UPDATE stock_buckets SET available = available + ?, version = version + 1 "
-                        + "WHERE sale_id = ? AND bucket = ?").params(part, saleId, b).update();
+                                + "WHERE sale_id = ? AND bucket = ?")
+                        .params(part, saleId, b)
+                        .update();
             }
         }
     }
@@ -336,7 +377,8 @@ class JdbcStockLedger implements StockLedger {
     @Override
     public Map<String, Long> unitsByBuyer(String saleId) {
         Map<String, Long> units = new HashMap<>();
-        jdbc.sql("SELECT user_id, units FROM sale_buyers WHERE sale_id = ? AND units > 0").param(saleId)
+        jdbc.sql("SELECT user_id, units FROM sale_buyers WHERE sale_id = ? AND units > 0")
+                .param(saleId)
                 .query((ResultSet rs) -> {
                     units.put(rs.getString(1), rs.getLong(2));
                 });
@@ -345,18 +387,26 @@ class JdbcStockLedger implements StockLedger {
 
     @Override
     public void rewrite(String saleId, Supplier<Recount> recount) {
-        jdbc.sql("SELECT user_id FROM sale_buyers WHERE sale_id = ? ORDER BY user_id FOR UPDATE").param(saleId)
-                .query(String.class).list();
+        jdbc.sql("SELECT user_id FROM sale_buyers WHERE sale_id = ? ORDER BY user_id FOR UPDATE")
+                .param(saleId)
+                .query(String.class)
+                .list();
         List<Long> buckets = lockAll(saleId);
         Recount truth = recount.get();
-        jdbc.sql("UPDATE sale_buyers SET units = 0 WHERE sale_id = ?").param(saleId).update();
-        addToBuyers(new TreeMap<>(Map.copyOf(truth.unitsByBuyer()).entrySet().stream().collect(
-                Collectors.toMap(e -> new Buyer(saleId, e.getKey()), Map.Entry::getValue))));
+        jdbc.sql("UPDATE sale_buyers SET units = 0 WHERE sale_id = ?")
+                .param(saleId)
+                .update();
+        addToBuyers(new TreeMap<>(Map.copyOf(truth.unitsByBuyer()).entrySet().stream()
+                .collect(Collectors.toMap(e -> new Buyer(saleId, e.getKey()), Map.Entry::getValue))));
         for (int b = 0; b < buckets.size(); b++) {
             jdbc.sql("UPDATE stock_buckets SET available = ?, sold = ?, version = version + 1 "
                             + "WHERE sale_id = ? AND bucket = ?")
-                    .params(StockBuckets.share(Math.max(0, truth.available()), buckets.size(), b),
-                            b == 0 ? truth.sold() : 0, saleId, b).update();
+                    .params(
+                            StockBuckets.share(Math.max(0, truth.available()), buckets.size(), b),
+                            b == 0 ? truth.sold() : 0,
+                            saleId,
+                            b)
+                    .update();
         }
     }
 

@@ -12,8 +12,7 @@ import org.springframework.data.redis.core.script.RedisScript;
  * FileNotFoundException with a full stack trace on every purchase: a hidden cost on the hottest path.
  */
 final class LuaScripts {
-    private LuaScripts() {
-    }
+    private LuaScripts() {}
 
     static <T> RedisScript<T> load(String name, Class<T> type) {
         String path = "lua/" + name + ".lua";

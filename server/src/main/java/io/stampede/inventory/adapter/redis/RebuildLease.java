@@ -15,8 +15,7 @@ final class RebuildLease {
     private static final RedisScript<Long> RELEASE = LuaScripts.load("release_lease", Long.class);
     private static final RedisScript<Long> WRITE = LuaScripts.load("rebuild_write", Long.class);
 
-    private RebuildLease() {
-    }
+    private RebuildLease() {}
 
     /** Runs the action holding the lease; waits up to {@code wait} for it, false when it could not be had. */
     static boolean run(StringRedisTemplate redis, String leaseKey, Duration wait, Runnable action) {
@@ -50,8 +49,8 @@ final class RebuildLease {
      * One chunk of a rebuild's writes to a hash, set or list ({@code kind}), made only while {@code owner} still holds
      * the lease; false when it does not (the rebuild must stop: another one has begun).
      */
-    static boolean write(StringRedisTemplate redis, String leaseKey, String owner, String key, String kind,
-                         List<String> items) {
+    static boolean write(
+            StringRedisTemplate redis, String leaseKey, String owner, String key, String kind, List<String> items) {
         Object[] args = new Object[items.size() + 2];
         args[0] = owner;
         args[1] = kind;

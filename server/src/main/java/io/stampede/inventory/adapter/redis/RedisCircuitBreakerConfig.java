@@ -22,17 +22,20 @@ class RedisCircuitBreakerConfig {
 
     @Bean
     CircuitBreaker gateCircuitBreaker() {
-        CircuitBreaker breaker = CircuitBreaker.of("redis-gate", CircuitBreakerConfig.custom()
-                .slidingWindowSize(20)
-                .minimumNumberOfCalls(10)
-                .failureRateThreshold(50)
-                .waitDurationInOpenState(Duration.ofSeconds(2))
-                .permittedNumberOfCallsInHalfOpenState(3)
-                .recordExceptions(RedisConnectionFailureException.class, QueryTimeoutException.class,
-                        RedisSystemException.class)
-                .build());
-        breaker.getEventPublisher().onStateTransition(e ->
-                log.warn("Redis gate circuit {}", e.getStateTransition()));
+        CircuitBreaker breaker = CircuitBreaker.of(
+                "redis-gate",
+                CircuitBreakerConfig.custom()
+                        .slidingWindowSize(20)
+                        .minimumNumberOfCalls(10)
+                        .failureRateThreshold(50)
+                        .waitDurationInOpenState(Duration.ofSeconds(2))
+                        .permittedNumberOfCallsInHalfOpenState(3)
+                        .recordExceptions(
+                                RedisConnectionFailureException.class,
+                                QueryTimeoutException.class,
+                                RedisSystemException.class)
+                        .build());
+        breaker.getEventPublisher().onStateTransition(e -> log.warn("Redis gate circuit {}", e.getStateTransition()));
         return breaker;
     }
 }

@@ -47,7 +47,6 @@ class RedisPurchaseGate implements PurchaseGate {
         this.namespace = namespace;
     }
 
-
     /** Keys of one sale: gate hash, users hash, keys hash, released set, rebuild lease. */
     List<String> keys(String saleId) {
         String tag = prefix + "{" + namespace + ":" + saleId + "}:";
@@ -55,10 +54,16 @@ class RedisPurchaseGate implements PurchaseGate {
     }
 
     @Override
-    public Reservation reserve(String saleId, String userId, String idempotencyKey, int quantity, String newOrderId,
-                               Instant now) {
-        List<?> answer = redis.execute(purchase, keys(saleId).subList(0, 3), userId, idempotencyKey,
-                Integer.toString(quantity), newOrderId, Long.toString(now.toEpochMilli()));
+    public Reservation reserve(
+            String saleId, String userId, String idempotencyKey, int quantity, String newOrderId, Instant now) {
+        List<?> answer = redis.execute(
+                purchase,
+                keys(saleId).subList(0, 3),
+                userId,
+                idempotencyKey,
+                Integer.toString(quantity),
+                newOrderId,
+                Long.toString(now.toEpochMilli()));
         return reservation(answer);
     }
 
@@ -66,8 +71,8 @@ class RedisPurchaseGate implements PurchaseGate {
     static Reservation reservation(List<?> answer) {
         String verdict = String.valueOf(answer.get(0));
         return switch (verdict) {
-            case "RESERVED" -> new Reservation.Reserved(String.valueOf(answer.get(1)),
-                    Long.parseLong(String.valueOf(answer.get(2))));
+            case "RESERVED" ->
+                new Reservation.Reserved(String.valueOf(answer.get(1)), Long.parseLong(String.valueOf(answer.get(2))));
             case "DUPLICATE" -> new Reservation.Duplicate(String.valueOf(answer.get(1)));
             case "SOLD_OUT" -> new Reservation.SoldOut();
             case "LIMIT_EXCEEDED" -> new Reservation.LimitExceeded();
@@ -79,16 +84,16 @@ class RedisPurchaseGate implements PurchaseGate {
 
     @Override
     public boolean compensate(String saleId, String userId, String idempotencyKey, String orderId, int quantity) {
-        Long done = redis.execute(compensate, keys(saleId).subList(0, 4), userId, idempotencyKey, orderId,
-                Integer.toString(quantity));
+        Long done = redis.execute(
+                compensate, keys(saleId).subList(0, 4), userId, idempotencyKey, orderId, Integer.toString(quantity));
         return done != null && done == 1;
     }
 
     @Override
     public Release release(String saleId, String userId, String orderId, int quantity) {
         List<String> k = keys(saleId);
-        Long done = redis.execute(release, List.of(k.get(0), k.get(1), k.get(3)), userId, orderId,
-                Integer.toString(quantity));
+        Long done = redis.execute(
+                release, List.of(k.get(0), k.get(1), k.get(3)), userId, orderId, Integer.toString(quantity));
         if (done == null || done < 0) {
             return Release.GATE_MISSING;
         }
@@ -122,9 +127,15 @@ class RedisPurchaseGate implements PurchaseGate {
                 || !addInChunks(keys.get(4), owner, keys.get(3), state.released())) {
             return false;
         }
-        Long finished = redis.execute(finishRebuild, List.of(keys.get(0), keys.get(4)), owner, Long.toString(state.startsAtMillis()),
-                Long.toString(state.endsAtMillis()), Integer.toString(state.perUserLimit()),
-                Long.toString(state.available()), Long.toString(state.epoch()));
+        Long finished = redis.execute(
+                finishRebuild,
+                List.of(keys.get(0), keys.get(4)),
+                owner,
+                Long.toString(state.startsAtMillis()),
+                Long.toString(state.endsAtMillis()),
+                Integer.toString(state.perUserLimit()),
+                Long.toString(state.available()),
+                Long.toString(state.epoch()));
         return finished != null && finished == 1;
     }
 
@@ -157,10 +168,15 @@ class RedisPurchaseGate implements PurchaseGate {
         Map<String, String> orders = new HashMap<>();
         redis.opsForHash().entries(keys.get(2)).forEach((k, v) -> orders.put((String) k, (String) v));
         Set<String> released = redis.opsForSet().members(keys.get(3));
-        return Optional.of(new GateState(Long.parseLong((String) gate.get("starts")),
-                Long.parseLong((String) gate.get("ends")), Integer.parseInt((String) gate.get("limit")),
-                Long.parseLong((String) gate.get("available")), users, orders,
-                released == null ? Set.of() : released, Long.parseLong((String) gate.get("epoch"))));
+        return Optional.of(new GateState(
+                Long.parseLong((String) gate.get("starts")),
+                Long.parseLong((String) gate.get("ends")),
+                Integer.parseInt((String) gate.get("limit")),
+                Long.parseLong((String) gate.get("available")),
+                users,
+                orders,
+                released == null ? Set.of() : released,
+                Long.parseLong((String) gate.get("epoch"))));
     }
 
     /** Writes the hash in chunks under the lease; false as soon as the lease is not {@code owner}'s any more. */
@@ -189,7 +205,6 @@ class RedisPurchaseGate implements PurchaseGate {
         }
         return true;
     }
-
 
     private static Map<String, String> toText(Map<String, Long> counts) {
         Map<String, String> text = new HashMap<>();

@@ -40,7 +40,6 @@ class RedisQueuedReservations implements QueuedReservations {
         this.index = properties.redis().keyPrefix() + "queued-index";
     }
 
-
     private String queued(String saleId) {
         return gate.keys(saleId).get(0).replaceFirst("gate$", "queued");
     }
@@ -50,23 +49,38 @@ class RedisQueuedReservations implements QueuedReservations {
     }
 
     @Override
-    public Reservation reserve(String saleId, String userId, String idempotencyKey, int quantity, String orderId,
-                               Instant now, String record, boolean restore) {
+    public Reservation reserve(
+            String saleId,
+            String userId,
+            String idempotencyKey,
+            int quantity,
+            String orderId,
+            Instant now,
+            String record,
+            boolean restore) {
         List<String> keys = new ArrayList<>(gate.keys(saleId).subList(0, 3));
         keys.add(queued(saleId));
-        List<?> answer = redis.execute(purchase, keys, userId, idempotencyKey, Integer.toString(quantity), orderId,
-                Long.toString(now.toEpochMilli()), record, restore ? "1" : "0");
+        List<?> answer = redis.execute(
+                purchase,
+                keys,
+                userId,
+                idempotencyKey,
+                Integer.toString(quantity),
+                orderId,
+                Long.toString(now.toEpochMilli()),
+                record,
+                restore ? "1" : "0");
         return RedisPurchaseGate.reservation(answer);
     }
 
     @Override
-    public boolean compensate(String saleId, String userId, String idempotencyKey, String orderId, int quantity,
-                              boolean force) {
+    public boolean compensate(
+            String saleId, String userId, String idempotencyKey, String orderId, int quantity, boolean force) {
         List<String> keys = new ArrayList<>(gate.keys(saleId).subList(0, 4));
         keys.add(queued(saleId));
         keys.add(confirmed(saleId));
-        Long done = redis.execute(compensate, keys, userId, idempotencyKey, orderId, Integer.toString(quantity),
-                force ? "1" : "0");
+        Long done = redis.execute(
+                compensate, keys, userId, idempotencyKey, orderId, Integer.toString(quantity), force ? "1" : "0");
         if (done != null && done != 0) {
             redis.opsForHash().delete(index, orderId);
         }
@@ -101,7 +115,10 @@ class RedisQueuedReservations implements QueuedReservations {
         List<QueuedUnits> out = new ArrayList<>();
         records(saleId).forEach((id, record) -> {
             JsonNode n = JSON.readTree(record);
-            out.add(new QueuedUnits(id, n.path("userId").asString(), n.path("idempotencyKey").asString(),
+            out.add(new QueuedUnits(
+                    id,
+                    n.path("userId").asString(),
+                    n.path("idempotencyKey").asString(),
                     n.path("quantity").asInt()));
         });
         return out;

@@ -27,7 +27,6 @@ class RedisStockLock implements StockLock {
         this.prefix = properties.redis().keyPrefix();
     }
 
-
     private String lockKey(String saleId) {
         return prefix + "{sale:" + saleId + "}:lock";
     }
@@ -39,8 +38,8 @@ class RedisStockLock implements StockLock {
     @Override
     public Optional<Lease> tryAcquire(String saleId, Duration lease) {
         String owner = Ids.newId();
-        Long fence = redis.execute(acquire, List.of(lockKey(saleId), fenceKey(saleId)), owner,
-                Long.toString(lease.toMillis()));
+        Long fence = redis.execute(
+                acquire, List.of(lockKey(saleId), fenceKey(saleId)), owner, Long.toString(lease.toMillis()));
         return fence == null || fence == 0 ? Optional.empty() : Optional.of(new Lease(saleId, owner, fence));
     }
 

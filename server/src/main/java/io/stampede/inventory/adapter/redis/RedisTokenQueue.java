@@ -34,7 +34,6 @@ class RedisTokenQueue implements TokenQueue {
         this.prefix = properties.redis().keyPrefix();
     }
 
-
     private String key(String saleId, String name) {
         return prefix + "{sale:" + saleId + "}:tokens" + name;
     }
@@ -53,14 +52,16 @@ class RedisTokenQueue implements TokenQueue {
                 return new Take.Taken(epoch);
             }
             // tokens of two builds: only a rebuild racing this take can do that; the old ones are void anyway
-            tokens.stream().distinct().forEach(t -> putBack(saleId, Long.parseLong(t),
-                    Collections.frequency(tokens, t)));
+            tokens.stream()
+                    .distinct()
+                    .forEach(t -> putBack(saleId, Long.parseLong(t), Collections.frequency(tokens, t)));
             return new Take.Missing();
         }
         if (tokens != null && !tokens.isEmpty()) {
             // fewer units than asked for: give the ones taken back
-            tokens.stream().distinct().forEach(t -> putBack(saleId, Long.parseLong(t),
-                    Collections.frequency(tokens, t)));
+            tokens.stream()
+                    .distinct()
+                    .forEach(t -> putBack(saleId, Long.parseLong(t), Collections.frequency(tokens, t)));
         }
         // an empty list is sold out only once the list is built; otherwise it is missing
         return Boolean.TRUE.equals(redis.hasKey(key(saleId, ":epoch"))) ? new Take.SoldOut() : new Take.Missing();
@@ -99,8 +100,11 @@ class RedisTokenQueue implements TokenQueue {
     public boolean rebuild(String saleId, Supplier<State> truth) {
         String owner = Ids.newId();
         String lease = key(saleId, ":rebuild");
-        Long begun = redis.execute(beginRebuild, List.of(key(saleId, ":epoch"), key(saleId, ""),
-                key(saleId, ":released"), lease), owner, Long.toString(RebuildLease.LEASE.toMillis()));
+        Long begun = redis.execute(
+                beginRebuild,
+                List.of(key(saleId, ":epoch"), key(saleId, ""), key(saleId, ":released"), lease),
+                owner,
+                Long.toString(RebuildLease.LEASE.toMillis()));
         if (begun == null || begun != 1) {
             return false;
         }
@@ -114,13 +118,24 @@ class RedisTokenQueue implements TokenQueue {
         String token = Long.toString(state.epoch());
         // every chunk is written only while the lease is still this rebuild's
         for (long left = state.available(); left > 0; left -= CHUNK) {
-            if (!RebuildLease.write(redis, lease, owner, key(saleId, ""), "list", Collections.nCopies((int) Math.min(CHUNK, left), token))) {
+            if (!RebuildLease.write(
+                    redis,
+                    lease,
+                    owner,
+                    key(saleId, ""),
+                    "list",
+                    Collections.nCopies((int) Math.min(CHUNK, left), token))) {
                 return false;
             }
         }
         List<String> released = new ArrayList<>(state.released());
         for (int i = 0; i < released.size(); i += CHUNK) {
-            if (!RebuildLease.write(redis, lease, owner, key(saleId, ":released"), "set",
+            if (!RebuildLease.write(
+                    redis,
+                    lease,
+                    owner,
+                    key(saleId, ":released"),
+                    "set",
                     released.subList(i, Math.min(released.size(), i + CHUNK)))) {
                 return false;
             }
@@ -128,7 +143,6 @@ class RedisTokenQueue implements TokenQueue {
         Long finished = redis.execute(finishRebuild, List.of(key(saleId, ":epoch"), lease), owner, token);
         return finished != null && finished == 1;
     }
-
 
     @Override
     public boolean underLease(String saleId, Duration wait, Runnable action) {

@@ -1,11 +1,11 @@
 package io.stampede.inventory.adapter.web;
 
-import org.jspecify.annotations.Nullable;
 import io.stampede.inventory.application.Reconciliation;
 import io.stampede.sale.application.SaleService;
 import io.stampede.sale.domain.Sale;
 import io.stampede.sale.domain.StockFigures;
 import io.stampede.shared.web.ApiException;
+import org.jspecify.annotations.Nullable;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -28,19 +28,30 @@ class ReconciliationController {
         }
     }
 
-    record Cache(@Nullable Long available) {
-    }
+    record Cache(@Nullable Long available) {}
 
     /**
      * The contract's answer ({@code database}: the figures the orders add up to), and beside it the stock ledger's
      * figures (what the database enforces, and what the sale shows) and how many figures or users disagree: the gate
      * with the ledger ({@code usersDisagreeing}) and the ledger with the orders ({@code ledgerDisagreeing}).
      */
-    record View(boolean consistent, Figures database, Figures ledger, Cache cache, long drift, int usersDisagreeing,
-                int ledgerDisagreeing) {
+    record View(
+            boolean consistent,
+            Figures database,
+            Figures ledger,
+            Cache cache,
+            long drift,
+            int usersDisagreeing,
+            int ledgerDisagreeing) {
         static View of(Reconciliation.Report r) {
-            return new View(r.consistent(), Figures.of(r.database()), Figures.of(r.ledger()),
-                    new Cache(r.cacheAvailable()), r.drift(), r.usersDisagreeing(), r.ledgerDisagreeing());
+            return new View(
+                    r.consistent(),
+                    Figures.of(r.database()),
+                    Figures.of(r.ledger()),
+                    new Cache(r.cacheAvailable()),
+                    r.drift(),
+                    r.usersDisagreeing(),
+                    r.ledgerDisagreeing());
         }
     }
 

@@ -44,7 +44,8 @@ class OptimisticStock implements StockTaking {
             public Verdict guard() {
                 // the winning update also holds the row to the commit, so the checks after it are serialized
                 return buckets.compareAndSet(sale.id(), read.version(), read.available() - quantity)
-                        ? Verdict.GO : Verdict.retry("the stock changed since it was read");
+                        ? Verdict.GO
+                        : Verdict.retry("the stock changed since it was read");
             }
 
             @Override

@@ -37,8 +37,7 @@ public interface StockTaking {
         Verdict take();
 
         /** After the transaction, or after an early stop. */
-        default void end(Ending ending) {
-        }
+        default void end(Ending ending) {}
     }
 
     /** An attempt that stopped before it began (sold out at a glance, a lock not had, a list not built). */
@@ -79,24 +78,18 @@ public interface StockTaking {
         }
 
         /** Go on. */
-        record Go() implements Verdict {
-        }
+        record Go() implements Verdict {}
 
-        record SoldOut() implements Verdict {
-        }
+        record SoldOut() implements Verdict {}
 
-        record Missing() implements Verdict {
-        }
+        record Missing() implements Verdict {}
 
-        record Contradicted() implements Verdict {
-        }
+        record Contradicted() implements Verdict {}
 
         /** Start the attempt over (a lost race, a deadlock victim), a bounded number of times. */
-        record Retry(String reason) implements Verdict {
-        }
+        record Retry(String reason) implements Verdict {}
 
         /** Stop with 503: nothing was taken. */
-        record Unavailable(String reason) implements Verdict {
-        }
+        record Unavailable(String reason) implements Verdict {}
     }
 }

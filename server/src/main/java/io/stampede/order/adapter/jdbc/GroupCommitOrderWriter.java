@@ -1,7 +1,5 @@
 package io.stampede.order.adapter.jdbc;
 
-import java.util.Objects;
-import io.stampede.shared.Failures;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,10 +13,12 @@ import io.stampede.order.application.OrderSettings;
 import io.stampede.order.application.OrderWriter;
 import io.stampede.order.domain.Order;
 import io.stampede.order.port.OrderRepository;
+import io.stampede.shared.Failures;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -71,9 +71,15 @@ class GroupCommitOrderWriter implements OrderWriter, SmartLifecycle {
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running;
 
-    GroupCommitOrderWriter(OrderRepository orders, GateFences gateFences, Outbox outbox, CouponRedemptions coupons,
-                           StockLedger ledger, TransactionTemplate tx, OrderSettings properties,
-                           MeterRegistry meters) {
+    GroupCommitOrderWriter(
+            OrderRepository orders,
+            GateFences gateFences,
+            Outbox outbox,
+            CouponRedemptions coupons,
+            StockLedger ledger,
+            TransactionTemplate tx,
+            OrderSettings properties,
+            MeterRegistry meters) {
         this.orders = orders;
         this.gateFences = gateFences;
         this.outbox = outbox;
@@ -84,11 +90,14 @@ class GroupCommitOrderWriter implements OrderWriter, SmartLifecycle {
         this.writers = properties.groupCommit().writers();
         this.queue = new ArrayBlockingQueue<>(properties.groupCommit().queueCapacity());
         this.batchSizes = DistributionSummary.builder("stampede.orders.group.commit.batch")
-                .description("orders committed per transaction").register(meters);
+                .description("orders committed per transaction")
+                .register(meters);
         this.refusals = Counter.builder("stampede.orders.refused")
-                .description("orders the database refused although the gate had admitted them").register(meters);
+                .description("orders the database refused although the gate had admitted them")
+                .register(meters);
         this.writerFaults = Counter.builder("stampede.orders.group.commit.faults")
-                .description("order batches failed by an unexpected error in the writer").register(meters);
+                .description("order batches failed by an unexpected error in the writer")
+                .register(meters);
     }
 
     @Override
@@ -117,8 +126,11 @@ class GroupCommitOrderWriter implements OrderWriter, SmartLifecycle {
                 return;
             } catch (Throwable t) { // supervision: nothing a batch throws may stop the writer or strand its orders
                 writerFaults.increment();
-                log.error("Order writer failed a batch of {} on an unexpected {}: {}", batch.size(),
-                        t.getClass().getSimpleName(), t.getMessage());
+                log.error(
+                        "Order writer failed a batch of {} on an unexpected {}: {}",
+                        batch.size(),
+                        t.getClass().getSimpleName(),
+                        t.getMessage());
                 batch.forEach(p -> p.complete(new WriteResult.Failed("the order writer failed: " + t)));
             } finally {
                 batch.clear();
@@ -155,26 +167,38 @@ class GroupCommitOrderWriter implements OrderWriter, SmartLifecycle {
             }
             // a single order: its idempotency key is taken (the gate had lost it), or the row is bad
             Pending only = batch.getFirst();
-            only.complete(e instanceof DuplicateKeyException ? new WriteResult.DuplicateKey()
-                    : new WriteResult.Failed("the database refused the order: " + Failures.describe(e.getMostSpecificCause())));
+            only.complete(
+                    e instanceof DuplicateKeyException
+                            ? new WriteResult.DuplicateKey()
+                            : new WriteResult.Failed(
+                                    "the database refused the order: " + Failures.describe(e.getMostSpecificCause())));
             return;
         } catch (RuntimeException e) {
             boolean inDoubt = committing.get();
-            log.warn("Order batch of {} failed{}: {}", batch.size(), inDoubt ? " at its commit" : "",
+            log.warn(
+                    "Order batch of {} failed{}: {}",
+                    batch.size(),
+                    inDoubt ? " at its commit" : "",
                     Failures.describe(e));
-            WriteResult failure = inDoubt ? new WriteResult.InDoubt(Failures.describe(e))
+            WriteResult failure = inDoubt
+                    ? new WriteResult.InDoubt(Failures.describe(e))
                     : new WriteResult.Failed(Failures.describe(e));
             batch.forEach(p -> p.complete(failure));
             return;
         }
-        long written = results.values().stream().filter(r -> r instanceof WriteResult.Committed).count();
+        long written = results.values().stream()
+                .filter(r -> r instanceof WriteResult.Committed)
+                .count();
         batchSizes.record((double) written);
         for (Pending p : batch) {
             WriteResult result = Objects.requireNonNull(results.get(p), "every order of a batch has a result");
             if (result instanceof WriteResult.Refused r) {
                 refusals.increment();
-                log.warn("Order {} of sale {} refused by the database ({}): the sale's gate admitted it wrongly",
-                        p.order().id(), p.order().saleId(), r.reason());
+                log.warn(
+                        "Order {} of sale {} refused by the database ({}): the sale's gate admitted it wrongly",
+                        p.order().id(),
+                        p.order().saleId(),
+                        r.reason());
             }
             p.complete(result);
         }
@@ -188,8 +212,8 @@ class GroupCommitOrderWriter implements OrderWriter, SmartLifecycle {
     private boolean write(List<Pending> batch, Map<Pending, WriteResult> results, boolean precise) {
         // the fence: only orders reserved by the sale's current gate; the rows stay shared-locked until commit, so a
         // rebuild's epoch bump waits for this batch and then reads its orders
-        Map<String, GateFences.Fence> fences = gateFences.lock(batch.stream().map(p -> p.order().saleId())
-                .collect(Collectors.toSet()));
+        Map<String, GateFences.Fence> fences =
+                gateFences.lock(batch.stream().map(p -> p.order().saleId()).collect(Collectors.toSet()));
         List<Pending> fresh = new ArrayList<>(batch.size());
         for (Pending p : batch) {
             GateFences.Fence fence = fences.get(p.order().saleId());
@@ -202,7 +226,8 @@ class GroupCommitOrderWriter implements OrderWriter, SmartLifecycle {
         if (fresh.isEmpty()) {
             return true;
         }
-        List<StockLedger.Claim> claims = fresh.stream().map(p -> claim(p.order())).toList();
+        List<StockLedger.Claim> claims =
+                fresh.stream().map(p -> claim(p.order())).toList();
         Map<String, Integer> limits = GateFences.Fence.limits(fences);
         Map<String, Refusal> refused = precise ? ledger.hold(claims, limits) : ledger.holdBuyers(claims, limits);
         List<Order> accepted = new ArrayList<>(fresh.size());
@@ -212,15 +237,19 @@ class GroupCommitOrderWriter implements OrderWriter, SmartLifecycle {
             Refusal refusal = refused.get(o.id());
             if (refusal != null) {
                 // refused, unless the key has its order already: then this is a replay the gate did not recognise
-                results.put(p, orders.findByKey(o.saleId(), o.userId(), o.idempotencyKey()).isPresent()
-                        ? new WriteResult.DuplicateKey() : new WriteResult.Refused(refusal));
+                results.put(
+                        p,
+                        orders.findByKey(o.saleId(), o.userId(), o.idempotencyKey())
+                                        .isPresent()
+                                ? new WriteResult.DuplicateKey()
+                                : new WriteResult.Refused(refusal));
             } else if (o.couponId() != null && !coupons.redeem(o.couponId(), o.userId(), o.id(), o.createdAt())) {
                 if (!precise) {
                     return false; // rare: sorted out by the precise pass, which can give the units back
                 }
                 // its coupon went to another order first: the units it took go back in this same transaction
-                unused.add(new StockLedger.Change(o.saleId(), o.userId(), o.id(), o.quantity(),
-                        StockLedger.Change.Kind.RETURN));
+                unused.add(new StockLedger.Change(
+                        o.saleId(), o.userId(), o.id(), o.quantity(), StockLedger.Change.Kind.RETURN));
                 results.put(p, new WriteResult.CouponUsed());
             } else {
                 accepted.add(o);
@@ -232,10 +261,14 @@ class GroupCommitOrderWriter implements OrderWriter, SmartLifecycle {
         }
         if (!accepted.isEmpty()) {
             orders.insertAll(accepted);
-            outbox.append(accepted.stream().map(o -> OrderEvents.of(o, o.status(), o.createdAt(), null)).toList());
+            outbox.append(accepted.stream()
+                    .map(o -> OrderEvents.of(o, o.status(), o.createdAt(), null))
+                    .toList());
         }
         // last: the stock rows every writer of these sales needs are held only from here to the commit
-        return precise || ledger.takeAll(accepted.stream().map(GroupCommitOrderWriter::claim).toList());
+        return precise
+                || ledger.takeAll(
+                        accepted.stream().map(GroupCommitOrderWriter::claim).toList());
     }
 
     private static StockLedger.Claim claim(Order o) {
@@ -252,15 +285,19 @@ class GroupCommitOrderWriter implements OrderWriter, SmartLifecycle {
 
     private void startWriter(int i) {
         // platform threads: few, long-lived, and JDBC drivers still pin virtual threads on Java 21
-        Thread thread = Thread.ofPlatform().name("order-writer-" + i).daemon().uncaughtExceptionHandler((t, e) -> {
-            log.error("Order writer {} died ({}); starting a new one", t.getName(), e.toString());
-            synchronized (threads) {
-                threads.remove(t);
-                if (running) {
-                    startWriter(i);
-                }
-            }
-        }).unstarted(this::loop);
+        Thread thread = Thread.ofPlatform()
+                .name("order-writer-" + i)
+                .daemon()
+                .uncaughtExceptionHandler((t, e) -> {
+                    log.error("Order writer {} died ({}); starting a new one", t.getName(), e.toString());
+                    synchronized (threads) {
+                        threads.remove(t);
+                        if (running) {
+                            startWriter(i);
+                        }
+                    }
+                })
+                .unstarted(this::loop);
         synchronized (threads) {
             threads.add(thread);
         }

@@ -30,7 +30,7 @@ import org.springframework.stereotype.Repository;
 class JdbcOrderRepository implements OrderRepository, UnitHolders {
     private static final String COLUMNS =
             "o.id, o.sale_id, o.user_id, o.idempotency_key, o.quantity, o.amount_cents, o.status, o.created_at, o.expires_at, "
-            + "o.coupon_id, o.refusal";
+                    + "o.coupon_id, o.refusal";
 
     private final JdbcClient jdbc;
     private final JdbcTemplate template;
@@ -44,8 +44,10 @@ class JdbcOrderRepository implements OrderRepository, UnitHolders {
 
     @Override
     public void insertAll(List<Order> orders) {
-        template.batchUpdate("INSERT INTO orders (id, sale_id, user_id, idempotency_key, quantity, amount_cents, status, "
-                        + "created_at, expires_at, updated_at, coupon_id, refusal) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", orders,
+        template.batchUpdate(
+                "INSERT INTO orders (id, sale_id, user_id, idempotency_key, quantity, amount_cents, status, "
+                        + "created_at, expires_at, updated_at, coupon_id, refusal) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                orders,
                 orders.size(),
                 (ps, o) -> {
                     ps.setString(1, o.id());
@@ -76,32 +78,47 @@ class JdbcOrderRepository implements OrderRepository, UnitHolders {
         if (order.isPresent()) {
             return order;
         }
-        return jdbc.sql("SELECT order_id FROM order_aliases WHERE id = ?").param(id).query(String.class).optional()
+        return jdbc.sql("SELECT order_id FROM order_aliases WHERE id = ?")
+                .param(id)
+                .query(String.class)
+                .optional()
                 .flatMap(this::findExactly);
     }
 
     private Optional<Order> findExactly(String id) {
-        return withHistory(jdbc.sql("SELECT " + COLUMNS + " FROM orders o WHERE o.id = ?").param(id)
-                .query(JdbcOrderRepository::map).list()).stream().findFirst();
+        return withHistory(jdbc.sql("SELECT " + COLUMNS + " FROM orders o WHERE o.id = ?")
+                        .param(id)
+                        .query(JdbcOrderRepository::map)
+                        .list())
+                .stream()
+                .findFirst();
     }
 
     @Override
     public void alias(String id, String orderId) {
-        jdbc.sql(dialect.insertIfAbsent("order_aliases", "id, order_id", "?,?")).params(id, orderId).update();
+        jdbc.sql(dialect.insertIfAbsent("order_aliases", "id, order_id", "?,?"))
+                .params(id, orderId)
+                .update();
     }
 
     @Override
     public Optional<Order> findByKey(String saleId, String userId, String idempotencyKey) {
         return withHistory(jdbc.sql("SELECT " + COLUMNS + " FROM orders o "
-                        + "WHERE o.sale_id = ? AND o.user_id = ? AND o.idempotency_key = ?")
-                .params(saleId, userId, idempotencyKey).query(JdbcOrderRepository::map).list()).stream().findFirst();
+                                + "WHERE o.sale_id = ? AND o.user_id = ? AND o.idempotency_key = ?")
+                        .params(saleId, userId, idempotencyKey)
+                        .query(JdbcOrderRepository::map)
+                        .list())
+                .stream()
+                .findFirst();
     }
 
     @Override
     public List<Order> findByUser(String userId, int limit) {
         return withHistory(jdbc.sql("SELECT " + COLUMNS + " FROM orders o WHERE o.user_id = ? "
                         + "ORDER BY o.created_at DESC, o.id DESC LIMIT ?")
-                .params(userId, limit).query(JdbcOrderRepository::map).list());
+                .params(userId, limit)
+                .query(JdbcOrderRepository::map)
+                .list());
     }
 
     @Override
@@ -129,27 +146,36 @@ class JdbcOrderRepository implements OrderRepository, UnitHolders {
 
     @Override
     public Set<String> releasedOrderIds(String saleId) {
-        return new HashSet<>(jdbc.sql("SELECT id FROM orders WHERE sale_id = ? "
-                + "AND status IN ('CANCELLED','EXPIRED','REFUNDED')").param(saleId).query(String.class).list());
+        return new HashSet<>(jdbc.sql(
+                        "SELECT id FROM orders WHERE sale_id = ? " + "AND status IN ('CANCELLED','EXPIRED','REFUNDED')")
+                .param(saleId)
+                .query(String.class)
+                .list());
     }
 
     @Override
     public Optional<Order> lock(String id) {
-        return withHistory(jdbc.sql("SELECT " + COLUMNS + " FROM orders o WHERE o.id = ? FOR UPDATE").param(id)
-                .query(JdbcOrderRepository::map).list()).stream().findFirst();
+        return withHistory(jdbc.sql("SELECT " + COLUMNS + " FROM orders o WHERE o.id = ? FOR UPDATE")
+                        .param(id)
+                        .query(JdbcOrderRepository::map)
+                        .list())
+                .stream()
+                .findFirst();
     }
 
     @Override
-    public boolean transition(String id, Set<OrderStatus> from, OrderStatus to, Instant at,
-                              boolean releasesUnits) {
+    public boolean transition(String id, Set<OrderStatus> from, OrderStatus to, Instant at, boolean releasesUnits) {
         List<Object> params = new ArrayList<>(List.of(to.name(), Timestamp.from(at), releasesUnits, id));
         from.forEach(f -> params.add(f.name()));
         String marks = String.join(",", Collections.nCopies(from.size(), "?"));
         int changed = jdbc.sql("UPDATE orders SET status = ?, updated_at = ?, gate_release_pending = ? "
-                + "WHERE id = ? AND status IN (" + marks + ")").params(params).update();
+                        + "WHERE id = ? AND status IN (" + marks + ")")
+                .params(params)
+                .update();
         if (changed == 1) {
             jdbc.sql("INSERT INTO order_history (order_id, status, at) VALUES (?,?,?)")
-                    .params(id, to.name(), Timestamp.from(at)).update();
+                    .params(id, to.name(), Timestamp.from(at))
+                    .update();
         }
         return changed == 1;
     }
@@ -158,27 +184,36 @@ class JdbcOrderRepository implements OrderRepository, UnitHolders {
     public List<String> lockDueForExpiry(Instant now, int limit) {
         return jdbc.sql("SELECT id FROM orders WHERE status IN ('QUEUED','PENDING_PAYMENT') AND expires_at <= ? "
                         + "ORDER BY expires_at LIMIT ? FOR UPDATE SKIP LOCKED")
-                .params(Timestamp.from(now), limit).query((rs, n) -> rs.getString(1)).list();
+                .params(Timestamp.from(now), limit)
+                .query((rs, n) -> rs.getString(1))
+                .list();
     }
 
     @Override
     public List<UnitHolders.Release> pendingReleases(Instant changedBefore, int limit) {
-        return jdbc.sql("SELECT id, sale_id, user_id, quantity FROM orders WHERE gate_release_pending AND updated_at < ? "
-                        + "ORDER BY updated_at LIMIT ?")
+        return jdbc.sql(
+                        "SELECT id, sale_id, user_id, quantity FROM orders WHERE gate_release_pending AND updated_at < ? "
+                                + "ORDER BY updated_at LIMIT ?")
                 .params(Timestamp.from(changedBefore), limit)
-                .query((rs, n) -> new UnitHolders.Release(rs.getString(1), rs.getString(2), rs.getString(3),
-                        rs.getInt(4))).list();
+                .query((rs, n) ->
+                        new UnitHolders.Release(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4)))
+                .list();
     }
 
     @Override
     public boolean hasOrder(String saleId, String userId, String idempotencyKey) {
         return jdbc.sql("SELECT COUNT(*) FROM orders WHERE sale_id = ? AND user_id = ? AND idempotency_key = ?")
-                .params(saleId, userId, idempotencyKey).query(Long.class).single() > 0;
+                        .params(saleId, userId, idempotencyKey)
+                        .query(Long.class)
+                        .single()
+                > 0;
     }
 
     @Override
     public void markReleased(String id) {
-        jdbc.sql("UPDATE orders SET gate_release_pending = FALSE WHERE id = ? AND gate_release_pending").param(id).update();
+        jdbc.sql("UPDATE orders SET gate_release_pending = FALSE WHERE id = ? AND gate_release_pending")
+                .param(id)
+                .update();
     }
 
     /** Loads the history of all the orders in one query. */
@@ -192,26 +227,48 @@ class JdbcOrderRepository implements OrderRepository, UnitHolders {
         jdbc.sql("SELECT order_id, status, at FROM order_history WHERE order_id IN (" + marks + ")")
                 .params(new ArrayList<Object>(history.keySet()))
                 .query((ResultSet rs) -> {
-                    history.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(new Order.StatusChange(OrderStatus.valueOf(rs.getString(2)),
-                            rs.getTimestamp(3).toInstant()));
+                    history.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
+                            .add(new Order.StatusChange(
+                                    OrderStatus.valueOf(rs.getString(2)),
+                                    rs.getTimestamp(3).toInstant()));
                 });
         // by time, and by lifecycle order for changes in the same millisecond
-        history.values().forEach(h -> h.sort(Comparator.comparing(Order.StatusChange::at)
-                .thenComparing(Order.StatusChange::status)));
+        history.values()
+                .forEach(h ->
+                        h.sort(Comparator.comparing(Order.StatusChange::at).thenComparing(Order.StatusChange::status)));
         List<Order> out = new ArrayList<>(orders.size());
         for (Order o : orders) {
-            out.add(new Order(o.id(), o.saleId(), o.userId(), o.idempotencyKey(), o.quantity(), o.amountCents(),
-                    o.status(), o.createdAt(), o.expiresAt(), history.getOrDefault(o.id(), List.of()), o.couponId(),
+            out.add(new Order(
+                    o.id(),
+                    o.saleId(),
+                    o.userId(),
+                    o.idempotencyKey(),
+                    o.quantity(),
+                    o.amountCents(),
+                    o.status(),
+                    o.createdAt(),
+                    o.expiresAt(),
+                    history.getOrDefault(o.id(), List.of()),
+                    o.couponId(),
                     o.refusal()));
         }
         return out;
     }
 
     private static Order map(ResultSet rs, int row) throws SQLException {
-        return new Order(rs.getString("id"), rs.getString("sale_id"), rs.getString("user_id"),
-                rs.getString("idempotency_key"), rs.getInt("quantity"), rs.getLong("amount_cents"),
-                OrderStatus.valueOf(rs.getString("status")), rs.getTimestamp("created_at").toInstant(),
-                rs.getTimestamp("expires_at").toInstant(), List.of(), rs.getString("coupon_id"), rs.getString("refusal"));
+        return new Order(
+                rs.getString("id"),
+                rs.getString("sale_id"),
+                rs.getString("user_id"),
+                rs.getString("idempotency_key"),
+                rs.getInt("quantity"),
+                rs.getLong("amount_cents"),
+                OrderStatus.valueOf(rs.getString("status")),
+                rs.getTimestamp("created_at").toInstant(),
+                rs.getTimestamp("expires_at").toInstant(),
+                List.of(),
+                rs.getString("coupon_id"),
+                rs.getString("refusal"));
     }
 
     @Override
@@ -234,6 +291,8 @@ class JdbcOrderRepository implements OrderRepository, UnitHolders {
         }
         String marks = String.join(",", Collections.nCopies(ids.size(), "?"));
         return new HashSet<>(jdbc.sql("SELECT id FROM orders WHERE id IN (" + marks + ")")
-                .params(new ArrayList<Object>(ids)).query(String.class).list());
+                .params(new ArrayList<Object>(ids))
+                .query(String.class)
+                .list());
     }
 }

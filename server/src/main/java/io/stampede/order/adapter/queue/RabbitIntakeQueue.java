@@ -1,6 +1,5 @@
 package io.stampede.order.adapter.queue;
 
-import org.jspecify.annotations.Nullable;
 import com.rabbitmq.client.Channel;
 import io.stampede.order.application.OrderSettings;
 import io.stampede.order.application.QueuedOrder;
@@ -16,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.AmqpConnectException;
@@ -55,9 +55,13 @@ class RabbitIntakeQueue {
         String dead = settings.rabbitQueue() + ".dead";
         DirectExchange dlx = new DirectExchange(settings.rabbitQueue() + ".dlx", true, false);
         Queue deadQueue = QueueBuilder.durable(dead).quorum().build();
-        Queue queue = QueueBuilder.durable(settings.rabbitQueue()).quorum().deadLetterExchange(dlx.getName())
-                .deadLetterRoutingKey(dead).build();
-        return new Declarables(dlx, deadQueue, queue, BindingBuilder.bind(deadQueue).to(dlx).with(dead));
+        Queue queue = QueueBuilder.durable(settings.rabbitQueue())
+                .quorum()
+                .deadLetterExchange(dlx.getName())
+                .deadLetterRoutingKey(dead)
+                .build();
+        return new Declarables(
+                dlx, deadQueue, queue, BindingBuilder.bind(deadQueue).to(dlx).with(dead));
     }
 
     @Bean
@@ -67,8 +71,11 @@ class RabbitIntakeQueue {
     }
 
     @Bean
-    SimpleMessageListenerContainer intakeConsumer(ConnectionFactory connections, OrderSettings orderSettings,
-                                                  QueuedOrderCodec codec, QueuedOrderWriter writer) {
+    SimpleMessageListenerContainer intakeConsumer(
+            ConnectionFactory connections,
+            OrderSettings orderSettings,
+            QueuedOrderCodec codec,
+            QueuedOrderWriter writer) {
         OrderSettings.Intake settings = orderSettings.intake();
         SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(connections);
         container.setQueueNames(settings.rabbitQueue());
@@ -110,7 +117,8 @@ class RabbitIntakeQueue {
                 return Publication.UNKNOWN;
             }
             try {
-                CorrelationData.Confirm confirm = correlation.getFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                CorrelationData.Confirm confirm =
+                        correlation.getFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
                 if (confirm.ack()) {
                     return Publication.CONFIRMED;
                 }
@@ -166,7 +174,9 @@ class RabbitIntakeQueue {
                     orders.add(codec.read(new String(m.getBody(), StandardCharsets.UTF_8)));
                     tags.add(tag);
                 } catch (QueuedOrderCodec.Unreadable e) {
-                    log.error("Intake message {} dead-lettered: {}", m.getMessageProperties().getMessageId(),
+                    log.error(
+                            "Intake message {} dead-lettered: {}",
+                            m.getMessageProperties().getMessageId(),
                             e.getMessage());
                     channel.basicReject(tag, false);
                 }

@@ -1,12 +1,11 @@
 package io.stampede.order.adapter.queue;
 
-import io.stampede.shared.Failures;
-import org.jspecify.annotations.Nullable;
 import io.stampede.order.application.OrderSettings;
 import io.stampede.order.application.QueuedOrder;
 import io.stampede.order.application.QueuedOrderCodec;
 import io.stampede.order.application.QueuedOrderWriter;
 import io.stampede.order.port.IntakeQueue;
+import io.stampede.shared.Failures;
 import io.stampede.shared.Ids;
 import io.stampede.shared.SharedSettings;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -63,8 +63,12 @@ class RedisStreamIntakeQueue implements IntakeQueue, SmartLifecycle {
     private @Nullable Thread thread;
     private long lastReclaim;
 
-    RedisStreamIntakeQueue(StringRedisTemplate redis, QueuedOrderCodec codec, QueuedOrderWriter writer,
-                           OrderSettings orderSettings, SharedSettings properties) {
+    RedisStreamIntakeQueue(
+            StringRedisTemplate redis,
+            QueuedOrderCodec codec,
+            QueuedOrderWriter writer,
+            OrderSettings orderSettings,
+            SharedSettings properties) {
         this.redis = redis;
         this.codec = codec;
         this.writer = writer;
@@ -98,9 +102,11 @@ class RedisStreamIntakeQueue implements IntakeQueue, SmartLifecycle {
                     lastReclaim = System.nanoTime();
                     reclaim();
                 }
-                List<MapRecord<String, Object, Object>> batch = redis.opsForStream().read(
-                        Consumer.from(GROUP, me), StreamReadOptions.empty().count(settings.batchSize()),
-                        StreamOffset.create(stream, ReadOffset.lastConsumed()));
+                List<MapRecord<String, Object, Object>> batch = redis.opsForStream()
+                        .read(
+                                Consumer.from(GROUP, me),
+                                StreamReadOptions.empty().count(settings.batchSize()),
+                                StreamOffset.create(stream, ReadOffset.lastConsumed()));
                 if (batch == null || batch.isEmpty()) {
                     sleep(50);
                     continue;
@@ -121,11 +127,12 @@ class RedisStreamIntakeQueue implements IntakeQueue, SmartLifecycle {
             return;
         }
         try {
-            redis.execute((RedisCallback<String>) c -> c.streamCommands().xGroupCreate(
-                    stream.getBytes(StandardCharsets.UTF_8), GROUP, ReadOffset.from("0"), true));
+            redis.execute((RedisCallback<String>) c -> c.streamCommands()
+                    .xGroupCreate(stream.getBytes(StandardCharsets.UTF_8), GROUP, ReadOffset.from("0"), true));
         } catch (RuntimeException e) {
             if (!String.valueOf(e.getMessage()).contains("BUSYGROUP")
-                    && !(e.getCause() != null && String.valueOf(e.getCause().getMessage()).contains("BUSYGROUP"))) {
+                    && !(e.getCause() != null
+                            && String.valueOf(e.getCause().getMessage()).contains("BUSYGROUP"))) {
                 throw e;
             }
         }
@@ -157,8 +164,7 @@ class RedisStreamIntakeQueue implements IntakeQueue, SmartLifecycle {
                         deadLetter(e.getKey(), codec.write(e.getValue()), "cannot be written");
                         it.remove();
                     }
-                    case RETRY -> {
-                    }
+                    case RETRY -> {}
                 }
             }
             acknowledge(done);
@@ -184,9 +190,13 @@ class RedisStreamIntakeQueue implements IntakeQueue, SmartLifecycle {
     /** Re-claims held entries to this consumer (JUSTID: no delivery counted), so nobody takes them over as idle. */
     private void keepOurs(List<RecordId> ids) {
         try {
-            redis.execute((RedisCallback<Object>) c -> c.streamCommands().xClaimJustId(
-                    stream.getBytes(StandardCharsets.UTF_8), GROUP, me,
-                    RedisStreamCommands.XClaimOptions.minIdle(Duration.ZERO).ids(ids.toArray(RecordId[]::new))));
+            redis.execute((RedisCallback<Object>) c -> c.streamCommands()
+                    .xClaimJustId(
+                            stream.getBytes(StandardCharsets.UTF_8),
+                            GROUP,
+                            me,
+                            RedisStreamCommands.XClaimOptions.minIdle(Duration.ZERO)
+                                    .ids(ids.toArray(RecordId[]::new))));
         } catch (RuntimeException e) {
             log.debug("Could not refresh held intake entries: {}", e.getMessage());
         }
@@ -197,8 +207,8 @@ class RedisStreamIntakeQueue implements IntakeQueue, SmartLifecycle {
      * delivered too often goes to the dead letters instead of crashing yet another consumer.
      */
     private void reclaim() {
-        PendingMessages pending = redis.opsForStream().pending(stream, GROUP, Range.unbounded(),
-                settings.batchSize(), settings.reclaimIdle());
+        PendingMessages pending = redis.opsForStream()
+                .pending(stream, GROUP, Range.unbounded(), settings.batchSize(), settings.reclaimIdle());
         List<RecordId> take = new ArrayList<>();
         for (PendingMessage p : pending) {
             if (p.getConsumerName().equals(me)) {
@@ -210,8 +220,13 @@ class RedisStreamIntakeQueue implements IntakeQueue, SmartLifecycle {
             return;
         }
         // XCLAIM with the idle threshold: if another instance claimed one first, it is not idle any more and skipped
-        List<MapRecord<String, Object, Object>> claimed = redis.opsForStream().claim(stream, GROUP, me,
-                RedisStreamCommands.XClaimOptions.minIdle(settings.reclaimIdle()).ids(take.toArray(RecordId[]::new)));
+        List<MapRecord<String, Object, Object>> claimed = redis.opsForStream()
+                .claim(
+                        stream,
+                        GROUP,
+                        me,
+                        RedisStreamCommands.XClaimOptions.minIdle(settings.reclaimIdle())
+                                .ids(take.toArray(RecordId[]::new)));
         if (claimed.isEmpty()) {
             return;
         }
@@ -235,8 +250,9 @@ class RedisStreamIntakeQueue implements IntakeQueue, SmartLifecycle {
     }
 
     private void deadLetter(RecordId id, String body, String reason) {
-        redis.opsForStream().add(MapRecord.create(dead, Map.of(FIELD, body == null ? "" : body, "reason", reason,
-                "source", id.getValue())));
+        redis.opsForStream()
+                .add(MapRecord.create(
+                        dead, Map.of(FIELD, body == null ? "" : body, "reason", reason, "source", id.getValue())));
         redis.opsForStream().acknowledge(stream, GROUP, id);
         redis.opsForStream().delete(stream, id);
         log.error("Intake entry {} moved to dead-letter stream {}: {}", id.getValue(), dead, reason);

@@ -1,20 +1,20 @@
 package io.stampede.order.adapter.web;
 
-import org.jspecify.annotations.Nullable;
 import io.stampede.order.application.OrderLifecycle;
 import io.stampede.order.application.QueuedPurchases;
 import io.stampede.order.domain.Order;
 import io.stampede.order.domain.Transition;
 import io.stampede.order.port.OrderRepository;
 import io.stampede.order.port.PaymentRepository;
-import io.stampede.shared.web.ApiException;
-import io.stampede.shared.web.ErrorCode;
 import io.stampede.shared.Ids;
 import io.stampede.shared.security.Shopper;
+import io.stampede.shared.web.ApiException;
+import io.stampede.shared.web.ErrorCode;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -30,8 +30,8 @@ class OrderController {
     private final OrderLifecycle lifecycle;
     private final QueuedPurchases queued;
 
-    OrderController(OrderRepository orders, PaymentRepository payments, OrderLifecycle lifecycle,
-                    QueuedPurchases queued) {
+    OrderController(
+            OrderRepository orders, PaymentRepository payments, OrderLifecycle lifecycle, QueuedPurchases queued) {
         this.queued = queued;
         this.orders = orders;
         this.payments = payments;
@@ -51,7 +51,9 @@ class OrderController {
             // an accepted QUEUED order can be shown from its record while the database is away
             return unwritten(id, userId).map(OrderView::of).orElseThrow(() -> databaseDown);
         }
-        return written.or(() -> unwritten(id, userId)).filter(o -> o.userId().equals(userId)).map(OrderView::of)
+        return written.or(() -> unwritten(id, userId))
+                .filter(o -> o.userId().equals(userId))
+                .map(OrderView::of)
                 .orElseThrow(() -> ApiException.notFound("order"));
     }
 
@@ -66,7 +68,11 @@ class OrderController {
 
     @GetMapping("/api/me/orders")
     Map<String, List<OrderView>> mine(HttpServletRequest request) {
-        return Map.of("items", orders.findByUser(Shopper.userId(request), MAX_LISTED).stream().map(OrderView::of).toList());
+        return Map.of(
+                "items",
+                orders.findByUser(Shopper.userId(request), MAX_LISTED).stream()
+                        .map(OrderView::of)
+                        .toList());
     }
 
     @PostMapping("/api/orders/{id}/cancel")
@@ -74,8 +80,8 @@ class OrderController {
         String userId = Shopper.userId(request);
         Transition t = lifecycle.cancel(id, userId);
         if (t instanceof Transition.NotFound && unwritten(id, userId).isPresent()) {
-            throw ApiException.conflict(ErrorCode.INVALID_STATE,
-                    "the order is accepted and still being written; retry the cancel shortly");
+            throw ApiException.conflict(
+                    ErrorCode.INVALID_STATE, "the order is accepted and still being written; retry the cancel shortly");
         }
         return answer(t, "cancelled");
     }
@@ -90,21 +96,31 @@ class OrderController {
         return answer(lifecycle.refund(id), "refunded");
     }
 
-    record RefundView(String id, @Nullable String paymentId, String orderId, long amountCents, String reason, String createdAt) {
-    }
+    record RefundView(
+            String id, @Nullable String paymentId, String orderId, long amountCents, String reason, String createdAt) {}
 
     @GetMapping("/api/admin/refunds")
     Map<String, List<RefundView>> refunds() {
-        return Map.of("items", payments.refunds(MAX_LISTED).stream().map(r -> new RefundView(r.id(), r.paymentId(),
-                r.orderId(), r.amountCents(), r.reason(), r.createdAt().toString())).toList());
+        return Map.of(
+                "items",
+                payments.refunds(MAX_LISTED).stream()
+                        .map(r -> new RefundView(
+                                r.id(),
+                                r.paymentId(),
+                                r.orderId(),
+                                r.amountCents(),
+                                r.reason(),
+                                r.createdAt().toString()))
+                        .toList());
     }
 
     private static OrderView answer(Transition t, String verb) {
         return switch (t) {
             case Transition.Done d -> OrderView.of(d.order());
             case Transition.NotFound n -> throw ApiException.notFound("order");
-            case Transition.InvalidState s -> throw ApiException.conflict(ErrorCode.INVALID_STATE,
-                    "an order that is " + s.current() + " cannot be " + verb);
+            case Transition.InvalidState s ->
+                throw ApiException.conflict(
+                        ErrorCode.INVALID_STATE, "an order that is " + s.current() + " cannot be " + verb);
         };
     }
 }

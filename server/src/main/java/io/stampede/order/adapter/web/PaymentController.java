@@ -1,6 +1,5 @@
 package io.stampede.order.adapter.web;
 
-import java.util.Objects;
 import io.stampede.order.application.PaymentCallbackVerifier;
 import io.stampede.order.application.PaymentService;
 import io.stampede.order.port.OrderRepository;
@@ -9,6 +8,7 @@ import io.stampede.shared.web.ApiException;
 import io.stampede.shared.web.ErrorCode;
 import io.stampede.shared.web.ProblemWriter;
 import jakarta.servlet.http.HttpServletRequest;
+import java.util.Objects;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -26,20 +26,21 @@ class PaymentController {
     private final OrderRepository orders;
     private final JsonMapper json;
 
-    PaymentController(PaymentCallbackVerifier verifier, PaymentService payments, OrderRepository orders, JsonMapper json) {
+    PaymentController(
+            PaymentCallbackVerifier verifier, PaymentService payments, OrderRepository orders, JsonMapper json) {
         this.verifier = verifier;
         this.payments = payments;
         this.orders = orders;
         this.json = json;
     }
 
-    record CallbackBody(String paymentId, String orderId, Long amountCents, String outcome) {
-    }
+    record CallbackBody(String paymentId, String orderId, Long amountCents, String outcome) {}
 
     @PostMapping("/api/payments/callback")
-    ResponseEntity<Object> callback(@RequestBody(required = false) byte[] raw,
-                                    @RequestHeader(name = "X-Signature", required = false) String signature,
-                                    HttpServletRequest request) {
+    ResponseEntity<Object> callback(
+            @RequestBody(required = false) byte[] raw,
+            @RequestHeader(name = "X-Signature", required = false) String signature,
+            HttpServletRequest request) {
         if (raw == null || !verifier.isAuthentic(raw, signature)) {
             throw ApiException.unauthenticated("X-Signature is not the HMAC-SHA256 of the body");
         }
@@ -61,13 +62,16 @@ class PaymentController {
         if (!"SUCCEEDED".equals(body.outcome()) && !"FAILED".equals(body.outcome())) {
             throw ApiException.validation("outcome must be SUCCEEDED or FAILED");
         }
-        PaymentRepository.Answer answer = payments.handle(new PaymentService.Callback(body.paymentId(), body.orderId(),
-                body.amountCents(), "SUCCEEDED".equals(body.outcome())));
+        PaymentRepository.Answer answer = payments.handle(new PaymentService.Callback(
+                body.paymentId(), body.orderId(), body.amountCents(), "SUCCEEDED".equals(body.outcome())));
         if (answer.status() == 200) {
             return ResponseEntity.ok(OrderView.of(orders.find(answer.orderId()).orElseThrow()));
         }
-        return ProblemWriter.entity(new ApiException(HttpStatus.valueOf(answer.status()), ErrorCode.valueOf(
-                Objects.requireNonNullElse(answer.code(), ErrorCode.INTERNAL.name())),
-                Objects.requireNonNullElse(answer.detail(), "payment not accepted")), request.getRequestURI());
+        return ProblemWriter.entity(
+                new ApiException(
+                        HttpStatus.valueOf(answer.status()),
+                        ErrorCode.valueOf(Objects.requireNonNullElse(answer.code(), ErrorCode.INTERNAL.name())),
+                        Objects.requireNonNullElse(answer.detail(), "payment not accepted")),
+                request.getRequestURI());
     }
 }

@@ -1,6 +1,5 @@
 package io.stampede.order.adapter.web;
 
-import org.jspecify.annotations.Nullable;
 import io.stampede.coupon.application.CouponRedemptions;
 import io.stampede.coupon.domain.Coupon;
 import io.stampede.order.application.PurchaseOutcome;
@@ -9,12 +8,13 @@ import io.stampede.order.domain.PurchaseRules;
 import io.stampede.sale.application.SaleService;
 import io.stampede.sale.domain.Sale;
 import io.stampede.shared.IdempotencyKeys;
+import io.stampede.shared.security.Shopper;
 import io.stampede.shared.web.ApiException;
 import io.stampede.shared.web.ErrorCode;
-import io.stampede.shared.security.Shopper;
 import io.stampede.shared.web.ProblemWriter;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -36,13 +36,14 @@ class PurchaseController {
         this.coupons = coupons;
     }
 
-    record PurchaseRequest(Integer quantity, String couponCode) {
-    }
+    record PurchaseRequest(Integer quantity, String couponCode) {}
 
     @PostMapping("/api/sales/{id}/purchases")
-    ResponseEntity<?> purchase(@PathVariable String id,
-                                       @RequestHeader(name = "Idempotency-Key", required = false) String key,
-                                       @RequestBody PurchaseRequest body, HttpServletRequest request) {
+    ResponseEntity<?> purchase(
+            @PathVariable String id,
+            @RequestHeader(name = "Idempotency-Key", required = false) String key,
+            @RequestBody PurchaseRequest body,
+            HttpServletRequest request) {
         String userId = Shopper.userId(request);
         if (!IdempotencyKeys.isValid(key)) {
             throw ApiException.validation("header Idempotency-Key is required: 1..64 of [A-Za-z0-9_-]");
@@ -56,34 +57,43 @@ class PurchaseController {
             switch (coupons.check(body.couponCode(), userId)) {
                 case CouponRedemptions.Check.Usable u -> coupon = u.coupon();
                 case CouponRedemptions.Check.NotYours n ->
-                        throw ApiException.validation("couponCode is not a coupon you claimed");
-                case CouponRedemptions.Check.AlreadyUsed a -> throw ApiException.conflict(ErrorCode.INVALID_STATE,
-                        "the coupon is already used by another order");
+                    throw ApiException.validation("couponCode is not a coupon you claimed");
+                case CouponRedemptions.Check.AlreadyUsed a ->
+                    throw ApiException.conflict(ErrorCode.INVALID_STATE, "the coupon is already used by another order");
             }
         }
         PurchaseOutcome outcome = purchases.purchase(sale, userId, key, body.quantity(), coupon);
         // refusals are returned, not thrown: in a flash sale most answers are SOLD_OUT, and a thrown exception
         // costs a reflective wrapper with a full stack trace on every one of them
         return switch (outcome) {
-            case PurchaseOutcome.Placed p -> ResponseEntity.status(HttpStatus.CREATED)
-                    .location(URI.create("/api/orders/" + p.order().id())).body(OrderView.of(p.order()));
-            case PurchaseOutcome.Queued q -> ResponseEntity.status(HttpStatus.ACCEPTED)
-                    .location(URI.create("/api/orders/" + q.order().id())).body(OrderView.of(q.order()));
+            case PurchaseOutcome.Placed p ->
+                ResponseEntity.status(HttpStatus.CREATED)
+                        .location(URI.create("/api/orders/" + p.order().id()))
+                        .body(OrderView.of(p.order()));
+            case PurchaseOutcome.Queued q ->
+                ResponseEntity.status(HttpStatus.ACCEPTED)
+                        .location(URI.create("/api/orders/" + q.order().id()))
+                        .body(OrderView.of(q.order()));
             case PurchaseOutcome.SoldOut s ->
-                    ProblemWriter.refusal(request, ApiException.conflict(ErrorCode.SOLD_OUT,
-                            "the sale is sold out"));
+                ProblemWriter.refusal(request, ApiException.conflict(ErrorCode.SOLD_OUT, "the sale is sold out"));
             case PurchaseOutcome.LimitExceeded l ->
-                    ProblemWriter.refusal(request, ApiException.conflict(ErrorCode.LIMIT_EXCEEDED,
-                            "this would pass the per-user limit of " + sale.perUserLimit()));
+                ProblemWriter.refusal(
+                        request,
+                        ApiException.conflict(
+                                ErrorCode.LIMIT_EXCEEDED,
+                                "this would pass the per-user limit of " + sale.perUserLimit()));
             case PurchaseOutcome.NotActive n ->
-                    ProblemWriter.refusal(request, ApiException.conflict(ErrorCode.SALE_NOT_ACTIVE,
-                            "the sale runs from " + sale.startsAt() + " to " + sale.endsAt()));
+                ProblemWriter.refusal(
+                        request,
+                        ApiException.conflict(
+                                ErrorCode.SALE_NOT_ACTIVE,
+                                "the sale runs from " + sale.startsAt() + " to " + sale.endsAt()));
             case PurchaseOutcome.CouponUsed c ->
-                    ProblemWriter.refusal(request, ApiException.conflict(ErrorCode.INVALID_STATE,
-                            "the coupon is already used by another order"));
+                ProblemWriter.refusal(
+                        request,
+                        ApiException.conflict(ErrorCode.INVALID_STATE, "the coupon is already used by another order"));
             case PurchaseOutcome.Invalid i -> throw ApiException.validation(i.reason());
-            case PurchaseOutcome.Unavailable u ->
-                    ProblemWriter.refusal(request, ApiException.unavailable(u.reason()));
+            case PurchaseOutcome.Unavailable u -> ProblemWriter.refusal(request, ApiException.unavailable(u.reason()));
         };
     }
 }

@@ -29,20 +29,37 @@ class SaleController {
         this.clock = clock;
     }
 
-    record CreateSale(String name, String sku, Long stock, Long priceCents, Instant startsAt, Instant endsAt,
-                      Integer perUserLimit, Duration paymentTimeout, StockStrategy strategy, Intake intake) {
-    }
+    record CreateSale(
+            String name,
+            String sku,
+            Long stock,
+            Long priceCents,
+            Instant startsAt,
+            Instant endsAt,
+            Integer perUserLimit,
+            Duration paymentTimeout,
+            StockStrategy strategy,
+            Intake intake) {}
 
-    record RestockRequest(Long quantity) {
-    }
+    record RestockRequest(Long quantity) {}
 
     @PostMapping("/api/admin/sales")
     ResponseEntity<SaleView> create(@RequestBody CreateSale body) {
-        return switch (sales.create(new SaleRules.Draft(body.name(), body.sku(), body.stock(), body.priceCents(),
-                body.startsAt(), body.endsAt(), body.perUserLimit(), body.paymentTimeout(), body.strategy(),
+        return switch (sales.create(new SaleRules.Draft(
+                body.name(),
+                body.sku(),
+                body.stock(),
+                body.priceCents(),
+                body.startsAt(),
+                body.endsAt(),
+                body.perUserLimit(),
+                body.paymentTimeout(),
+                body.strategy(),
                 body.intake()))) {
-            case SaleService.Creation.Created c -> ResponseEntity.created(URI.create("/api/sales/" + c.sale().sale().id()))
-                    .body(SaleView.of(c.sale(), clock.instant()));
+            case SaleService.Creation.Created c ->
+                ResponseEntity.created(
+                                URI.create("/api/sales/" + c.sale().sale().id()))
+                        .body(SaleView.of(c.sale(), clock.instant()));
             case SaleService.Creation.Invalid i -> throw ApiException.validation(String.join("; ", i.violations()));
         };
     }
@@ -55,7 +72,8 @@ class SaleController {
     @GetMapping("/api/sales")
     Map<String, List<SaleView>> list() {
         Instant now = clock.instant();
-        return Map.of("items", sales.list().stream().map(s -> SaleView.of(s, now)).toList());
+        return Map.of(
+                "items", sales.list().stream().map(s -> SaleView.of(s, now)).toList());
     }
 
     @PostMapping("/api/admin/sales/{id}/restock")

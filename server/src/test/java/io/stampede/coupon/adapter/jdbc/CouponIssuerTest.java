@@ -27,16 +27,16 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 class CouponIssuerTest {
     private static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
-    private static final Campaign CAMPAIGN = new Campaign("c-1", "campaign", 10, 1, NOW.minusSeconds(60),
-            NOW.plusSeconds(3600), 500, NOW.minusSeconds(120));
-    private static final Coupon COUPON = new Coupon("coupon-1", "c-1", "u1", "k1", "CODE1", CouponStatus.CLAIMED, null,
-            500, NOW);
+    private static final Campaign CAMPAIGN = new Campaign(
+            "c-1", "campaign", 10, 1, NOW.minusSeconds(60), NOW.plusSeconds(3600), 500, NOW.minusSeconds(120));
+    private static final Coupon COUPON =
+            new Coupon("coupon-1", "c-1", "u1", "k1", "CODE1", CouponStatus.CLAIMED, null, 500, NOW);
 
     private final CouponRepository coupons = mock(CouponRepository.class);
     private final CampaignRepository campaigns = mock(CampaignRepository.class);
     private final InlineTransactions transactions = new InlineTransactions();
-    private final JdbcCouponIssuer issuer = new JdbcCouponIssuer(coupons, campaigns, mock(Outbox.class),
-            new TransactionTemplate(transactions));
+    private final JdbcCouponIssuer issuer =
+            new JdbcCouponIssuer(coupons, campaigns, mock(Outbox.class), new TransactionTemplate(transactions));
 
     {
         when(campaigns.lockGateEpoch("c-1")).thenReturn(3L);

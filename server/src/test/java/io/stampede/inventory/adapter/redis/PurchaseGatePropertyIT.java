@@ -66,13 +66,29 @@ class PurchaseGatePropertyIT {
     /** One try: a gate of the given stock and per-user limit, driven through the actions and checked after each. */
     private static void run(int stock, int limit, List<Action> actions) {
         // a fresh prefix per try, so no try sees another's keys
-        SharedSettings properties = new SharedSettings(null, "admin", null, "pay", false,
-                new SharedSettings.Redis(TestServices.get().newKeyPrefix()), null);
+        SharedSettings properties = new SharedSettings(
+                null,
+                "admin",
+                null,
+                "pay",
+                false,
+                new SharedSettings.Redis(TestServices.get().newKeyPrefix()),
+                null);
         RedisPurchaseGate gate = new RedisPurchaseGate(redis, properties);
         Model model = new Model(STARTS.toEpochMilli(), ENDS.toEpochMilli(), limit, stock);
         try {
-            assertThat(gate.rebuild(SALE, () -> new GateState(STARTS.toEpochMilli(), ENDS.toEpochMilli(), limit,
-                    stock, Map.of(), Map.of(), Set.of(), EPOCH))).isTrue();
+            assertThat(gate.rebuild(
+                            SALE,
+                            () -> new GateState(
+                                    STARTS.toEpochMilli(),
+                                    ENDS.toEpochMilli(),
+                                    limit,
+                                    stock,
+                                    Map.of(),
+                                    Map.of(),
+                                    Set.of(),
+                                    EPOCH)))
+                    .isTrue();
             check(gate, model, "after rebuild");
 
             int step = 0;
@@ -83,8 +99,8 @@ class PurchaseGatePropertyIT {
                     case Reserve r -> {
                         String newOrderId = "order-" + step;
                         Instant now = r.when().at();
-                        Reservation expected = model.reserve(r.user(), r.key(), r.quantity(), newOrderId,
-                                now.toEpochMilli());
+                        Reservation expected =
+                                model.reserve(r.user(), r.key(), r.quantity(), newOrderId, now.toEpochMilli());
                         Reservation actual = gate.reserve(SALE, r.user(), r.key(), r.quantity(), newOrderId, now);
                         Statistics.label("decision").collect(actual.getClass().getSimpleName());
                         assertThat(actual).as(where).isEqualTo(expected);
@@ -94,8 +110,8 @@ class PurchaseGatePropertyIT {
                         // a second call stands for a retry or a competing caller: it must not return the units again
                         for (int call = 1; call <= (c.twice() ? 2 : 1); call++) {
                             boolean expected = model.compensate(target);
-                            boolean actual = gate.compensate(SALE, target.user(), target.key(), target.orderId(),
-                                    target.quantity());
+                            boolean actual = gate.compensate(
+                                    SALE, target.user(), target.key(), target.orderId(), target.quantity());
                             Statistics.label("compensate").collect(actual ? "returned" : "refused");
                             assertThat(actual).as(where + " call " + call).isEqualTo(expected);
                         }
@@ -123,11 +139,14 @@ class PurchaseGatePropertyIT {
                 .as(where + ": window and limit never change")
                 .containsExactly(model.starts, model.ends, (long) model.limit);
 
-        long held = state.unitsByUser().values().stream().mapToLong(Long::longValue).sum();
+        long held =
+                state.unitsByUser().values().stream().mapToLong(Long::longValue).sum();
         assertThat(state.available()).as(where + ": no oversell").isGreaterThanOrEqualTo(0);
-        assertThat(held + state.available()).as(where + ": units are conserved")
+        assertThat(held + state.available())
+                .as(where + ": units are conserved")
                 .isEqualTo(model.initialStock + model.addedStock);
-        assertThat(state.unitsByUser().values()).as(where + ": nobody over the limit")
+        assertThat(state.unitsByUser().values())
+                .as(where + ": nobody over the limit")
                 .allSatisfy(units -> assertThat(units).isBetween(1L, (long) model.limit));
     }
 
@@ -135,8 +154,7 @@ class PurchaseGatePropertyIT {
 
     /** What the gate should hold and answer, with every order it ever reserved kept so compensations can target them. */
     static final class Model {
-        record Placed(String user, String key, String orderId, int quantity) {
-        }
+        record Placed(String user, String key, String orderId, int quantity) {}
 
         final long starts;
         final long ends;
@@ -209,22 +227,22 @@ class PurchaseGatePropertyIT {
 
     // ---- the actions and their generators ----
 
-    sealed interface Action {
-    }
+    sealed interface Action {}
 
-    record Reserve(String user, String key, int quantity, When when) implements Action {
-    }
+    record Reserve(String user, String key, int quantity, When when) implements Action {}
 
-    record Compensate(int pick, boolean twice) implements Action {
-    }
+    record Compensate(int pick, boolean twice) implements Action {}
 
-    record AddStock(int quantity) implements Action {
-    }
+    record AddStock(int quantity) implements Action {}
 
     /** Instants around both window edges, since [startsAt, endsAt) is where off-by-one mistakes live. */
     enum When {
-        BEFORE(STARTS.minusSeconds(60)), JUST_BEFORE(STARTS.minusMillis(1)), AT_START(STARTS),
-        INSIDE(STARTS.plusSeconds(600)), LAST_MILLISECOND(ENDS.minusMillis(1)), AT_END(ENDS),
+        BEFORE(STARTS.minusSeconds(60)),
+        JUST_BEFORE(STARTS.minusMillis(1)),
+        AT_START(STARTS),
+        INSIDE(STARTS.plusSeconds(600)),
+        LAST_MILLISECOND(ENDS.minusMillis(1)),
+        AT_END(ENDS),
         AFTER(ENDS.plusSeconds(60));
 
         private final Instant at;
@@ -248,14 +266,19 @@ class PurchaseGatePropertyIT {
         @Override
         public String toString() {
             return "stock=" + stock + " limit=" + limit + ", " + actions.size() + " actions:\n"
-                    + IntStream.range(0, actions.size()).mapToObj(i -> "  step " + (i + 1) + " " + actions.get(i))
-                    .collect(Collectors.joining("\n"));
+                    + IntStream.range(0, actions.size())
+                            .mapToObj(i -> "  step " + (i + 1) + " " + actions.get(i))
+                            .collect(Collectors.joining("\n"));
         }
     }
 
     private static final Gen<When> WHEN = Gen.frequency(
-            Gen.weight(12, When.INSIDE), Gen.weight(2, When.AT_START), Gen.weight(2, When.LAST_MILLISECOND),
-            Gen.weight(1, When.BEFORE), Gen.weight(1, When.JUST_BEFORE), Gen.weight(1, When.AT_END),
+            Gen.weight(12, When.INSIDE),
+            Gen.weight(2, When.AT_START),
+            Gen.weight(2, When.LAST_MILLISECOND),
+            Gen.weight(1, When.BEFORE),
+            Gen.weight(1, When.JUST_BEFORE),
+            Gen.weight(1, When.AT_END),
             Gen.weight(1, When.AFTER));
 
     // few users and keys, so keys repeat (duplicates) and users pile up units (limit)
@@ -266,13 +289,15 @@ class PurchaseGatePropertyIT {
             r -> new Reserve(USER.next(r), KEY.next(r), RESERVE_QUANTITY.next(r), WHEN.next(r));
 
     private static final Gen<Integer> PICK = Gen.ints(0, 1_000);
-    private static final Gen<Action> COMPENSATE = r -> new Compensate(PICK.next(r), Gen.booleans().next(r));
+    private static final Gen<Action> COMPENSATE =
+            r -> new Compensate(PICK.next(r), Gen.booleans().next(r));
 
     private static final Gen<Action> ADD_STOCK = Gen.ints(1, 4).map(AddStock::new);
 
     // sizes uniform in [1, 40]: long runs are where stock and limits run out
     private static final Gen<List<Action>> ACTIONS = Gen.<Action>frequencyOf(
-            Gen.weight(7, RESERVE), Gen.weight(3, COMPENSATE), Gen.weight(1, ADD_STOCK)).list(1, 40);
+                    Gen.weight(7, RESERVE), Gen.weight(3, COMPENSATE), Gen.weight(1, ADD_STOCK))
+            .list(1, 40);
 
     private static final Gen<Integer> STOCK = Gen.ints(1, 12);
     private static final Gen<Integer> LIMIT = Gen.ints(1, 5);

@@ -5,13 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.stampede.inventory.domain.GateState;
 import io.stampede.inventory.port.PurchaseGate;
 import io.stampede.sale.application.SaleService;
-import io.stampede.sale.domain.Intake;
 import io.stampede.sale.domain.Sale;
-import io.stampede.sale.domain.SaleRules;
-import io.stampede.sale.domain.StockStrategy;
-import io.stampede.testsupport.Offers;
 import io.stampede.testsupport.IntegrationTest;
-import java.time.Duration;
+import io.stampede.testsupport.Offers;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
@@ -29,8 +25,10 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 class RebuildLeaseFenceIT {
     @Autowired
     PurchaseGate gate;
+
     @Autowired
     SaleService sales;
+
     @Autowired
     StringRedisTemplate redis;
 
@@ -40,15 +38,16 @@ class RebuildLeaseFenceIT {
         CountDownLatch reading = new CountDownLatch(1);
         CountDownLatch goOn = new CountDownLatch(1);
         AtomicBoolean slowDone = new AtomicBoolean(true);
-        Thread slow = Thread.ofVirtual().start(() -> slowDone.set(gate.rebuild(sale.id(), () -> {
-            reading.countDown();
-            try {
-                goOn.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return state(99, Map.of("ghost", 1L), Map.of("ghost\nk", "ghost-order"));
-        })));
+        Thread slow = Thread.ofVirtual()
+                .start(() -> slowDone.set(gate.rebuild(sale.id(), () -> {
+                    reading.countDown();
+                    try {
+                        goOn.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return state(99, Map.of("ghost", 1L), Map.of("ghost\nk", "ghost-order"));
+                })));
         reading.await();
 
         // the slow rebuild's lease runs out; another rebuild takes a new one and finishes
@@ -68,7 +67,14 @@ class RebuildLeaseFenceIT {
 
     private static GateState state(long available, Map<String, Long> units, Map<String, String> keys) {
         Instant now = Instant.now();
-        return new GateState(now.minusSeconds(5).toEpochMilli(), now.plusSeconds(3600).toEpochMilli(), 1, available,
-                units, keys, Set.of(), 42);
+        return new GateState(
+                now.minusSeconds(5).toEpochMilli(),
+                now.plusSeconds(3600).toEpochMilli(),
+                1,
+                available,
+                units,
+                keys,
+                Set.of(),
+                42);
     }
 }

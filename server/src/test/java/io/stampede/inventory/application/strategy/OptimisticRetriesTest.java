@@ -13,10 +13,10 @@ import io.stampede.coupon.application.CouponRedemptions;
 import io.stampede.event.port.Outbox;
 import io.stampede.inventory.application.StockCounters;
 import io.stampede.inventory.application.WrongGates;
+import io.stampede.inventory.port.StockBuckets;
 import io.stampede.inventory.port.StockLedger;
 import io.stampede.order.application.PurchaseOutcome;
 import io.stampede.order.application.StockPurchases;
-import io.stampede.inventory.port.StockBuckets;
 import io.stampede.order.port.OrderRepository;
 import io.stampede.sale.domain.Intake;
 import io.stampede.sale.domain.Sale;
@@ -35,8 +35,19 @@ import org.springframework.transaction.support.TransactionTemplate;
 /** The purchase template's bounded retries: giving up while stock remains is a 503, never sold out. */
 class OptimisticRetriesTest {
     private static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
-    private static final Sale SALE = new Sale("s-1", "sale", "SKU", 100, NOW.minusSeconds(60), NOW.plusSeconds(3600),
-            1, Duration.ofMinutes(15), StockStrategy.DB_OPTIMISTIC, Intake.DIRECT, 5, NOW.minusSeconds(120));
+    private static final Sale SALE = new Sale(
+            "s-1",
+            "sale",
+            "SKU",
+            100,
+            NOW.minusSeconds(60),
+            NOW.plusSeconds(3600),
+            1,
+            Duration.ofMinutes(15),
+            StockStrategy.DB_OPTIMISTIC,
+            Intake.DIRECT,
+            5,
+            NOW.minusSeconds(120));
 
     private final OrderRepository orders = mock(OrderRepository.class);
     private final StockBuckets buckets = mock(StockBuckets.class);
@@ -44,9 +55,16 @@ class OptimisticRetriesTest {
 
     private StockPurchases path(StockTaking strategy) {
         when(orders.findByKey(anyString(), anyString(), anyString())).thenReturn(Optional.empty());
-        return new StockPurchases(List.of(strategy), mock(StockCounters.class), mock(StockLedger.class),
-                mock(WrongGates.class), orders, mock(CouponRedemptions.class), mock(Outbox.class),
-                new TransactionTemplate(transactions), Clock.fixed(NOW, ZoneOffset.UTC));
+        return new StockPurchases(
+                List.of(strategy),
+                mock(StockCounters.class),
+                mock(StockLedger.class),
+                mock(WrongGates.class),
+                orders,
+                mock(CouponRedemptions.class),
+                mock(Outbox.class),
+                new TransactionTemplate(transactions),
+                Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
     @Test
@@ -56,8 +74,10 @@ class OptimisticRetriesTest {
 
         PurchaseOutcome outcome = path(optimistic()).purchase(SALE, "u1", "k", 1, null);
 
-        assertThat(outcome).isInstanceOfSatisfying(PurchaseOutcome.Unavailable.class,
-                u -> assertThat(u.reason()).contains("gave up"));
+        assertThat(outcome)
+                .isInstanceOfSatisfying(
+                        PurchaseOutcome.Unavailable.class,
+                        u -> assertThat(u.reason()).contains("gave up"));
         verify(buckets, atLeast(optimistic().maxRounds())).compareAndSet("s-1", 7, 4);
         verify(orders, never()).insertAll(org.mockito.ArgumentMatchers.any());
         assertThat(transactions.rollbacks()).isEqualTo(optimistic().maxRounds());

@@ -15,13 +15,11 @@ import io.stampede.order.application.Purchases;
 import io.stampede.order.application.StockPurchases;
 import io.stampede.order.port.OrderRepository;
 import io.stampede.sale.application.SaleService;
-import io.stampede.sale.domain.Intake;
 import io.stampede.sale.domain.Sale;
-import io.stampede.sale.domain.SaleRules;
 import io.stampede.sale.domain.StockFigures;
 import io.stampede.sale.domain.StockStrategy;
-import io.stampede.testsupport.Offers;
 import io.stampede.testsupport.IntegrationTest;
+import io.stampede.testsupport.Offers;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -41,30 +39,43 @@ import org.springframework.transaction.support.TransactionTemplate;
 class RedisLockLeaseIT {
     @Autowired
     LockedStock locked;
+
     @Autowired
     StockLock lock;
+
     @Autowired
     StockCounters counters;
+
     @Autowired
     StockLedger ledger;
+
     @Autowired
     WrongGates wrongGates;
+
     @Autowired
     OrderRepository orders;
+
     @Autowired
     CouponRedemptions coupons;
+
     @Autowired
     Outbox outbox;
+
     @Autowired
     TransactionTemplate tx;
+
     @Autowired
     Purchases purchases;
+
     @Autowired
     SaleService sales;
+
     @Autowired
     Reconciliation reconciliation;
+
     @Autowired
     JdbcClient jdbc;
+
     @Autowired
     StringRedisTemplate redis;
 
@@ -124,7 +135,11 @@ class RedisLockLeaseIT {
     }
 
     private Sale openSale(long stock) {
-        return Offers.sale().name("lock lease").stock(stock).strategy(StockStrategy.REDIS_LOCK).openWith(sales);
+        return Offers.sale()
+                .name("lock lease")
+                .stock(stock)
+                .strategy(StockStrategy.REDIS_LOCK)
+                .openWith(sales);
     }
 
     /** Runs one purchase whose (only) attempt is the given one: a holder of a lease taken before. */
@@ -145,13 +160,16 @@ class RedisLockLeaseIT {
                 return attempt;
             }
         };
-        return new StockPurchases(List.of(once), counters, ledger, wrongGates, orders, coupons, outbox, tx,
-                Clock.systemUTC()).purchase(sale, userId, "k", 1, null);
+        return new StockPurchases(
+                        List.of(once), counters, ledger, wrongGates, orders, coupons, outbox, tx, Clock.systemUTC())
+                .purchase(sale, userId, "k", 1, null);
     }
 
     private long ordersOf(Sale sale, String userId) {
-        return jdbc.sql("SELECT COUNT(*) FROM orders WHERE sale_id = ? AND user_id = ?").params(sale.id(), userId)
-                .query(Long.class).single();
+        return jdbc.sql("SELECT COUNT(*) FROM orders WHERE sale_id = ? AND user_id = ?")
+                .params(sale.id(), userId)
+                .query(Long.class)
+                .single();
     }
 
     private void assertConsistent(Sale sale, StockFigures expected) {

@@ -13,15 +13,15 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.stampede.coupon.application.CouponRedemptions;
 import io.stampede.event.port.Outbox;
 import io.stampede.inventory.domain.Refusal;
+import io.stampede.inventory.port.GateFences;
 import io.stampede.inventory.port.StockLedger;
+import io.stampede.order.application.OrderSettings;
 import io.stampede.order.application.OrderWriter.WriteResult;
 import io.stampede.order.domain.Order;
 import io.stampede.order.port.OrderRepository;
 import io.stampede.sale.domain.Intake;
 import io.stampede.sale.domain.Sale;
 import io.stampede.sale.domain.StockStrategy;
-import io.stampede.inventory.port.GateFences;
-import io.stampede.order.application.OrderSettings;
 import io.stampede.testsupport.InlineTransactions;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,14 +37,30 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 class GroupCommitSupervisionTest {
     private static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
-    private static final Sale SALE = new Sale("s-1", "sale", "SKU", 100, NOW.minusSeconds(60), NOW.plusSeconds(3600),
-            1, Duration.ofMinutes(15), StockStrategy.REDIS_LUA, Intake.DIRECT, 5, NOW.minusSeconds(120));
+    private static final Sale SALE = new Sale(
+            "s-1",
+            "sale",
+            "SKU",
+            100,
+            NOW.minusSeconds(60),
+            NOW.plusSeconds(3600),
+            1,
+            Duration.ofMinutes(15),
+            StockStrategy.REDIS_LUA,
+            Intake.DIRECT,
+            5,
+            NOW.minusSeconds(120));
 
     private final OrderRepository orders = mock(OrderRepository.class);
     private final GateFences fences = mock(GateFences.class);
     private final StockLedger ledger = mock(StockLedger.class);
-    private final GroupCommitOrderWriter writer = new GroupCommitOrderWriter(orders, fences, mock(Outbox.class),
-            mock(CouponRedemptions.class), ledger, new TransactionTemplate(new InlineTransactions()),
+    private final GroupCommitOrderWriter writer = new GroupCommitOrderWriter(
+            orders,
+            fences,
+            mock(Outbox.class),
+            mock(CouponRedemptions.class),
+            ledger,
+            new TransactionTemplate(new InlineTransactions()),
             new OrderSettings(new OrderSettings.GroupCommit(16, 1, 100, Duration.ofSeconds(2)), null),
             new SimpleMeterRegistry());
 

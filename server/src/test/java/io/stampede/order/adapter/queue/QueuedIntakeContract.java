@@ -14,13 +14,10 @@ import io.stampede.order.port.OrderRepository;
 import io.stampede.sale.application.SaleService;
 import io.stampede.sale.domain.Intake;
 import io.stampede.sale.domain.Sale;
-import io.stampede.sale.domain.SaleRules;
 import io.stampede.sale.domain.StockFigures;
-import io.stampede.sale.domain.StockStrategy;
 import io.stampede.shared.Ids;
 import io.stampede.testsupport.Offers;
 import io.stampede.testsupport.Together;
-import java.util.concurrent.Callable;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -30,11 +27,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Callable;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -48,26 +41,31 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 abstract class QueuedIntakeContract {
     @Autowired
     SaleService sales;
+
     @Autowired
     Purchases purchases;
+
     @Autowired
     OrderRepository orders;
+
     @Autowired
     JdbcClient jdbc;
+
     @Autowired
     Reconciliation reconciliation;
+
     @Autowired
     QueuedReservations queued;
+
     @Autowired
     IntakeQueue intake;
+
     @Autowired
     QueuedOrderCodec codec;
 
-    record Attempt(String userId, String key) {
-    }
+    record Attempt(String userId, String key) {}
 
-    record Answer(Attempt attempt, PurchaseOutcome outcome) {
-    }
+    record Answer(Attempt attempt, PurchaseOutcome outcome) {}
 
     /** Puts a raw body on the intake queue, bypassing the publisher. */
     abstract void publishRaw(String body);
@@ -93,39 +91,55 @@ abstract class QueuedIntakeContract {
                 assertThat(q.order().status().name()).isEqualTo("QUEUED");
                 accepted.put(a.attempt(), q.order().id());
             } else {
-                assertThat(a.outcome()).isInstanceOfAny(PurchaseOutcome.SoldOut.class,
-                        PurchaseOutcome.LimitExceeded.class);
+                assertThat(a.outcome())
+                        .isInstanceOfAny(PurchaseOutcome.SoldOut.class, PurchaseOutcome.LimitExceeded.class);
             }
         }
         assertThat(accepted).as("accepted orders").hasSize(50);
-        assertThat(accepted.keySet().stream().map(Attempt::userId).distinct().count()).as("distinct buyers")
+        assertThat(accepted.keySet().stream().map(Attempt::userId).distinct().count())
+                .as("distinct buyers")
                 .isEqualTo(50);
 
         // a replay answers with the same order, whether it is written yet or not
         for (Map.Entry<Attempt, String> e : accepted.entrySet()) {
-            PurchaseOutcome again = purchases.purchase(sale, e.getKey().userId(), e.getKey().key(), 1);
+            PurchaseOutcome again =
+                    purchases.purchase(sale, e.getKey().userId(), e.getKey().key(), 1);
             assertThat(again).isInstanceOfSatisfying(PurchaseOutcome.Queued.class, q -> {
                 assertThat(q.replay()).isTrue();
                 assertThat(q.order().id()).isEqualTo(e.getValue());
             });
         }
 
-        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() ->
-                storedIds(sale).containsAll(accepted.values()));
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> storedIds(sale).containsAll(accepted.values()));
         assertThat(storedIds(sale)).as("only accepted orders are written").hasSize(50);
         assertThat(jdbc.sql("SELECT user_id FROM orders WHERE sale_id = ? GROUP BY user_id HAVING COUNT(*) > 1")
-                .param(sale.id()).query(String.class).list()).as("users with two orders").isEmpty();
+                        .param(sale.id())
+                        .query(String.class)
+                        .list())
+                .as("users with two orders")
+                .isEmpty();
         for (String id : accepted.values()) {
             var order = orders.find(id).orElseThrow();
             assertThat(order.status().name()).isEqualTo("PENDING_PAYMENT");
             assertThat(order.history()).extracting(h -> h.status().name()).containsExactly("QUEUED", "PENDING_PAYMENT");
         }
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> queued.records(sale.id()).isEmpty());
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> queued.records(sale.id()).isEmpty());
         StockFigures figures = sales.get(sale.id()).orElseThrow().stock();
         assertThat(figures).isEqualTo(new StockFigures(50, 0, 50, 0));
-        assertThat(reconciliation.report(sale).consistent()).as(reconciliation.report(sale).toString()).isTrue();
+        assertThat(reconciliation.report(sale).consistent())
+                .as(reconciliation.report(sale).toString())
+                .isTrue();
         assertThat(jdbc.sql("SELECT COUNT(*) FROM events WHERE type = 'order.placed' AND data LIKE ?")
-                .param("%" + sale.id() + "%").query(Long.class).single()).as("one event per order").isEqualTo(50);
+                        .param("%" + sale.id() + "%")
+                        .query(Long.class)
+                        .single())
+                .as("one event per order")
+                .isEqualTo(50);
     }
 
     @Test
@@ -134,13 +148,20 @@ abstract class QueuedIntakeContract {
         QueuedOrder order = accept(sale, "twice");
         assertThat(intake.publish(order, Duration.ofSeconds(5))).isEqualTo(IntakeQueue.Publication.CONFIRMED);
         assertThat(intake.publish(order, Duration.ofSeconds(5))).isEqualTo(IntakeQueue.Publication.CONFIRMED);
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> orders.find(order.id()).isPresent());
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> orders.find(order.id()).isPresent());
         // once written, a third copy is a no-op too
         publishRaw(codec.write(order));
         QueuedOrder marker = accept(sale, "after");
         intake.publish(marker, Duration.ofSeconds(5));
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> orders.find(marker.id()).isPresent());
-        assertThat(jdbc.sql("SELECT COUNT(*) FROM orders WHERE sale_id = ?").param(sale.id()).query(Long.class).single())
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> orders.find(marker.id()).isPresent());
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM orders WHERE sale_id = ?")
+                        .param(sale.id())
+                        .query(Long.class)
+                        .single())
                 .isEqualTo(2);
         assertThat(sales.get(sale.id()).orElseThrow().stock()).isEqualTo(new StockFigures(5, 3, 2, 0));
         assertThat(reconciliation.report(sale).consistent()).isTrue();
@@ -153,8 +174,12 @@ abstract class QueuedIntakeContract {
         publishRaw(poison);
         QueuedOrder good = accept(sale, "good");
         intake.publish(good, Duration.ofSeconds(5));
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> orders.find(good.id()).isPresent());
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> deadLetters().contains(poison));
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> orders.find(good.id()).isPresent());
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> deadLetters().contains(poison));
     }
 
     /** Reserves at the gate as a purchase would (record kept), without publishing. */
@@ -168,16 +193,24 @@ abstract class QueuedIntakeContract {
     }
 
     Set<String> storedIds(Sale sale) {
-        return new HashSet<>(jdbc.sql("SELECT id FROM orders WHERE sale_id = ?").param(sale.id()).query(String.class)
+        return new HashSet<>(jdbc.sql("SELECT id FROM orders WHERE sale_id = ?")
+                .param(sale.id())
+                .query(String.class)
                 .list());
     }
 
     Sale openSale(long stock, int limit) {
-        return Offers.sale().name("queued").stock(stock).limit(limit).intake(Intake.QUEUED).openWith(sales);
+        return Offers.sale()
+                .name("queued")
+                .stock(stock)
+                .limit(limit)
+                .intake(Intake.QUEUED)
+                .openWith(sales);
     }
 
     List<Answer> releaseTogether(Sale sale, List<Attempt> plan) throws Exception {
-        return Together.run(plan.stream().<Callable<Answer>>map(a -> () -> new Answer(a,
-                purchases.purchase(sale, a.userId(), a.key(), 1))).toList());
+        return Together.run(plan.stream()
+                .<Callable<Answer>>map(a -> () -> new Answer(a, purchases.purchase(sale, a.userId(), a.key(), 1)))
+                .toList());
     }
 }

@@ -33,12 +33,15 @@ import org.springframework.test.context.ContextConfiguration;
  * keep being accepted, the owner can poll an accepted order, and once the database is back every accepted order is
  * written and nothing is oversold.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "stampede.admin-token=" + IntegrationTest.ADMIN_TOKEN,
-        "stampede.jwt-secret=" + IntegrationTest.JWT_SECRET,
-        "stampede.demo-login=true",
-        "stampede.admission.per-user-per-second=100000",
-        "spring.datasource.hikari.connection-timeout=1000"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "stampede.admin-token=" + IntegrationTest.ADMIN_TOKEN,
+            "stampede.jwt-secret=" + IntegrationTest.JWT_SECRET,
+            "stampede.demo-login=true",
+            "stampede.admission.per-user-per-second=100000",
+            "spring.datasource.hikari.connection-timeout=1000"
+        })
 @ContextConfiguration(initializers = QueuedIntakeDatabaseDownIT.OwnDatabase.class)
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class QueuedIntakeDatabaseDownIT {
@@ -60,19 +63,26 @@ class QueuedIntakeDatabaseDownIT {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("own-database", Map.of(
-                    "spring.datasource.url", postgres.getJdbcUrl("postgres", "postgres"),
-                    "spring.datasource.username", "postgres",
-                    "spring.datasource.password", "",
-                    "spring.data.redis.host", services.redisHost(),
-                    "spring.data.redis.port", services.redisPort(),
-                    "stampede.redis.key-prefix", services.newKeyPrefix(),
-                    "stampede.data-dir", pgDir.resolve("data").toString())));
+            context.getEnvironment()
+                    .getPropertySources()
+                    .addFirst(new MapPropertySource(
+                            "own-database",
+                            Map.of(
+                                    "spring.datasource.url", postgres.getJdbcUrl("postgres", "postgres"),
+                                    "spring.datasource.username", "postgres",
+                                    "spring.datasource.password", "",
+                                    "spring.data.redis.host", services.redisHost(),
+                                    "spring.data.redis.port", services.redisPort(),
+                                    "stampede.redis.key-prefix", services.newKeyPrefix(),
+                                    "stampede.data-dir", pgDir.resolve("data").toString())));
         }
 
         static void start() throws IOException {
-            postgres = EmbeddedPostgres.builder().setDataDirectory(pgDir.resolve("pg")).setCleanDataDirectory(false)
-                    .setPort(pgPort).start();
+            postgres = EmbeddedPostgres.builder()
+                    .setDataDirectory(pgDir.resolve("pg"))
+                    .setCleanDataDirectory(false)
+                    .setPort(pgPort)
+                    .start();
         }
 
         static void stop() throws IOException {
@@ -95,7 +105,8 @@ class QueuedIntakeDatabaseDownIT {
         String body = "{\"name\":\"down\",\"sku\":\"SKU-DOWN\",\"stock\":20,\"priceCents\":4990,\"startsAt\":\""
                 + now.minusSeconds(5) + "\",\"endsAt\":\"" + now.plusSeconds(3600) + "\",\"perUserLimit\":1,"
                 + "\"intake\":\"QUEUED\"}";
-        String sale = http.post("/api/admin/sales", ADMIN, body).json().path("id").asString();
+        String sale =
+                http.post("/api/admin/sales", ADMIN, body).json().path("id").asString();
         List<String> tokens = new ArrayList<>();
         for (int u = 0; u < 30; u++) {
             tokens.add(http.login("down-" + u));
@@ -117,12 +128,14 @@ class QueuedIntakeDatabaseDownIT {
         Http.Response poll = http.get("/api/orders/" + duringOutage.getFirst(), tokens.get(5));
         assertThat(poll.status()).as(poll.body()).isEqualTo(200);
         assertThat(poll.json().path("status").asString()).isEqualTo("QUEUED");
-        assertThat(http.get("/api/orders/" + duringOutage.getFirst(), tokens.get(6)).status()).isIn(404, 503);
+        assertThat(http.get("/api/orders/" + duringOutage.getFirst(), tokens.get(6))
+                        .status())
+                .isIn(404, 503);
 
         OwnDatabase.start();
         for (int u = 15; u < 30; u++) { // and after: the rest of the stock, never more
-            Http.Response r = http.post("/api/sales/" + sale + "/purchases", tokens.get(u), "{\"quantity\":1}",
-                    "Idempotency-Key", "k");
+            Http.Response r = http.post(
+                    "/api/sales/" + sale + "/purchases", tokens.get(u), "{\"quantity\":1}", "Idempotency-Key", "k");
             if (r.status() == 202) {
                 accepted.add(r.json().path("orderId").asString());
             } else {
@@ -132,30 +145,39 @@ class QueuedIntakeDatabaseDownIT {
         }
         assertThat(accepted).hasSize(20);
 
-        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
-            Set<String> stored = new HashSet<>();
-            for (String token : tokens) {
-                Http.Response mine = http.get("/api/me/orders", token);
-                if (mine.status() != 200) {
-                    return false;
-                }
-                mine.json().path("items").forEach(o -> stored.add(o.path("id").asString()));
-            }
-            return stored.equals(accepted);
-        });
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> {
+                    Set<String> stored = new HashSet<>();
+                    for (String token : tokens) {
+                        Http.Response mine = http.get("/api/me/orders", token);
+                        if (mine.status() != 200) {
+                            return false;
+                        }
+                        mine.json()
+                                .path("items")
+                                .forEach(o -> stored.add(o.path("id").asString()));
+                    }
+                    return stored.equals(accepted);
+                });
         var stock = http.get("/api/sales/" + sale, null).json().path("stock");
         assertThat(stock.path("available").asLong()).isZero();
         assertThat(stock.path("reserved").asLong()).isEqualTo(20);
-        assertThat(http.get("/api/admin/sales/" + sale + "/reconciliation", ADMIN).json().path("consistent").asBoolean())
+        assertThat(http.get("/api/admin/sales/" + sale + "/reconciliation", ADMIN)
+                        .json()
+                        .path("consistent")
+                        .asBoolean())
                 .isTrue();
     }
 
     private static String buy(Http http, String sale, String token) {
-        Http.Response r = http.post("/api/sales/" + sale + "/purchases", token, "{\"quantity\":1}",
-                "Idempotency-Key", "k");
+        Http.Response r =
+                http.post("/api/sales/" + sale + "/purchases", token, "{\"quantity\":1}", "Idempotency-Key", "k");
         assertThat(r.status()).as(r.body()).isEqualTo(202);
         assertThat(r.json().path("status").asString()).isEqualTo("QUEUED");
-        assertThat(r.header("Location")).isEqualTo("/api/orders/" + r.json().path("orderId").asString());
+        assertThat(r.header("Location"))
+                .isEqualTo("/api/orders/" + r.json().path("orderId").asString());
         return r.json().path("orderId").asString();
     }
 }

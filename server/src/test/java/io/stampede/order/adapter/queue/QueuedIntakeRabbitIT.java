@@ -13,11 +13,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageProperties;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 
 /** Intake QUEUED on RabbitMQ (a queue of this run's own); skipped when no RabbitMQ runs locally, outside CI. */
 @IntegrationTest
@@ -26,6 +26,7 @@ class QueuedIntakeRabbitIT extends QueuedIntakeContract {
 
     @Autowired
     ConnectionFactory connections;
+
     final List<String> dead = new ArrayList<>();
 
     @DynamicPropertySource

@@ -8,7 +8,6 @@ import io.stampede.inventory.application.GateRebuilder;
 import io.stampede.inventory.application.Reconciliation;
 import io.stampede.inventory.application.ScheduledReconciliation;
 import io.stampede.order.application.PurchaseOutcome;
-import io.stampede.order.application.Purchases;
 import io.stampede.order.application.QueuedOrder;
 import io.stampede.sale.domain.Sale;
 import io.stampede.sale.domain.StockFigures;
@@ -35,6 +34,7 @@ import org.springframework.test.context.TestPropertySource;
 class QueuedIntakeStreamsIT extends QueuedIntakeContract {
     @Autowired
     StringRedisTemplate redis;
+
     @Autowired
     SharedSettings properties;
 
@@ -49,12 +49,14 @@ class QueuedIntakeStreamsIT extends QueuedIntakeContract {
 
     @Override
     List<String> deadLetters() {
-        return redis.opsForStream().range(stream() + ":dead", Range.unbounded())
-                .stream().map(r -> String.valueOf(r.getValue().get("order"))).toList();
+        return redis.opsForStream().range(stream() + ":dead", Range.unbounded()).stream()
+                .map(r -> String.valueOf(r.getValue().get("order")))
+                .toList();
     }
 
     @Autowired
     GateRebuilder rebuilder;
+
     @LocalServerPort
     int port;
 
@@ -69,26 +71,29 @@ class QueuedIntakeStreamsIT extends QueuedIntakeContract {
         Reconciliation.Report report = reconciliation.report(sale);
         assertThat(report.database().available()).isEqualTo(2);
         assertThat(report.cacheAvailable()).isEqualTo(1);
-        assertThat(report.consistent()).as("a queued order is not drift: " + report).isTrue();
+        assertThat(report.consistent())
+                .as("a queued order is not drift: " + report)
+                .isTrue();
         assertThat(scheduled.check(sale)).isFalse();
-        assertThat(scheduled.check(sale)).as("no rebuild on the second pass either").isFalse();
+        assertThat(scheduled.check(sale))
+                .as("no rebuild on the second pass either")
+                .isFalse();
 
-        assertThat(purchases.purchase(sale, "second", "k", 1))
-                .isInstanceOf(PurchaseOutcome.Queued.class);
-        assertThat(purchases.purchase(sale, "third", "k", 1))
-                .isInstanceOf(PurchaseOutcome.SoldOut.class);
+        assertThat(purchases.purchase(sale, "second", "k", 1)).isInstanceOf(PurchaseOutcome.Queued.class);
+        assertThat(purchases.purchase(sale, "third", "k", 1)).isInstanceOf(PurchaseOutcome.SoldOut.class);
     }
 
     @Test
     void aQueuedSaleRefusesACouponRatherThanAcceptAnOrderItMightNotHonour() {
         Sale sale = openSale(2, 1);
-        Coupon coupon = new Coupon("c-1", "camp-1", "buyer",
-                "k", "CODE", CouponStatus.CLAIMED, null, 100, Instant.now());
+        Coupon coupon =
+                new Coupon("c-1", "camp-1", "buyer", "k", "CODE", CouponStatus.CLAIMED, null, 100, Instant.now());
 
         // an answer of the purchase, which the web layer turns into 400 VALIDATION
-        assertThat(purchases.purchase(sale, "buyer", "k", 1, coupon))
-                .isInstanceOf(PurchaseOutcome.Invalid.class);
-        assertThat(reconciliation.report(sale).database().available()).as("nothing reserved").isEqualTo(2);
+        assertThat(purchases.purchase(sale, "buyer", "k", 1, coupon)).isInstanceOf(PurchaseOutcome.Invalid.class);
+        assertThat(reconciliation.report(sale).database().available())
+                .as("nothing reserved")
+                .isEqualTo(2);
         assertThat(reconciliation.report(sale).cacheAvailable()).isEqualTo(2);
     }
 
@@ -100,11 +105,12 @@ class QueuedIntakeStreamsIT extends QueuedIntakeContract {
         redis.delete(redis.keys("*{sale:" + sale.id() + "}:gate"));
         assertThat(rebuilder.rebuild(sale)).isTrue();
         // the rebuilt gate still holds the accepted order's unit: nobody else gets it
-        assertThat(purchases.purchase(sale, "second", "k", 1))
-                .isInstanceOf(PurchaseOutcome.SoldOut.class);
+        assertThat(purchases.purchase(sale, "second", "k", 1)).isInstanceOf(PurchaseOutcome.SoldOut.class);
         // and the order, reserved under the old gate, is written all the same
         intake.publish(accepted, Duration.ofSeconds(5));
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> orders.find(accepted.id()).isPresent());
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> orders.find(accepted.id()).isPresent());
         assertThat(orders.find(accepted.id()).orElseThrow().status().name()).isEqualTo("PENDING_PAYMENT");
         assertThat(sales.get(sale.id()).orElseThrow().stock()).isEqualTo(new StockFigures(1, 0, 1, 0));
         assertThat(reconciliation.report(sale).consistent()).isTrue();
@@ -117,17 +123,19 @@ class QueuedIntakeStreamsIT extends QueuedIntakeContract {
         // Redis loses everything of the sale (record included) and the gate is rebuilt without the order
         redis.delete(redis.keys("*{sale:" + sale.id() + "}:*"));
         assertThat(rebuilder.rebuild(sale)).isTrue();
-        assertThat(purchases.purchase(sale, "newcomer", "k", 1))
-                .isInstanceOf(PurchaseOutcome.Queued.class);
+        assertThat(purchases.purchase(sale, "newcomer", "k", 1)).isInstanceOf(PurchaseOutcome.Queued.class);
         // the first order's message arrives: the unit is gone, so it is written REJECTED, visible to its owner
         intake.publish(lost, Duration.ofSeconds(5));
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> orders.find(lost.id()).isPresent());
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> orders.find(lost.id()).isPresent());
         var order = orders.find(lost.id()).orElseThrow();
         assertThat(order.status().name()).isEqualTo("REJECTED");
         assertThat(order.refusal()).isEqualTo("SOLD_OUT");
         assertThat(order.history()).extracting(h -> h.status().name()).containsExactly("QUEUED", "REJECTED");
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
-                sales.get(sale.id()).orElseThrow().stock().equals(new StockFigures(1, 0, 1, 0)));
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> sales.get(sale.id()).orElseThrow().stock().equals(new StockFigures(1, 0, 1, 0)));
         assertThat(reconciliation.report(sale).consistent()).isTrue();
     }
 
@@ -140,7 +148,9 @@ class QueuedIntakeStreamsIT extends QueuedIntakeContract {
         assertThat(mine.status()).isEqualTo(200);
         assertThat(mine.json().path("status").asString()).isEqualTo("QUEUED");
         assertThat(mine.json().path("history").get(0).path("status").asString()).isEqualTo("QUEUED");
-        assertThat(http.get("/api/orders/" + held.id(), http.login("someone-else")).status()).isEqualTo(404);
+        assertThat(http.get("/api/orders/" + held.id(), http.login("someone-else"))
+                        .status())
+                .isEqualTo(404);
         var cancel = http.post("/api/orders/" + held.id() + "/cancel", http.login("poller"), "");
         assertThat(cancel.status()).isEqualTo(409);
         assertThat(cancel.code()).isEqualTo("INVALID_STATE");
@@ -159,11 +169,18 @@ class QueuedIntakeStreamsIT extends QueuedIntakeContract {
                 return redis.call('XREADGROUP', 'GROUP', 'stampede-intake', 'dead-consumer', 'COUNT', '100',
                   'STREAMS', KEYS[1], '>')""", List.class), List.of(stream()), codec.write(order));
         assertThat(read).isNotEmpty();
-        assertThat(redis.opsForStream().pending(stream(), "stampede-intake").getTotalPendingMessages()).isPositive();
+        assertThat(redis.opsForStream().pending(stream(), "stampede-intake").getTotalPendingMessages())
+                .isPositive();
 
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> orders.find(order.id()).isPresent());
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
-                redis.opsForStream().pending(stream(), "stampede-intake").getTotalPendingMessages() == 0);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> orders.find(order.id()).isPresent());
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> redis.opsForStream()
+                                .pending(stream(), "stampede-intake")
+                                .getTotalPendingMessages()
+                        == 0);
         assertThat(reconciliation.report(sale).consistent()).isTrue();
     }
 }
