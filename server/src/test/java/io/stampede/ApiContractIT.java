@@ -42,18 +42,7 @@ class ApiContractIT {
     }
 
     private String openSale(long stock, int limit) {
-        Instant now = Instant.now();
-        Http.Response r = http.post(
-                "/api/admin/sales",
-                ADMIN,
-                Http.saleJson(
-                        "open",
-                        stock,
-                        limit,
-                        now.minusSeconds(5).toString(),
-                        now.plusSeconds(3600).toString()));
-        assertThat(r.status()).as(r.body()).isEqualTo(201);
-        return r.json().path("id").asString();
+        return http.openSale(ADMIN, "open", stock, limit);
     }
 
     private Http.Response buy(String saleId, String token, String key, String body) {

@@ -296,19 +296,7 @@ class EdgeIT {
     }
 
     private String openSale(String name) {
-        Instant now = Instant.now();
-        return direct.post(
-                        "/api/admin/sales",
-                        IntegrationTest.ADMIN_TOKEN,
-                        Http.saleJson(
-                                name,
-                                1_000,
-                                1,
-                                now.minusSeconds(5).toString(),
-                                now.plusSeconds(3600).toString()))
-                .json()
-                .path("id")
-                .asString();
+        return direct.openSale(IntegrationTest.ADMIN_TOKEN, name, 1_000, 1);
     }
 
     /** deploy/edge/nginx.conf of this checkout, found from the module's directory upwards. */

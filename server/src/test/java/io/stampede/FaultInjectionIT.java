@@ -12,7 +12,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -168,19 +167,7 @@ class FaultInjectionIT {
 
     /** A burst of 300 buyers for {@code stock} units with the fault injected in its middle, then the checks. */
     private void runFault(int stock, Fault fault) throws Exception {
-        Instant now = Instant.now();
-        String sale = http.post(
-                        "/api/admin/sales",
-                        ADMIN,
-                        Http.saleJson(
-                                "fault",
-                                stock,
-                                1,
-                                now.minusSeconds(5).toString(),
-                                now.plusSeconds(3600).toString()))
-                .json()
-                .path("id")
-                .asString();
+        String sale = http.openSale(ADMIN, "fault", stock, 1);
         List<String> tokens = new ArrayList<>();
         for (int u = 0; u < 300; u++) {
             tokens.add(http.login("f-" + u));

@@ -9,7 +9,6 @@ import io.stampede.testsupport.Together;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -86,19 +85,7 @@ class ProcessDeathIT {
         Http http = service.http();
 
         int stock = 80;
-        Instant now = Instant.now();
-        String sale = http.post(
-                        "/api/admin/sales",
-                        ADMIN,
-                        Http.saleJson(
-                                "death",
-                                stock,
-                                1,
-                                now.minusSeconds(5).toString(),
-                                now.plusSeconds(3600).toString()))
-                .json()
-                .path("id")
-                .asString();
+        String sale = http.openSale(ADMIN, "death", stock, 1);
         List<String> tokens = new ArrayList<>();
         for (int u = 0; u < 300; u++) {
             tokens.add(http.login("d-" + u));

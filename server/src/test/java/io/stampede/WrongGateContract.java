@@ -20,6 +20,7 @@ import io.stampede.sale.application.SaleService;
 import io.stampede.sale.domain.Intake;
 import io.stampede.sale.domain.Sale;
 import io.stampede.sale.domain.StockStrategy;
+import io.stampede.testsupport.IntegrationTest;
 import io.stampede.testsupport.Offers;
 import io.stampede.testsupport.RedisProcess;
 import io.stampede.testsupport.Together;
@@ -41,9 +42,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.annotation.DirtiesContext;
 
 /**
  * The database refuses what a wrong Redis allows (issue 12). For every path whose units are counted in Redis, Redis
@@ -51,8 +54,21 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * buyers' counts and keys, as a replica promoted after its primary died would; or Redis is restarted from a snapshot
  * taken before the last few hundred purchases. After each: nothing oversold, no buyer over the limit, every
  * acknowledged order in the database, the gate rebuilt, and the sale then sells exactly its stock. The bursts run
- * in-process through the purchase and claim services, released together on virtual threads.
+ * in-process through the purchase and claim services, released together on virtual threads. Each subclass gives the
+ * service a Redis of its own ({@link #ownRedis()}).
  */
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "stampede.admin-token=" + IntegrationTest.ADMIN_TOKEN,
+            "stampede.jwt-secret=" + IntegrationTest.JWT_SECRET,
+            "stampede.payment-secret=" + IntegrationTest.PAYMENT_SECRET,
+            // the test decides when the gate is compared with the database: only the database's refusals rebuild it
+            "stampede.reconciliation.interval=1h",
+            // every attempt asks the gate, so that the lies are taken (the flag answers without it; tested on its own)
+            "stampede.sold-out-flag-ttl=0s"
+        })
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 abstract class WrongGateContract {
     private static final int LIMIT = 1;
 

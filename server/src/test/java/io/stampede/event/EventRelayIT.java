@@ -7,7 +7,6 @@ import io.stampede.testsupport.IntegrationTest;
 import io.stampede.testsupport.LocalRabbit;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -57,19 +56,7 @@ class EventRelayIT {
 
         try {
             Http http = new Http("http://127.0.0.1:" + port);
-            Instant now = Instant.now();
-            String sale = http.post(
-                            "/api/admin/sales",
-                            IntegrationTest.ADMIN_TOKEN,
-                            Http.saleJson(
-                                    "relay",
-                                    3,
-                                    1,
-                                    now.minusSeconds(5).toString(),
-                                    now.plusSeconds(3600).toString()))
-                    .json()
-                    .path("id")
-                    .asString();
+            String sale = http.openSale(IntegrationTest.ADMIN_TOKEN, "relay", 3, 1);
             String order = http.post(
                             "/api/sales/" + sale + "/purchases",
                             http.login("relayed"),

@@ -6,7 +6,6 @@ import io.stampede.inventory.application.ScheduledReconciliation;
 import io.stampede.sale.application.SaleService;
 import io.stampede.testsupport.Http;
 import io.stampede.testsupport.IntegrationTest;
-import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -33,19 +32,7 @@ class ReconciliationIT {
     @Test
     void theScheduledPassRebuildsAGateThatStaysDriftedButNotAMomentaryDrift() {
         Http http = new Http("http://127.0.0.1:" + port);
-        Instant now = Instant.now();
-        String id = http.post(
-                        "/api/admin/sales",
-                        ADMIN,
-                        Http.saleJson(
-                                "sched",
-                                10,
-                                1,
-                                now.minusSeconds(5).toString(),
-                                now.plusSeconds(3600).toString()))
-                .json()
-                .path("id")
-                .asString();
+        String id = http.openSale(ADMIN, "sched", 10, 1);
         var sale = sales.definition(id).orElseThrow();
         String gateKey = redis.keys("*{sale:" + id + "}:gate").iterator().next();
         assertThat(scheduled.check(sale)).isFalse();
@@ -66,19 +53,7 @@ class ReconciliationIT {
     @Test
     void reportsDriftAndRebuildsTheGateFromTheDatabase() {
         Http http = new Http("http://127.0.0.1:" + port);
-        Instant now = Instant.now();
-        String sale = http.post(
-                        "/api/admin/sales",
-                        ADMIN,
-                        Http.saleJson(
-                                "rec",
-                                10,
-                                1,
-                                now.minusSeconds(5).toString(),
-                                now.plusSeconds(3600).toString()))
-                .json()
-                .path("id")
-                .asString();
+        String sale = http.openSale(ADMIN, "rec", 10, 1);
         for (int i = 0; i < 3; i++) {
             http.post(
                     "/api/sales/" + sale + "/purchases",

@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
@@ -89,6 +90,26 @@ public final class Http {
             throw new IllegalStateException("demo login answered " + r.status() + ": " + r.body());
         }
         return r.json().path("token").asString();
+    }
+
+    /** A sale open from five seconds ago for an hour, as the admin API takes it. */
+    public static String openSaleJson(String name, long stock, int limit) {
+        Instant now = Instant.now();
+        return saleJson(
+                name,
+                stock,
+                limit,
+                now.minusSeconds(5).toString(),
+                now.plusSeconds(3600).toString());
+    }
+
+    /** Opens such a sale through the admin API and returns its id; fails the test when it is refused. */
+    public String openSale(String adminToken, String name, long stock, int limit) {
+        Response r = post("/api/admin/sales", adminToken, openSaleJson(name, stock, limit));
+        if (r.status() != 201) {
+            throw new AssertionError("sale refused: " + r.status() + " " + r.body());
+        }
+        return r.json().path("id").asString();
     }
 
     public static String saleJson(String name, long stock, int limit, String startsAt, String endsAt) {

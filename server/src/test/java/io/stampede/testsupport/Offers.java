@@ -114,6 +114,27 @@ public final class Offers {
                     intake);
         }
 
+        /**
+         * The sale as if created a minute before it starts, without a service: for unit tests that need a {@link Sale}
+         * and nothing behind it.
+         */
+        public Sale definition(String id) {
+            SaleRules.Draft d = draft();
+            return new Sale(
+                    id,
+                    name,
+                    sku,
+                    priceCents,
+                    d.startsAt(),
+                    d.endsAt(),
+                    limit,
+                    paymentTimeout,
+                    strategy,
+                    intake,
+                    stock,
+                    d.startsAt().minusSeconds(60));
+        }
+
         /** Creates the sale; fails the test if the service refuses it. */
         public Sale openWith(SaleService sales) {
             return switch (sales.create(draft())) {

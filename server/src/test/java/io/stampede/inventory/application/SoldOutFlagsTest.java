@@ -7,9 +7,8 @@ import static org.mockito.Mockito.when;
 
 import io.stampede.inventory.port.PurchaseGate;
 import io.stampede.inventory.port.UnitHolders;
-import io.stampede.sale.domain.Intake;
 import io.stampede.sale.domain.Sale;
-import io.stampede.sale.domain.StockStrategy;
+import io.stampede.testsupport.Offers;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -18,19 +17,13 @@ import org.junit.jupiter.api.Test;
 /** The local sold-out flag: raised only by an answer no unit has overtaken, and never in the way of a replay. */
 class SoldOutFlagsTest {
     private static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
-    private static final Sale SALE = new Sale(
-            "s-1",
-            "sale",
-            "SKU",
-            100,
-            NOW.minusSeconds(60),
-            NOW.plusSeconds(3600),
-            1,
-            Duration.ofMinutes(15),
-            StockStrategy.REDIS_LUA,
-            Intake.DIRECT,
-            5,
-            NOW.minusSeconds(120));
+    private static final Sale SALE = Offers.sale()
+            .name("sale")
+            .sku("SKU")
+            .price(100)
+            .stock(5)
+            .window(NOW.minusSeconds(60), NOW.plusSeconds(3600))
+            .definition("s-1");
 
     private final PurchaseGate gate = mock(PurchaseGate.class);
     private final SoldOutFlags flags =

@@ -13,8 +13,8 @@ import io.stampede.inventory.port.QueuedReservations;
 import io.stampede.order.port.IntakeQueue;
 import io.stampede.sale.domain.Intake;
 import io.stampede.sale.domain.Sale;
-import io.stampede.sale.domain.StockStrategy;
 import io.stampede.sale.port.SaleRepository;
+import io.stampede.testsupport.Offers;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,19 +31,14 @@ import org.junit.jupiter.api.Test;
 class QueuedIntakeRepairTest {
     private static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
     private static final Duration REPAIR_AFTER = Duration.ofSeconds(60);
-    private static final Sale SALE = new Sale(
-            "s-1",
-            "sale",
-            "SKU",
-            100,
-            NOW.minusSeconds(600),
-            NOW.plusSeconds(3600),
-            1,
-            Duration.ofMinutes(15),
-            StockStrategy.REDIS_LUA,
-            Intake.QUEUED,
-            5,
-            NOW.minusSeconds(700));
+    private static final Sale SALE = Offers.sale()
+            .name("sale")
+            .sku("SKU")
+            .price(100)
+            .stock(5)
+            .intake(Intake.QUEUED)
+            .window(NOW.minusSeconds(600), NOW.plusSeconds(3600))
+            .definition("s-1");
 
     private final QueuedReservations gate = mock(QueuedReservations.class);
     private final IntakeQueue intake = mock(IntakeQueue.class);

@@ -13,7 +13,6 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -107,19 +106,7 @@ class AdmissionIT {
 
     /** An open sale of 100 units, limit 1; returns its id. */
     private static String openSale(Http http, String name) throws Exception {
-        Instant now = Instant.now();
-        return http.post(
-                        "/api/admin/sales",
-                        IntegrationTest.ADMIN_TOKEN,
-                        Http.saleJson(
-                                name,
-                                100,
-                                1,
-                                now.minusSeconds(5).toString(),
-                                now.plusSeconds(3600).toString()))
-                .json()
-                .path("id")
-                .asString();
+        return http.openSale(IntegrationTest.ADMIN_TOKEN, name, 100, 1);
     }
 
     /** Reads one response (a Content-Length or a chunked body) and returns its status. */

@@ -18,12 +18,11 @@ import io.stampede.inventory.port.StockLedger;
 import io.stampede.order.application.PurchaseOutcome;
 import io.stampede.order.application.StockPurchases;
 import io.stampede.order.port.OrderRepository;
-import io.stampede.sale.domain.Intake;
 import io.stampede.sale.domain.Sale;
 import io.stampede.sale.domain.StockStrategy;
 import io.stampede.testsupport.InlineTransactions;
+import io.stampede.testsupport.Offers;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -35,19 +34,14 @@ import org.springframework.transaction.support.TransactionTemplate;
 /** The purchase template's bounded retries: giving up while stock remains is a 503, never sold out. */
 class OptimisticRetriesTest {
     private static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
-    private static final Sale SALE = new Sale(
-            "s-1",
-            "sale",
-            "SKU",
-            100,
-            NOW.minusSeconds(60),
-            NOW.plusSeconds(3600),
-            1,
-            Duration.ofMinutes(15),
-            StockStrategy.DB_OPTIMISTIC,
-            Intake.DIRECT,
-            5,
-            NOW.minusSeconds(120));
+    private static final Sale SALE = Offers.sale()
+            .name("sale")
+            .sku("SKU")
+            .price(100)
+            .stock(5)
+            .strategy(StockStrategy.DB_OPTIMISTIC)
+            .window(NOW.minusSeconds(60), NOW.plusSeconds(3600))
+            .definition("s-1");
 
     private final OrderRepository orders = mock(OrderRepository.class);
     private final StockBuckets buckets = mock(StockBuckets.class);

@@ -19,10 +19,9 @@ import io.stampede.order.application.OrderSettings;
 import io.stampede.order.application.OrderWriter.WriteResult;
 import io.stampede.order.domain.Order;
 import io.stampede.order.port.OrderRepository;
-import io.stampede.sale.domain.Intake;
 import io.stampede.sale.domain.Sale;
-import io.stampede.sale.domain.StockStrategy;
 import io.stampede.testsupport.InlineTransactions;
+import io.stampede.testsupport.Offers;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -37,19 +36,13 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 class GroupCommitSupervisionTest {
     private static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
-    private static final Sale SALE = new Sale(
-            "s-1",
-            "sale",
-            "SKU",
-            100,
-            NOW.minusSeconds(60),
-            NOW.plusSeconds(3600),
-            1,
-            Duration.ofMinutes(15),
-            StockStrategy.REDIS_LUA,
-            Intake.DIRECT,
-            5,
-            NOW.minusSeconds(120));
+    private static final Sale SALE = Offers.sale()
+            .name("sale")
+            .sku("SKU")
+            .price(100)
+            .stock(5)
+            .window(NOW.minusSeconds(60), NOW.plusSeconds(3600))
+            .definition("s-1");
 
     private final OrderRepository orders = mock(OrderRepository.class);
     private final GateFences fences = mock(GateFences.class);
