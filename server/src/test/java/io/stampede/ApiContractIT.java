@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -78,8 +80,8 @@ class ApiContractIT {
                 .isEqualTo(sale.path("startsAt").asString());
     }
 
-    @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.EnumSource(StockStrategy.class)
+    @ParameterizedTest
+    @EnumSource(StockStrategy.class)
     void everyStrategySellsThroughTheSameContract(StockStrategy strategy) {
         Instant now = Instant.now();
         String json = Http.saleJson(

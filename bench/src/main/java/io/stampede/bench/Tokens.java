@@ -10,11 +10,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -85,10 +87,10 @@ public final class Tokens {
                 long left = deadline.remaining().toNanos();
                 try {
                     future.get(left, TimeUnit.NANOSECONDS);
-                } catch (java.util.concurrent.TimeoutException e) {
+                } catch (TimeoutException e) {
                     executor.shutdownNow();
                     throw new SetupException("time budget spent while logging in " + users.size() + " shoppers");
-                } catch (java.util.concurrent.ExecutionException e) {
+                } catch (ExecutionException e) {
                     executor.shutdownNow();
                     Throwable cause = e.getCause();
                     if (cause instanceof SetupException setup) {

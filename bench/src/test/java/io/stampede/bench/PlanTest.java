@@ -3,6 +3,7 @@ package io.stampede.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -57,7 +58,7 @@ class PlanTest {
             assertEquals(plan.users().get(i), a.userId());
             assertTrue(a.key().matches("[A-Za-z0-9_-]{1,64}"), a.key());
         }
-        assertTrue(java.util.Collections.disjoint(
+        assertTrue(Collections.disjoint(
                 plan.users(), Plan.distinct("r3", "c", 1000).users()));
     }
 }

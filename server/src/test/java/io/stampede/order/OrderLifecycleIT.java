@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -127,7 +128,7 @@ class OrderLifecycleIT {
                         + s.path("reserved").asLong()
                         + s.path("sold").asLong());
         // releases run right after their commit; let any in flight land
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             GateState g = gate.read(sale).orElseThrow();
             assertThat(g.available())
                     .as("gate available")

@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -193,7 +194,7 @@ class PurchaseConcurrencyIT {
                     .isEqualTo(((PurchaseOutcome.Placed) first).order().id());
         });
         // the gate that lost the key is rebuilt from the database at once, in the background
-        org.awaitility.Awaitility.await()
+        Awaitility.await()
                 .atMost(Duration.ofSeconds(10))
                 .until(() -> gate.read(sale.id())
                         .map(g -> g.unitsByUser().getOrDefault("alice", 0L) == 1)

@@ -158,6 +158,7 @@ public final class Property<T> {
         }
     }
 
+    @SuppressWarnings("ReferenceEquality") // "the same input" and "the same failure" mean the same object here
     private AssertionError falsified(
             String name, long runSeed, int attempt, long trySeed, T input, Throwable failure, Body<? super T> body) {
         int budget = shrinkRuns();

@@ -1,5 +1,6 @@
 package io.stampede.testsupport;
 
+import io.lettuce.core.ScanArgs;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -153,8 +154,7 @@ public final class TestServices {
         try (var client = io.lettuce.core.RedisClient.create("redis://" + redisHost + ":" + redisPort);
                 var connection = client.connect()) {
             var commands = connection.sync();
-            var cursor = commands.scan(
-                    io.lettuce.core.ScanArgs.Builder.matches(pattern).limit(1000));
+            var cursor = commands.scan(ScanArgs.Builder.matches(pattern).limit(1000));
             while (true) {
                 if (!cursor.getKeys().isEmpty()) {
                     commands.del(cursor.getKeys().toArray(String[]::new));
@@ -162,9 +162,7 @@ public final class TestServices {
                 if (cursor.isFinished()) {
                     break;
                 }
-                cursor = commands.scan(
-                        cursor,
-                        io.lettuce.core.ScanArgs.Builder.matches(pattern).limit(1000));
+                cursor = commands.scan(cursor, ScanArgs.Builder.matches(pattern).limit(1000));
             }
         } catch (RuntimeException e) {
             // best effort at exit

@@ -89,7 +89,7 @@ public class PurchaseService implements PurchasePath {
                 case Admission.Admitted<Order> a ->
                     write(saleGate, attempt, a, Order.placed(a.id(), sale, userId, key, quantity, coupon, now));
             };
-            if (outcome != STALE || round == STALE_RETRIES) {
+            if (!STALE.equals(outcome) || round == STALE_RETRIES) {
                 return outcome;
             }
         }

@@ -131,7 +131,7 @@ public class QueuedPurchases implements PurchasePath {
         if (first == IntakeQueue.Publication.UNKNOWN) {
             result = publish(o); // a second copy is harmless: the consumer writes an order once
         }
-        switch (result) {
+        return switch (result) {
             case CONFIRMED -> {
                 admission.settle(queuedGate, attempt, admitted, new Fate.Written());
                 try {
@@ -140,7 +140,7 @@ public class QueuedPurchases implements PurchasePath {
                     // the copy is queued all the same; only a replay before it is written answers 503 meanwhile
                     log.warn("Queued order {} confirmed by the broker but not marked so: {}", o.id(), e.getMessage());
                 }
-                return new PurchaseOutcome.Queued(o.asQueued(), false);
+                yield new PurchaseOutcome.Queued(o.asQueued(), false);
             }
             case REJECTED -> {
                 if (first == IntakeQueue.Publication.REJECTED) {
@@ -153,7 +153,7 @@ public class QueuedPurchases implements PurchasePath {
                             o.id(),
                             o.saleId());
                 }
-                return new PurchaseOutcome.Unavailable(
+                yield new PurchaseOutcome.Unavailable(
                         "the order queue did not take the order; retry with the same key");
             }
             default -> {
@@ -162,9 +162,9 @@ public class QueuedPurchases implements PurchasePath {
                         "Queued order {} of sale {} not confirmed in time; the repair pass republishes it",
                         o.id(),
                         o.saleId());
-                return new PurchaseOutcome.Unavailable("the order was not confirmed in time; retry with the same key");
+                yield new PurchaseOutcome.Unavailable("the order was not confirmed in time; retry with the same key");
             }
-        }
+        };
     }
 
     private IntakeQueue.Publication publish(QueuedOrder o) {

@@ -13,6 +13,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
@@ -29,7 +31,7 @@ class AdmissionFilterTest {
     // not the common pool: on two cores it has one thread, which the attempt in progress would hold
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
 
-    @org.junit.jupiter.api.AfterEach
+    @AfterEach
     void stop() {
         release.countDown();
         threads.close();
@@ -77,9 +79,7 @@ class AdmissionFilterTest {
         CompletableFuture<MockHttpServletResponse> waiter =
                 CompletableFuture.supplyAsync(() -> send(filter, "b"), threads);
         // the waiter is queued (or already timed out); either way the queue of one is not free for this one
-        org.awaitility.Awaitility.await()
-                .atMost(Duration.ofSeconds(5))
-                .until(() -> queued(filter) == 1 || waiter.isDone());
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> queued(filter) == 1 || waiter.isDone());
 
         MockHttpServletResponse turnedAway = waiter.isDone() ? null : send(filter, "c");
         MockHttpServletResponse waited = waiter.get(5, TimeUnit.SECONDS);
@@ -107,7 +107,7 @@ class AdmissionFilterTest {
         assertThat(running.await(5, TimeUnit.SECONDS)).isTrue();
         CompletableFuture<MockHttpServletResponse> waiter =
                 CompletableFuture.supplyAsync(() -> send(filter, "b"), threads);
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> queued(filter) == 1);
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> queued(filter) == 1);
 
         release.countDown();
 

@@ -139,7 +139,7 @@ class GroupCommitOrderWriter implements OrderWriter, SmartLifecycle {
     }
 
     /** Writes one batch and completes every one of its orders. */
-    void flush(List<Pending> batch) {
+    private void flush(List<Pending> batch) {
         AtomicBoolean committing = new AtomicBoolean(); // set once every statement ran: a failure after is the commit's
         Map<Pending, WriteResult> results = new HashMap<>();
         try {

@@ -52,16 +52,17 @@ class PurchaseController {
             throw ApiException.validation("quantity must be 1.." + PurchaseRules.MAX_QUANTITY);
         }
         Sale sale = sales.definition(id).orElseThrow(() -> ApiException.notFound("sale"));
-        @Nullable Coupon coupon = null;
-        if (body.couponCode() != null) {
-            switch (coupons.check(body.couponCode(), userId)) {
-                case CouponRedemptions.Check.Usable u -> coupon = u.coupon();
-                case CouponRedemptions.Check.NotYours n ->
-                    throw ApiException.validation("couponCode is not a coupon you claimed");
-                case CouponRedemptions.Check.AlreadyUsed a ->
-                    throw ApiException.conflict(ErrorCode.INVALID_STATE, "the coupon is already used by another order");
-            }
-        }
+        @Nullable
+        Coupon coupon = body.couponCode() == null
+                ? null
+                : switch (coupons.check(body.couponCode(), userId)) {
+                    case CouponRedemptions.Check.Usable u -> u.coupon();
+                    case CouponRedemptions.Check.NotYours n ->
+                        throw ApiException.validation("couponCode is not a coupon you claimed");
+                    case CouponRedemptions.Check.AlreadyUsed a ->
+                        throw ApiException.conflict(
+                                ErrorCode.INVALID_STATE, "the coupon is already used by another order");
+                };
         PurchaseOutcome outcome = purchases.purchase(sale, userId, key, body.quantity(), coupon);
         // refusals are returned, not thrown: in a flash sale most answers are SOLD_OUT, and a thrown exception
         // costs a reflective wrapper with a full stack trace on every one of them

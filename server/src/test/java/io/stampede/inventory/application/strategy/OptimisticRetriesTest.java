@@ -28,6 +28,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.mockito.ArgumentMatchers;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -73,7 +74,7 @@ class OptimisticRetriesTest {
                         PurchaseOutcome.Unavailable.class,
                         u -> assertThat(u.reason()).contains("gave up"));
         verify(buckets, atLeast(optimistic().maxRounds())).compareAndSet("s-1", 7, 4);
-        verify(orders, never()).insertAll(org.mockito.ArgumentMatchers.any());
+        verify(orders, never()).insertAll(ArgumentMatchers.any());
         assertThat(transactions.rollbacks()).isEqualTo(optimistic().maxRounds());
     }
 
@@ -93,7 +94,7 @@ class OptimisticRetriesTest {
         PurchaseOutcome outcome = path(optimistic()).purchase(SALE, "u1", "k", 1, null);
 
         assertThat(outcome).isInstanceOf(PurchaseOutcome.Placed.class);
-        verify(orders).insertAll(org.mockito.ArgumentMatchers.anyList());
+        verify(orders).insertAll(ArgumentMatchers.anyList());
         assertThat(transactions.rollbacks()).isZero();
     }
 
@@ -103,7 +104,7 @@ class OptimisticRetriesTest {
 
         assertThat(path(optimistic()).purchase(SALE, "u1", "k", 1, null))
                 .isInstanceOf(PurchaseOutcome.Unavailable.class);
-        verify(orders, never()).insertAll(org.mockito.ArgumentMatchers.any());
+        verify(orders, never()).insertAll(ArgumentMatchers.any());
     }
 
     @Test
