@@ -3,13 +3,6 @@ package io.stampede.bench;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -54,59 +47,21 @@ public final class Calibration {
             Deadline deadline) {
         String path = "/api/sales/" + saleId + "/purchases";
         Map<String, Object> body = Map.of("quantity", 1);
-        AtomicLong next = new AtomicLong();
-        AtomicLong successes = new AtomicLong();
-        Histogram latency = new ConcurrentHistogram(3);
-        ConcurrentLinkedQueue<Burst.Outcome> inWindow = new ConcurrentLinkedQueue<>();
-        long start = System.nanoTime();
-        long windowStart = start + warmup.toNanos();
-        long windowEnd = windowStart + measure.toNanos();
-
-        CountDownLatch done = new CountDownLatch(concurrency);
-        ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-        for (int w = 0; w < concurrency; w++) {
-            executor.execute(() -> {
-                try {
-                    while (System.nanoTime() - windowEnd < 0 && !deadline.expired()) {
-                        long index = next.getAndIncrement();
-                        if (index >= maxAttempts) {
-                            return;
-                        }
-                        String user = users.get((int) (index % users.size()));
-                        long sentAt = System.nanoTime();
-                        Burst.Outcome outcome = Burst.purchase(api, path, body, tokens.get(user), keyPrefix + index);
-                        long answeredAt = System.nanoTime();
-                        if (answeredAt - windowStart >= 0 && answeredAt - windowEnd < 0) {
-                            inWindow.add(outcome);
-                            if (outcome.status() == 201 || outcome.status() == 202) {
-                                successes.incrementAndGet();
-                                latency.recordValue(Math.max(1, (answeredAt - sentAt) / 1_000));
-                            }
-                        }
-                        if (outcome.status() == Burst.Outcome.CANCELLED) {
-                            return;
-                        }
-                    }
-                } finally {
-                    done.countDown();
-                }
-            });
-        }
-        boolean finished;
-        try {
-            finished = done.await(deadline.remaining().toNanos(), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            finished = false;
-        }
-        executor.shutdownNow();
-        long measuredNanos = Math.max(1, Math.min(System.nanoTime(), windowEnd) - windowStart);
+        TimedLoop.Result loop = TimedLoop.run(
+                concurrency,
+                warmup,
+                measure,
+                maxAttempts,
+                status -> status == 201 || status == 202,
+                index -> Burst.purchase(
+                        api, path, body, tokens.get(users.get((int) (index % users.size()))), keyPrefix + index),
+                deadline);
         return new Result(
-                successes.get(),
-                Duration.ofNanos(measuredNanos),
-                List.copyOf(inWindow),
-                latency.copy(),
-                Math.min(next.get(), maxAttempts),
-                !finished || measuredNanos < measure.toNanos());
+                loop.successes(),
+                loop.measured(),
+                loop.windowOutcomes(),
+                loop.latencyMicros(),
+                loop.sent(),
+                loop.cutShort());
     }
 }

@@ -2,13 +2,10 @@ package io.stampede.bench;
 
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Flags of {@code --mode compare}: every strategy, the same sale, several concurrencies, on each database, with the
@@ -48,112 +45,70 @@ public record CompareOptions(
 
     static final List<String> DATABASES = List.of("postgresql", "mariadb");
 
-    private record Flag(String name, String arg, String defaultValue, String quickValue, String help) {}
-
-    private static final List<Flag> FLAGS = List.of(
-            new Flag("mode", "MODE", COMPARE, null, "compare (this mode); see --mode burst --help for the others"),
-            new Flag("databases", "LIST", "postgresql,mariadb", "postgresql", "databases to compare on, in order"),
-            new Flag("strategies", "LIST", String.join(",", ALL_STRATEGIES), null, "strategies, in order"),
-            new Flag("concurrencies", "LIST", "10,50,200,1000", "10,50", "requests in flight at once, one run each"),
-            new Flag("stock", "N", "1000", "200", "stock of every measured sale (per-user limit 1)"),
-            new Flag("buyers", "N", "20000", "2000", "distinct shoppers per run, one attempt each"),
-            new Flag(
+    private static final List<Flags.Flag> FLAGS = List.of(
+            new Flags.Flag(
+                    "mode", "MODE", COMPARE, null, "compare (this mode); see --mode burst --help for the others"),
+            new Flags.Flag(
+                    "databases", "LIST", "postgresql,mariadb", "postgresql", "databases to compare on, in order"),
+            new Flags.Flag("strategies", "LIST", String.join(",", ALL_STRATEGIES), null, "strategies, in order"),
+            new Flags.Flag(
+                    "concurrencies", "LIST", "10,50,200,1000", "10,50", "requests in flight at once, one run each"),
+            new Flags.Flag("stock", "N", "1000", "200", "stock of every measured sale (per-user limit 1)"),
+            new Flags.Flag("buyers", "N", "20000", "2000", "distinct shoppers per run, one attempt each"),
+            new Flags.Flag(
                     "run-seconds",
                     "S",
                     "40",
                     "15",
                     "time budget per run; attempts not answered by then count as not attempted"),
-            new Flag(
+            new Flags.Flag(
                     "warmup-buyers",
                     "N",
                     "2000",
                     "500",
                     "untimed warm-up attempts per strategy after each server start (0: none)"),
-            new Flag("settle-seconds", "S", "10", "5", "most time to wait for a sale's stock to stop moving"),
-            new Flag("startup-seconds", "S", "180", null, "most time to wait for the server's /actuator/health UP"),
-            new Flag("request-timeout-seconds", "S", "30", null, "timeout of a single HTTP request"),
-            new Flag("server-jar", "FILE", "server/target/stampede.jar", null, "the service's fat jar"),
-            new Flag("java", "FILE", "/usr/lib/jvm/temurin-25-jdk-amd64/bin/java", null, "java that runs the server"),
-            new Flag("jvm-options", "OPTS", "", null, "extra JVM options of the server, space separated"),
-            new Flag(
+            new Flags.Flag("settle-seconds", "S", "10", "5", "most time to wait for a sale's stock to stop moving"),
+            new Flags.Flag(
+                    "startup-seconds", "S", "180", null, "most time to wait for the server's /actuator/health UP"),
+            new Flags.Flag("request-timeout-seconds", "S", "30", null, "timeout of a single HTTP request"),
+            new Flags.Flag("server-jar", "FILE", "server/target/stampede.jar", null, "the service's fat jar"),
+            new Flags.Flag(
+                    "java", "FILE", "/usr/lib/jvm/temurin-25-jdk-amd64/bin/java", null, "java that runs the server"),
+            new Flags.Flag("jvm-options", "OPTS", "", null, "extra JVM options of the server, space separated"),
+            new Flags.Flag(
                     "postgres-url",
                     "JDBC",
                     "jdbc:postgresql://127.0.0.1:5432/postgres",
                     null,
                     "PostgreSQL admin URL; the bench database is created beside its database"),
-            new Flag("postgres-user", "USER", "postgres", null, "PostgreSQL user (also the server's)"),
-            new Flag("postgres-password", "PASS", "", null, "PostgreSQL password"),
-            new Flag(
+            new Flags.Flag("postgres-user", "USER", "postgres", null, "PostgreSQL user (also the server's)"),
+            new Flags.Flag("postgres-password", "PASS", "", null, "PostgreSQL password"),
+            new Flags.Flag(
                     "mariadb-url",
                     "JDBC",
                     "jdbc:mariadb://127.0.0.1:3306/",
                     null,
                     "MariaDB admin URL; the bench database is created beside its database"),
-            new Flag("mariadb-user", "USER", "root", null, "MariaDB user (also the server's)"),
-            new Flag("mariadb-password", "PASS", "", null, "MariaDB password"),
-            new Flag(
+            new Flags.Flag("mariadb-user", "USER", "root", null, "MariaDB user (also the server's)"),
+            new Flags.Flag("mariadb-password", "PASS", "", null, "MariaDB password"),
+            new Flags.Flag(
                     "db-name",
                     "NAME",
                     "stampede_bench",
                     null,
                     "database the bench drops and re-creates on each engine: it must be the bench's own"),
-            new Flag("redis-host", "HOST", "127.0.0.1", null, "Redis of the server; keys get a per-run prefix"),
-            new Flag("redis-port", "PORT", "6379", null, "Redis port"),
-            new Flag("out", "DIR", "docs/benchmarks", null, "where the table, CSV and charts are written"),
-            new Flag("quick", null, null, null, "smoke run, about a minute: the quick value of every flag not given"),
-            new Flag("help", null, null, null, "print this help and exit"));
+            new Flags.Flag("redis-host", "HOST", "127.0.0.1", null, "Redis of the server; keys get a per-run prefix"),
+            new Flags.Flag("redis-port", "PORT", "6379", null, "Redis port"),
+            new Flags.Flag("out", "DIR", "docs/benchmarks", null, "where the table, CSV and charts are written"),
+            new Flags.Flag(
+                    "quick", null, null, null, "smoke run, about a minute: the quick value of every flag not given"),
+            new Flags.Flag("help", null, null, null, "print this help and exit"));
 
     /** Parses the arguments; {@code --quick} changes the default of every flag that has a quick value. */
     public static CompareOptions parse(String... args) {
-        Map<String, String> given = new LinkedHashMap<>();
-        Set<String> switches = new HashSet<>();
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (arg.equals("-h")) {
-                arg = "--help";
-            }
-            if (!arg.startsWith("--")) {
-                throw new Options.UsageException("unexpected argument '" + arg + "'");
-            }
-            String name = arg.substring(2);
-            String value = null;
-            int eq = name.indexOf('=');
-            if (eq >= 0) {
-                value = name.substring(eq + 1);
-                name = name.substring(0, eq);
-            }
-            String key = name;
-            Flag flag = FLAGS.stream()
-                    .filter(f -> f.name().equals(key))
-                    .findFirst()
-                    .orElseThrow(() -> new Options.UsageException("unknown flag --" + key + " for --mode compare"));
-            if (flag.arg() == null) {
-                if (value != null) {
-                    throw new Options.UsageException("--" + key + " takes no value");
-                }
-                switches.add(key);
-                continue;
-            }
-            if (value == null) {
-                if (i + 1 >= args.length) {
-                    throw new Options.UsageException("--" + key + " needs a value (" + flag.arg() + ")");
-                }
-                value = args[++i];
-            }
-            given.put(key, value);
-        }
-        boolean quick = switches.contains("quick");
-        Map<String, String> values = new LinkedHashMap<>();
-        for (Flag flag : FLAGS) {
-            String fallback = quick && flag.quickValue() != null ? flag.quickValue() : flag.defaultValue();
-            if (fallback != null) {
-                values.put(flag.name(), fallback);
-            }
-        }
-        values.putAll(given);
-        if (!COMPARE.equals(values.get("mode").toLowerCase(Locale.ROOT))) {
-            throw new Options.UsageException("CompareOptions parses --mode compare only");
-        }
+        Flags.Parsed parsed = Flags.parse(COMPARE, FLAGS, args);
+        Map<String, String> values = parsed.values();
+        boolean quick = parsed.on("quick");
 
         List<String> databases = list(values, "databases").stream()
                 .map(d -> d.toLowerCase(Locale.ROOT))
@@ -210,19 +165,12 @@ public record CompareOptions(
                 integer(values, "redis-port", 1, 65_535),
                 Path.of(values.get("out")),
                 quick,
-                switches.contains("help"));
+                parsed.on("help"));
     }
 
     /** True when the arguments ask for {@code --mode compare}, in either flag form. */
     static boolean requested(String... args) {
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (arg.equalsIgnoreCase("--mode=" + COMPARE)
-                    || (arg.equals("--mode") && i + 1 < args.length && args[i + 1].equalsIgnoreCase(COMPARE))) {
-                return true;
-            }
-        }
-        return false;
+        return Flags.requested(COMPARE, args);
     }
 
     public static String usage() {
@@ -235,17 +183,7 @@ public record CompareOptions(
         out.append("<out>/<date>-compare.md, .csv and one SVG chart per database. Run it from the repository root.\n");
         out.append("Exit status: 0 nothing oversold, 1 some run oversold, 2 setup error or nothing measured.\n\n");
         out.append("Flags (quick value in brackets, used with --quick unless the flag is given):\n");
-        for (Flag flag : FLAGS) {
-            String left = "  --" + flag.name() + (flag.arg() == null ? "" : " " + flag.arg());
-            out.append(String.format("%-34s %s", left, flag.help()));
-            if (flag.defaultValue() != null && !flag.defaultValue().isEmpty()) {
-                out.append(" (default ").append(flag.defaultValue()).append(')');
-            }
-            if (flag.quickValue() != null) {
-                out.append(" [").append(flag.quickValue()).append(']');
-            }
-            out.append('\n');
-        }
+        out.append(Flags.list(FLAGS));
         return out.toString();
     }
 

@@ -9,13 +9,21 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The command-line parser of {@code --mode ab} and {@code --mode read-cost}: {@code --name value} or
- * {@code --name=value}, switches without a value, unknown flags refused. Each mode lists its own {@link Flag}s.
+ * The command-line parser of the modes with flags of their own ({@code compare}, {@code ab}, {@code read-cost}):
+ * {@code --name value} or {@code --name=value}, switches without a value, unknown flags refused. Each mode lists its
+ * own {@link Flag}s.
  */
 final class Flags {
 
-    /** One flag; {@code arg} null makes it a switch, {@code defaultValue} null means none (or computed). */
-    record Flag(String name, String arg, String defaultValue, String help) {}
+    /**
+     * One flag; {@code arg} null makes it a switch, {@code defaultValue} null means none (or computed), and
+     * {@code quickValue}, when not null, replaces the default when the switch {@code --quick} is given.
+     */
+    record Flag(String name, String arg, String defaultValue, String quickValue, String help) {
+        Flag(String name, String arg, String defaultValue, String help) {
+            this(name, arg, defaultValue, null, help);
+        }
+    }
 
     /** The parsed command line: each flag's value (given, else its default), and which flags were given. */
     record Parsed(String mode, Map<String, String> values, Set<String> given) {
@@ -120,6 +128,13 @@ final class Flags {
             }
             given.add(key);
         }
+        if (given.contains("quick")) {
+            for (Flag flag : flags) {
+                if (flag.quickValue() != null && !given.contains(flag.name())) {
+                    values.put(flag.name(), flag.quickValue());
+                }
+            }
+        }
         if (!mode.equals(values.getOrDefault("mode", "").toLowerCase(Locale.ROOT))) {
             throw new Options.UsageException("this parser takes --mode " + mode + " only");
         }
@@ -138,7 +153,7 @@ final class Flags {
         return false;
     }
 
-    /** One line per flag, with its default. */
+    /** One line per flag, with its default, and its quick value in brackets when it has one. */
     static String list(List<Flag> flags) {
         StringBuilder out = new StringBuilder();
         for (Flag flag : flags) {
@@ -146,6 +161,9 @@ final class Flags {
             out.append(String.format(Locale.ROOT, "%-34s %s", left, flag.help()));
             if (flag.defaultValue() != null && !flag.defaultValue().isEmpty()) {
                 out.append(" (default ").append(flag.defaultValue()).append(')');
+            }
+            if (flag.quickValue() != null) {
+                out.append(" [").append(flag.quickValue()).append(']');
             }
             out.append('\n');
         }

@@ -2,9 +2,10 @@ package io.stampede.bench;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -16,7 +17,7 @@ import org.HdrHistogram.Histogram;
 
 /**
  * A timed closed loop of any request: {@code concurrency} workers, each sending its next request as soon as the last
- * one is answered, for an unmeasured warm-up and then a measured window (as {@link Calibration} does for purchases).
+ * one is answered, for an unmeasured warm-up and then a measured window ({@link Calibration} runs purchases on it).
  * Only answers that arrive inside the window count; a request in flight when the window closes is finished but not
  * counted, so that nothing is left running behind the caller's back.
  */
@@ -30,14 +31,14 @@ final class TimedLoop {
 
     /**
      * The window's figures: successful answers, every answer, latency of the successful ones (send to answer, in
-     * microseconds), the answers by kind, and how many requests were sent in all (warm-up included).
+     * microseconds), the answers themselves, and how many requests were sent in all (warm-up included).
      */
     record Result(
             long successes,
             long answered,
             Duration measured,
             Histogram latencyMicros,
-            Map<String, Long> answers,
+            List<Burst.Outcome> windowOutcomes,
             long sent,
             boolean cutShort) {
 
@@ -53,10 +54,17 @@ final class TimedLoop {
             return measured.toNanos() / 1e9;
         }
 
+        /** The window's answers by {@link #kind}. */
+        Map<String, Long> answers() {
+            Map<String, Long> answers = new TreeMap<>();
+            windowOutcomes.forEach(o -> answers.merge(kind(o), 1L, Long::sum));
+            return answers;
+        }
+
         /** The answers in the window that were not successes, by kind; empty when every answer succeeded. */
         Map<String, Long> failures(IntPredicate success) {
             Map<String, Long> failures = new TreeMap<>();
-            answers.forEach((kind, count) -> {
+            answers().forEach((kind, count) -> {
                 if (!success.test(statusOf(kind))) {
                     failures.put(kind, count);
                 }
@@ -81,10 +89,8 @@ final class TimedLoop {
             Request request,
             Deadline deadline) {
         AtomicLong next = new AtomicLong();
-        AtomicLong successes = new AtomicLong();
-        AtomicLong answered = new AtomicLong();
         Histogram latency = new ConcurrentHistogram(3);
-        Map<String, Long> answers = new ConcurrentHashMap<>();
+        ConcurrentLinkedQueue<Burst.Outcome> inWindow = new ConcurrentLinkedQueue<>();
         long start = System.nanoTime();
         long windowStart = start + warmup.toNanos();
         long windowEnd = windowStart + measure.toNanos();
@@ -103,12 +109,8 @@ final class TimedLoop {
                         Burst.Outcome outcome = request.send(index);
                         long answeredAt = System.nanoTime();
                         if (answeredAt - windowStart >= 0 && answeredAt - windowEnd < 0) {
-                            answers.merge(kind(outcome), 1L, Long::sum);
-                            if (outcome.status() > 0) {
-                                answered.incrementAndGet();
-                            }
+                            inWindow.add(outcome);
                             if (outcome.status() > 0 && success.test(outcome.status())) {
-                                successes.incrementAndGet();
                                 latency.recordValue(Math.max(1, (answeredAt - sentAt) / 1_000));
                             }
                         }
@@ -130,12 +132,15 @@ final class TimedLoop {
         }
         executor.shutdownNow();
         long measuredNanos = Math.max(1, Math.min(System.nanoTime(), windowEnd) - windowStart);
+        List<Burst.Outcome> outcomes = List.copyOf(inWindow);
         return new Result(
-                successes.get(),
-                answered.get(),
+                outcomes.stream()
+                        .filter(o -> o.status() > 0 && success.test(o.status()))
+                        .count(),
+                outcomes.stream().filter(o -> o.status() > 0).count(),
                 Duration.ofNanos(measuredNanos),
                 latency.copy(),
-                new TreeMap<>(answers),
+                outcomes,
                 Math.min(next.get(), maxRequests),
                 !finished || measuredNanos < measure.toNanos());
     }
