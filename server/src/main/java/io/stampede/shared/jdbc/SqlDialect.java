@@ -2,6 +2,7 @@ package io.stampede.shared.jdbc;
 
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.DatabaseMetaData;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import javax.sql.DataSource;
@@ -35,6 +36,11 @@ public class SqlDialect {
 
     public Database database() {
         return database;
+    }
+
+    /** {@code n} comma-separated placeholders, for {@code IN (...)} and multi-row {@code VALUES}. */
+    public static String placeholders(int n) {
+        return String.join(",", Collections.nCopies(n, "?"));
     }
 
     /** Appended to a SELECT: share-locks the rows it reads until the transaction ends. */

@@ -5,7 +5,6 @@ import io.stampede.shared.jdbc.SqlDialect;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -40,7 +39,7 @@ class JdbcGateFences implements GateFences {
             return fences;
         }
         jdbc.sql("SELECT id, gate_epoch, per_user_limit FROM sales WHERE id IN ("
-                        + String.join(",", Collections.nCopies(saleIds.size(), "?")) + ") " + dialect.forShare())
+                        + SqlDialect.placeholders(saleIds.size()) + ") " + dialect.forShare())
                 .params(new ArrayList<Object>(saleIds))
                 .query((ResultSet rs) -> {
                     fences.put(rs.getString(1), new Fence(rs.getLong(2), rs.getInt(3)));

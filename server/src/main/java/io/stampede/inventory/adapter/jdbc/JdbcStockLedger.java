@@ -9,7 +9,6 @@ import io.stampede.shared.jdbc.SqlDialect;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,7 +18,6 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -30,13 +28,17 @@ import org.springframework.stereotype.Repository;
 class JdbcStockLedger implements StockLedger {
     private final JdbcClient jdbc;
     private final JdbcTemplate template;
+    /** The statements on single bucket rows, shared with the database strategies. */
+    private final StockBuckets bucketRows;
+
     private final String addToBuyer;
     /** Buckets per sale never change once the sale is open. */
     private final ConcurrentHashMap<String, Integer> bucketCounts = new ConcurrentHashMap<>();
 
-    JdbcStockLedger(JdbcClient jdbc, JdbcTemplate template, SqlDialect dialect) {
+    JdbcStockLedger(JdbcClient jdbc, JdbcTemplate template, SqlDialect dialect, StockBuckets bucketRows) {
         this.jdbc = jdbc;
         this.template = template;
+        this.bucketRows = bucketRows;
         this.addToBuyer =
                 dialect.insertOrAdd("sale_buyers", "sale_id, user_id", "units", "sale_id, user_id, units", "?,?,?");
     }
@@ -128,7 +130,7 @@ class JdbcStockLedger implements StockLedger {
     public boolean takeAll(List<Claim> claims) {
         for (Map.Entry<String, List<Claim>> sale : bySale(claims).entrySet()) {
             long need = sale.getValue().stream().mapToLong(Claim::quantity).sum();
-            if (bucketCount(sale.getKey()) != 1 || !takeIfAvailable(sale.getKey(), 0, need)) {
+            if (bucketCount(sale.getKey()) != 1 || !bucketRows.takeIfAvailable(sale.getKey(), 0, need)) {
                 return false;
             }
         }
@@ -181,7 +183,7 @@ class JdbcStockLedger implements StockLedger {
         params.addAll(users);
         Map<String, Long> over = new HashMap<>();
         jdbc.sql("SELECT user_id, units FROM sale_buyers WHERE sale_id = ? AND units > ? AND user_id IN ("
-                        + marks(users.size()) + ")")
+                        + SqlDialect.placeholders(users.size()) + ")")
                 .params(params)
                 .query((ResultSet rs) -> {
                     over.put(rs.getString(1), rs.getLong(2));
@@ -214,7 +216,7 @@ class JdbcStockLedger implements StockLedger {
         if (need == 0) {
             return;
         }
-        if (bucketCount(saleId) == 1 && takeIfAvailable(saleId, 0, need)) {
+        if (bucketCount(saleId) == 1 && bucketRows.takeIfAvailable(saleId, 0, need)) {
             return;
         }
         List<Long> buckets = lockAll(saleId);
@@ -253,7 +255,7 @@ class JdbcStockLedger implements StockLedger {
         int first = n == 1 ? 0 : ThreadLocalRandom.current().nextInt(n);
         for (int i = 0; i < n; i++) {
             // a miss locks nothing, so a purchase holds at most the one bucket it took from
-            if (takeIfAvailable(saleId, (first + i) % n, quantity)) {
+            if (bucketRows.takeIfAvailable(saleId, (first + i) % n, quantity)) {
                 return true;
             }
         }
@@ -266,14 +268,6 @@ class JdbcStockLedger implements StockLedger {
         }
         takeLocked(saleId, buckets, quantity);
         return true;
-    }
-
-    private boolean takeIfAvailable(String saleId, int bucket, long quantity) {
-        return jdbc.sql("UPDATE stock_buckets SET available = available - ?, version = version + 1 "
-                                + "WHERE sale_id = ? AND bucket = ? AND available >= ?")
-                        .params(quantity, saleId, bucket, quantity)
-                        .update()
-                == 1;
     }
 
     private List<Long> lockAll(String saleId) {
@@ -289,10 +283,7 @@ class JdbcStockLedger implements StockLedger {
         for (int b = 0; b < buckets.size() && left > 0; b++) {
             long part = Math.min(left, buckets.get(b));
             if (part > 0) {
-                jdbc.sql("UPDATE stock_buckets SET available = available - ?, version = version + 1 "
-                                + "WHERE sale_id = ? AND bucket = ?")
-                        .params(part, saleId, b)
-                        .update();
+                bucketRows.take(saleId, b, part);
                 left -= part;
             }
         }
@@ -362,7 +353,8 @@ class JdbcStockLedger implements StockLedger {
         }
         Map<String, StockFigures> figures = new LinkedHashMap<>();
         jdbc.sql("SELECT s.id, s.total_stock, SUM(b.available), SUM(b.sold) FROM sales s "
-                        + "JOIN stock_buckets b ON b.sale_id = s.id WHERE s.id IN (" + marks(saleIds.size()) + ") "
+                        + "JOIN stock_buckets b ON b.sale_id = s.id WHERE s.id IN ("
+                        + SqlDialect.placeholders(saleIds.size()) + ") "
                         + "GROUP BY s.id, s.total_stock")
                 .params(new ArrayList<Object>(saleIds))
                 .query((ResultSet rs) -> {
@@ -396,8 +388,9 @@ class JdbcStockLedger implements StockLedger {
         jdbc.sql("UPDATE sale_buyers SET units = 0 WHERE sale_id = ?")
                 .param(saleId)
                 .update();
-        addToBuyers(new TreeMap<>(Map.copyOf(truth.unitsByBuyer()).entrySet().stream()
-                .collect(Collectors.toMap(e -> new Buyer(saleId, e.getKey()), Map.Entry::getValue))));
+        TreeMap<Buyer, Long> held = new TreeMap<>();
+        truth.unitsByBuyer().forEach((user, units) -> held.put(new Buyer(saleId, user), units));
+        addToBuyers(held);
         for (int b = 0; b < buckets.size(); b++) {
             jdbc.sql("UPDATE stock_buckets SET available = ?, sold = ?, version = version + 1 "
                             + "WHERE sale_id = ? AND bucket = ?")
@@ -408,9 +401,5 @@ class JdbcStockLedger implements StockLedger {
                             b)
                     .update();
         }
-    }
-
-    private static String marks(int n) {
-        return String.join(",", Collections.nCopies(n, "?"));
     }
 }

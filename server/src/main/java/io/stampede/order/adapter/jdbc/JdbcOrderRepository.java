@@ -12,7 +12,6 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -167,7 +166,7 @@ class JdbcOrderRepository implements OrderRepository, UnitHolders {
     public boolean transition(String id, Set<OrderStatus> from, OrderStatus to, Instant at, boolean releasesUnits) {
         List<Object> params = new ArrayList<>(List.of(to.name(), Timestamp.from(at), releasesUnits, id));
         from.forEach(f -> params.add(f.name()));
-        String marks = String.join(",", Collections.nCopies(from.size(), "?"));
+        String marks = SqlDialect.placeholders(from.size());
         int changed = jdbc.sql("UPDATE orders SET status = ?, updated_at = ?, gate_release_pending = ? "
                         + "WHERE id = ? AND status IN (" + marks + ")")
                 .params(params)
@@ -223,7 +222,7 @@ class JdbcOrderRepository implements OrderRepository, UnitHolders {
         }
         Map<String, List<Order.StatusChange>> history = new LinkedHashMap<>();
         orders.forEach(o -> history.put(o.id(), new ArrayList<>()));
-        String marks = String.join(",", Collections.nCopies(orders.size(), "?"));
+        String marks = SqlDialect.placeholders(orders.size());
         jdbc.sql("SELECT order_id, status, at FROM order_history WHERE order_id IN (" + marks + ")")
                 .params(new ArrayList<Object>(history.keySet()))
                 .query((ResultSet rs) -> {
@@ -289,7 +288,7 @@ class JdbcOrderRepository implements OrderRepository, UnitHolders {
         if (ids.isEmpty()) {
             return Set.of();
         }
-        String marks = String.join(",", Collections.nCopies(ids.size(), "?"));
+        String marks = SqlDialect.placeholders(ids.size());
         return new HashSet<>(jdbc.sql("SELECT id FROM orders WHERE id IN (" + marks + ")")
                 .params(new ArrayList<Object>(ids))
                 .query(String.class)
