@@ -2,15 +2,13 @@ package io.stampede;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lettuce.core.RedisClient;
 import io.stampede.testsupport.Http;
 import io.stampede.testsupport.IntegrationTest;
-import io.stampede.testsupport.TestServices;
+import io.stampede.testsupport.PostgresProcess;
+import io.stampede.testsupport.RedisProcess;
 import io.stampede.testsupport.Together;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -29,7 +27,6 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ContextConfiguration;
-import redis.embedded.RedisServer;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -54,30 +51,20 @@ class FaultInjectionIT {
 
     /** Starts this class's own Redis and PostgreSQL on fixed free ports, so they can be stopped and started again. */
     static class OwnServers implements ApplicationContextInitializer<ConfigurableApplicationContext> {
-        static int redisPort;
-        static int pgPort;
-        static Path pgDir;
-        static RedisServer redis;
-        static EmbeddedPostgres postgres;
+        static RedisProcess redis;
+        static PostgresProcess postgres;
 
         @Override
         public void initialize(ConfigurableApplicationContext context) {
-            try {
-                redisPort = TestServices.freePort();
-                pgPort = TestServices.freePort();
-                pgDir = Files.createTempDirectory("stampede-fault-pg");
-                startRedis();
-                startPostgres();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            redis = RedisProcess.start();
+            postgres = PostgresProcess.start("fault");
             context.getEnvironment()
                     .getPropertySources()
                     .addFirst(new MapPropertySource(
                             "own-servers",
                             Map.of(
                                     "spring.datasource.url",
-                                    postgres.getJdbcUrl("postgres", "postgres"),
+                                    postgres.jdbcUrl(),
                                     "spring.datasource.username",
                                     "postgres",
                                     "spring.datasource.password",
@@ -85,35 +72,9 @@ class FaultInjectionIT {
                                     "spring.data.redis.host",
                                     "127.0.0.1",
                                     "spring.data.redis.port",
-                                    redisPort,
+                                    redis.port(),
                                     "stampede.data-dir",
-                                    pgDir.resolve("data").toString())));
-        }
-
-        static void startRedis() throws IOException {
-            redis = RedisServer.newRedisServer()
-                    .port(redisPort)
-                    .setting("bind 127.0.0.1")
-                    .setting("save \"\"")
-                    .setting("appendonly no")
-                    .build();
-            redis.start();
-        }
-
-        static void stopRedis() throws IOException {
-            redis.stop();
-        }
-
-        static void startPostgres() throws IOException {
-            postgres = EmbeddedPostgres.builder()
-                    .setDataDirectory(pgDir.resolve("pg"))
-                    .setCleanDataDirectory(false)
-                    .setPort(pgPort)
-                    .start();
-        }
-
-        static void stopPostgres() throws IOException {
-            postgres.close();
+                                    postgres.dataDir().toString())));
         }
     }
 
@@ -128,15 +89,15 @@ class FaultInjectionIT {
     }
 
     @AfterAll
-    static void stopServers() throws IOException {
-        OwnServers.stopRedis();
-        OwnServers.stopPostgres();
+    static void stopServers() {
+        OwnServers.redis.close();
+        OwnServers.postgres.stop();
     }
 
     @Test
     void redisFlushedInTheMiddleOfABurst() throws Exception {
         runFault(60, () -> {
-            try (var client = io.lettuce.core.RedisClient.create("redis://127.0.0.1:" + OwnServers.redisPort);
+            try (var client = RedisClient.create("redis://127.0.0.1:" + OwnServers.redis.port());
                     var c = client.connect()) {
                 c.sync().flushall();
             }
@@ -146,18 +107,18 @@ class FaultInjectionIT {
     @Test
     void redisKilledAndBroughtBack() throws Exception {
         runFault(60, () -> {
-            OwnServers.stopRedis();
+            OwnServers.redis.stop();
             sleep(1500);
-            OwnServers.startRedis(); // empty, as after a crash without persistence
+            OwnServers.redis.startAgain(); // empty, as after a crash without persistence
         });
     }
 
     @Test
     void databaseStoppedDuringABurst() throws Exception {
         runFault(60, () -> {
-            OwnServers.stopPostgres();
+            OwnServers.postgres.stop();
             sleep(1500);
-            OwnServers.startPostgres();
+            OwnServers.postgres.startAgain();
         });
     }
 

@@ -52,6 +52,24 @@ public final class RedisProcess implements AutoCloseable {
         server.start();
     }
 
+    /** Stops Redis without saving, as a crash does. */
+    public void stop() {
+        try {
+            server.stop();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Starts it again after {@link #stop}, with what its last {@link #snapshot} saved: nothing if it took none. */
+    public void startAgain() {
+        try {
+            startServer();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Writes the data set to disk now (SAVE) and keeps that file as the snapshot to restart from. */
     public void snapshot() {
         try (RedisClient client = RedisClient.create("redis://127.0.0.1:" + port);

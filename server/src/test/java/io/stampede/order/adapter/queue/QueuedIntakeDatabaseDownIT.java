@@ -4,12 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stampede.testsupport.Http;
 import io.stampede.testsupport.IntegrationTest;
+import io.stampede.testsupport.PostgresProcess;
 import io.stampede.testsupport.TestServices;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -49,44 +45,24 @@ class QueuedIntakeDatabaseDownIT {
 
     /** This class's own PostgreSQL on a fixed free port, so it can be stopped and started again; shared Redis. */
     static class OwnDatabase implements ApplicationContextInitializer<ConfigurableApplicationContext> {
-        static int pgPort;
-        static Path pgDir;
-        static EmbeddedPostgres postgres;
+        static PostgresProcess postgres;
 
         @Override
         public void initialize(ConfigurableApplicationContext context) {
             TestServices services = TestServices.get();
-            try {
-                pgPort = TestServices.freePort();
-                pgDir = Files.createTempDirectory("stampede-queued-pg");
-                start();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            postgres = PostgresProcess.start("queued");
             context.getEnvironment()
                     .getPropertySources()
                     .addFirst(new MapPropertySource(
                             "own-database",
                             Map.of(
-                                    "spring.datasource.url", postgres.getJdbcUrl("postgres", "postgres"),
+                                    "spring.datasource.url", postgres.jdbcUrl(),
                                     "spring.datasource.username", "postgres",
                                     "spring.datasource.password", "",
                                     "spring.data.redis.host", services.redisHost(),
                                     "spring.data.redis.port", services.redisPort(),
                                     "stampede.redis.key-prefix", services.newKeyPrefix(),
-                                    "stampede.data-dir", pgDir.resolve("data").toString())));
-        }
-
-        static void start() throws IOException {
-            postgres = EmbeddedPostgres.builder()
-                    .setDataDirectory(pgDir.resolve("pg"))
-                    .setCleanDataDirectory(false)
-                    .setPort(pgPort)
-                    .start();
-        }
-
-        static void stop() throws IOException {
-            postgres.close();
+                                    "stampede.data-dir", postgres.dataDir().toString())));
         }
     }
 
@@ -94,8 +70,8 @@ class QueuedIntakeDatabaseDownIT {
     int port;
 
     @AfterAll
-    static void stopDatabase() throws IOException {
-        OwnDatabase.stop();
+    static void stopDatabase() {
+        OwnDatabase.postgres.stop();
     }
 
     @Test
@@ -117,7 +93,7 @@ class QueuedIntakeDatabaseDownIT {
             accepted.add(buy(http, sale, tokens.get(u)));
         }
 
-        OwnDatabase.stop();
+        OwnDatabase.postgres.stop();
         List<String> duringOutage = new ArrayList<>();
         for (int u = 5; u < 15; u++) {
             String id = buy(http, sale, tokens.get(u));
@@ -132,7 +108,7 @@ class QueuedIntakeDatabaseDownIT {
                         .status())
                 .isIn(404, 503);
 
-        OwnDatabase.start();
+        OwnDatabase.postgres.startAgain();
         for (int u = 15; u < 30; u++) { // and after: the rest of the stock, never more
             Http.Response r = http.post(
                     "/api/sales/" + sale + "/purchases", tokens.get(u), "{\"quantity\":1}", "Idempotency-Key", "k");
