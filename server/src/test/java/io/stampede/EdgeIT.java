@@ -4,26 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stampede.testsupport.Http;
 import io.stampede.testsupport.IntegrationTest;
+import io.stampede.testsupport.NginxEdge;
 import io.stampede.testsupport.ServicesInitializer;
 import io.stampede.testsupport.TestServices;
 import io.stampede.testsupport.Together;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -59,69 +51,29 @@ class EdgeIT {
     @LocalServerPort
     int port;
 
-    private Path binary;
-    private final List<Process> started = new ArrayList<>();
-    private final List<Path> prefixes = new ArrayList<>();
+    private final List<NginxEdge> started = new ArrayList<>();
     private Http direct;
 
     @BeforeAll
-    void startTheEdge() throws Exception {
-        binary = Stream.of("/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/local/nginx/sbin/nginx")
-                .map(Path::of)
-                .filter(Files::isExecutable)
-                .findFirst()
-                .orElse(null);
-        Assumptions.assumeTrue(binary != null, "no nginx installed (CI has one)");
+    void requireNginx() {
+        Assumptions.assumeTrue(NginxEdge.binary().isPresent(), "no nginx installed (CI has one)");
         direct = new Http("http://127.0.0.1:" + port);
     }
 
     @AfterAll
-    void stopTheEdges() throws Exception {
-        for (Process nginx : started) {
-            nginx.destroy(); // SIGTERM: nginx stops its workers and exits
-            if (!nginx.waitFor(10, TimeUnit.SECONDS)) {
-                nginx.destroyForcibly().waitFor();
-            }
-        }
-        for (Path prefix : prefixes) {
-            try (Stream<Path> files = Files.walk(prefix)) {
-                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
-        }
+    void stopTheEdges() {
+        started.forEach(NginxEdge::close);
     }
 
     /** deploy/edge/nginx.conf rendered for this instance and started on a free port; stopped after all tests. */
-    private Http startEdge(int rate, int burst, int inFlight) throws Exception {
+    private Http startEdge(int rate, int burst, int inFlight) {
         return startEdge(rate, burst, inFlight, 1_000, port);
     }
 
-    private Http startEdge(int rate, int burst, int inFlight, int perClient, int upstreamPort) throws Exception {
-        // readable by the user nginx's workers run as when it is started as root
-        Path prefix = Files.createTempDirectory(
-                "stampede-edge", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-        prefixes.add(prefix);
-        int edgePort = TestServices.freePort();
-        String conf = Files.readString(template())
-                .replace("@PREFIX@", prefix.toString())
-                .replace("@LISTEN@", "127.0.0.1:" + edgePort)
-                .replace("@UPSTREAM@", "127.0.0.1:" + upstreamPort)
-                .replace("@RATE@", Integer.toString(rate))
-                .replace("@BURST@", Integer.toString(burst))
-                .replace("@IN_FLIGHT@", Integer.toString(inFlight))
-                .replace("@PER_CLIENT@", Integer.toString(perClient));
-        Path file = prefix.resolve("nginx.conf");
-        Files.writeString(file, conf);
-        Process nginx = new ProcessBuilder(
-                        binary.toString(), "-p", prefix.toString(), "-c", file.toString(), "-g", "daemon off;")
-                .redirectErrorStream(true)
-                .redirectOutput(prefix.resolve("stdout.log").toFile())
-                .start();
-        started.add(nginx);
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> listening(edgePort) || !nginx.isAlive());
-        assertThat(nginx.isAlive())
-                .as("nginx started: " + Files.readString(prefix.resolve("stdout.log")))
-                .isTrue();
-        return new Http("http://127.0.0.1:" + edgePort);
+    private Http startEdge(int rate, int burst, int inFlight, int perClient, int upstreamPort) {
+        NginxEdge edge = NginxEdge.start(new NginxEdge.Limits(rate, burst, inFlight, perClient), List.of(upstreamPort));
+        started.add(edge);
+        return edge.http();
     }
 
     @Test
@@ -297,26 +249,5 @@ class EdgeIT {
 
     private String openSale(String name) {
         return direct.openSale(IntegrationTest.ADMIN_TOKEN, name, 1_000, 1);
-    }
-
-    /** deploy/edge/nginx.conf of this checkout, found from the module's directory upwards. */
-    private static Path template() {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve("deploy/edge/nginx.conf");
-            if (Files.isRegularFile(candidate)) {
-                return candidate;
-            }
-        }
-        throw new IllegalStateException(
-                "deploy/edge/nginx.conf not found above " + Path.of("").toAbsolutePath());
-    }
-
-    private static boolean listening(int port) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 }

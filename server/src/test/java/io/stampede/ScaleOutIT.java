@@ -1,0 +1,425 @@
+package io.stampede;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stampede.testsupport.Http;
+import io.stampede.testsupport.NginxEdge;
+import io.stampede.testsupport.RedisClusterProcess;
+import io.stampede.testsupport.ServiceProcess;
+import io.stampede.testsupport.TestServices;
+import io.stampede.testsupport.Together;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import org.awaitility.Awaitility;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Stampede scaled out as the README's "From one instance to many" describes: three instances of the jar ({@code java
+ * -jar}) behind the shipped nginx edge, sharing one database and a Redis Cluster of three masters with a replica
+ * each, all on loopback. Bursts of shoppers spread over the instances while the faults of a real sale strike in the
+ * middle: a Redis master dies and its replica takes over, an instance is killed with SIGKILL, an instance is
+ * stopped and started again. Shoppers behave as the storefront does: they retry a 429, a 503 or a lost answer with
+ * the same Idempotency-Key. After each: nothing oversold, nobody above the limit, every acknowledged order present,
+ * the gate and the database agree after reconciliation, and the rest of the stock sells to the last unit.
+ *
+ * <p>Where no nginx is installed (CI installs one), the shoppers spread themselves over the instances instead.
+ */
+@Tag("scale-out")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ScaleOutIT {
+    private static final String ADMIN = "scale-out-admin-token-0123456789";
+    private static final String JWT_SECRET = "scale-out-jwt-secret-0123456789-0123456789";
+    private static final String PAYMENT_SECRET = "scale-out-payment-secret-0123456789-0123";
+    private static final int INSTANCES = 3;
+    private static final String BUY = "{\"quantity\":1}";
+
+    @TempDir
+    static Path workDir;
+
+    private RedisClusterProcess cluster;
+    private @Nullable NginxEdge edge;
+    private final ServiceProcess[] instances = new ServiceProcess[INSTANCES];
+    private final int[] ports = new int[INSTANCES];
+    private Map<String, String> env;
+    private String keyPrefix;
+    private int starts;
+    /** The edge alone, or each instance. */
+    private Http[] through;
+
+    @BeforeAll
+    void scaleOut() throws Exception {
+        cluster = RedisClusterProcess.start(3, 1);
+        TestServices services = TestServices.get();
+        keyPrefix = services.newKeyPrefix();
+        env = new HashMap<>();
+        env.put("SPRING_DATASOURCE_URL", services.newDatabase());
+        env.put("SPRING_DATASOURCE_USERNAME", services.user());
+        env.put("SPRING_DATA_REDIS_CLUSTER_NODES", cluster.nodes());
+        env.put("STAMPEDE_REDIS_KEY_PREFIX", keyPrefix);
+        env.put("STAMPEDE_ADMIN_TOKEN", ADMIN);
+        env.put("STAMPEDE_JWT_SECRET", JWT_SECRET);
+        env.put("STAMPEDE_PAYMENT_SECRET", PAYMENT_SECRET);
+        env.put("STAMPEDE_DEMO_LOGIN", "true");
+        env.put("STAMPEDE_ADMISSION_PER_USER_PER_SECOND", "100000");
+        // a dead instance's Stream entries are taken over by the others after this long
+        env.put("STAMPEDE_INTAKE_RECLAIM_IDLE", "3s");
+        env.put("STAMPEDE_RECONCILIATION_INTERVAL", "5s");
+        for (int i = 0; i < INSTANCES; i++) {
+            ports[i] = TestServices.freePort();
+        }
+        // one after the other: the first migrates the schema, and three JVMs starting at once on two cores crawl
+        for (int i = 0; i < INSTANCES; i++) {
+            start(i);
+        }
+        if (NginxEdge.binary().isPresent()) {
+            edge = NginxEdge.start(
+                    NginxEdge.Limits.none(), Arrays.stream(ports).boxed().toList());
+            through = new Http[] {edge.http()};
+        } else {
+            through = Arrays.stream(ports)
+                    .mapToObj(p -> new Http("http://127.0.0.1:" + p))
+                    .toArray(Http[]::new);
+        }
+    }
+
+    @AfterEach
+    void everyInstanceRuns() throws Exception {
+        for (int i = 0; i < INSTANCES; i++) {
+            if (instances[i] == null || !instances[i].process().isAlive()) {
+                start(i);
+            }
+        }
+    }
+
+    @AfterAll
+    void scaleIn() throws Exception {
+        if (edge != null) {
+            edge.close();
+        }
+        for (ServiceProcess instance : instances) {
+            if (instance != null) {
+                instance.kill();
+                instance.awaitExit(Duration.ofSeconds(20));
+            }
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private void start(int i) throws InterruptedException {
+        starts++;
+        instances[i] = ServiceProcess.start(workDir, "instance-" + i + "-" + starts, ports[i], env)
+                .awaitHealthy();
+    }
+
+    @Test
+    void directPurchasesSellExactlyTheStockThroughAMasterFailoverAndAKilledInstance() throws Exception {
+        String sale = openSale("failover-direct", 300, "REDIS_LUA", "DIRECT");
+        Burst burst = burst(sale, "fd", 1_200, () -> {
+            Thread.sleep(1_500);
+            cluster.failOver(gateKey(sale));
+            instances[1].kill();
+        });
+        assertThat(burst.acknowledged()).isNotEmpty();
+        // the issue's observation: after the failover a second burst must still buy
+        Burst second = burst(sale, "fd2", 600, null);
+        if (burst.acknowledged().size() < 300) {
+            assertThat(second.acknowledged()).as("bought after the failover").isNotEmpty();
+        }
+        Map<String, String> all = new HashMap<>(burst.acknowledged());
+        all.putAll(second.acknowledged());
+        keepsEveryPromise(sale, 300, all, burst.tokens(), second.tokens());
+    }
+
+    @Test
+    void queuedIntakeOnStreamsLosesNothingWhenAnInstanceIsKilledAndRestarted() throws Exception {
+        String sale = openSale("queued-streams", 200, "REDIS_LUA", "QUEUED");
+        Burst burst = burst(sale, "qs", 800, () -> {
+            Thread.sleep(1_200);
+            instances[2].kill();
+            instances[2].awaitExit(Duration.ofSeconds(20));
+            start(2);
+        });
+        keepsEveryPromise(sale, 200, burst.acknowledged(), burst.tokens());
+    }
+
+    @Test
+    void tokenQueueAndRedisLockSellExactlyAcrossInstancesThroughAFailoverAndARestart() throws Exception {
+        String tokens = openSale("tokens", 150, "TOKEN_QUEUE", "DIRECT");
+        String lock = openSale("lock", 100, "REDIS_LOCK", "DIRECT");
+        List<Callable<Burst>> both = List.of(
+                () -> burst(tokens, "tq", 500, () -> {
+                    Thread.sleep(1_000);
+                    cluster.failOver(keyPrefix + "{sale:" + tokens + "}:tokens");
+                }),
+                () -> burst(lock, "rl", 400, () -> {
+                    Thread.sleep(1_500);
+                    instances[0].stop(); // graceful: it finishes what it took
+                    start(0);
+                }));
+        List<Burst> done = Together.run(both);
+        keepsEveryPromise(tokens, 150, done.get(0).acknowledged(), done.get(0).tokens());
+        keepsEveryPromise(lock, 100, done.get(1).acknowledged(), done.get(1).tokens());
+    }
+
+    @Test
+    void aCouponCampaignIssuesExactlyItsQuantityThroughAMasterFailover() throws Exception {
+        Instant now = Instant.now();
+        Http.Response created = http(0, 0)
+                .post(
+                        "/api/admin/coupon-campaigns",
+                        ADMIN,
+                        "{\"name\":\"scale-out coupons\",\"quantity\":100,\"perUserLimit\":1,\"startsAt\":\""
+                                + now.minusSeconds(5) + "\",\"endsAt\":\"" + now.plusSeconds(3600)
+                                + "\",\"discountCents\":500}");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        String campaign = created.json().path("id").asString();
+        String path = "/api/coupon-campaigns/" + campaign + "/claims";
+        Burst burst = attempts(path, "cc", 400, () -> {
+            Thread.sleep(1_000);
+            cluster.failOver(keyPrefix + "{campaign:" + campaign + "}:gate");
+        });
+        // every claimant holds at most one coupon, every acknowledged coupon is held
+        Map<String, String> holderOf = new HashMap<>();
+        for (String token : burst.tokens()) {
+            JsonNode items = http(0, 0).get("/api/me/coupons", token).json().path("items");
+            List<String> mine = new ArrayList<>();
+            items.forEach(c -> {
+                if (campaign.equals(c.path("campaignId").asString())) {
+                    mine.add(c.path("couponId").asString());
+                }
+            });
+            assertThat(mine).as("coupons of one claimant").hasSizeLessThanOrEqualTo(1);
+            mine.forEach(id -> holderOf.put(id, token));
+        }
+        assertThat(holderOf.keySet()).containsAll(burst.acknowledged().keySet());
+        assertThat(holderOf).hasSizeLessThanOrEqualTo(100);
+        // and the rest is issued to the last coupon, not one more
+        int more = claimTheRest(path, 100 - holderOf.size());
+        assertThat(holderOf.size() + more).isEqualTo(100);
+        JsonNode figures =
+                http(0, 0).get("/api/coupon-campaigns/" + campaign, null).json();
+        assertThat(figures.path("issued").asLong()).as(figures.toString()).isEqualTo(100);
+        assertThat(figures.path("remaining").asLong()).isZero();
+    }
+
+    /** Shoppers of one burst: their tokens, and what was acknowledged to them (order or coupon id → token). */
+    record Burst(List<String> tokens, Map<String, String> acknowledged) {}
+
+    interface Fault {
+        void strike() throws Exception;
+    }
+
+    private Burst burst(String sale, String who, int shoppers, @Nullable Fault fault) throws Exception {
+        return attempts("/api/sales/" + sale + "/purchases", who, shoppers, fault);
+    }
+
+    /** Shoppers each make one attempt (with retries) at once, released together, while the fault strikes. */
+    private Burst attempts(String path, String who, int shoppers, @Nullable Fault fault) throws Exception {
+        List<String> tokens = new ArrayList<>();
+        for (int u = 0; u < shoppers; u++) {
+            tokens.add(login(who + "-" + u));
+        }
+        Map<String, String> acknowledged = new ConcurrentHashMap<>();
+        List<Callable<Object>> tasks = new ArrayList<>();
+        for (int u = 0; u < shoppers; u++) {
+            int shopper = u;
+            tasks.add(() -> {
+                // spread over about two seconds, as a real opening second is spread by the network
+                Thread.sleep(ThreadLocalRandom.current().nextLong(2_500));
+                Http.Response r = attempt(path, shopper, tokens.get(shopper), "key-" + shopper);
+                if (r != null && (r.status() == 201 || r.status() == 202)) {
+                    String id = r.json().has("orderId")
+                            ? r.json().path("orderId").asString()
+                            : r.json().path("couponId").asString();
+                    acknowledged.put(id, tokens.get(shopper));
+                }
+                return r == null ? "no answer" : r.status();
+            });
+        }
+        if (fault != null) {
+            tasks.add(() -> {
+                fault.strike();
+                return "fault";
+            });
+        }
+        List<Object> answers = Together.run(tasks);
+        assertThat(answers.subList(0, shoppers))
+                .as("every shopper got a final answer")
+                .allSatisfy(a -> assertThat(a).isIn(201, 202, 409));
+        return new Burst(tokens, acknowledged);
+    }
+
+    /**
+     * One intended purchase as the storefront makes it: retried with the same key after a 429, a 503 or a lost
+     * answer (an instance killed under it), through the edge, or the next instance where there is no edge.
+     */
+    private Http.@Nullable Response attempt(String path, int shopper, String token, String key)
+            throws InterruptedException {
+        Http.Response last = null;
+        for (int attempt = 0; attempt < 60; attempt++) {
+            try {
+                last = http(shopper, attempt).post(path, token, BUY, "Idempotency-Key", key);
+                if (last.status() != 429 && last.status() != 503 && last.status() != 502) {
+                    return last;
+                }
+            } catch (UncheckedIOException lost) {
+                last = null;
+            }
+            Thread.sleep(200 + ThreadLocalRandom.current().nextLong(300));
+        }
+        return last;
+    }
+
+    private void keepsEveryPromise(String sale, int stock, Map<String, String> acknowledged, List<?>... shoppers)
+            throws Exception {
+        Http http = http(0, 0);
+        // every acknowledged order exists; a QUEUED one is written (or refused with its reason) within seconds
+        for (Map.Entry<String, String> a : acknowledged.entrySet()) {
+            Awaitility.await("order " + a.getKey() + " written")
+                    .atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(200))
+                    .ignoreExceptions()
+                    .until(() -> {
+                        Http.Response r = http.get("/api/orders/" + a.getKey(), a.getValue());
+                        return r.status() == 200
+                                && !r.json().path("status").asString().equals("QUEUED");
+                    });
+        }
+        // nobody holds more than the limit of one, and no more orders live than the stock
+        List<Callable<Integer>> held = new ArrayList<>();
+        for (List<?> tokens : shoppers) {
+            for (Object token : tokens) {
+                held.add(() -> {
+                    int mine = 0;
+                    for (JsonNode o :
+                            http.get("/api/me/orders", (String) token).json().path("items")) {
+                        if (sale.equals(o.path("saleId").asString())
+                                && o.path("status").asString().equals("PENDING_PAYMENT")) {
+                            mine++;
+                        }
+                    }
+                    return mine;
+                });
+            }
+        }
+        List<Integer> perShopper = Together.run(held);
+        assertThat(perShopper)
+                .as("orders of one shopper")
+                .allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(1));
+        int live = perShopper.stream().mapToInt(Integer::intValue).sum();
+        assertThat(live).as("orders held").isLessThanOrEqualTo(stock);
+        // reconciliation returns what a killed instance held and repairs a gate that lost writes in the failover
+        Http.Response repaired = http.post("/api/admin/sales/" + sale + "/reconciliation", ADMIN, "");
+        assertThat(repaired.status()).as(repaired.body()).isEqualTo(200);
+        // the rest sells to the last unit, not one more
+        int sold = sellTheRest(sale, stock - live);
+        assertThat(live + sold).as("sold in all").isEqualTo(stock);
+        JsonNode figures = http.get("/api/sales/" + sale, null).json().path("stock");
+        assertThat(figures.path("available").asLong()).as(figures.toString()).isZero();
+        assertThat(figures.path("reserved").asLong()).isEqualTo(stock);
+        Awaitility.await("gate and database agree")
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> http.get("/api/admin/sales/" + sale + "/reconciliation", ADMIN)
+                        .json()
+                        .path("consistent")
+                        .asBoolean());
+    }
+
+    /** New shoppers buy one each, spread over the instances, until the sale answers sold out; returns how many won. */
+    private int sellTheRest(String sale, int expected) throws Exception {
+        int sold = 0;
+        for (int i = 0; i < expected + 5; i++) {
+            String token = login("rest-" + sale + "-" + i);
+            Http.Response r = attempt("/api/sales/" + sale + "/purchases", i, token, "rest");
+            assertThat(r).isNotNull();
+            if (r.status() == 409) {
+                assertThat(r.code()).as(r.body()).isEqualTo("SOLD_OUT");
+                continue;
+            }
+            assertThat(r.status()).as(r.body()).isIn(201, 202);
+            String order = r.json().path("orderId").asString();
+            Http http = http(i, 0);
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> !http.get("/api/orders/" + order, token)
+                            .json()
+                            .path("status")
+                            .asString()
+                            .equals("QUEUED"));
+            if (http.get("/api/orders/" + order, token)
+                    .json()
+                    .path("status")
+                    .asString()
+                    .equals("PENDING_PAYMENT")) {
+                sold++;
+            }
+        }
+        return sold;
+    }
+
+    private int claimTheRest(String path, int expected) throws Exception {
+        int issued = 0;
+        for (int i = 0; i < expected + 5; i++) {
+            Http.Response r = attempt(path, i, login("rest-claim-" + i), "rest");
+            assertThat(r).isNotNull();
+            if (r.status() == 201) {
+                issued++;
+            } else {
+                assertThat(r.code()).as(r.body()).isEqualTo("SOLD_OUT");
+            }
+        }
+        return issued;
+    }
+
+    private String openSale(String name, int stock, String strategy, String intake) {
+        String json = Http.openSaleJson(name, stock, 1);
+        json = json.substring(0, json.length() - 1) + ",\"strategy\":\"" + strategy + "\",\"intake\":\"" + intake
+                + "\"}";
+        Http.Response r = http(0, 0).post("/api/admin/sales", ADMIN, json);
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        return r.json().path("id").asString();
+    }
+
+    private String gateKey(String sale) {
+        return keyPrefix + "{sale:" + sale + "}:gate";
+    }
+
+    private String login(String user) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return http(user.hashCode(), attempt).login(user);
+            } catch (RuntimeException e) {
+                if (attempt > 20) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** The edge, or without one the instances in turn: shopper's own first, the next on each retry. */
+    private Http http(int shopper, int attempt) {
+        return through[through.length == 1 ? 0 : Math.floorMod(shopper + attempt, INSTANCES)];
+    }
+}
