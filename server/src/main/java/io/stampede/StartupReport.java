@@ -74,7 +74,8 @@ class StartupReport {
                             1,
                             Duration.ofMinutes(15),
                             StockStrategy.REDIS_LUA,
-                            Intake.DIRECT))
+                            Intake.DIRECT,
+                            1))
                     instanceof SaleService.Creation.Created c) {
                 demoSaleId = c.sale().sale().id();
             }

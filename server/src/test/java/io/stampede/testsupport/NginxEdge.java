@@ -47,7 +47,7 @@ public final class NginxEdge implements AutoCloseable {
     public record Limits(int rate, int burst, int inFlight, int perClient) {
         /** Limits far above anything a test sends: the edge only spreads and passes. */
         public static Limits none() {
-            return new Limits(100_000, 100_000, 100_000, 100_000);
+            return new Limits(100_000, 100_000, 10_000, 10_000);
         }
     }
 
@@ -60,12 +60,14 @@ public final class NginxEdge implements AutoCloseable {
                     "stampede-edge",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
             int edgePort = TestServices.freePort();
-            String upstreams =
-                    upstreamPorts.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(";\n    server "));
+            // a server line per instance (the template's comment names the placeholder too: that stays as it is)
+            String upstreams = upstreamPorts.stream()
+                    .map(p -> "server 127.0.0.1:" + p + ";")
+                    .collect(Collectors.joining("\n    "));
             String conf = Files.readString(template())
                     .replace("@PREFIX@", prefix.toString())
                     .replace("@LISTEN@", "127.0.0.1:" + edgePort)
-                    .replace("@UPSTREAM@", upstreams)
+                    .replace("server @UPSTREAM@;", upstreams)
                     .replace("@RATE@", Integer.toString(limits.rate()))
                     .replace("@BURST@", Integer.toString(limits.burst()))
                     .replace("@IN_FLIGHT@", Integer.toString(limits.inFlight()))

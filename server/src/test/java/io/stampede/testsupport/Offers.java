@@ -38,6 +38,7 @@ public final class Offers {
         private Duration paymentTimeout = Duration.ofMinutes(15);
         private StockStrategy strategy = StockStrategy.REDIS_LUA;
         private Intake intake = Intake.DIRECT;
+        private int segments = 1;
         private Clock clock = Clock.systemUTC();
         private Instant startsAt;
         private Instant endsAt;
@@ -94,6 +95,12 @@ public final class Offers {
             return this;
         }
 
+        /** A gate spread over this many Redis hash slots. */
+        public SaleBuilder segments(int gateSegments) {
+            this.segments = gateSegments;
+            return this;
+        }
+
         public SaleBuilder endsIn(Duration duration) {
             this.endsAt = clock.instant().plus(duration);
             return this;
@@ -111,7 +118,8 @@ public final class Offers {
                     limit,
                     paymentTimeout,
                     strategy,
-                    intake);
+                    intake,
+                    segments);
         }
 
         /**
@@ -131,6 +139,7 @@ public final class Offers {
                     paymentTimeout,
                     strategy,
                     intake,
+                    segments,
                     stock,
                     d.startsAt().minusSeconds(60));
         }

@@ -15,6 +15,7 @@ public record Sale(
         Duration paymentTimeout,
         StockStrategy strategy,
         Intake intake,
+        int gateSegments,
         long totalStock,
         Instant createdAt) {
 

@@ -19,6 +19,8 @@ public final class SaleRules {
     public static final Duration MIN_PAYMENT_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration MAX_PAYMENT_TIMEOUT = Duration.ofDays(7);
     public static final long MAX_PRICE_CENTS = 100_000_000_000L;
+    /** Gate segments of one sale: one per Redis Cluster master it may spread over. */
+    public static final int MAX_GATE_SEGMENTS = 16;
 
     private SaleRules() {}
 
@@ -33,7 +35,8 @@ public final class SaleRules {
             Integer perUserLimit,
             Duration paymentTimeout,
             StockStrategy strategy,
-            Intake intake) {}
+            Intake intake,
+            @Nullable Integer gateSegments) {}
 
     /** The violations of a draft; empty when it may be created. */
     public static List<String> violations(Draft d) {
@@ -72,6 +75,16 @@ public final class SaleRules {
             // the other strategies decide in the database, so there is nothing to answer before the write
             errors.add("intake QUEUED needs strategy REDIS_LUA, whose gate decides before the order is written");
         }
+        if (d.gateSegments() != null) {
+            if (d.gateSegments() < 1 || d.gateSegments() > MAX_GATE_SEGMENTS) {
+                errors.add("gateSegments must be 1.." + MAX_GATE_SEGMENTS);
+            } else if (d.gateSegments() > 1
+                    && ((d.strategy() != null && d.strategy() != StockStrategy.REDIS_LUA)
+                            || d.intake() == Intake.QUEUED)) {
+                // the segments are the Lua gate's; a QUEUED acceptance record lives in one slot with its gate
+                errors.add("gateSegments above 1 needs strategy REDIS_LUA with intake DIRECT");
+            }
+        }
         return errors;
     }
 
@@ -89,6 +102,7 @@ public final class SaleRules {
                 d.paymentTimeout() != null ? d.paymentTimeout() : Duration.ofMinutes(15),
                 d.strategy() != null ? d.strategy() : StockStrategy.REDIS_LUA,
                 d.intake() != null ? d.intake() : Intake.DIRECT,
+                d.gateSegments() != null ? d.gateSegments() : 1,
                 d.stock(),
                 millis(now));
     }

@@ -24,7 +24,8 @@ class SaleRulesTest {
                 1,
                 Duration.ofMinutes(15),
                 StockStrategy.REDIS_LUA,
-                Intake.DIRECT);
+                Intake.DIRECT,
+                null);
     }
 
     private static SaleRules.Draft withName(String name) {
@@ -39,7 +40,8 @@ class SaleRulesTest {
                 d.perUserLimit(),
                 d.paymentTimeout(),
                 d.strategy(),
-                d.intake());
+                d.intake(),
+                d.gateSegments());
     }
 
     private static SaleRules.Draft withSku(String sku) {
@@ -54,7 +56,8 @@ class SaleRulesTest {
                 d.perUserLimit(),
                 d.paymentTimeout(),
                 d.strategy(),
-                d.intake());
+                d.intake(),
+                d.gateSegments());
     }
 
     private static SaleRules.Draft withStock(Long stock) {
@@ -69,7 +72,8 @@ class SaleRulesTest {
                 d.perUserLimit(),
                 d.paymentTimeout(),
                 d.strategy(),
-                d.intake());
+                d.intake(),
+                d.gateSegments());
     }
 
     private static SaleRules.Draft withPrice(Long priceCents) {
@@ -84,7 +88,8 @@ class SaleRulesTest {
                 d.perUserLimit(),
                 d.paymentTimeout(),
                 d.strategy(),
-                d.intake());
+                d.intake(),
+                d.gateSegments());
     }
 
     private static SaleRules.Draft withWindow(Instant startsAt, Instant endsAt) {
@@ -99,7 +104,8 @@ class SaleRulesTest {
                 d.perUserLimit(),
                 d.paymentTimeout(),
                 d.strategy(),
-                d.intake());
+                d.intake(),
+                d.gateSegments());
     }
 
     private static SaleRules.Draft withLimit(Integer perUserLimit) {
@@ -114,7 +120,8 @@ class SaleRulesTest {
                 perUserLimit,
                 d.paymentTimeout(),
                 d.strategy(),
-                d.intake());
+                d.intake(),
+                d.gateSegments());
     }
 
     private static SaleRules.Draft withTimeout(Duration paymentTimeout) {
@@ -129,7 +136,8 @@ class SaleRulesTest {
                 d.perUserLimit(),
                 paymentTimeout,
                 d.strategy(),
-                d.intake());
+                d.intake(),
+                d.gateSegments());
     }
 
     private static Sale sale(long totalStock) {
@@ -144,6 +152,7 @@ class SaleRulesTest {
                 Duration.ofMinutes(15),
                 StockStrategy.REDIS_LUA,
                 Intake.DIRECT,
+                1,
                 totalStock,
                 START.minusSeconds(60));
     }
@@ -159,13 +168,24 @@ class SaleRulesTest {
         void optionalMembersMayBeAbsent() {
             SaleRules.Draft d = valid();
             SaleRules.Draft minimal = new SaleRules.Draft(
-                    d.name(), d.sku(), d.stock(), d.priceCents(), d.startsAt(), d.endsAt(), null, null, null, null);
+                    d.name(),
+                    d.sku(),
+                    d.stock(),
+                    d.priceCents(),
+                    d.startsAt(),
+                    d.endsAt(),
+                    null,
+                    null,
+                    null,
+                    null,
+                    null);
             assertThat(SaleRules.violations(minimal)).isEmpty();
         }
 
         @Test
         void everyMissingRequiredMemberIsReportedAtOnce() {
-            SaleRules.Draft empty = new SaleRules.Draft(null, null, null, null, null, null, null, null, null, null);
+            SaleRules.Draft empty =
+                    new SaleRules.Draft(null, null, null, null, null, null, null, null, null, null, null);
             assertThat(SaleRules.violations(empty))
                     .containsExactlyInAnyOrder(
                             "name is required",
@@ -231,6 +251,46 @@ class SaleRulesTest {
         }
 
         @Test
+        void gateSegmentsAreOneToSixteenAndAboveOneOnlyForADirectLuaGate() {
+            SaleRules.Draft d = valid();
+            assertThat(SaleRules.violations(segments(d, StockStrategy.REDIS_LUA, Intake.DIRECT, 3)))
+                    .isEmpty();
+            assertThat(SaleRules.violations(segments(d, StockStrategy.REDIS_LUA, Intake.DIRECT, 16)))
+                    .isEmpty();
+            assertThat(SaleRules.violations(segments(d, StockStrategy.REDIS_LUA, Intake.DIRECT, 0)))
+                    .containsExactly("gateSegments must be 1..16");
+            assertThat(SaleRules.violations(segments(d, StockStrategy.REDIS_LUA, Intake.DIRECT, 17)))
+                    .containsExactly("gateSegments must be 1..16");
+            assertThat(SaleRules.violations(segments(d, StockStrategy.TOKEN_QUEUE, Intake.DIRECT, 2)))
+                    .containsExactly("gateSegments above 1 needs strategy REDIS_LUA with intake DIRECT");
+            assertThat(SaleRules.violations(segments(d, StockStrategy.REDIS_LUA, Intake.QUEUED, 2)))
+                    .containsExactly("gateSegments above 1 needs strategy REDIS_LUA with intake DIRECT");
+            assertThat(SaleRules.violations(segments(d, StockStrategy.TOKEN_QUEUE, Intake.DIRECT, 1)))
+                    .isEmpty();
+            assertThat(SaleRules.create("s", segments(d, null, null, null), START)
+                            .gateSegments())
+                    .isEqualTo(1);
+            assertThat(SaleRules.create("s", segments(d, null, null, 4), START).gateSegments())
+                    .isEqualTo(4);
+        }
+
+        private static SaleRules.Draft segments(
+                SaleRules.Draft d, StockStrategy strategy, Intake intake, Integer gateSegments) {
+            return new SaleRules.Draft(
+                    d.name(),
+                    d.sku(),
+                    d.stock(),
+                    d.priceCents(),
+                    d.startsAt(),
+                    d.endsAt(),
+                    d.perUserLimit(),
+                    d.paymentTimeout(),
+                    strategy,
+                    intake,
+                    gateSegments);
+        }
+
+        @Test
         void paymentTimeoutIsWholeSecondsFromTenSecondsToSevenDaysWhenGiven() {
             assertThat(SaleRules.violations(withTimeout(Duration.ofSeconds(10))))
                     .isEmpty();
@@ -253,7 +313,17 @@ class SaleRulesTest {
         void fillsInTheContractDefaults() {
             SaleRules.Draft d = valid();
             SaleRules.Draft minimal = new SaleRules.Draft(
-                    d.name(), d.sku(), d.stock(), d.priceCents(), d.startsAt(), d.endsAt(), null, null, null, null);
+                    d.name(),
+                    d.sku(),
+                    d.stock(),
+                    d.priceCents(),
+                    d.startsAt(),
+                    d.endsAt(),
+                    null,
+                    null,
+                    null,
+                    null,
+                    null);
 
             Sale sale = SaleRules.create("id-1", minimal, NOW);
 
@@ -275,7 +345,8 @@ class SaleRulesTest {
                     3,
                     Duration.ofMinutes(2),
                     StockStrategy.DB_CONDITIONAL,
-                    Intake.QUEUED);
+                    Intake.QUEUED,
+                    null);
 
             Sale sale = SaleRules.create("id-2", asked, NOW);
 
@@ -291,6 +362,7 @@ class SaleRulesTest {
                             Duration.ofMinutes(2),
                             StockStrategy.DB_CONDITIONAL,
                             Intake.QUEUED,
+                            1,
                             500L,
                             NOW));
         }

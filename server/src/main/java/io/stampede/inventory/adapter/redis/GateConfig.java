@@ -1,7 +1,10 @@
 package io.stampede.inventory.adapter.redis;
 
 import io.stampede.inventory.port.PurchaseGate;
+import io.stampede.sale.application.SaleService;
+import io.stampede.sale.domain.Sale;
 import io.stampede.shared.SharedSettings;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
@@ -10,10 +13,18 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 /** One gate engine, two uses: sales, and coupon campaigns (a claim is a reservation with no payment step). */
 @Configuration(proxyBeanMethods = false)
 class GateConfig {
+    /** A sale's gate, in as many segments as the sale asks for (the definitions are cached in memory). */
     @Bean
     @Primary
-    PurchaseGate saleGate(StringRedisTemplate redis, SharedSettings properties) {
-        return new RedisPurchaseGate(redis, properties, "sale");
+    PurchaseGate saleGate(StringRedisTemplate redis, SharedSettings properties, ObjectProvider<SaleService> sales) {
+        // looked up on use: the sale service's own collaborators come from the inventory module
+        return new SegmentedPurchaseGate(
+                new RedisPurchaseGate(redis, properties, "sale"),
+                saleId -> sales.getObject()
+                        .definition(saleId)
+                        .map(Sale::gateSegments)
+                        .orElse(1),
+                properties.redis().keyPrefix());
     }
 
     @Bean

@@ -35,6 +35,9 @@ class RedisPurchaseGate implements PurchaseGate {
     private final RedisScript<Long> beginRebuild = LuaScripts.load("begin_rebuild", Long.class);
     private final RedisScript<Long> finishRebuild = LuaScripts.load("finish_rebuild", Long.class);
     private final RedisScript<Long> keyKnown = LuaScripts.load("key_known", Long.class);
+    private final RedisScript<List> moveOut = LuaScripts.load("move_out", List.class);
+    private final RedisScript<Long> moveIn = LuaScripts.load("move_in", Long.class);
+    private final RedisScript<Long> moveDone = LuaScripts.load("move_done", Long.class);
 
     RedisPurchaseGate(StringRedisTemplate redis, SharedSettings properties) {
         this(redis, properties, "sale");
@@ -107,10 +110,8 @@ class RedisPurchaseGate implements PurchaseGate {
 
     @Override
     public boolean rebuild(String saleId, Supplier<GateState> truth) {
-        List<String> keys = keys(saleId);
         String owner = Ids.newId();
-        Long begun = redis.execute(beginRebuild, keys, owner, Long.toString(RebuildLease.LEASE.toMillis()));
-        if (begun == null || begun != 1) {
+        if (!beginRebuild(saleId, owner)) {
             return false;
         }
         GateState state;
@@ -118,10 +119,29 @@ class RedisPurchaseGate implements PurchaseGate {
             state = truth.get();
         } catch (RuntimeException e) {
             // give the lease back at once: purchases would otherwise wait for it to lapse
-            RebuildLease.give(redis, keys.get(4), owner);
+            giveLease(saleId, owner);
             throw e;
         }
-        // every chunk is written only while the lease is still this rebuild's
+        return writeRebuilt(saleId, owner, state);
+    }
+
+    /** The first step of a rebuild: takes the lease for {@code owner} and drops the gate; false when it is taken. */
+    boolean beginRebuild(String saleId, String owner) {
+        Long begun = redis.execute(beginRebuild, keys(saleId), owner, Long.toString(RebuildLease.LEASE.toMillis()));
+        return begun != null && begun == 1;
+    }
+
+    /** Gives back a rebuild lease that {@code owner} took and will not finish. */
+    void giveLease(String saleId, String owner) {
+        RebuildLease.give(redis, keys(saleId).get(4), owner);
+    }
+
+    /**
+     * The last step of a rebuild: writes the state in chunks while {@code owner} still holds the lease, the gate
+     * hash last, and gives the lease back; false as soon as the lease is not the owner's any more.
+     */
+    boolean writeRebuilt(String saleId, String owner, GateState state) {
+        List<String> keys = keys(saleId);
         if (!putInChunks(keys.get(4), owner, keys.get(1), toText(state.unitsByUser()))
                 || !putInChunks(keys.get(4), owner, keys.get(2), state.orderByKey())
                 || !addInChunks(keys.get(4), owner, keys.get(3), state.released())) {
@@ -137,6 +157,40 @@ class RedisPurchaseGate implements PurchaseGate {
                 Long.toString(state.available()),
                 Long.toString(state.epoch()));
         return finished != null && finished == 1;
+    }
+
+    /**
+     * Takes units out of one gate to move them to another of the same sale (see {@link SegmentedPurchaseGate}):
+     * {@code want}, or a quarter of what it holds when that is more, or all it holds when that is less. Answers the
+     * units taken and the gate's epoch; empty when the gate is not built.
+     */
+    Optional<Moved> moveOut(String fromId, int want) {
+        List<?> answer = redis.execute(moveOut, keys(fromId).subList(0, 1), Integer.toString(want));
+        if (answer == null || answer.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Moved(
+                Long.parseLong(String.valueOf(answer.get(0))),
+                Long.parseLong(String.valueOf(answer.get(1))),
+                Long.parseLong(String.valueOf(answer.get(2)))));
+    }
+
+    /** Units taken by {@link #moveOut} from a gate of this epoch, and all units moving out of it now. */
+    record Moved(long units, long epoch, long moving) {}
+
+    /** Tells the giving gate that moved units arrived (or were refused): they are not moving any more. */
+    void moveDone(String fromId, Moved moved) {
+        redis.execute(moveDone, keys(fromId).subList(0, 1), Long.toString(moved.units()), Long.toString(moved.epoch()));
+    }
+
+    /**
+     * Adds moved units to a gate, only if it is built and of the epoch they were taken in: a rebuild in between has
+     * counted them from the database already. True when they were added.
+     */
+    boolean moveIn(String toId, Moved moved) {
+        Long done = redis.execute(
+                moveIn, keys(toId).subList(0, 1), Long.toString(moved.units()), Long.toString(moved.epoch()));
+        return done != null && done == 1;
     }
 
     @Override

@@ -18,7 +18,7 @@ import org.springframework.stereotype.Repository;
 @Repository
 class JdbcSaleRepository implements SaleRepository {
     private static final String COLUMNS = "id, name, sku, price_cents, starts_at, ends_at, per_user_limit, "
-            + "payment_timeout_seconds, strategy, intake, total_stock, created_at";
+            + "payment_timeout_seconds, strategy, intake, gate_segments, total_stock, created_at";
 
     private final JdbcClient jdbc;
 
@@ -28,7 +28,7 @@ class JdbcSaleRepository implements SaleRepository {
 
     @Override
     public void insert(Sale s) {
-        jdbc.sql("INSERT INTO sales (" + COLUMNS + ", on_hand) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")
+        jdbc.sql("INSERT INTO sales (" + COLUMNS + ", on_hand) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
                 .params(
                         s.id(),
                         s.name(),
@@ -40,6 +40,7 @@ class JdbcSaleRepository implements SaleRepository {
                         s.paymentTimeout().toSeconds(),
                         s.strategy().name(),
                         s.intake().name(),
+                        s.gateSegments(),
                         s.totalStock(),
                         Timestamp.from(s.createdAt()),
                         s.totalStock())
@@ -98,6 +99,7 @@ class JdbcSaleRepository implements SaleRepository {
                 Duration.ofSeconds(rs.getLong("payment_timeout_seconds")),
                 StockStrategy.valueOf(rs.getString("strategy")),
                 Intake.valueOf(rs.getString("intake")),
+                rs.getInt("gate_segments"),
                 rs.getLong("total_stock"),
                 rs.getTimestamp("created_at").toInstant());
     }

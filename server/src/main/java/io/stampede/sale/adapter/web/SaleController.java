@@ -39,7 +39,8 @@ class SaleController {
             Integer perUserLimit,
             Duration paymentTimeout,
             StockStrategy strategy,
-            Intake intake) {}
+            Intake intake,
+            Integer gateSegments) {}
 
     record RestockRequest(Long quantity) {}
 
@@ -55,7 +56,8 @@ class SaleController {
                 body.perUserLimit(),
                 body.paymentTimeout(),
                 body.strategy(),
-                body.intake()))) {
+                body.intake(),
+                body.gateSegments()))) {
             case SaleService.Creation.Created c ->
                 ResponseEntity.created(
                                 URI.create("/api/sales/" + c.sale().sale().id()))

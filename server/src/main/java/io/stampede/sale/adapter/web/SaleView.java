@@ -16,6 +16,7 @@ record SaleView(
         String paymentTimeout,
         String strategy,
         String intake,
+        int gateSegments,
         String state,
         Stock stock) {
 
@@ -34,6 +35,7 @@ record SaleView(
                 sale.paymentTimeout().toString(),
                 sale.strategy().name(),
                 sale.intake().name(),
+                sale.gateSegments(),
                 sale.stateAt(now, s.stock()).name(),
                 new Stock(
                         s.stock().total(),

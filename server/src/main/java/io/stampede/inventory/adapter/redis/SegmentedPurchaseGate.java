@@ -1,0 +1,305 @@
+package io.stampede.inventory.adapter.redis;
+
+import io.lettuce.core.cluster.SlotHash;
+import io.stampede.inventory.domain.GateState;
+import io.stampede.inventory.domain.Reservation;
+import io.stampede.inventory.port.PurchaseGate;
+import io.stampede.shared.Ids;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
+
+/**
+ * A hot sale's gate spread over K segments, each a whole gate of its own under the hash tag {@code {sale:<id>/<s>}}
+ * (segment 0 is the plain {@code {sale:<id>}}), so that on a Redis Cluster the segments land in different slots and
+ * can live on different masters. Each buyer has a home segment (from the user id), which holds the buyer's units and
+ * idempotency keys: the per-user limit and the key stay atomic in one script, as with one gate. The stock is split
+ * evenly; a buyer whose home is dry borrows units from the other segments, one at a time in a random order, through
+ * a move that takes the units out of the giver before it adds them to the home ({@code move_out.lua},
+ * {@code move_in.lua}), fenced by the gate epoch so that a rebuild in between does not count them twice. A crash
+ * between the two strands the units (an undersell), which the scheduled reconciliation sees as drift and repairs by a
+ * rebuild. The answer is sold out only when no segment had a unit to give. A sale of one segment goes straight to the
+ * one gate, as before.
+ */
+final class SegmentedPurchaseGate implements PurchaseGate {
+    /** Passes over the other segments before a buyer who keeps losing the borrowed units to others gives up. */
+    private static final int MAX_PASSES = 16;
+    /** Passes a buyer waits for units moving between other segments before it takes them as stranded. */
+    private static final int MAX_WAITS = 5;
+
+    private final RedisPurchaseGate gate;
+    private final ToIntFunction<String> segmentsOf;
+    private final String prefix;
+    /** Segment ids per sale with more than one segment; a sale's segments never change. */
+    private final Map<String, String[]> ids = new ConcurrentHashMap<>();
+
+    SegmentedPurchaseGate(RedisPurchaseGate gate, ToIntFunction<String> segmentsOf, String prefix) {
+        this.gate = gate;
+        this.segmentsOf = segmentsOf;
+        this.prefix = prefix;
+    }
+
+    /**
+     * The id under which segment {@code s} of the sale keeps its keys: segment 0 is the sale's own id; segment s is
+     * the id with a suffix chosen so that its hash tag falls s K-ths of the slot space after segment 0's. A cluster
+     * whose masters each hold an even, contiguous share of the slots (as {@code redis-cli --cluster create} makes)
+     * then has each segment on a different master while K is at most the number of masters.
+     */
+    private String segment(String saleId, int s) {
+        if (s == 0) {
+            return saleId;
+        }
+        return ids.computeIfAbsent(saleId, id -> spread(prefix, id, segments(id)))[s];
+    }
+
+    /** The ids of the sale's K segments, spread over the slot space as {@link #segment} says. */
+    static String[] spread(String prefix, String saleId, int k) {
+        String[] ids = new String[k];
+        ids[0] = saleId;
+        int base = SlotHash.getSlot(tag(prefix, saleId));
+        int width = SlotHash.SLOT_COUNT / k;
+        for (int s = 1; s < k; s++) {
+            int from = (base + s * width) % SlotHash.SLOT_COUNT;
+            for (int n = 0; ; n++) {
+                String candidate = saleId + "/" + s + "." + n;
+                int slot = SlotHash.getSlot(tag(prefix, candidate));
+                if (Math.floorMod(slot - from, SlotHash.SLOT_COUNT) < width) {
+                    ids[s] = candidate;
+                    break;
+                }
+            }
+        }
+        return ids;
+    }
+
+    /** A key of the segment, as the gate names it (only its hash tag decides the slot). */
+    private static String tag(String prefix, String segmentId) {
+        return prefix + "{sale:" + segmentId + "}:gate";
+    }
+
+    /** The buyer's home segment: the same on every instance (String.hashCode is specified). */
+    static int home(String userId, int segments) {
+        return Math.floorMod(userId.hashCode(), segments);
+    }
+
+    private int segments(String saleId) {
+        return Math.max(1, segmentsOf.applyAsInt(saleId));
+    }
+
+    @Override
+    public Reservation reserve(
+            String saleId, String userId, String idempotencyKey, int quantity, String newOrderId, Instant now) {
+        int k = segments(saleId);
+        if (k == 1) {
+            return gate.reserve(saleId, userId, idempotencyKey, quantity, newOrderId, now);
+        }
+        int home = home(userId, k);
+        String homeId = segment(saleId, home);
+        Reservation r = gate.reserve(homeId, userId, idempotencyKey, quantity, newOrderId, now);
+        int waits = 0;
+        for (int pass = 0; pass < MAX_PASSES && r instanceof Reservation.SoldOut; pass++) {
+            boolean anyGiven = false;
+            boolean anyMoving = false;
+            int start = ThreadLocalRandom.current().nextInt(k - 1);
+            for (int step = 0; step < k - 1 && r instanceof Reservation.SoldOut; step++) {
+                String giver = segment(saleId, (home + 1 + (start + step) % (k - 1)) % k);
+                Optional<RedisPurchaseGate.Moved> moved = gate.moveOut(giver, quantity);
+                if (moved.isEmpty()) {
+                    return new Reservation.GateMissing(); // a segment is not built: rebuild the whole gate
+                }
+                if (moved.get().units() == 0) {
+                    anyMoving |= moved.get().moving() > 0;
+                    continue;
+                }
+                anyGiven = true;
+                gate.moveIn(homeId, moved.get());
+                gate.moveDone(giver, moved.get());
+                r = gate.reserve(homeId, userId, idempotencyKey, quantity, newOrderId, now);
+            }
+            if (!anyGiven) {
+                if (!anyMoving || ++waits > MAX_WAITS) {
+                    return r; // every segment is dry (or what moves has been stranded by a crash): sold out
+                }
+                pauseForMovingUnits();
+            }
+        }
+        return r;
+    }
+
+    /** A moment for units on their way between two other segments to arrive. */
+    private static void pauseForMovingUnits() {
+        try {
+            Thread.sleep(1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public boolean compensate(String saleId, String userId, String idempotencyKey, String orderId, int quantity) {
+        return gate.compensate(home(saleId, userId), userId, idempotencyKey, orderId, quantity);
+    }
+
+    @Override
+    public Release release(String saleId, String userId, String orderId, int quantity) {
+        return gate.release(home(saleId, userId), userId, orderId, quantity);
+    }
+
+    @Override
+    public Optional<Boolean> hasKey(String saleId, String userId, String idempotencyKey) {
+        return gate.hasKey(home(saleId, userId), userId, idempotencyKey);
+    }
+
+    private String home(String saleId, String userId) {
+        int k = segments(saleId);
+        return k == 1 ? saleId : segment(saleId, home(userId, k));
+    }
+
+    @Override
+    public void addStock(String saleId, long quantity) {
+        int k = segments(saleId);
+        for (int s = 0; s < k; s++) {
+            long share = share(quantity, k, s);
+            if (share > 0) {
+                gate.addStock(segment(saleId, s), share);
+            }
+        }
+    }
+
+    @Override
+    public boolean rebuild(String saleId, Supplier<GateState> truth) {
+        int k = segments(saleId);
+        if (k == 1) {
+            return gate.rebuild(saleId, truth);
+        }
+        // every segment is dropped before the truth is read, so no purchase lands in one between the read and its write
+        String owner = Ids.newId();
+        List<String> begun = new ArrayList<>();
+        for (int s = 0; s < k; s++) {
+            if (!gate.beginRebuild(segment(saleId, s), owner)) {
+                begun.forEach(id -> gate.giveLease(id, owner));
+                return false;
+            }
+            begun.add(segment(saleId, s));
+        }
+        GateState state;
+        try {
+            state = truth.get();
+        } catch (RuntimeException e) {
+            begun.forEach(id -> gate.giveLease(id, owner));
+            throw e;
+        }
+        boolean whole = true;
+        for (int s = 0; s < k; s++) {
+            whole &= gate.writeRebuilt(segment(saleId, s), owner, part(state, k, s));
+        }
+        return whole;
+    }
+
+    /** Segment {@code s}'s part of the sale's state: its buyers, their keys, its share of the units. */
+    static GateState part(GateState state, int k, int s) {
+        Map<String, Long> users = new HashMap<>();
+        state.unitsByUser().forEach((user, units) -> {
+            if (home(user, k) == s) {
+                users.put(user, units);
+            }
+        });
+        Map<String, String> keys = new HashMap<>();
+        state.orderByKey().forEach((field, order) -> {
+            if (home(field.substring(0, field.indexOf('\n')), k) == s) {
+                keys.put(field, order);
+            }
+        });
+        // every segment remembers every released order: a release goes to the buyer's home, which finds it there
+        return new GateState(
+                state.startsAtMillis(),
+                state.endsAtMillis(),
+                state.perUserLimit(),
+                share(state.available(), k, s),
+                users,
+                keys,
+                state.released(),
+                state.epoch());
+    }
+
+    private static long share(long units, int k, int s) {
+        return units / k + (s < units % k ? 1 : 0);
+    }
+
+    @Override
+    public boolean exists(String saleId) {
+        int k = segments(saleId);
+        for (int s = 0; s < k; s++) {
+            if (!gate.exists(segment(saleId, s))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public boolean underLease(String saleId, Duration wait, Runnable action) {
+        return underLeases(saleId, segments(saleId) - 1, wait, action);
+    }
+
+    /** Holds the leases of segments {@code s} down to 0, in that order, around the action. */
+    private boolean underLeases(String saleId, int s, Duration wait, Runnable action) {
+        if (s < 0) {
+            action.run();
+            return true;
+        }
+        boolean[] inner = {false};
+        boolean held =
+                gate.underLease(segment(saleId, s), wait, () -> inner[0] = underLeases(saleId, s - 1, wait, action));
+        return held && inner[0];
+    }
+
+    @Override
+    public Optional<GateState> read(String saleId) {
+        int k = segments(saleId);
+        if (k == 1) {
+            return gate.read(saleId);
+        }
+        Optional<GateState> head = gate.read(saleId);
+        if (head.isEmpty()) {
+            return Optional.empty();
+        }
+        GateState first = head.get();
+        long available = 0;
+        Map<String, Long> users = new HashMap<>();
+        Map<String, String> keys = new HashMap<>();
+        Set<String> released = new HashSet<>();
+        long epoch = Long.MAX_VALUE;
+        for (int s = 0; s < k; s++) {
+            Optional<GateState> part = s == 0 ? head : gate.read(segment(saleId, s));
+            if (part.isEmpty()) {
+                return Optional.empty();
+            }
+            GateState p = part.get();
+            available += p.available();
+            p.unitsByUser().forEach((user, units) -> users.merge(user, units, Long::sum));
+            keys.putAll(p.orderByKey());
+            released.addAll(p.released());
+            epoch = Math.min(epoch, p.epoch());
+        }
+        return Optional.of(new GateState(
+                first.startsAtMillis(),
+                first.endsAtMillis(),
+                first.perUserLimit(),
+                available,
+                users,
+                keys,
+                released,
+                epoch));
+    }
+}

@@ -1,0 +1,172 @@
+package io.stampede.inventory.adapter.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lettuce.core.cluster.SlotHash;
+import io.stampede.inventory.application.Reconciliation;
+import io.stampede.inventory.port.PurchaseGate;
+import io.stampede.order.application.OrderLifecycle;
+import io.stampede.order.application.PurchaseOutcome;
+import io.stampede.order.application.Purchases;
+import io.stampede.order.domain.Transition;
+import io.stampede.sale.application.SaleService;
+import io.stampede.sale.domain.Sale;
+import io.stampede.shared.SharedSettings;
+import io.stampede.testsupport.IntegrationTest;
+import io.stampede.testsupport.Offers;
+import io.stampede.testsupport.Together;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+/**
+ * A hot sale's gate in K segments (see {@link SegmentedPurchaseGate}): bursts sell exactly the stock with buyers in
+ * every segment, a buyer whose home segment is dry borrows from the others, the per-user limit and idempotency hold,
+ * units returned to one segment are sold to buyers of any, and units stranded by a crash in the middle of a move come
+ * back through reconciliation.
+ */
+@IntegrationTest
+class SegmentedGateIT {
+    private static final int K = 4;
+
+    @Autowired
+    SaleService sales;
+
+    @Autowired
+    Purchases purchases;
+
+    @Autowired
+    OrderLifecycle lifecycle;
+
+    @Autowired
+    Reconciliation reconciliation;
+
+    @Autowired
+    PurchaseGate gate;
+
+    @Autowired
+    StringRedisTemplate redis;
+
+    @Autowired
+    SharedSettings settings;
+
+    private Sale open(long stock, int limit) {
+        return Offers.sale().name("hot").stock(stock).limit(limit).segments(K).openWith(sales);
+    }
+
+    @Test
+    void aBurstSellsExactlyTheStockWithBuyersInEverySegmentAndCancelledUnitsSellAgain() throws Exception {
+        Sale sale = open(200, 1);
+        List<Placed> won = burst(sale, "b", 600);
+        assertThat(won).hasSize(200);
+        assertThat(gate.read(sale.id()).orElseThrow().available()).isZero();
+        String[] segments = SegmentedPurchaseGate.spread(settings.redis().keyPrefix(), sale.id(), K);
+        Set<Integer> slots = new HashSet<>();
+        for (String segment : segments) {
+            assertThat(redis.opsForHash().size(key(segment, "users")))
+                    .as("buyers at home in segment " + segment)
+                    .isPositive();
+            slots.add(SlotHash.getSlot(key(segment, "gate")));
+        }
+        assertThat(slots).as("each segment in a slot of its own").hasSize(K);
+        assertThat(reconciliation.report(sale).consistent()).isTrue();
+
+        // a winner's replay finds its order; a second key of the same buyer is over the limit of one
+        Placed first = won.getFirst();
+        assertThat(purchases.purchase(sale, first.user(), first.key(), 1))
+                .isInstanceOfSatisfying(
+                        PurchaseOutcome.Placed.class,
+                        p -> assertThat(p.order().id()).isEqualTo(first.orderId()));
+        assertThat(purchases.purchase(sale, first.user(), "another", 1))
+                .isInstanceOf(PurchaseOutcome.LimitExceeded.class);
+
+        // twenty cancel: their units go back to their own segments, and buyers of every segment can have them
+        for (Placed p : won.subList(0, 20)) {
+            assertThat(lifecycle.cancel(p.orderId(), p.user())).isInstanceOf(Transition.Done.class);
+        }
+        List<Placed> again = burst(sale, "c", 200);
+        assertThat(again).hasSize(20);
+        assertThat(purchases.purchase(sale, "late", "k", 1)).isInstanceOf(PurchaseOutcome.SoldOut.class);
+        assertThat(reconciliation.report(sale).consistent()).isTrue();
+    }
+
+    @Test
+    void aBuyerWhoseSegmentIsDryBorrowsUntilEverySegmentIsDry() {
+        Sale sale = open(K, 1); // one unit per segment
+        List<String> sameHome = new ArrayList<>();
+        for (int u = 0; sameHome.size() < K + 1; u++) {
+            if (SegmentedPurchaseGate.home("same-" + u, K) == 0) {
+                sameHome.add("same-" + u);
+            }
+        }
+        for (String user : sameHome.subList(0, K)) {
+            assertThat(purchases.purchase(sale, user, "k", 1))
+                    .as(user + " buys, borrowing once its home is dry")
+                    .isInstanceOf(PurchaseOutcome.Placed.class);
+        }
+        assertThat(purchases.purchase(sale, sameHome.get(K), "k", 1)).isInstanceOf(PurchaseOutcome.SoldOut.class);
+        assertThat(reconciliation.report(sale).consistent()).isTrue();
+    }
+
+    @Test
+    void unitsStrandedByACrashInTheMiddleOfAMoveComeBackThroughReconciliation() throws Exception {
+        Sale sale = open(40, 1);
+        String[] segments = SegmentedPurchaseGate.spread(settings.redis().keyPrefix(), sale.id(), K);
+        purchases.purchase(sale, "warm", "k", 1); // builds the gate
+        // move_out.lua took 5 units from segment 2 and the process died before move_in.lua added them anywhere
+        redis.opsForHash().increment(key(segments[2], "gate"), "available", -5);
+        redis.opsForHash().increment(key(segments[2], "gate"), "moving", 5);
+
+        assertThat(burst(sale, "s", 120)).hasSize(34);
+        Reconciliation.Report stranded = reconciliation.report(sale);
+        assertThat(stranded.consistent()).isFalse();
+        assertThat(stranded.drift()).isEqualTo(-5);
+
+        assertThat(reconciliation.rebuild(sale).consistent()).isTrue();
+        assertThat(burst(sale, "t", 30)).hasSize(5);
+        assertThat(reconciliation.report(sale).consistent()).isTrue();
+    }
+
+    @Test
+    void aSegmentLostFromRedisIsRebuiltWithTheOthersAndTheSaleStillSellsExactly() throws Exception {
+        Sale sale = open(100, 1);
+        assertThat(burst(sale, "x", 40)).hasSize(40);
+        String[] segments = SegmentedPurchaseGate.spread(settings.redis().keyPrefix(), sale.id(), K);
+        redis.delete(List.of(key(segments[1], "gate"), key(segments[1], "users"), key(segments[1], "keys")));
+        assertThat(gate.exists(sale.id())).isFalse();
+
+        assertThat(burst(sale, "y", 150)).hasSize(60);
+        assertThat(reconciliation.report(sale).consistent()).isTrue();
+    }
+
+    private String key(String segment, String name) {
+        return settings.redis().keyPrefix() + "{sale:" + segment + "}:" + name;
+    }
+
+    record Placed(String user, String key, String orderId) {}
+
+    /** Distinct buyers released together; returns the ones placed. */
+    private List<Placed> burst(Sale sale, String who, int buyers) throws Exception {
+        List<Callable<PurchaseOutcome>> tasks = new ArrayList<>();
+        for (int u = 0; u < buyers; u++) {
+            String user = who + "-" + u;
+            tasks.add(() -> purchases.purchase(sale, user, "key-" + user, 1));
+        }
+        List<PurchaseOutcome> outcomes = Together.run(tasks);
+        List<Placed> placed = new ArrayList<>();
+        for (int u = 0; u < buyers; u++) {
+            PurchaseOutcome o = outcomes.get(u);
+            assertThat(o).isInstanceOfAny(PurchaseOutcome.Placed.class, PurchaseOutcome.SoldOut.class);
+            if (o instanceof PurchaseOutcome.Placed p) {
+                placed.add(new Placed(
+                        who + "-" + u, "key-" + who + "-" + u, p.order().id()));
+            }
+        }
+        return placed;
+    }
+}
