@@ -151,6 +151,27 @@ class ScaleOutIT {
     }
 
     @Test
+    void aHotSaleInThreeSegmentsSellsExactlyOnThreeMastersAndSellsCancelledUnitsAgain() throws Exception {
+        String sale = openSale("hot", 300, "REDIS_LUA", "DIRECT", 3);
+        Burst burst = burst(sale, "hot", 900, null);
+        // one segment per master, and buyers at home in every one of them
+        assertThat(cluster.mastersHolding(keyPrefix + "{sale:" + sale + "*}:gate"))
+                .as("a segment on each master")
+                .hasSize(3);
+        assertThat(cluster.mastersHolding(keyPrefix + "{sale:" + sale + "*}:users"))
+                .as("buyers in every segment")
+                .hasSize(3);
+        // thirty buyers cancel: their units go back to their home segments, and the rest of the sale sells them
+        Map<String, String> kept = new HashMap<>(burst.acknowledged());
+        List<String> cancelled = new ArrayList<>(kept.keySet()).subList(0, 30);
+        for (String order : cancelled) {
+            Http.Response r = http(0, 0).post("/api/orders/" + order + "/cancel", kept.remove(order), "");
+            assertThat(r.status()).as(r.body()).isEqualTo(200);
+        }
+        keepsEveryPromise(sale, 300, kept, burst.tokens());
+    }
+
+    @Test
     void queuedIntakeOnStreamsLosesNothingWhenAnInstanceIsKilledAndRestarted() throws Exception {
         String sale = openSale("queued-streams", 200, "REDIS_LUA", "QUEUED");
         Burst burst = burst(sale, "qs", 800, () -> {
@@ -394,9 +415,13 @@ class ScaleOutIT {
     }
 
     private String openSale(String name, int stock, String strategy, String intake) {
+        return openSale(name, stock, strategy, intake, 1);
+    }
+
+    private String openSale(String name, int stock, String strategy, String intake, int segments) {
         String json = Http.openSaleJson(name, stock, 1);
         json = json.substring(0, json.length() - 1) + ",\"strategy\":\"" + strategy + "\",\"intake\":\"" + intake
-                + "\"}";
+                + "\",\"gateSegments\":" + segments + "}";
         Http.Response r = http(0, 0).post("/api/admin/sales", ADMIN, json);
         assertThat(r.status()).as(r.body()).isEqualTo(201);
         return r.json().path("id").asString();

@@ -42,6 +42,9 @@ public final class LoadDriver {
         if (ReadCostOptions.requested(args)) {
             return readCost(args, out, err);
         }
+        if (GateShardsOptions.requested(args)) {
+            return gateShards(args, out, err);
+        }
         Options options;
         try {
             options = Options.parse(args);
@@ -112,6 +115,20 @@ public final class LoadDriver {
             return PASS;
         }
         return guarded(out, err, () -> new ReadCostDriver(options, args, out).execute());
+    }
+
+    private static int gateShards(String[] args, PrintStream out, PrintStream err) {
+        GateShardsOptions options;
+        try {
+            options = GateShardsOptions.parse(args);
+        } catch (Options.UsageException e) {
+            return usageError(err, e, GateShardsOptions.GATE_SHARDS);
+        }
+        if (options.help()) {
+            out.print(GateShardsOptions.usage());
+            return PASS;
+        }
+        return guarded(out, err, () -> new GateShardsDriver(options, out).execute());
     }
 
     private static int usageError(PrintStream err, Options.UsageException e, String mode) {

@@ -15,6 +15,8 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -142,6 +144,19 @@ public final class RedisClusterProcess implements AutoCloseable {
             }
         }
         throw new IllegalStateException("no master serves slot " + slot);
+    }
+
+    /** The ports of the masters that hold keys matching the pattern ({@code KEYS} on each live master). */
+    public Set<Integer> mastersHolding(String pattern) {
+        Set<Integer> holding = new TreeSet<>();
+        for (int port : nodes.keySet()) {
+            if (nodes.get(port).isActive()
+                    && on(port, c -> c.info("replication")).contains("role:master")
+                    && !on(port, c -> c.keys(pattern)).isEmpty()) {
+                holding.add(port);
+            }
+        }
+        return holding;
     }
 
     /** Kills the node as a crash does (nothing saved); it stays down until {@link #startAgain}. */

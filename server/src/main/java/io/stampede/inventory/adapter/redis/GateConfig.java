@@ -3,8 +3,11 @@ package io.stampede.inventory.adapter.redis;
 import io.stampede.inventory.port.PurchaseGate;
 import io.stampede.sale.application.SaleService;
 import io.stampede.sale.domain.Sale;
+import io.stampede.sale.domain.SaleEnded;
 import io.stampede.shared.SharedSettings;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.PayloadApplicationEvent;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
@@ -25,6 +28,16 @@ class GateConfig {
                         .map(Sale::gateSegments)
                         .orElse(1),
                 properties.redis().keyPrefix());
+    }
+
+    /** A sale that ended sells no more: its segment ids go (the SaleEnded event of the sale module). */
+    @Bean
+    ApplicationListener<PayloadApplicationEvent<SaleEnded>> segmentIdsOfEndedSales(PurchaseGate saleGate) {
+        return ApplicationListener.forPayload(ended -> {
+            if (saleGate instanceof SegmentedPurchaseGate segmented) {
+                segmented.forget(ended.saleId());
+            }
+        });
     }
 
     @Bean

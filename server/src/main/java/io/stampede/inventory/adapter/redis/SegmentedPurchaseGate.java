@@ -51,9 +51,9 @@ final class SegmentedPurchaseGate implements PurchaseGate {
 
     /**
      * The id under which segment {@code s} of the sale keeps its keys: segment 0 is the sale's own id; segment s is
-     * the id with a suffix chosen so that its hash tag falls s K-ths of the slot space after segment 0's. A cluster
-     * whose masters each hold an even, contiguous share of the slots (as {@code redis-cli --cluster create} makes)
-     * then has each segment on a different master while K is at most the number of masters.
+     * the id with a suffix chosen so that its hash tag falls in the middle of the K-th of the slot space s after
+     * segment 0's. A cluster of K masters that each hold an even, contiguous share of the slots (as {@code redis-cli
+     * --cluster create} makes) then has each segment on a different master.
      */
     private String segment(String saleId, int s) {
         if (s == 0) {
@@ -68,12 +68,14 @@ final class SegmentedPurchaseGate implements PurchaseGate {
         ids[0] = saleId;
         int base = SlotHash.getSlot(tag(prefix, saleId));
         int width = SlotHash.SLOT_COUNT / k;
+        int first = Math.min(base / width, k - 1);
         for (int s = 1; s < k; s++) {
-            int from = (base + s * width) % SlotHash.SLOT_COUNT;
+            // the middle half of the next K-th of the slot space: clear of where a cluster's ranges may end
+            int from = ((first + s) % k) * width + width / 4;
             for (int n = 0; ; n++) {
                 String candidate = saleId + "/" + s + "." + n;
                 int slot = SlotHash.getSlot(tag(prefix, candidate));
-                if (Math.floorMod(slot - from, SlotHash.SLOT_COUNT) < width) {
+                if (slot >= from && slot < from + width / 2) {
                     ids[s] = candidate;
                     break;
                 }
@@ -143,6 +145,16 @@ final class SegmentedPurchaseGate implements PurchaseGate {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Forgets the segment ids of a sale that ended. */
+    void forget(String saleId) {
+        ids.remove(saleId);
+    }
+
+    /** How many sales' segment ids this instance keeps. */
+    int tracked() {
+        return ids.size();
     }
 
     @Override

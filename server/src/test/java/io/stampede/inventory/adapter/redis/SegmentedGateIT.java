@@ -11,6 +11,7 @@ import io.stampede.order.application.Purchases;
 import io.stampede.order.domain.Transition;
 import io.stampede.sale.application.SaleService;
 import io.stampede.sale.domain.Sale;
+import io.stampede.sale.domain.SaleEnded;
 import io.stampede.shared.SharedSettings;
 import io.stampede.testsupport.IntegrationTest;
 import io.stampede.testsupport.Offers;
@@ -22,6 +23,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
@@ -143,6 +145,20 @@ class SegmentedGateIT {
         assertThat(burst(sale, "y", 150)).hasSize(60);
         assertThat(reconciliation.report(sale).consistent()).isTrue();
     }
+
+    @Test
+    void theSegmentIdsOfASaleAreForgottenWhenItEnds() throws Exception {
+        Sale sale = open(10, 1);
+        assertThat(burst(sale, "e", 5)).hasSize(5);
+        SegmentedPurchaseGate segmented = (SegmentedPurchaseGate) gate;
+        int before = segmented.tracked();
+        assertThat(before).isPositive();
+        events.publishEvent(new SaleEnded(sale.id()));
+        assertThat(segmented.tracked()).isEqualTo(before - 1);
+    }
+
+    @Autowired
+    ApplicationEventPublisher events;
 
     private String key(String segment, String name) {
         return settings.redis().keyPrefix() + "{sale:" + segment + "}:" + name;
