@@ -101,7 +101,8 @@ class ScaleOutIT {
     }
 
     @AfterEach
-    void everyInstanceRuns() throws Exception {
+    void everyInstanceAndNodeRuns() throws Exception {
+        cluster.startAllAgain();
         for (int i = 0; i < INSTANCES; i++) {
             if (instances[i] == null || !instances[i].process().isAlive()) {
                 start(i);

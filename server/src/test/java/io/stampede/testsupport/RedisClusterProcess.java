@@ -198,6 +198,15 @@ public final class RedisClusterProcess implements AutoCloseable {
                 .until(() -> on(port, RedisCommands::clusterInfo).contains("cluster_state:ok"));
     }
 
+    /** Starts every killed node again (a failed-over master comes back as a replica), so a next failover has one. */
+    public void startAllAgain() {
+        for (int port : List.copyOf(nodes.keySet())) {
+            if (!nodes.get(port).isActive()) {
+                startAgain(port);
+            }
+        }
+    }
+
     private <T> T anyLiveNode(Function<RedisCommands<String, String>, T> command) {
         RuntimeException last = null;
         for (int port : nodes.keySet()) {

@@ -38,6 +38,7 @@ class RedisPurchaseGate implements PurchaseGate {
     private final RedisScript<List> moveOut = LuaScripts.load("move_out", List.class);
     private final RedisScript<Long> moveIn = LuaScripts.load("move_in", Long.class);
     private final RedisScript<Long> moveDone = LuaScripts.load("move_done", Long.class);
+    private final RedisScript<Long> dropGate = LuaScripts.load("drop_gate", Long.class);
 
     RedisPurchaseGate(StringRedisTemplate redis, SharedSettings properties) {
         this(redis, properties, "sale");
@@ -129,6 +130,17 @@ class RedisPurchaseGate implements PurchaseGate {
     boolean beginRebuild(String saleId, String owner) {
         Long begun = redis.execute(beginRebuild, keys(saleId), owner, Long.toString(RebuildLease.LEASE.toMillis()));
         return begun != null && begun == 1;
+    }
+
+    /** Takes the rebuild lease for {@code owner} and nothing else; false when another holds it. */
+    boolean takeLease(String saleId, String owner) {
+        return Boolean.TRUE.equals(redis.opsForValue().setIfAbsent(keys(saleId).get(4), owner, RebuildLease.LEASE));
+    }
+
+    /** Drops the gate while {@code owner} holds its lease (taken by {@link #takeLease}); false when it does not. */
+    boolean dropUnderLease(String saleId, String owner) {
+        Long dropped = redis.execute(dropGate, keys(saleId), owner);
+        return dropped != null && dropped == 1;
     }
 
     /** Gives back a rebuild lease that {@code owner} took and will not finish. */

@@ -124,8 +124,12 @@ final class SegmentedPurchaseGate implements PurchaseGate {
                     continue;
                 }
                 anyGiven = true;
-                gate.moveIn(homeId, moved.get());
-                gate.moveDone(giver, moved.get());
+                try {
+                    gate.moveIn(homeId, moved.get()); // refused after a rebuild: it counted the units already
+                } finally {
+                    // moving no longer, arrived or not: units lost with a failed move_in are reconciliation's
+                    gate.moveDone(giver, moved.get());
+                }
                 r = gate.reserve(homeId, userId, idempotencyKey, quantity, newOrderId, now);
             }
             if (!anyGiven) {
@@ -194,25 +198,34 @@ final class SegmentedPurchaseGate implements PurchaseGate {
         if (k == 1) {
             return gate.rebuild(saleId, truth);
         }
+        // first every lease, deleting nothing (a rebuild that cannot have them all leaves the gate as it is); then
         // every segment is dropped before the truth is read, so no purchase lands in one between the read and its write
         String owner = Ids.newId();
-        List<String> begun = new ArrayList<>();
+        List<String> held = new ArrayList<>();
         for (int s = 0; s < k; s++) {
-            if (!gate.beginRebuild(segment(saleId, s), owner)) {
-                begun.forEach(id -> gate.giveLease(id, owner));
+            if (!gate.takeLease(segment(saleId, s), owner)) {
+                held.forEach(id -> gate.giveLease(id, owner));
                 return false;
             }
-            begun.add(segment(saleId, s));
+            held.add(segment(saleId, s));
         }
         GateState state;
         try {
+            for (String id : held) {
+                if (!gate.dropUnderLease(id, owner)) {
+                    held.forEach(h -> gate.giveLease(h, owner));
+                    return false; // a lease lapsed under a stalled rebuild; whoever has it now rebuilds
+                }
+            }
             state = truth.get();
         } catch (RuntimeException e) {
-            begun.forEach(id -> gate.giveLease(id, owner));
+            held.forEach(id -> gate.giveLease(id, owner));
             throw e;
         }
+        // segment 0 last: every rebuild asks for its lease first, so none can start (and drop a segment already
+        // written) before the whole gate is written
         boolean whole = true;
-        for (int s = 0; s < k; s++) {
+        for (int s = k - 1; s >= 0; s--) {
             whole &= gate.writeRebuilt(segment(saleId, s), owner, part(state, k, s));
         }
         return whole;
@@ -261,18 +274,18 @@ final class SegmentedPurchaseGate implements PurchaseGate {
 
     @Override
     public boolean underLease(String saleId, Duration wait, Runnable action) {
-        return underLeases(saleId, segments(saleId) - 1, wait, action);
+        return underLeases(saleId, 0, segments(saleId), wait, action);
     }
 
-    /** Holds the leases of segments {@code s} down to 0, in that order, around the action. */
-    private boolean underLeases(String saleId, int s, Duration wait, Runnable action) {
-        if (s < 0) {
+    /** Holds the leases of segments {@code s} to K-1, in the order a rebuild takes them, around the action. */
+    private boolean underLeases(String saleId, int s, int k, Duration wait, Runnable action) {
+        if (s == k) {
             action.run();
             return true;
         }
         boolean[] inner = {false};
         boolean held =
-                gate.underLease(segment(saleId, s), wait, () -> inner[0] = underLeases(saleId, s - 1, wait, action));
+                gate.underLease(segment(saleId, s), wait, () -> inner[0] = underLeases(saleId, s + 1, k, wait, action));
         return held && inner[0];
     }
 

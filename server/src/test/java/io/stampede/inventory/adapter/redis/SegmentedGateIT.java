@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lettuce.core.cluster.SlotHash;
 import io.stampede.inventory.application.Reconciliation;
+import io.stampede.inventory.domain.GateState;
 import io.stampede.inventory.port.PurchaseGate;
 import io.stampede.order.application.OrderLifecycle;
 import io.stampede.order.application.PurchaseOutcome;
@@ -144,6 +145,75 @@ class SegmentedGateIT {
 
         assertThat(burst(sale, "y", 150)).hasSize(60);
         assertThat(reconciliation.report(sale).consistent()).isTrue();
+    }
+
+    @Test
+    void rebuildsRacingABurstLeaveOneWholeGateAndTheSaleSellsExactly() throws Exception {
+        Sale sale = open(200, 1);
+        List<Callable<Object>> tasks = new ArrayList<>();
+        for (int u = 0; u < 300; u++) {
+            String user = "r-" + u;
+            tasks.add(() -> purchases.purchase(sale, user, "k", 1));
+        }
+        for (int r = 0; r < 4; r++) {
+            tasks.add(() -> {
+                for (int i = 0; i < 3; i++) {
+                    reconciliation.rebuild(sale);
+                }
+                return "rebuilt";
+            });
+        }
+        List<Object> outcomes = Together.run(tasks);
+        long placed = outcomes.stream()
+                .filter(o -> o instanceof PurchaseOutcome.Placed)
+                .count();
+        assertThat(outcomes.subList(0, 300))
+                .allSatisfy(o -> assertThat(o)
+                        .isInstanceOfAny(
+                                PurchaseOutcome.Placed.class,
+                                PurchaseOutcome.SoldOut.class,
+                                PurchaseOutcome.Unavailable.class));
+        // the racing rebuilds left a whole gate that agrees with the database, and the rest sells to the last unit
+        assertThat(reconciliation.rebuild(sale).consistent()).isTrue();
+        List<Placed> rest = burst(sale, "after", 250);
+        assertThat(placed + rest.size()).isEqualTo(200);
+        assertThat(reconciliation.report(sale).consistent()).isTrue();
+    }
+
+    @Test
+    void aRebuildOnAnotherInstanceWhileOneIsWritingNeitherDropsASegmentNorStarts() throws Exception {
+        Sale sale = open(100, 1);
+        assertThat(burst(sale, "w", 10)).hasSize(10);
+        GateState state = gate.read(sale.id()).orElseThrow();
+        SegmentedPurchaseGate other = new SegmentedPurchaseGate(
+                new RedisPurchaseGate(redis, settings),
+                id -> K,
+                settings.redis().keyPrefix());
+        boolean[] otherStarted = {true};
+        // this instance's rebuild, and between its first and its second segment's write, another instance's
+        SegmentedPurchaseGate writing = new SegmentedPurchaseGate(
+                new RedisPurchaseGate(redis, settings) {
+                    private boolean first = true;
+
+                    @Override
+                    boolean writeRebuilt(String segmentId, String owner, GateState part) {
+                        boolean written = super.writeRebuilt(segmentId, owner, part);
+                        if (first) {
+                            first = false;
+                            otherStarted[0] = other.rebuild(sale.id(), () -> state);
+                        }
+                        return written;
+                    }
+                },
+                id -> K,
+                settings.redis().keyPrefix());
+
+        assertThat(writing.rebuild(sale.id(), () -> state)).isTrue();
+        assertThat(otherStarted[0]).as("the other rebuild could not start").isFalse();
+        assertThat(gate.exists(sale.id()))
+                .as("every segment written, none dropped")
+                .isTrue();
+        assertThat(gate.read(sale.id()).orElseThrow().available()).isEqualTo(90);
     }
 
     @Test
