@@ -13,6 +13,7 @@ import io.stampede.order.domain.Transition;
 import io.stampede.sale.application.SaleService;
 import io.stampede.sale.domain.Sale;
 import io.stampede.sale.domain.SaleEnded;
+import io.stampede.shared.Ids;
 import io.stampede.shared.SharedSettings;
 import io.stampede.testsupport.IntegrationTest;
 import io.stampede.testsupport.Offers;
@@ -20,6 +21,7 @@ import io.stampede.testsupport.Together;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
@@ -181,14 +183,20 @@ class SegmentedGateIT {
     }
 
     @Test
-    void aRebuildOnAnotherInstanceWhileOneIsWritingNeitherDropsASegmentNorStarts() throws Exception {
-        Sale sale = open(100, 1);
-        assertThat(burst(sale, "w", 10)).hasSize(10);
-        GateState state = gate.read(sale.id()).orElseThrow();
+    void aRebuildOnAnotherInstanceWhileOneIsWritingNeitherDropsASegmentNorStarts() {
+        // a gate of no sale of this service's, so that none of its own repair passes touches it
+        String id = Ids.newId();
+        GateState state = new GateState(
+                0L,
+                Long.MAX_VALUE / 2,
+                1,
+                90,
+                Map.of("alice", 1L),
+                Map.of(GateState.keyField("alice", "k"), "o1"),
+                Set.of(),
+                3);
         SegmentedPurchaseGate other = new SegmentedPurchaseGate(
-                new RedisPurchaseGate(redis, settings),
-                id -> K,
-                settings.redis().keyPrefix());
+                new RedisPurchaseGate(redis, settings), x -> K, settings.redis().keyPrefix());
         boolean[] otherStarted = {true};
         // this instance's rebuild, and between its first and its second segment's write, another instance's
         SegmentedPurchaseGate writing = new SegmentedPurchaseGate(
@@ -200,20 +208,20 @@ class SegmentedGateIT {
                         boolean written = super.writeRebuilt(segmentId, owner, part);
                         if (first) {
                             first = false;
-                            otherStarted[0] = other.rebuild(sale.id(), () -> state);
+                            otherStarted[0] = other.rebuild(id, () -> state);
                         }
                         return written;
                     }
                 },
-                id -> K,
+                x -> K,
                 settings.redis().keyPrefix());
 
-        assertThat(writing.rebuild(sale.id(), () -> state)).isTrue();
+        assertThat(writing.rebuild(id, () -> state)).isTrue();
         assertThat(otherStarted[0]).as("the other rebuild could not start").isFalse();
-        assertThat(gate.exists(sale.id()))
-                .as("every segment written, none dropped")
-                .isTrue();
-        assertThat(gate.read(sale.id()).orElseThrow().available()).isEqualTo(90);
+        assertThat(writing.exists(id)).as("every segment written, none dropped").isTrue();
+        assertThat(writing.read(id).orElseThrow().available()).isEqualTo(90);
+        assertThat(writing.read(id).orElseThrow().unitsByUser()).containsExactly(Map.entry("alice", 1L));
+        redis.delete(redis.keys(settings.redis().keyPrefix() + "{sale:" + id + "*"));
     }
 
     @Test
