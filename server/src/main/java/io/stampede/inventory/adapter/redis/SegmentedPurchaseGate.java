@@ -4,6 +4,7 @@ import io.lettuce.core.cluster.SlotHash;
 import io.stampede.inventory.domain.GateState;
 import io.stampede.inventory.domain.Reservation;
 import io.stampede.inventory.port.PurchaseGate;
+import io.stampede.inventory.port.StockBuckets;
 import io.stampede.shared.Ids;
 import java.time.Duration;
 import java.time.Instant;
@@ -185,7 +186,7 @@ final class SegmentedPurchaseGate implements PurchaseGate {
     public void addStock(String saleId, long quantity) {
         int k = segments(saleId);
         for (int s = 0; s < k; s++) {
-            long share = share(quantity, k, s);
+            long share = StockBuckets.share(quantity, k, s);
             if (share > 0) {
                 gate.addStock(segment(saleId, s), share);
             }
@@ -250,15 +251,11 @@ final class SegmentedPurchaseGate implements PurchaseGate {
                 state.startsAtMillis(),
                 state.endsAtMillis(),
                 state.perUserLimit(),
-                share(state.available(), k, s),
+                StockBuckets.share(state.available(), k, s),
                 users,
                 keys,
                 state.released(),
                 state.epoch());
-    }
-
-    private static long share(long units, int k, int s) {
-        return units / k + (s < units % k ? 1 : 0);
     }
 
     @Override
