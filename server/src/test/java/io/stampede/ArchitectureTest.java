@@ -33,7 +33,8 @@ class ArchitectureTest {
             "sale", "shared event",
             "inventory", "shared event sale",
             "coupon", "shared event sale inventory",
-            "order", "shared event sale inventory coupon");
+            "order", "shared event sale inventory coupon",
+            "live", "shared event sale inventory coupon order");
 
     private static final JavaClasses CLASSES = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

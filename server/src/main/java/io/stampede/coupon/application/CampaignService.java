@@ -115,6 +115,13 @@ public class CampaignService {
         return forgotten;
     }
 
+    /** The newest campaigns (at most 200) with their counts of coupons issued: one query. */
+    public List<CampaignWithCount> list() {
+        return campaigns.listWithIssued(200).stream()
+                .map(e -> new CampaignWithCount(e.getKey(), e.getValue()))
+                .toList();
+    }
+
     /** The campaign with its count of coupons issued; empty for an unknown or malformed id. */
     public Optional<CampaignWithCount> get(String id) {
         return definition(id).map(c -> new CampaignWithCount(c, campaigns.issued(id)));

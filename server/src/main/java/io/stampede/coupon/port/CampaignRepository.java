@@ -1,6 +1,8 @@
 package io.stampede.coupon.port;
 
 import io.stampede.coupon.domain.Campaign;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Where campaigns are kept. */
@@ -9,6 +11,9 @@ public interface CampaignRepository {
     void insert(Campaign campaign);
 
     Optional<Campaign> find(String id);
+
+    /** The newest campaigns with their counts of issued coupons, at most {@code limit}. */
+    List<Map.Entry<Campaign, Long>> listWithIssued(int limit);
 
     /** Moves the campaign's gate epoch on (fencing claims granted by the gate before) and returns the new one. */
     long bumpGateEpoch(String id);

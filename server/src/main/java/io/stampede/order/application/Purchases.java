@@ -5,6 +5,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.stampede.coupon.domain.Coupon;
 import io.stampede.inventory.application.SoldOutFlags;
 import io.stampede.sale.domain.Sale;
+import io.stampede.shared.live.AttemptCounts;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,12 +22,17 @@ public class Purchases {
     private final List<PurchasePath> paths;
     private final SoldOutFlags soldOut;
     private final MeterRegistry meters;
+    private final AttemptCounts attempts;
+    private final Clock clock;
     private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
 
-    public Purchases(List<PurchasePath> paths, SoldOutFlags soldOut, MeterRegistry meters) {
+    public Purchases(
+            List<PurchasePath> paths, SoldOutFlags soldOut, MeterRegistry meters, AttemptCounts attempts, Clock clock) {
         this.paths = paths;
         this.soldOut = soldOut;
         this.meters = meters;
+        this.attempts = attempts;
+        this.clock = clock;
     }
 
     public PurchaseOutcome purchase(Sale sale, String userId, String idempotencyKey, int quantity) {
@@ -34,8 +41,10 @@ public class Purchases {
 
     public PurchaseOutcome purchase(
             Sale sale, String userId, String idempotencyKey, int quantity, @Nullable Coupon coupon) {
+        long started = System.nanoTime();
         if (soldOut.answersSoldOut(sale, userId, idempotencyKey, quantity)) {
             count(sale, "sold_out_local");
+            attempts.record(sale.id(), AttemptCounts.Outcome.SOLD_OUT, System.nanoTime() - started, second());
             return new PurchaseOutcome.SoldOut();
         }
         long observed = soldOut.observe(sale.id());
@@ -60,7 +69,24 @@ public class Purchases {
                     case PurchaseOutcome.Invalid i -> "invalid";
                     case PurchaseOutcome.Unavailable u -> "unavailable";
                 });
+        AttemptCounts.@Nullable Outcome live = switch (outcome) {
+            case PurchaseOutcome.Placed p -> p.replay() ? null : AttemptCounts.Outcome.PLACED;
+            case PurchaseOutcome.Queued q -> q.replay() ? null : AttemptCounts.Outcome.PLACED;
+            case PurchaseOutcome.SoldOut s -> AttemptCounts.Outcome.SOLD_OUT;
+            case PurchaseOutcome.LimitExceeded l -> AttemptCounts.Outcome.LIMIT_EXCEEDED;
+            case PurchaseOutcome.Unavailable u -> AttemptCounts.Outcome.UNAVAILABLE;
+            case PurchaseOutcome.NotActive n -> AttemptCounts.Outcome.OTHER;
+            case PurchaseOutcome.CouponUsed c -> AttemptCounts.Outcome.OTHER;
+            case PurchaseOutcome.Invalid i -> AttemptCounts.Outcome.OTHER;
+        };
+        if (live != null) { // a replay is the same attempt answered again, not a new one
+            attempts.record(sale.id(), live, System.nanoTime() - started, second());
+        }
         return outcome;
+    }
+
+    private long second() {
+        return Math.floorDiv(clock.millis(), 1000L);
     }
 
     PurchasePath pathOf(Sale sale) {

@@ -8,6 +8,7 @@ import io.github.bucket4j.ConsumptionProbe;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.stampede.shared.SharedSettings;
+import io.stampede.shared.live.AttemptCounts;
 import io.stampede.shared.security.Shopper;
 import io.stampede.shared.web.ProblemWriter;
 import jakarta.servlet.FilterChain;
@@ -15,6 +16,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -36,9 +38,18 @@ public class RateLimitFilter extends OncePerRequestFilter {
     private final Bucket global;
     private final Cache<String, Bucket> users;
     private final Counter limited;
+    private final AttemptCounts attempts;
+    private final Clock clock;
 
-    public RateLimitFilter(SharedSettings properties, ProblemWriter problems, MeterRegistry meters) {
+    public RateLimitFilter(
+            SharedSettings properties,
+            ProblemWriter problems,
+            MeterRegistry meters,
+            AttemptCounts attempts,
+            Clock clock) {
         SharedSettings.Admission a = properties.admission();
+        this.attempts = attempts;
+        this.clock = clock;
         this.problems = problems;
         this.perUser = a.perUserPerSecond();
         this.global = Bucket.builder().addLimit(perSecond(a.globalPerSecond())).build();
@@ -72,6 +83,7 @@ public class RateLimitFilter extends OncePerRequestFilter {
                 .tryConsumeAndReturnRemaining(1);
         if (!mine.isConsumed()) {
             limited.increment();
+            attempts.refusedAtAdmission(request.getRequestURI(), Math.floorDiv(clock.millis(), 1000L));
             problems.writeRepeated(
                     request,
                     response,
@@ -81,6 +93,7 @@ public class RateLimitFilter extends OncePerRequestFilter {
         ConsumptionProbe all = global.tryConsumeAndReturnRemaining(1);
         if (!all.isConsumed()) {
             limited.increment();
+            attempts.refusedAtAdmission(request.getRequestURI(), Math.floorDiv(clock.millis(), 1000L));
             problems.writeRepeated(
                     request,
                     response,

@@ -18,7 +18,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Who may call what: {@code /api/admin/**} needs the admin token, shopper endpoints a valid shopper JWT;
- * the sale catalogue, demo login, payment callbacks (signed instead) and actuator are open.
+ * the sale catalogue (and its stream), the coupon campaigns, demo login, payment callbacks (signed instead), actuator
+ * and the pages are open.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 20)
@@ -73,6 +74,8 @@ public class AuthenticationFilter extends OncePerRequestFilter {
             return false;
         }
         return path.equals("/api/sales")
+                || path.equals("/api/stream/sales")
+                || path.equals("/api/coupon-campaigns")
                 || (path.startsWith("/api/sales/") && path.indexOf('/', "/api/sales/".length()) < 0)
                 || (path.startsWith("/api/coupon-campaigns/")
                         && path.indexOf('/', "/api/coupon-campaigns/".length()) < 0);

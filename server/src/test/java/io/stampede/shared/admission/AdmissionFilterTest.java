@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.stampede.shared.SharedSettings;
+import io.stampede.shared.live.AttemptCounts;
 import io.stampede.shared.security.Shopper;
 import io.stampede.shared.web.ProblemWriter;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -47,7 +49,11 @@ class AdmissionFilterTest {
                 null,
                 new SharedSettings.Admission(1_000, 1_000, 1, 1, queueTimeout, 100));
         return new AdmissionFilter(
-                properties, new ProblemWriter(JsonMapper.builder().build()), new SimpleMeterRegistry());
+                properties,
+                new ProblemWriter(JsonMapper.builder().build()),
+                new SimpleMeterRegistry(),
+                new AttemptCounts(),
+                Clock.systemUTC());
     }
 
     private MockHttpServletResponse send(AdmissionFilter filter, String user) {

@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.stampede.shared.SharedSettings;
+import io.stampede.shared.live.AttemptCounts;
 import io.stampede.shared.security.Shopper;
 import io.stampede.shared.web.ProblemWriter;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,11 +24,14 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class RateLimitFilterTest {
     private final AtomicInteger served = new AtomicInteger();
+    private final AttemptCounts attempts = new AttemptCounts();
     private final RateLimitFilter filter = new RateLimitFilter(
             new SharedSettings(
                     null, "admin", null, "pay", false, null, new SharedSettings.Admission(2, 3, 0, 0, null, 100)),
             new ProblemWriter(JsonMapper.builder().build()),
-            new SimpleMeterRegistry());
+            new SimpleMeterRegistry(),
+            attempts,
+            Clock.fixed(Instant.parse("2026-12-02T10:00:00.500Z"), ZoneOffset.UTC));
 
     private MockHttpServletResponse attempt(String user) throws Exception {
         MockHttpServletRequest request = new MockHttpServletRequest("POST", "/api/sales/s-1/purchases");
@@ -51,6 +58,16 @@ class RateLimitFilterTest {
         assertThat(late.getHeader("Retry-After")).isEqualTo("1");
         assertThat(late.getContentAsString()).contains("RATE_LIMITED").contains("as many attempts as it can");
         assertThat(served.get()).isEqualTo(3);
+        List<AttemptCounts.Second> seconds = attempts.drain(Long.MAX_VALUE);
+        assertThat(seconds)
+                .as("the dashboard sees every refused purchase of the sale, in the second it happened")
+                .singleElement()
+                .satisfies(second -> {
+                    assertThat(second.saleId()).isEqualTo("s-1");
+                    assertThat(second.epochSecond())
+                            .isEqualTo(Instant.parse("2026-12-02T10:00:00Z").getEpochSecond());
+                    assertThat(second.count(AttemptCounts.Outcome.RATE_LIMITED)).isEqualTo(4);
+                });
     }
 
     @Test

@@ -4,6 +4,8 @@ import io.stampede.coupon.domain.Campaign;
 import io.stampede.coupon.port.CampaignRepository;
 import io.stampede.shared.jdbc.SqlDialect;
 import java.sql.Timestamp;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -54,6 +56,26 @@ class JdbcCampaignRepository implements CampaignRepository {
                         rs.getLong(7),
                         rs.getTimestamp(8).toInstant()))
                 .optional();
+    }
+
+    @Override
+    public List<Map.Entry<Campaign, Long>> listWithIssued(int limit) {
+        return jdbc.sql("SELECT c.id, c.name, c.quantity, c.per_user_limit, c.starts_at, c.ends_at, c.discount_cents, "
+                        + "c.created_at, n.issued FROM coupon_campaigns c JOIN campaign_counts n ON n.campaign_id = c.id "
+                        + "ORDER BY c.created_at DESC, c.id DESC LIMIT ?")
+                .param(limit)
+                .query((rs, n) -> Map.entry(
+                        new Campaign(
+                                rs.getString(1),
+                                rs.getString(2),
+                                rs.getLong(3),
+                                rs.getInt(4),
+                                rs.getTimestamp(5).toInstant(),
+                                rs.getTimestamp(6).toInstant(),
+                                rs.getLong(7),
+                                rs.getTimestamp(8).toInstant()),
+                        rs.getLong(9)))
+                .list();
     }
 
     @Override

@@ -105,6 +105,11 @@ class CouponController {
         };
     }
 
+    @GetMapping("/api/coupon-campaigns")
+    Map<String, List<CampaignView>> list() {
+        return Map.of("items", campaigns.list().stream().map(CampaignView::of).toList());
+    }
+
     @GetMapping("/api/coupon-campaigns/{id}")
     CampaignView get(@PathVariable String id) {
         return CampaignView.of(campaigns.get(id).orElseThrow(() -> ApiException.notFound("coupon campaign")));

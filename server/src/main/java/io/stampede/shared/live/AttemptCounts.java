@@ -1,0 +1,137 @@
+package io.stampede.shared.live;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import org.springframework.stereotype.Component;
+
+/**
+ * This instance's purchase attempts of the current second, per sale: counts by outcome and a coarse latency
+ * histogram. Recording is a couple of adds; once a second {@link #drain} hands the finished seconds to whoever
+ * publishes them (the live dashboard adds them up over every instance). An add that races the second's hand-off can
+ * land in a second already handed off and be lost; the dashboard tolerates that, the ledger never depends on it.
+ */
+@Component
+public final class AttemptCounts {
+    /** What an attempt came to, as the dashboard groups them. */
+    public enum Outcome {
+        PLACED,
+        SOLD_OUT,
+        LIMIT_EXCEEDED,
+        RATE_LIMITED,
+        UNAVAILABLE,
+        OTHER;
+
+        /** The name used in Redis and in the dashboard's JSON. */
+        public String key() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** One finished second of one sale. */
+    public record Second(String saleId, long epochSecond, Map<Outcome, Long> outcomes, List<Long> latencyBuckets) {
+        public Second {
+            outcomes = Map.copyOf(outcomes);
+            latencyBuckets = List.copyOf(latencyBuckets);
+        }
+
+        /** Attempts of the second that came to {@code outcome}. */
+        public long count(Outcome outcome) {
+            return outcomes.getOrDefault(outcome, 0L);
+        }
+    }
+
+    private final Map<String, AtomicReference<Window>> sales = new ConcurrentHashMap<>();
+    private final ConcurrentLinkedQueue<Second> finished = new ConcurrentLinkedQueue<>();
+
+    /** Counts one attempt; a latency below zero means the attempt was not timed (refused before it started). */
+    public void record(String saleId, Outcome outcome, long latencyNanos, long epochSecond) {
+        AtomicReference<Window> current = sales.computeIfAbsent(saleId, id -> new AtomicReference<>(new Window(0)));
+        Window w = current.get();
+        // a newer second replaces the window; an attempt stamped a moment before the newest second (its thread
+        // read the clock just before another thread moved on) counts in the newest, never turning the window back
+        while (w.epochSecond < epochSecond) {
+            Window fresh = new Window(epochSecond);
+            if (current.compareAndSet(w, fresh)) {
+                if (w.epochSecond != 0) {
+                    finished.add(w.finish(saleId));
+                }
+                w = fresh;
+                break;
+            }
+            w = current.get();
+        }
+        Objects.requireNonNull(w.outcomes.get(outcome)).increment(); // every outcome has its adder
+        if (latencyNanos >= 0) {
+            w.latency.incrementAndGet(LatencyBuckets.bucketOf(latencyNanos));
+        }
+    }
+
+    /** The seconds finished before {@code epochSecond}, each once; windows left idle are finished here too. */
+    public List<Second> drain(long epochSecond) {
+        for (Map.Entry<String, AtomicReference<Window>> e : sales.entrySet()) {
+            Window w = e.getValue().get();
+            if (w.epochSecond != 0
+                    && w.epochSecond < epochSecond
+                    && e.getValue().compareAndSet(w, new Window(0))) {
+                finished.add(w.finish(e.getKey()));
+            }
+        }
+        List<Second> out = new ArrayList<>();
+        for (Second s; (s = finished.poll()) != null; ) {
+            out.add(s);
+        }
+        return out;
+    }
+
+    /**
+     * Counts an attempt refused before it reached its sale's path (admission control), when the request is a
+     * purchase: {@code /api/sales/{id}/purchases}.
+     */
+    public void refusedAtAdmission(String path, long epochSecond) {
+        String prefix = "/api/sales/";
+        String suffix = "/purchases";
+        if (path.startsWith(prefix) && path.endsWith(suffix) && path.length() > prefix.length() + suffix.length()) {
+            String saleId = path.substring(prefix.length(), path.length() - suffix.length());
+            if (saleId.indexOf('/') < 0 && saleId.length() <= 64) {
+                record(saleId, Outcome.RATE_LIMITED, -1, epochSecond);
+            }
+        }
+    }
+
+    /** Forgets a sale (it ended). */
+    public void forget(String saleId) {
+        sales.remove(saleId);
+    }
+
+    private static final class Window {
+        final long epochSecond;
+        final Map<Outcome, LongAdder> outcomes = new EnumMap<>(Outcome.class);
+        final AtomicLongArray latency = new AtomicLongArray(LatencyBuckets.COUNT);
+
+        Window(long epochSecond) {
+            this.epochSecond = epochSecond;
+            for (Outcome o : Outcome.values()) {
+                outcomes.put(o, new LongAdder());
+            }
+        }
+
+        Second finish(String saleId) {
+            Map<Outcome, Long> counts = new EnumMap<>(Outcome.class);
+            outcomes.forEach((o, n) -> counts.put(o, n.sum()));
+            List<Long> buckets = new ArrayList<>(LatencyBuckets.COUNT);
+            for (int i = 0; i < LatencyBuckets.COUNT; i++) {
+                buckets.add(latency.get(i));
+            }
+            return new Second(saleId, epochSecond, counts, buckets);
+        }
+    }
+}
