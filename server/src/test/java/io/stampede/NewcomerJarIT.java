@@ -1,11 +1,16 @@
 package io.stampede;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.stampede.launcher.JavaRuntimes;
 import io.stampede.testsupport.Http;
 import io.stampede.testsupport.ServiceProcess;
 import io.stampede.testsupport.TestServices;
 import io.stampede.testsupport.Together;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,16 +20,23 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs {@code java -jar server/target/stampede.jar} with no configuration, as a newcomer would: embedded PostgreSQL
- * and Redis start, a burst over HTTP sells exactly the stock, and a restart finds the sales and orders again.
+ * and Redis start, a burst over HTTP sells exactly the stock, and a restart finds the sales and orders again. Run by a
+ * {@code java} older than 21, the jar restarts itself on a Java 21+ of the machine, or says in one line what to
+ * install.
  */
 class NewcomerJarIT {
     /** Tries of one purchase before its answer counts: enough for 2,000 at once through 512 admission places. */
@@ -35,11 +47,84 @@ class NewcomerJarIT {
 
     private ServiceProcess service;
 
+    /** The jar run by an older java, in the tests of the launcher. */
+    private Process launcher;
+
     @AfterEach
     void stop() throws InterruptedException {
         if (service != null) {
             service.close();
         }
+        if (launcher != null && launcher.isAlive()) {
+            List<ProcessHandle> left = launcher.descendants().toList();
+            launcher.destroy();
+            if (!launcher.waitFor(60, TimeUnit.SECONDS)) {
+                launcher.destroyForcibly();
+            }
+            left.forEach(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    @Test
+    void onAJavaOlderThan21TheJarRestartsItselfOnAJava21AndStarts() throws Exception {
+        Path oldJava = olderJava();
+        int port = TestServices.freePort();
+        // the port as a system property: it reaches the service only if the restart passes the JVM's options on
+        launcher = startJar(oldJava, List.of("-Xmx512m", "-Dserver.port=" + port), Map.of(), "old-java");
+        Http http = new Http("http://127.0.0.1:" + port);
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (!healthy(http)) {
+            assertThat(launcher.isAlive())
+                    .as(() -> "the launcher exited: " + log("old-java"))
+                    .isTrue();
+            assertThat(System.nanoTime() < deadline)
+                    .as(() -> "not healthy in time: " + log("old-java"))
+                    .isTrue();
+            Thread.sleep(250);
+        }
+        String log = log("old-java");
+        List<String> said =
+                log.lines().filter(l -> l.startsWith("Stampede needs Java")).toList();
+        assertThat(said).as(log).hasSize(1);
+        Matcher line = Pattern.compile(
+                        "Stampede needs Java 21\\+; this is Java (\\d+) \\((.+)\\); restarting on (.+) \\(Java (\\d+)\\)")
+                .matcher(said.get(0));
+        assertThat(line.matches()).as(said.get(0)).isTrue();
+        assertThat(Integer.parseInt(line.group(1))).isLessThan(21);
+        assertThat(Integer.parseInt(line.group(4))).isGreaterThanOrEqualTo(21);
+        assertThat(log).as("the first line").startsWith(said.get(0));
+        assertThat(log)
+                .contains("Stampede is ready at http://localhost:" + port)
+                .doesNotContain("Exception");
+
+        // a stop of the launcher (SIGTERM) stops the service it started, gracefully, before the launcher ends
+        List<ProcessHandle> restarted = launcher.children().toList();
+        assertThat(restarted).hasSize(1);
+        launcher.destroy();
+        assertThat(launcher.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(restarted.get(0).isAlive()).isFalse();
+        assertThat(log("old-java")).contains("Graceful shutdown complete");
+    }
+
+    @Test
+    void withNoJava21OnTheMachineTheJarSaysWhatToInstallInOneLine() throws Exception {
+        Path oldJava = olderJava();
+        Path nothing = Files.createDirectories(workDir.resolve("no-jdk-here"));
+        launcher = startJar(
+                oldJava,
+                List.of(),
+                Map.of("JAVA_HOME", nothing.toString(), JavaRuntimes.SEARCH_PATH, nothing.toString()),
+                "no-jdk");
+        assertThat(launcher.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String output = log("no-jdk");
+        assertThat(launcher.exitValue()).as(output).isEqualTo(1);
+        assertThat(output.strip().lines()).as(output).hasSize(1);
+        assertThat(output)
+                .startsWith("Stampede needs Java 21 or newer; this is Java ")
+                .contains("install a JDK 21+")
+                .contains("set JAVA_HOME to one")
+                .doesNotContain("Exception")
+                .doesNotContain("\tat ");
     }
 
     @Test
@@ -171,6 +256,80 @@ class NewcomerJarIT {
                 }
                 Thread.sleep(1000 + jitter()); // a client backs off after a dropped connection too
             }
+        }
+    }
+
+    /**
+     * {@code java -jar} of the jar with this {@code java}, in the working directory, with the build's variables of the
+     * service and JDK left out and these added; its output in {@code <name>.log}.
+     */
+    private Process startJar(Path java, List<String> options, Map<String, String> env, String name) throws IOException {
+        String jar = System.getenv().getOrDefault("STAMPEDE_JAR", "target/stampede.jar");
+        assertThat(new File(jar)).as("run ./mvnw package first: " + jar).exists();
+        List<String> command = new ArrayList<>();
+        command.add(java.toString());
+        command.addAll(options);
+        command.add("-jar");
+        command.add(new File(jar).getAbsolutePath());
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(workDir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(workDir.resolve(name + ".log").toFile());
+        builder.environment()
+                .keySet()
+                .removeIf(k -> k.startsWith("SPRING_")
+                        || k.startsWith("STAMPEDE_")
+                        || k.equals("SERVER_PORT")
+                        || (k.startsWith("JAVA") && k.contains("_HOME"))
+                        || k.equals("JAVA_TOOL_OPTIONS")
+                        || k.equals("JDK_JAVA_OPTIONS"));
+        builder.environment().putAll(env);
+        return builder.start();
+    }
+
+    /**
+     * A {@code java} of 17 to 20 (Spring Boot's loader needs 17): the machine's default one or one in /usr/lib/jvm; the
+     * launcher tests are skipped on a machine without one.
+     */
+    private static Path olderJava() throws IOException {
+        List<Path> homes = new ArrayList<>();
+        Path usrBinJava = Path.of("/usr/bin/java");
+        if (Files.exists(usrBinJava)) {
+            homes.add(usrBinJava.toRealPath().getParent().getParent());
+        }
+        Path jvms = Path.of("/usr/lib/jvm");
+        if (Files.isDirectory(jvms)) {
+            try (Stream<Path> children = Files.list(jvms)) {
+                children.sorted().forEach(homes::add);
+            }
+        }
+        for (Path home : homes) {
+            Optional<JavaRuntimes.Installation> runtime = JavaRuntimes.runtimeAt(home);
+            if (runtime.isPresent()
+                    && runtime.get().version() >= 17
+                    && runtime.get().version() < 21
+                    && Files.isExecutable(runtime.get().java())) {
+                return runtime.get().java();
+            }
+        }
+        assumeTrue(false, "no Java 17 to 20 on this machine (/usr/bin/java, /usr/lib/jvm)");
+        throw new IllegalStateException("unreachable");
+    }
+
+    private static boolean healthy(Http http) {
+        try {
+            Http.Response r = http.get("/actuator/health", null);
+            return r.status() == 200 && r.body().contains("\"UP\"");
+        } catch (RuntimeException notYet) {
+            return false;
+        }
+    }
+
+    private String log(String name) {
+        try {
+            return Files.readString(workDir.resolve(name + ".log"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
