@@ -88,6 +88,11 @@ class StartupReport {
         String base = "http://localhost:" + port;
         StringBuilder line = new StringBuilder("Stampede is ready at ")
                 .append(base)
+                .append(" | storefront: ")
+                .append(base)
+                .append("/ | dashboard: ")
+                .append(base)
+                .append("/admin")
                 .append(" | admin token: ")
                 .append(
                         properties.adminToken() == null

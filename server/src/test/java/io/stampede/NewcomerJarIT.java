@@ -95,6 +95,7 @@ class NewcomerJarIT {
         assertThat(log).as("the first line").startsWith(said.get(0));
         assertThat(log)
                 .contains("Stampede is ready at http://localhost:" + port)
+                .contains("storefront: http://localhost:" + port + "/ | dashboard: http://localhost:" + port + "/admin")
                 .doesNotContain("Exception");
 
         // a stop of the launcher (SIGTERM) stops the service it started, gracefully, before the launcher ends
