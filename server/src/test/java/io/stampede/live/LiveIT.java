@@ -258,6 +258,9 @@ class LiveIT {
             });
             JsonNode last = dashboard.events().getLast().data();
             assertThat(last.path("sales").toString()).contains(saleId);
+            assertThat(last.path("intakeQueueDepth").isNumber())
+                    .as("the intake queue tells its depth: " + last)
+                    .isTrue();
             assertThat(dashboard.events())
                     .as("latencies are given for a second with attempts")
                     .anySatisfy(

@@ -10,7 +10,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.logging.Level;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
@@ -22,6 +24,7 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -33,6 +36,8 @@ public final class Browser implements AutoCloseable {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Path SHOTS = Path.of("target", "screenshots");
+    private static final Pattern ANSWERED_4XX =
+            Pattern.compile("Failed to load resource: the server responded with a status of 4\\d\\d");
 
     private final ChromeDriver driver;
 
@@ -71,6 +76,11 @@ public final class Browser implements AutoCloseable {
                 .build();
         ChromeDriver driver = new ChromeDriver(service, options);
         driver.manage().window().setSize(new Dimension(width, height));
+        if (width < 600) { // headless Chromium keeps a window at least 500 px wide: make the viewport a phone's
+            driver.executeCdpCommand(
+                    "Emulation.setDeviceMetricsOverride",
+                    Map.of("width", width, "height", height, "deviceScaleFactor", 2, "mobile", true));
+        }
         driver.manage().timeouts().implicitlyWait(Duration.ZERO);
         return new Browser(driver);
     }
@@ -91,9 +101,17 @@ public final class Browser implements AutoCloseable {
         });
     }
 
+    /** Clicks the element with this {@code data-testid} once it is shown and enabled. */
+    public void click(String id) {
+        waitFor()
+                .until(ExpectedConditions.elementToBeClickable(By.cssSelector("[data-testid=\"" + id + "\"]")))
+                .click();
+    }
+
     /** Whether an element with this {@code data-testid} is on the page now. */
     public boolean has(String id) {
-        return !driver.findElements(By.cssSelector("[data-testid=\"" + id + "\"]")).isEmpty();
+        return !driver.findElements(By.cssSelector("[data-testid=\"" + id + "\"]"))
+                .isEmpty();
     }
 
     public WebDriverWait waitFor() {
@@ -102,7 +120,8 @@ public final class Browser implements AutoCloseable {
 
     /** Waits until the element's text contains {@code text}. */
     public void awaitText(String testId, String text) {
-        waitFor().withMessage(() -> testId + " to show '" + text + "', shows '" + textOf(testId) + "'")
+        waitFor()
+                .withMessage(() -> testId + " to show '" + text + "', shows '" + textOf(testId) + "'")
                 .until(d -> textOf(testId).contains(text));
     }
 
@@ -115,11 +134,16 @@ public final class Browser implements AutoCloseable {
         return driver.executeScript(js, args);
     }
 
-    /** The page's console errors and uncaught exceptions so far. */
+    /**
+     * The page's console errors and uncaught exceptions so far. Chromium also logs every response of 400 and up as
+     * "Failed to load resource"; a 4xx the page asked for and showed (409 SOLD_OUT, 400 VALIDATION) is an answer,
+     * not an error, so only those of 5xx stay in the list.
+     */
     public List<String> consoleErrors() {
         return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
                 .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
                 .map(LogEntry::getMessage)
+                .filter(m -> !ANSWERED_4XX.matcher(m).find())
                 .toList();
     }
 

@@ -1,5 +1,7 @@
 package io.stampede.inventory.application;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.stampede.sale.domain.Sale;
 import io.stampede.sale.port.SaleRepository;
 import java.time.Clock;
@@ -7,7 +9,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -21,6 +26,9 @@ import org.springframework.stereotype.Component;
  * {@code stampede.reconciliation.interval}, or every half of its payment timeout when that is shorter, so that a
  * unit held by a reservation whose order was never written comes back within the time an unpaid order would have
  * held it.
+ *
+ * <p>Each pass publishes what it saw as {@code stampede.gate.drift{sale}}: the gate's available units minus the
+ * database's (0 when consistent); the gauge of a sale goes when the sale ends, or while its gate is missing.
  */
 @Component
 public class ScheduledReconciliation {
@@ -32,13 +40,23 @@ public class ScheduledReconciliation {
     private final Map<String, Long> driftSeen = new ConcurrentHashMap<>();
     private final Map<String, Instant> lastChecked = new ConcurrentHashMap<>();
     private final Duration interval;
+    private final MeterRegistry meters;
+    private final Map<String, Drift> drifts = new ConcurrentHashMap<>();
+
+    /** The gauge of one sale's drift and the value it reads. */
+    private record Drift(AtomicLong units, Gauge gauge) {}
 
     public ScheduledReconciliation(
-            SaleRepository sales, Reconciliation reconciliation, Clock clock, InventorySettings settings) {
+            SaleRepository sales,
+            Reconciliation reconciliation,
+            Clock clock,
+            InventorySettings settings,
+            MeterRegistry meters) {
         this.sales = sales;
         this.reconciliation = reconciliation;
         this.clock = clock;
         this.interval = settings.reconciliation().interval();
+        this.meters = meters;
     }
 
     @Scheduled(
@@ -48,7 +66,11 @@ public class ScheduledReconciliation {
         try {
             Instant now = clock.instant();
             List<Sale> open = sales.openOrUpcoming(now);
-            lastChecked.keySet().retainAll(open.stream().map(Sale::id).toList()); // ended sales are done with
+            Set<String> openIds = Set.copyOf(open.stream().map(Sale::id).toList());
+            lastChecked.keySet().retainAll(openIds); // ended sales are done with
+            List.copyOf(drifts.keySet()).stream()
+                    .filter(id -> !openIds.contains(id))
+                    .forEach(this::forgetDrift);
             for (Sale sale : open) {
                 Instant last = lastChecked.putIfAbsent(sale.id(), now);
                 if (last != null && isDue(last, now, interval, sale.paymentTimeout())) {
@@ -74,6 +96,7 @@ public class ScheduledReconciliation {
     public boolean check(Sale sale) {
         // accepted QUEUED orders waiting to be written are held by the gate and not in the database yet: no drift
         Reconciliation.Report report = reconciliation.report(sale);
+        recordDrift(sale.id(), report.cacheAvailable() == null ? null : report.drift());
         if (report.consistent()) {
             driftSeen.remove(sale.id());
             return false;
@@ -93,8 +116,34 @@ public class ScheduledReconciliation {
                 report.drift(),
                 report.usersDisagreeing(),
                 report.ledgerDisagreeing());
-        reconciliation.rebuild(sale);
+        Reconciliation.Report after = reconciliation.rebuild(sale);
+        recordDrift(sale.id(), after.cacheAvailable() == null ? null : after.drift());
         driftSeen.remove(sale.id());
         return true;
+    }
+
+    private void recordDrift(String saleId, @Nullable Long units) {
+        if (units == null) {
+            forgetDrift(saleId); // no gate to compare: no figure rather than a stale one
+            return;
+        }
+        drifts.computeIfAbsent(saleId, id -> {
+                    AtomicLong value = new AtomicLong();
+                    Gauge gauge = Gauge.builder("stampede.gate.drift", value, AtomicLong::get)
+                            .description("a sale's gate available units minus the database's, at its last "
+                                    + "scheduled reconciliation")
+                            .tag("sale", id)
+                            .register(meters);
+                    return new Drift(value, gauge);
+                })
+                .units()
+                .set(units);
+    }
+
+    private void forgetDrift(String saleId) {
+        Drift gone = drifts.remove(saleId);
+        if (gone != null) {
+            meters.remove(gone.gauge());
+        }
     }
 }

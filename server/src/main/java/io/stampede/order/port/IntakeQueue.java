@@ -2,6 +2,7 @@ package io.stampede.order.port;
 
 import io.stampede.order.application.QueuedOrder;
 import java.time.Duration;
+import java.util.OptionalLong;
 
 /** The durable queue between accepting a QUEUED order and writing it (RabbitMQ, or a Redis Stream). */
 public interface IntakeQueue {
@@ -20,4 +21,12 @@ public interface IntakeQueue {
 
     /** Which backend this is, for logs. */
     String describe();
+
+    /**
+     * Order requests accepted and not yet written, when the queue can tell: one cheap read of the broker, never an
+     * exception (empty when the broker cannot be asked, or the queue keeps no count).
+     */
+    default OptionalLong depth() {
+        return OptionalLong.empty();
+    }
 }

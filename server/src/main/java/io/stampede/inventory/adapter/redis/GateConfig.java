@@ -1,5 +1,6 @@
 package io.stampede.inventory.adapter.redis;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.stampede.inventory.port.PurchaseGate;
 import io.stampede.sale.application.SaleService;
 import io.stampede.sale.domain.Sale;
@@ -19,10 +20,14 @@ class GateConfig {
     /** A sale's gate, in as many segments as the sale asks for (the definitions are cached in memory). */
     @Bean
     @Primary
-    PurchaseGate saleGate(StringRedisTemplate redis, SharedSettings properties, ObjectProvider<SaleService> sales) {
+    PurchaseGate saleGate(
+            StringRedisTemplate redis,
+            SharedSettings properties,
+            ObjectProvider<SaleService> sales,
+            MeterRegistry meters) {
         // looked up on use: the sale service's own collaborators come from the inventory module
         return new SegmentedPurchaseGate(
-                new RedisPurchaseGate(redis, properties, "sale"),
+                new RedisPurchaseGate(redis, properties, "sale", meters),
                 saleId -> sales.getObject()
                         .definition(saleId)
                         .map(Sale::gateSegments)
@@ -41,7 +46,7 @@ class GateConfig {
     }
 
     @Bean
-    PurchaseGate couponGate(StringRedisTemplate redis, SharedSettings properties) {
-        return new RedisPurchaseGate(redis, properties, "campaign");
+    PurchaseGate couponGate(StringRedisTemplate redis, SharedSettings properties, MeterRegistry meters) {
+        return new RedisPurchaseGate(redis, properties, "campaign", meters);
     }
 }

@@ -1,5 +1,8 @@
 package io.stampede.inventory.adapter.redis;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Timer;
 import io.stampede.inventory.domain.GateState;
 import io.stampede.inventory.domain.Reservation;
 import io.stampede.inventory.port.PurchaseGate;
@@ -13,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
@@ -21,6 +25,10 @@ import org.springframework.data.redis.core.script.RedisScript;
  * The gate as Lua scripts in Redis, called by SHA (Spring loads them on first NOSCRIPT). All keys of a sale share
  * the hash tag {@code {sale:<id>}} (of a coupon campaign {@code {campaign:<id>}}), so on a Redis Cluster they live
  * in one slot and each script stays atomic.
+ *
+ * <p>Each call of a script that a purchase or a release waits for is timed as {@code stampede.gate.latency} (tags
+ * {@code gate}: sale or campaign, {@code operation}), with a percentile histogram so that p50 and p99 can be computed
+ * over any number of instances.
  */
 class RedisPurchaseGate implements PurchaseGate {
     private static final int CHUNK = 1_000;
@@ -39,16 +47,41 @@ class RedisPurchaseGate implements PurchaseGate {
     private final RedisScript<Long> moveIn = LuaScripts.load("move_in", Long.class);
     private final RedisScript<Long> moveDone = LuaScripts.load("move_done", Long.class);
     private final RedisScript<Long> dropGate = LuaScripts.load("drop_gate", Long.class);
+    private final Timer reserveTime;
+    private final Timer compensateTime;
+    private final Timer releaseTime;
+    private final Timer keyKnownTime;
 
     RedisPurchaseGate(StringRedisTemplate redis, SharedSettings properties) {
         this(redis, properties, "sale");
     }
 
-    /** A gate whose keys are tagged {@code {<namespace>:<id>}}. */
+    /**
+     * A gate whose keys are tagged {@code {<namespace>:<id>}}, timed in Micrometer's global registry (Spring Boot adds
+     * the application's registry to it, and removes it when the context closes).
+     */
     RedisPurchaseGate(StringRedisTemplate redis, SharedSettings properties, String namespace) {
+        this(redis, properties, namespace, Metrics.globalRegistry);
+    }
+
+    /** A gate whose keys are tagged {@code {<namespace>:<id>}}, timed in {@code meters}. */
+    RedisPurchaseGate(StringRedisTemplate redis, SharedSettings properties, String namespace, MeterRegistry meters) {
         this.redis = redis;
         this.prefix = properties.redis().keyPrefix();
         this.namespace = namespace;
+        this.reserveTime = timer(meters, namespace, "reserve");
+        this.compensateTime = timer(meters, namespace, "compensate");
+        this.releaseTime = timer(meters, namespace, "release");
+        this.keyKnownTime = timer(meters, namespace, "key_known");
+    }
+
+    private static Timer timer(MeterRegistry meters, String namespace, String operation) {
+        return Timer.builder("stampede.gate.latency")
+                .description("calls of the Redis gate's scripts, as the caller waits for them")
+                .tag("gate", namespace)
+                .tag("operation", operation)
+                .publishPercentileHistogram()
+                .register(meters);
     }
 
     /** Keys of one sale: gate hash, users hash, keys hash, released set, rebuild lease. */
@@ -60,15 +93,20 @@ class RedisPurchaseGate implements PurchaseGate {
     @Override
     public Reservation reserve(
             String saleId, String userId, String idempotencyKey, int quantity, String newOrderId, Instant now) {
-        List<?> answer = redis.execute(
-                purchase,
-                keys(saleId).subList(0, 3),
-                userId,
-                idempotencyKey,
-                Integer.toString(quantity),
-                newOrderId,
-                Long.toString(now.toEpochMilli()));
-        return reservation(answer);
+        long started = System.nanoTime();
+        try {
+            List<?> answer = redis.execute(
+                    purchase,
+                    keys(saleId).subList(0, 3),
+                    userId,
+                    idempotencyKey,
+                    Integer.toString(quantity),
+                    newOrderId,
+                    Long.toString(now.toEpochMilli()));
+            return reservation(answer);
+        } finally {
+            reserveTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        }
     }
 
     /** The script's answer as a value. */
@@ -88,16 +126,32 @@ class RedisPurchaseGate implements PurchaseGate {
 
     @Override
     public boolean compensate(String saleId, String userId, String idempotencyKey, String orderId, int quantity) {
-        Long done = redis.execute(
-                compensate, keys(saleId).subList(0, 4), userId, idempotencyKey, orderId, Integer.toString(quantity));
-        return done != null && done == 1;
+        long started = System.nanoTime();
+        try {
+            Long done = redis.execute(
+                    compensate,
+                    keys(saleId).subList(0, 4),
+                    userId,
+                    idempotencyKey,
+                    orderId,
+                    Integer.toString(quantity));
+            return done != null && done == 1;
+        } finally {
+            compensateTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        }
     }
 
     @Override
     public Release release(String saleId, String userId, String orderId, int quantity) {
         List<String> k = keys(saleId);
-        Long done = redis.execute(
-                release, List.of(k.get(0), k.get(1), k.get(3)), userId, orderId, Integer.toString(quantity));
+        long started = System.nanoTime();
+        Long done;
+        try {
+            done = redis.execute(
+                    release, List.of(k.get(0), k.get(1), k.get(3)), userId, orderId, Integer.toString(quantity));
+        } finally {
+            releaseTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        }
         if (done == null || done < 0) {
             return Release.GATE_MISSING;
         }
@@ -208,7 +262,13 @@ class RedisPurchaseGate implements PurchaseGate {
     @Override
     public Optional<Boolean> hasKey(String saleId, String userId, String idempotencyKey) {
         List<String> k = keys(saleId);
-        Long known = redis.execute(keyKnown, List.of(k.get(0), k.get(2)), GateState.keyField(userId, idempotencyKey));
+        long started = System.nanoTime();
+        Long known;
+        try {
+            known = redis.execute(keyKnown, List.of(k.get(0), k.get(2)), GateState.keyField(userId, idempotencyKey));
+        } finally {
+            keyKnownTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        }
         return known == null || known < 0 ? Optional.empty() : Optional.of(known == 1);
     }
 

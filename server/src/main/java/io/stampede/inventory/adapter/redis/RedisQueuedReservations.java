@@ -1,5 +1,6 @@
 package io.stampede.inventory.adapter.redis;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.stampede.inventory.domain.Reservation;
 import io.stampede.inventory.port.QueuedReservations;
 import io.stampede.shared.SharedSettings;
@@ -34,9 +35,9 @@ class RedisQueuedReservations implements QueuedReservations {
     private final RedisScript<Long> compensate = LuaScripts.load("compensate", Long.class);
     private final RedisScript<Long> confirm = LuaScripts.load("confirm_queued", Long.class);
 
-    RedisQueuedReservations(StringRedisTemplate redis, SharedSettings properties) {
+    RedisQueuedReservations(StringRedisTemplate redis, SharedSettings properties, MeterRegistry meters) {
         this.redis = redis;
-        this.gate = new RedisPurchaseGate(redis, properties, "sale");
+        this.gate = new RedisPurchaseGate(redis, properties, "sale", meters);
         this.index = properties.redis().keyPrefix() + "queued-index";
     }
 

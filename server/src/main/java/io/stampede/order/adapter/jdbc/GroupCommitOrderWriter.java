@@ -3,6 +3,7 @@ package io.stampede.order.adapter.jdbc;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.stampede.coupon.application.CouponRedemptions;
 import io.stampede.event.port.Outbox;
 import io.stampede.inventory.domain.Refusal;
@@ -66,6 +67,7 @@ class GroupCommitOrderWriter implements OrderWriter, SmartLifecycle {
     private final int writers;
     private final BlockingQueue<Pending> queue;
     private final DistributionSummary batchSizes;
+    private final Timer commitLatency;
     private final Counter refusals;
     private final Counter writerFaults;
     private final List<Thread> threads = new ArrayList<>();
@@ -91,6 +93,12 @@ class GroupCommitOrderWriter implements OrderWriter, SmartLifecycle {
         this.queue = new ArrayBlockingQueue<>(properties.groupCommit().queueCapacity());
         this.batchSizes = DistributionSummary.builder("stampede.orders.group.commit.batch")
                 .description("orders committed per transaction")
+                // a few buckets (powers of two up to the largest batch), so dashboards can show the median batch
+                .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024)
+                .register(meters);
+        this.commitLatency = Timer.builder("stampede.orders.group.commit.latency")
+                .description("one batch's transaction, from its first statement to its commit or rollback")
+                .publishPercentileHistogram()
                 .register(meters);
         this.refusals = Counter.builder("stampede.orders.refused")
                 .description("orders the database refused although the gate had admitted them")
@@ -142,6 +150,7 @@ class GroupCommitOrderWriter implements OrderWriter, SmartLifecycle {
     private void flush(List<Pending> batch) {
         AtomicBoolean committing = new AtomicBoolean(); // set once every statement ran: a failure after is the commit's
         Map<Pending, WriteResult> results = new HashMap<>();
+        long started = System.nanoTime();
         try {
             // first as if the stock sufficed (its rows locked only at the end); if a sale lacks units, once more
             // taking them in order, refusing what does not fit
@@ -159,6 +168,7 @@ class GroupCommitOrderWriter implements OrderWriter, SmartLifecycle {
                 }));
             }
         } catch (DataIntegrityViolationException e) {
+            commitLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
             if (batch.size() > 1) {
                 for (Pending p : batch) {
                     flush(new ArrayList<>(List.of(p)));
@@ -174,6 +184,7 @@ class GroupCommitOrderWriter implements OrderWriter, SmartLifecycle {
                                     "the database refused the order: " + Failures.describe(e.getMostSpecificCause())));
             return;
         } catch (RuntimeException e) {
+            commitLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
             boolean inDoubt = committing.get();
             log.warn(
                     "Order batch of {} failed{}: {}",
@@ -186,6 +197,7 @@ class GroupCommitOrderWriter implements OrderWriter, SmartLifecycle {
             batch.forEach(p -> p.complete(failure));
             return;
         }
+        commitLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         long written = results.values().stream()
                 .filter(r -> r instanceof WriteResult.Committed)
                 .count();

@@ -1,6 +1,8 @@
 package io.stampede.order.adapter.queue;
 
 import com.rabbitmq.client.Channel;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.stampede.order.application.OrderSettings;
 import io.stampede.order.application.QueuedOrder;
 import io.stampede.order.application.QueuedOrderCodec;
@@ -12,9 +14,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,11 +46,18 @@ import org.springframework.context.annotation.Configuration;
  * queue, persistent messages, publisher confirms, and a batch consumer with manual acknowledgements that acks a
  * message only after its order committed (or was found committed), and holds it unacked, retrying with backoff,
  * while the database is down.
+ *
+ * <p>Its depth ({@code stampede.intake.queue.depth}) is the queue's ready messages, read with a passive declare, plus
+ * the messages this instance's consumer is writing; messages prefetched by a consumer and not yet handed to it
+ * (at most twice the batch size per consumer) are not counted.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "spring.rabbitmq.host")
 class RabbitIntakeQueue {
     private static final Logger log = LoggerFactory.getLogger(RabbitIntakeQueue.class);
+
+    /** Messages handed to this instance's consumer and not yet acknowledged or rejected. */
+    private final AtomicLong held = new AtomicLong();
 
     /** Queue, dead-letter exchange and dead-letter queue; Spring's RabbitAdmin declares them on every connection. */
     @Bean
@@ -65,9 +76,19 @@ class RabbitIntakeQueue {
     }
 
     @Bean
-    IntakeQueue rabbitIntake(RabbitTemplate rabbit, OrderSettings orderSettings, QueuedOrderCodec codec) {
+    IntakeQueue rabbitIntake(
+            RabbitTemplate rabbit, OrderSettings orderSettings, QueuedOrderCodec codec, MeterRegistry meters) {
         OrderSettings.Intake settings = orderSettings.intake();
-        return new Publisher(rabbit, settings.rabbitQueue(), codec);
+        Publisher publisher = new Publisher(rabbit, settings.rabbitQueue(), codec, held);
+        Gauge.builder("stampede.intake.queue.depth", publisher, q -> {
+                    OptionalLong depth = q.depth();
+                    return depth.isPresent() ? depth.getAsLong() : Double.NaN;
+                })
+                .description("QUEUED order requests accepted and not yet written")
+                .tag("backend", "rabbitmq")
+                .strongReference(true)
+                .register(meters);
+        return publisher;
     }
 
     @Bean
@@ -84,7 +105,7 @@ class RabbitIntakeQueue {
         container.setBatchSize(settings.batchSize());
         container.setPrefetchCount(settings.batchSize() * 2);
         container.setReceiveTimeout(100); // a partial batch is handed over after this much quiet
-        container.setMessageListener(new Consumer(codec, writer, container));
+        container.setMessageListener(new Consumer(codec, writer, container, held));
         return container;
     }
 
@@ -93,11 +114,13 @@ class RabbitIntakeQueue {
         private final RabbitTemplate rabbit;
         private final String queue;
         private final QueuedOrderCodec codec;
+        private final AtomicLong held;
 
-        Publisher(RabbitTemplate rabbit, String queue, QueuedOrderCodec codec) {
+        Publisher(RabbitTemplate rabbit, String queue, QueuedOrderCodec codec, AtomicLong held) {
             this.rabbit = rabbit;
             this.queue = queue;
             this.codec = codec;
+            this.held = held;
         }
 
         @Override
@@ -137,6 +160,18 @@ class RabbitIntakeQueue {
         public String describe() {
             return "RabbitMQ queue " + queue;
         }
+
+        /** The queue's ready messages (a passive declare) plus those this instance's consumer is writing. */
+        @Override
+        public OptionalLong depth() {
+            try {
+                Integer ready = rabbit.execute(
+                        channel -> channel.queueDeclarePassive(queue).getMessageCount());
+                return ready == null ? OptionalLong.empty() : OptionalLong.of(ready + held.get());
+            } catch (RuntimeException e) {
+                return OptionalLong.empty();
+            }
+        }
     }
 
     /** Writes each delivered batch; acks what is written, rejects poison to the dead letters, retries the rest. */
@@ -145,11 +180,17 @@ class RabbitIntakeQueue {
         private final QueuedOrderWriter writer;
         private final SimpleMessageListenerContainer container;
         private final Backoff backoff = new Backoff(); // one consumer thread (the container's default)
+        private final AtomicLong held;
 
-        Consumer(QueuedOrderCodec codec, QueuedOrderWriter writer, SimpleMessageListenerContainer container) {
+        Consumer(
+                QueuedOrderCodec codec,
+                QueuedOrderWriter writer,
+                SimpleMessageListenerContainer container,
+                AtomicLong held) {
             this.codec = codec;
             this.writer = writer;
             this.container = container;
+            this.held = held;
         }
 
         @Override
@@ -157,11 +198,14 @@ class RabbitIntakeQueue {
             if (channel == null) { // never: the container acknowledges manually, so it always hands one
                 throw new IllegalStateException("the intake consumer needs its channel to acknowledge");
             }
+            held.addAndGet(messages.size());
             try {
                 consume(messages, channel);
             } catch (IOException e) {
                 // the channel is gone: the broker redelivers every unacked message of it
                 log.warn("Intake consumer lost its channel ({}); unacked orders will be redelivered", e.getMessage());
+            } finally {
+                held.addAndGet(-messages.size());
             }
         }
 

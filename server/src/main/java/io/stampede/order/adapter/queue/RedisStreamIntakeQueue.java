@@ -1,5 +1,7 @@
 package io.stampede.order.adapter.queue;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.stampede.order.application.OrderSettings;
 import io.stampede.order.application.QueuedOrder;
 import io.stampede.order.application.QueuedOrderCodec;
@@ -14,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +44,10 @@ import org.springframework.stereotype.Component;
  * XCLAIM, and an entry delivered {@code maxDeliveries} times, or unreadable, moves to the dead-letter stream.
  * As durable as the Redis behind it: without AOF (or with a failover to a lagging replica) an acknowledged entry
  * can be lost.
+ *
+ * <p>An entry leaves the stream (XACK and XDEL) once its order is written or dead-lettered, so the stream's length is
+ * the number of order requests accepted and not yet written, delivered to a consumer or not: {@link #depth()} is one
+ * XLEN, published as {@code stampede.intake.queue.depth}.
  */
 @Component
 @ConditionalOnProperty(name = "spring.rabbitmq.host", havingValue = "false", matchIfMissing = true)
@@ -68,13 +75,22 @@ class RedisStreamIntakeQueue implements IntakeQueue, SmartLifecycle {
             QueuedOrderCodec codec,
             QueuedOrderWriter writer,
             OrderSettings orderSettings,
-            SharedSettings properties) {
+            SharedSettings properties,
+            MeterRegistry meters) {
         this.redis = redis;
         this.codec = codec;
         this.writer = writer;
         this.settings = orderSettings.intake();
         this.stream = properties.redis().keyPrefix() + settings.stream();
         this.dead = stream + ":dead";
+        Gauge.builder("stampede.intake.queue.depth", this, q -> {
+                    OptionalLong depth = q.depth();
+                    return depth.isPresent() ? depth.getAsLong() : Double.NaN;
+                })
+                .description("QUEUED order requests accepted and not yet written")
+                .tag("backend", "redis-stream")
+                .strongReference(true)
+                .register(meters);
     }
 
     @Override
@@ -92,6 +108,17 @@ class RedisStreamIntakeQueue implements IntakeQueue, SmartLifecycle {
     @Override
     public String describe() {
         return "Redis Stream " + stream;
+    }
+
+    /** XLEN: entries leave the stream when their order is written (or dead-lettered); 0 before the first one. */
+    @Override
+    public OptionalLong depth() {
+        try {
+            Long length = redis.opsForStream().size(stream);
+            return length == null ? OptionalLong.empty() : OptionalLong.of(length);
+        } catch (RuntimeException e) {
+            return OptionalLong.empty();
+        }
     }
 
     private void loop() {
