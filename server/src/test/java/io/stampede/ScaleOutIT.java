@@ -6,6 +6,7 @@ import io.stampede.testsupport.Http;
 import io.stampede.testsupport.NginxEdge;
 import io.stampede.testsupport.RedisClusterProcess;
 import io.stampede.testsupport.ServiceProcess;
+import io.stampede.testsupport.SseClient;
 import io.stampede.testsupport.TestServices;
 import io.stampede.testsupport.Together;
 import java.io.UncheckedIOException;
@@ -246,6 +247,81 @@ class ScaleOutIT {
 
     /** Shoppers of one burst: their tokens, and what was acknowledged to them (order or coupon id → token). */
     record Burst(List<String> tokens, Map<String, String> acknowledged) {}
+
+    @Test
+    void oneInstancesDashboardCountsTheAttemptsOfEveryInstanceAndAnotherPushesTheSoldOutSale() throws Exception {
+        String sale = openSale("watched", 40, "REDIS_LUA", "DIRECT");
+        int shoppers = 120;
+        List<String> tokens = new ArrayList<>();
+        for (int u = 0; u < shoppers; u++) {
+            tokens.add(login("watched-" + u));
+        }
+        try (SseClient dashboard = SseClient.open("http://127.0.0.1:" + ports[0], "/api/admin/stream", ADMIN);
+                SseClient storefront = SseClient.open("http://127.0.0.1:" + ports[2], "/api/stream/sales", null)) {
+            assertThat(dashboard.status()).isEqualTo(200);
+            assertThat(storefront.status()).isEqualTo(200);
+            // one request per shopper and no retry: each answer is exactly one attempt, made on whichever instance
+            // the edge (round robin) or the shopper's turn chose
+            List<Callable<Object>> tasks = new ArrayList<>();
+            for (int u = 0; u < shoppers; u++) {
+                int shopper = u;
+                tasks.add(() -> {
+                    Thread.sleep(ThreadLocalRandom.current().nextLong(2_000));
+                    Http.Response r = http(shopper, 0)
+                            .post(
+                                    "/api/sales/" + sale + "/purchases",
+                                    tokens.get(shopper),
+                                    BUY,
+                                    "Idempotency-Key",
+                                    "w-" + shopper);
+                    return r.status() + " " + r.code();
+                });
+            }
+            List<Object> answers = Together.run(tasks);
+            long placed =
+                    answers.stream().filter(a -> a.toString().startsWith("201")).count();
+            long soldOut = answers.stream()
+                    .filter(a -> a.toString().contains("SOLD_OUT"))
+                    .count();
+            long limited =
+                    answers.stream().filter(a -> a.toString().startsWith("429")).count();
+            assertThat(placed).isEqualTo(40);
+            assertThat(placed + soldOut + limited).as(answers.toString()).isEqualTo(shoppers);
+
+            Map<Long, JsonNode> perSecond = new ConcurrentHashMap<>();
+            dashboard.await("every instance's attempts in the dashboard of one", e -> {
+                for (SseClient.Event frame : dashboard.events()) {
+                    for (JsonNode line : frame.data().path("sales")) {
+                        if (line.path("id").asString().equals(sale)) {
+                            perSecond.put(frame.data().path("second").asLong(), line.path("attempts"));
+                        }
+                    }
+                }
+                return sum(perSecond, "placed") == placed
+                        && sum(perSecond, "sold_out") == soldOut
+                        && sum(perSecond, "rate_limited") == limited;
+            });
+            storefront.await(
+                    "the sale pushed as sold out by an instance that sold little of it",
+                    e -> e.data().toString().contains("\"id\":\"" + sale + "\"")
+                            && saleState(e.data(), sale).equals("SOLD_OUT"));
+        }
+    }
+
+    private static long sum(Map<Long, JsonNode> perSecond, String outcome) {
+        return perSecond.values().stream()
+                .mapToLong(a -> a.path(outcome).asLong())
+                .sum();
+    }
+
+    private static String saleState(JsonNode frame, String sale) {
+        for (JsonNode item : frame.path("items")) {
+            if (item.path("id").asString().equals(sale)) {
+                return item.path("state").asString();
+            }
+        }
+        return "";
+    }
 
     interface Fault {
         void strike() throws Exception;

@@ -3,6 +3,8 @@ package io.stampede.coupon.adapter.jdbc;
 import io.stampede.coupon.domain.Campaign;
 import io.stampede.coupon.port.CampaignRepository;
 import io.stampede.shared.jdbc.SqlDialect;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.List;
 import java.util.Map;
@@ -46,16 +48,21 @@ class JdbcCampaignRepository implements CampaignRepository {
         return jdbc.sql("SELECT id, name, quantity, per_user_limit, starts_at, ends_at, discount_cents, created_at "
                         + "FROM coupon_campaigns WHERE id = ?")
                 .param(id)
-                .query((rs, n) -> new Campaign(
-                        rs.getString(1),
-                        rs.getString(2),
-                        rs.getLong(3),
-                        rs.getInt(4),
-                        rs.getTimestamp(5).toInstant(),
-                        rs.getTimestamp(6).toInstant(),
-                        rs.getLong(7),
-                        rs.getTimestamp(8).toInstant()))
+                .query((rs, n) -> campaign(rs))
                 .optional();
+    }
+
+    /** The campaign in the first eight columns: id, name, quantity, limit, start, end, discount, creation. */
+    private static Campaign campaign(ResultSet rs) throws SQLException {
+        return new Campaign(
+                rs.getString(1),
+                rs.getString(2),
+                rs.getLong(3),
+                rs.getInt(4),
+                rs.getTimestamp(5).toInstant(),
+                rs.getTimestamp(6).toInstant(),
+                rs.getLong(7),
+                rs.getTimestamp(8).toInstant());
     }
 
     @Override
@@ -64,17 +71,7 @@ class JdbcCampaignRepository implements CampaignRepository {
                         + "c.created_at, n.issued FROM coupon_campaigns c JOIN campaign_counts n ON n.campaign_id = c.id "
                         + "ORDER BY c.created_at DESC, c.id DESC LIMIT ?")
                 .param(limit)
-                .query((rs, n) -> Map.entry(
-                        new Campaign(
-                                rs.getString(1),
-                                rs.getString(2),
-                                rs.getLong(3),
-                                rs.getInt(4),
-                                rs.getTimestamp(5).toInstant(),
-                                rs.getTimestamp(6).toInstant(),
-                                rs.getLong(7),
-                                rs.getTimestamp(8).toInstant()),
-                        rs.getLong(9)))
+                .query((rs, n) -> Map.entry(campaign(rs), rs.getLong(9)))
                 .list();
     }
 
