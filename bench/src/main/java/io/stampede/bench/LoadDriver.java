@@ -9,7 +9,8 @@ import java.util.Map;
 /**
  * Entry point: creates a sale, fires a purchase burst at it and checks the result for oversell; with
  * {@code --mode overload} it runs {@link OverloadDriver} instead, with {@code --mode compare} {@link CompareDriver},
- * with {@code --mode ab} {@link AbDriver} and with {@code --mode read-cost} {@link ReadCostDriver}.
+ * with {@code --mode ab} {@link AbDriver}, with {@code --mode read-cost} {@link ReadCostDriver}, with
+ * {@code --mode gate-shards} {@link GateShardsDriver} and with {@code --mode subscribers} {@link SubscribersDriver}.
  */
 public final class LoadDriver {
 
@@ -44,6 +45,9 @@ public final class LoadDriver {
         }
         if (GateShardsOptions.requested(args)) {
             return gateShards(args, out, err);
+        }
+        if (SubscribersOptions.requested(args)) {
+            return subscribers(args, out, err);
         }
         Options options;
         try {
@@ -129,6 +133,21 @@ public final class LoadDriver {
             return PASS;
         }
         return guarded(out, err, () -> new GateShardsDriver(options, out).execute());
+    }
+
+    /** {@code --mode subscribers}: purchases without and with N idle storefront subscribers, on a server it starts. */
+    private static int subscribers(String[] args, PrintStream out, PrintStream err) {
+        SubscribersOptions options;
+        try {
+            options = SubscribersOptions.parse(args);
+        } catch (Options.UsageException e) {
+            return usageError(err, e, SubscribersOptions.SUBSCRIBERS);
+        }
+        if (options.help()) {
+            out.print(SubscribersOptions.usage());
+            return PASS;
+        }
+        return guarded(out, err, () -> new SubscribersDriver(options, args, out).execute());
     }
 
     private static int usageError(PrintStream err, Options.UsageException e, String mode) {

@@ -98,7 +98,7 @@ public record Options(
                     "MODE",
                     BURST,
                     "burst (closed-loop oversell burst), overload (calibrate, then open-loop overload), compare, ab"
-                            + " or read-cost"),
+                            + ", read-cost, gate-shards or subscribers"),
             new Flag("factor", "F", "10", "overload: send at F times the calibrated sustainable rate"),
             new Flag("seconds", "S", "10", "overload: length of the open-loop phase; one distinct shopper per request"),
             new Flag(
@@ -248,6 +248,8 @@ public record Options(
         out.append("--mode read-cost: GET /api/sales/{id} and GET /api/sales on a sale with many orders against a\n");
         out.append(
                 "fresh one, on a running service (--url) or a jar it starts (--jar); see --mode read-cost --help.\n");
+        out.append("--mode subscribers: purchases/s of a jar it starts, without and with N idle subscribers of\n");
+        out.append("GET /api/stream/sales, alternating; see --mode subscribers --help.\n");
         out.append("Exit status: 0 PASS, 1 FAIL, 2 setup error (bad flags, service unreachable, admin token\n");
         out.append("rejected, no shopper tokens).\n\nFlags:\n");
         for (Flag flag : FLAGS) {
