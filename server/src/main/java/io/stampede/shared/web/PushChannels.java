@@ -12,10 +12,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -63,6 +65,8 @@ public class PushChannels implements SmartLifecycle {
     public final class Channel<K> {
         private final String name;
         private final Map<K, Set<SseEmitter>> subscribers = new ConcurrentHashMap<>();
+        private final Map<SseEmitter, AtomicReference<@Nullable Set<ResponseBodyEmitter.DataWithMediaType>>> pending =
+                new ConcurrentHashMap<>();
 
         private Channel(String name) {
             this.name = name;
@@ -85,13 +89,32 @@ public class PushChannels implements SmartLifecycle {
             return emitter;
         }
 
-        /** Sends to every subscriber of the channel. */
+        /**
+         * Sends to every subscriber of the channel: the frame is encoded once, and a subscriber whose previous frame
+         * is still being written gets only the newest one (at most one write queued per subscriber).
+         */
         public void sendAll(String event, Object data) {
             if (subscribers.isEmpty()) {
                 return;
             }
-            String body = json.writeValueAsString(data);
-            subscribers.forEach((key, set) -> set.forEach(e -> send(key, e, event, body)));
+            Set<ResponseBodyEmitter.DataWithMediaType> frame = frame(event, json.writeValueAsString(data));
+            subscribers.forEach((key, set) -> set.forEach(e -> offer(key, e, frame)));
+        }
+
+        private void offer(K key, SseEmitter emitter, Set<ResponseBodyEmitter.DataWithMediaType> frame) {
+            AtomicReference<@Nullable Set<ResponseBodyEmitter.DataWithMediaType>> slot =
+                    pending.computeIfAbsent(emitter, e -> new AtomicReference<>());
+            if (slot.getAndSet(frame) == null) {
+                writers.execute(() -> {
+                    @Nullable Set<ResponseBodyEmitter.DataWithMediaType> next;
+                    while ((next = slot.getAndSet(null)) != null) {
+                        if (!writeRaw(emitter, next)) {
+                            drop(key, emitter);
+                            return;
+                        }
+                    }
+                });
+            }
         }
 
         /** Sends to the subscribers of one key, if it has any on this instance. */
@@ -113,7 +136,7 @@ public class PushChannels implements SmartLifecycle {
             return !subscribers.isEmpty();
         }
 
-        int subscribers() {
+        public int subscribers() {
             return subscribers.values().stream().mapToInt(Set::size).sum();
         }
 
@@ -134,6 +157,7 @@ public class PushChannels implements SmartLifecycle {
         }
 
         private void drop(K key, SseEmitter emitter) {
+            pending.remove(emitter);
             subscribers.computeIfPresent(key, (k, set) -> {
                 set.remove(emitter);
                 return set.isEmpty() ? null : set;
@@ -148,6 +172,27 @@ public class PushChannels implements SmartLifecycle {
         @Override
         public String toString() {
             return "channel " + name;
+        }
+    }
+
+    /** A whole Server-Sent-Events message as one item: one message-converter pass and one flush per subscriber. */
+    static Set<ResponseBodyEmitter.DataWithMediaType> frame(String event, String body) {
+        StringBuilder text = new StringBuilder(body.length() + event.length() + 16)
+                .append("event:")
+                .append(event);
+        for (String line : body.split("\n", -1)) {
+            text.append("\ndata:").append(line);
+        }
+        return Set.of(
+                new ResponseBodyEmitter.DataWithMediaType(text.append("\n\n").toString(), MediaType.TEXT_PLAIN));
+    }
+
+    private static boolean writeRaw(SseEmitter emitter, Set<ResponseBodyEmitter.DataWithMediaType> frame) {
+        try {
+            emitter.send(frame);
+            return true;
+        } catch (IOException | IllegalStateException e) {
+            return false;
         }
     }
 

@@ -27,7 +27,8 @@ class SaleStreamControllerTest {
     private final SaleStreamController stream = new SaleStreamController(
             sales,
             Clock.fixed(now, ZoneOffset.UTC),
-            new PushChannels(JsonMapper.builder().build()));
+            new PushChannels(JsonMapper.builder().build()),
+            2000);
 
     private SaleService.SaleWithStock sale(long available) {
         Sale sale = new Sale(
@@ -58,6 +59,25 @@ class SaleStreamControllerTest {
         stream.push();
         stream.push();
         verify(sales, times(3)).list();
+    }
+
+    @Test
+    void pastItsBudgetOfFramesTheInstanceSendsToEveryoneLessOften() {
+        SaleStreamController crowded = new SaleStreamController(
+                sales,
+                Clock.fixed(now, ZoneOffset.UTC),
+                new PushChannels(JsonMapper.builder().build()),
+                2000);
+        when(sales.list()).thenReturn(List.of(sale(100)));
+        for (int i = 0; i < 5_000; i++) {
+            crowded.stream();
+        }
+        verify(sales, times(1)).list();
+        for (int tick = 0; tick < 6; tick++) {
+            crowded.push();
+        }
+        // 5,000 subscribers at 2,000 frames a second: a sample every second tick, each one a frame to everyone
+        verify(sales, times(1 + 3)).list();
     }
 
     @Test
