@@ -6,7 +6,6 @@ import io.stampede.coupon.domain.Coupon;
 import io.stampede.inventory.application.SoldOutFlags;
 import io.stampede.sale.domain.Sale;
 import io.stampede.shared.live.AttemptCounts;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,16 +22,13 @@ public class Purchases {
     private final SoldOutFlags soldOut;
     private final MeterRegistry meters;
     private final AttemptCounts attempts;
-    private final Clock clock;
     private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
 
-    public Purchases(
-            List<PurchasePath> paths, SoldOutFlags soldOut, MeterRegistry meters, AttemptCounts attempts, Clock clock) {
+    public Purchases(List<PurchasePath> paths, SoldOutFlags soldOut, MeterRegistry meters, AttemptCounts attempts) {
         this.paths = paths;
         this.soldOut = soldOut;
         this.meters = meters;
         this.attempts = attempts;
-        this.clock = clock;
     }
 
     public PurchaseOutcome purchase(Sale sale, String userId, String idempotencyKey, int quantity) {
@@ -44,7 +40,7 @@ public class Purchases {
         long started = System.nanoTime();
         if (soldOut.answersSoldOut(sale, userId, idempotencyKey, quantity)) {
             count(sale, "sold_out_local");
-            attempts.record(sale.id(), AttemptCounts.Outcome.SOLD_OUT, System.nanoTime() - started, second());
+            attempts.record(sale.id(), AttemptCounts.Outcome.SOLD_OUT, System.nanoTime() - started);
             return new PurchaseOutcome.SoldOut();
         }
         long observed = soldOut.observe(sale.id());
@@ -80,13 +76,9 @@ public class Purchases {
             case PurchaseOutcome.Invalid i -> AttemptCounts.Outcome.OTHER;
         };
         if (live != null) { // a replay is the same attempt answered again, not a new one
-            attempts.record(sale.id(), live, System.nanoTime() - started, second());
+            attempts.record(sale.id(), live, System.nanoTime() - started);
         }
         return outcome;
-    }
-
-    private long second() {
-        return Math.floorDiv(clock.millis(), 1000L);
     }
 
     PurchasePath pathOf(Sale sale) {

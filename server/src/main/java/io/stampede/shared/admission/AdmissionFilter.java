@@ -13,7 +13,6 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.time.Clock;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -49,17 +48,11 @@ public class AdmissionFilter extends OncePerRequestFilter {
     private final long queueTimeoutNanos;
     private final Counter saturated;
     private final AttemptCounts attempts;
-    private final Clock clock;
 
     public AdmissionFilter(
-            SharedSettings properties,
-            ProblemWriter problems,
-            MeterRegistry meters,
-            AttemptCounts attempts,
-            Clock clock) {
+            SharedSettings properties, ProblemWriter problems, MeterRegistry meters, AttemptCounts attempts) {
         SharedSettings.Admission a = properties.admission();
         this.attempts = attempts;
-        this.clock = clock;
         this.problems = problems;
         this.inFlight = new Semaphore(a.maxInFlight());
         this.maxQueued = a.maxQueued();
@@ -95,7 +88,7 @@ public class AdmissionFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         if (!admit()) {
             saturated.increment();
-            attempts.refusedAtAdmission(request.getRequestURI(), Math.floorDiv(clock.millis(), 1000L));
+            attempts.refusedAtAdmission(request.getRequestURI());
             // 429, not 503: the contract keeps 503 for a backing service that is down, and Tomcat closes the
             // connection after every 503, so a 503 here would make each turned-away shopper (or the load balancer)
             // open a new connection: under overload, most of the CPU went to those handshakes

@@ -16,7 +16,6 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.time.Clock;
 import java.time.Duration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -39,17 +38,11 @@ public class RateLimitFilter extends OncePerRequestFilter {
     private final Cache<String, Bucket> users;
     private final Counter limited;
     private final AttemptCounts attempts;
-    private final Clock clock;
 
     public RateLimitFilter(
-            SharedSettings properties,
-            ProblemWriter problems,
-            MeterRegistry meters,
-            AttemptCounts attempts,
-            Clock clock) {
+            SharedSettings properties, ProblemWriter problems, MeterRegistry meters, AttemptCounts attempts) {
         SharedSettings.Admission a = properties.admission();
         this.attempts = attempts;
-        this.clock = clock;
         this.problems = problems;
         this.perUser = a.perUserPerSecond();
         this.global = Bucket.builder().addLimit(perSecond(a.globalPerSecond())).build();
@@ -83,7 +76,7 @@ public class RateLimitFilter extends OncePerRequestFilter {
                 .tryConsumeAndReturnRemaining(1);
         if (!mine.isConsumed()) {
             limited.increment();
-            attempts.refusedAtAdmission(request.getRequestURI(), Math.floorDiv(clock.millis(), 1000L));
+            attempts.refusedAtAdmission(request.getRequestURI());
             problems.writeRepeated(
                     request,
                     response,
@@ -93,7 +86,7 @@ public class RateLimitFilter extends OncePerRequestFilter {
         ConsumptionProbe all = global.tryConsumeAndReturnRemaining(1);
         if (!all.isConsumed()) {
             limited.increment();
-            attempts.refusedAtAdmission(request.getRequestURI(), Math.floorDiv(clock.millis(), 1000L));
+            attempts.refusedAtAdmission(request.getRequestURI());
             problems.writeRepeated(
                     request,
                     response,

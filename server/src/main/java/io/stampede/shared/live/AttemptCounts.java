@@ -1,5 +1,6 @@
 package io.stampede.shared.live;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -49,10 +50,25 @@ public final class AttemptCounts {
         }
     }
 
+    private final Clock clock;
     private final Map<String, AtomicReference<Window>> sales = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<Second> finished = new ConcurrentLinkedQueue<>();
 
-    /** Counts one attempt; a latency below zero means the attempt was not timed (refused before it started). */
+    public AttemptCounts(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** The epoch second it is now, by the clock every count is stamped with. */
+    public long second() {
+        return Math.floorDiv(clock.millis(), 1000L);
+    }
+
+    /** Counts one attempt, now; a latency below zero means the attempt was not timed (refused before it started). */
+    public void record(String saleId, Outcome outcome, long latencyNanos) {
+        record(saleId, outcome, latencyNanos, second());
+    }
+
+    /** Counts one attempt in the given second. */
     public void record(String saleId, Outcome outcome, long latencyNanos, long epochSecond) {
         AtomicReference<Window> current = sales.computeIfAbsent(saleId, id -> new AtomicReference<>(new Window(0)));
         Window w = current.get();
@@ -73,6 +89,11 @@ public final class AttemptCounts {
         if (latencyNanos >= 0) {
             w.latency.incrementAndGet(LatencyBuckets.bucketOf(latencyNanos));
         }
+    }
+
+    /** The seconds finished before this one, each once. */
+    public List<Second> drainFinished() {
+        return drain(second());
     }
 
     /** The seconds finished before {@code epochSecond}, each once; windows left idle are finished here too. */
@@ -96,13 +117,13 @@ public final class AttemptCounts {
      * Counts an attempt refused before it reached its sale's path (admission control), when the request is a
      * purchase: {@code /api/sales/{id}/purchases}.
      */
-    public void refusedAtAdmission(String path, long epochSecond) {
+    public void refusedAtAdmission(String path) {
         String prefix = "/api/sales/";
         String suffix = "/purchases";
         if (path.startsWith(prefix) && path.endsWith(suffix) && path.length() > prefix.length() + suffix.length()) {
             String saleId = path.substring(prefix.length(), path.length() - suffix.length());
             if (saleId.indexOf('/') < 0 && saleId.length() <= 64) {
-                record(saleId, Outcome.RATE_LIMITED, -1, epochSecond);
+                record(saleId, Outcome.RATE_LIMITED, -1);
             }
         }
     }

@@ -52,8 +52,7 @@ class AdmissionFilterTest {
                 properties,
                 new ProblemWriter(JsonMapper.builder().build()),
                 new SimpleMeterRegistry(),
-                new AttemptCounts(),
-                Clock.systemUTC());
+                new AttemptCounts(Clock.systemUTC()));
     }
 
     private MockHttpServletResponse send(AdmissionFilter filter, String user) {

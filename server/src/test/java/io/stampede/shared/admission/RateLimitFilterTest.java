@@ -24,14 +24,14 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class RateLimitFilterTest {
     private final AtomicInteger served = new AtomicInteger();
-    private final AttemptCounts attempts = new AttemptCounts();
+    private final AttemptCounts attempts =
+            new AttemptCounts(Clock.fixed(Instant.parse("2026-12-02T10:00:00.500Z"), ZoneOffset.UTC));
     private final RateLimitFilter filter = new RateLimitFilter(
             new SharedSettings(
                     null, "admin", null, "pay", false, null, new SharedSettings.Admission(2, 3, 0, 0, null, 100)),
             new ProblemWriter(JsonMapper.builder().build()),
             new SimpleMeterRegistry(),
-            attempts,
-            Clock.fixed(Instant.parse("2026-12-02T10:00:00.500Z"), ZoneOffset.UTC));
+            attempts);
 
     private MockHttpServletResponse attempt(String user) throws Exception {
         MockHttpServletRequest request = new MockHttpServletRequest("POST", "/api/sales/s-1/purchases");

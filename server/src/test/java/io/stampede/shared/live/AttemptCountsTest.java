@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.stampede.shared.live.AttemptCounts.Outcome;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -16,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class AttemptCountsTest {
     @Test
     void everyAttemptOfManyThreadsIsCountedOnceInItsSecond() throws Exception {
-        AttemptCounts counts = new AttemptCounts();
+        AttemptCounts counts = new AttemptCounts(Clock.systemUTC());
         int threads = 8;
         int each = 5_000;
         CyclicBarrier together = new CyclicBarrier(threads);
@@ -61,7 +64,7 @@ class AttemptCountsTest {
 
     @Test
     void withinOneSecondNothingIsLost() throws Exception {
-        AttemptCounts counts = new AttemptCounts();
+        AttemptCounts counts = new AttemptCounts(Clock.systemUTC());
         int threads = 8;
         int each = 10_000;
         CyclicBarrier together = new CyclicBarrier(threads);
@@ -92,11 +95,11 @@ class AttemptCountsTest {
 
     @Test
     void onlyPurchasePathsRefusedAtAdmissionAreCounted() {
-        AttemptCounts counts = new AttemptCounts();
-        counts.refusedAtAdmission("/api/sales/s-9/purchases", 1);
-        counts.refusedAtAdmission("/api/coupon-campaigns/c-1/claims", 1);
-        counts.refusedAtAdmission("/api/sales/a/b/purchases", 1);
-        counts.refusedAtAdmission("/api/sales//purchases", 1);
+        AttemptCounts counts = new AttemptCounts(Clock.fixed(Instant.ofEpochSecond(1), ZoneOffset.UTC));
+        counts.refusedAtAdmission("/api/sales/s-9/purchases");
+        counts.refusedAtAdmission("/api/coupon-campaigns/c-1/claims");
+        counts.refusedAtAdmission("/api/sales/a/b/purchases");
+        counts.refusedAtAdmission("/api/sales//purchases");
         assertThat(counts.drain(2)).singleElement().satisfies(s -> {
             assertThat(s.saleId()).isEqualTo("s-9");
             assertThat(s.count(Outcome.RATE_LIMITED)).isEqualTo(1);
