@@ -1,5 +1,6 @@
 package io.stampede.live.application;
 
+import io.stampede.event.application.EventTail;
 import io.stampede.event.domain.DomainEvent;
 import io.stampede.event.port.EventFeed;
 import io.stampede.inventory.application.Reconciliation;
@@ -44,13 +45,12 @@ public class LiveDashboard {
     private final AttemptCounts counts;
     private final AttemptTotals totals;
     private final Reconciliation reconciliation;
-    private final EventFeed feed;
+    private final EventTail tail;
     private final IntakeDepth intake;
     private final Clock clock;
 
     private final ArrayDeque<DomainEvent> recent = new ArrayDeque<>();
     private final Map<String, Long> drift = new HashMap<>();
-    private long cursor = -1;
     private Instant driftReadAt = Instant.EPOCH;
 
     public LiveDashboard(
@@ -65,7 +65,7 @@ public class LiveDashboard {
         this.counts = counts;
         this.totals = totals;
         this.reconciliation = reconciliation;
-        this.feed = feed;
+        this.tail = new EventTail(feed, PAGE);
         this.intake = intake;
         this.clock = clock;
     }
@@ -110,7 +110,7 @@ public class LiveDashboard {
      */
     @Scheduled(cron = "* * * * * *")
     public void publishAttempts() {
-        List<AttemptCounts.Second> finished = counts.drain(Math.floorDiv(clock.millis(), 1000L));
+        List<AttemptCounts.Second> finished = counts.drainFinished();
         if (finished.isEmpty()) {
             return;
         }
@@ -135,6 +135,7 @@ public class LiveDashboard {
                 shown.add(s);
             }
         }
+        drift.keySet().retainAll(shown.stream().map(s -> s.sale().id()).toList()); // no figures of sales gone
         boolean readDrift = !now.isBefore(driftReadAt.plus(DRIFT_EVERY));
         if (readDrift) {
             driftReadAt = now;
@@ -186,7 +187,7 @@ public class LiveDashboard {
 
     /** Nobody watches: stop following the event feed (the next sample catches up again). */
     public synchronized void pause() {
-        cursor = -1;
+        tail.stop();
     }
 
     /** The last events committed, oldest first. */
@@ -207,26 +208,16 @@ public class LiveDashboard {
     }
 
     private List<DomainEvent> readEvents() {
-        boolean catchingUp = cursor < 0;
-        if (catchingUp) {
-            cursor = 0;
-        }
         List<DomainEvent> fresh = new ArrayList<>();
-        for (EventFeed.Page page = feed.after(cursor, PAGE); ; page = feed.after(cursor, PAGE)) {
-            for (DomainEvent e : page.items()) {
-                recent.addLast(e);
-                if (recent.size() > EVENTS_KEPT) {
-                    recent.removeFirst();
-                }
-                if (!catchingUp) {
-                    fresh.add(e);
-                }
+        tail.read((e, past) -> {
+            recent.addLast(e);
+            if (recent.size() > EVENTS_KEPT) {
+                recent.removeFirst();
             }
-            cursor = page.next();
-            if (page.items().size() < PAGE) {
-                break;
+            if (!past) {
+                fresh.add(e);
             }
-        }
+        });
         return fresh.size() > EVENTS_KEPT ? fresh.subList(fresh.size() - EVENTS_KEPT, fresh.size()) : fresh;
     }
 }

@@ -1,6 +1,6 @@
 package io.stampede.order.adapter.web;
 
-import io.stampede.event.domain.DomainEvent;
+import io.stampede.event.application.EventTail;
 import io.stampede.event.port.EventFeed;
 import io.stampede.order.port.OrderRepository;
 import io.stampede.shared.security.Shopper;
@@ -23,13 +23,12 @@ class OrderStreamController {
     private static final String EVENT = "order";
     private static final int PAGE = 500;
 
-    private final EventFeed feed;
+    private final EventTail tail;
     private final OrderRepository orders;
     private final PushChannels.Channel<String> shoppers;
-    private long cursor = -1; // -1: not following the feed (nobody watched); catch up to its end first
 
     OrderStreamController(EventFeed feed, OrderRepository orders, PushChannels push) {
-        this.feed = feed;
+        this.tail = new EventTail(feed, PAGE);
         this.orders = orders;
         this.shoppers = push.channel("orders");
     }
@@ -40,35 +39,21 @@ class OrderStreamController {
     }
 
     @Scheduled(fixedRateString = "${stampede.live.sample-interval:1s}")
-    synchronized void push() {
+    void push() {
         if (!shoppers.isWatched()) {
-            cursor = -1;
+            tail.stop();
             return;
         }
-        if (cursor < 0) {
-            cursor = 0;
-            for (EventFeed.Page page = feed.after(cursor, PAGE); ; page = feed.after(cursor, PAGE)) {
-                cursor = page.next();
-                if (page.items().size() < PAGE) {
-                    break;
-                }
-            }
-            return; // what happened before anyone watched is in GET /api/me/orders
-        }
         Set<String> watched = shoppers.keys();
-        for (EventFeed.Page page = feed.after(cursor, PAGE); ; page = feed.after(cursor, PAGE)) {
-            for (DomainEvent event : page.items()) {
-                if (event.type().startsWith("order.")
-                        && event.data().get("userId") instanceof String user
-                        && watched.contains(user)
-                        && event.data().get("orderId") instanceof String orderId) {
-                    orders.find(orderId).ifPresent(order -> shoppers.send(user, EVENT, OrderView.of(order)));
-                }
+        // what happened before anyone watched (past) is in GET /api/me/orders
+        tail.read((event, past) -> {
+            if (!past
+                    && event.type().startsWith("order.")
+                    && event.data().get("userId") instanceof String user
+                    && watched.contains(user)
+                    && event.data().get("orderId") instanceof String orderId) {
+                orders.find(orderId).ifPresent(order -> shoppers.send(user, EVENT, OrderView.of(order)));
             }
-            cursor = page.next();
-            if (page.items().size() < PAGE) {
-                break;
-            }
-        }
+        });
     }
 }
