@@ -31,6 +31,8 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 public class PushChannels implements SmartLifecycle {
     private static final Duration HEARTBEAT = Duration.ofSeconds(15);
+    private static final Set<ResponseBodyEmitter.DataWithMediaType> PING =
+            Set.of(new ResponseBodyEmitter.DataWithMediaType(":ping\n\n", MediaType.TEXT_PLAIN));
     // a browser reconnects after this; bounds what a vanished client that never sent a FIN can hold
     private static final long STREAM_TIMEOUT_MILLIS = Duration.ofMinutes(30).toMillis();
 
@@ -82,9 +84,7 @@ public class PushChannels implements SmartLifecycle {
             emitter.onError(e -> drop(key, emitter));
             if (event != null && first != null) {
                 // sent before the handler returns: Spring holds it until the response starts, then flushes it
-                write(
-                        emitter,
-                        SseEmitter.event().name(event).data(json.writeValueAsString(first), MediaType.TEXT_PLAIN));
+                write(emitter, frame(event, json.writeValueAsString(first)));
             }
             return emitter;
         }
@@ -108,7 +108,7 @@ public class PushChannels implements SmartLifecycle {
                 writers.execute(() -> {
                     @Nullable Set<ResponseBodyEmitter.DataWithMediaType> next;
                     while ((next = slot.getAndSet(null)) != null) {
-                        if (!writeRaw(emitter, next)) {
+                        if (!write(emitter, next)) {
                             drop(key, emitter);
                             return;
                         }
@@ -123,8 +123,8 @@ public class PushChannels implements SmartLifecycle {
             if (set == null || set.isEmpty()) {
                 return;
             }
-            String body = json.writeValueAsString(data);
-            set.forEach(e -> send(key, e, event, body));
+            Set<ResponseBodyEmitter.DataWithMediaType> frame = frame(event, json.writeValueAsString(data));
+            set.forEach(e -> writeOrDrop(key, e, frame));
         }
 
         /** The keys with at least one subscriber on this instance. */
@@ -140,20 +140,17 @@ public class PushChannels implements SmartLifecycle {
             return subscribers.values().stream().mapToInt(Set::size).sum();
         }
 
-        private void send(K key, SseEmitter emitter, String event, String body) {
+        /** Writes every frame it is given, in order (unlike {@link #offer}, which keeps only the newest). */
+        private void writeOrDrop(K key, SseEmitter emitter, Set<ResponseBodyEmitter.DataWithMediaType> frame) {
             writers.execute(() -> {
-                if (!write(emitter, SseEmitter.event().name(event).data(body, MediaType.TEXT_PLAIN))) {
+                if (!write(emitter, frame)) {
                     drop(key, emitter);
                 }
             });
         }
 
         private void ping() {
-            subscribers.forEach((key, set) -> set.forEach(e -> writers.execute(() -> {
-                if (!write(e, SseEmitter.event().comment("ping"))) {
-                    drop(key, e);
-                }
-            })));
+            subscribers.forEach((key, set) -> set.forEach(e -> writeOrDrop(key, e, PING)));
         }
 
         private void drop(K key, SseEmitter emitter) {
@@ -167,6 +164,7 @@ public class PushChannels implements SmartLifecycle {
         private void close() {
             subscribers.values().forEach(set -> set.forEach(SseEmitter::complete));
             subscribers.clear();
+            pending.clear();
         }
 
         @Override
@@ -187,19 +185,10 @@ public class PushChannels implements SmartLifecycle {
                 new ResponseBodyEmitter.DataWithMediaType(text.append("\n\n").toString(), MediaType.TEXT_PLAIN));
     }
 
-    private static boolean writeRaw(SseEmitter emitter, Set<ResponseBodyEmitter.DataWithMediaType> frame) {
+    /** False when the subscriber is gone (its connection broke or its stream ended). */
+    private static boolean write(SseEmitter emitter, Set<ResponseBodyEmitter.DataWithMediaType> frame) {
         try {
             emitter.send(frame);
-            return true;
-        } catch (IOException | IllegalStateException e) {
-            return false;
-        }
-    }
-
-    /** False when the subscriber is gone (its connection broke or its stream ended). */
-    private static boolean write(SseEmitter emitter, SseEmitter.SseEventBuilder message) {
-        try {
-            emitter.send(message);
             return true;
         } catch (IOException | IllegalStateException e) {
             return false;
