@@ -57,18 +57,8 @@ final class AbDriver {
         }
         ServerSettings server = options.server();
         Path java = ServerLauncher.java(server.java(), out);
-        launcher = new ServerLauncher(
-                java,
-                server.jvmOptions(),
-                server.redisHost(),
-                server.redisPort(),
-                Duration.ofSeconds(server.startupSeconds()),
-                out);
-        try {
-            workDir = Files.createTempDirectory("stampede-bench-ab-");
-        } catch (IOException e) {
-            throw new SetupException("cannot create the work directory: " + e, e);
-        }
+        launcher = ServerLauncher.of(java, server, out);
+        workDir = ServerLauncher.workDirectory("ab");
         BenchDatabase db = server.database();
         CompareDriver.Machine machine = CompareDriver.Machine.describe(java, Map.of(db.kind(), db.version()));
         String digestA = digest(options.jarA());

@@ -1,6 +1,5 @@
 package io.stampede.bench;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,19 +73,8 @@ final class ReadCostDriver {
                         .summary());
         out.println(
                 "jar           " + options.jar().toAbsolutePath() + " (sha256 " + AbDriver.digest(options.jar()) + ")");
-        ServerLauncher launcher = new ServerLauncher(
-                java,
-                settings.jvmOptions(),
-                settings.redisHost(),
-                settings.redisPort(),
-                Duration.ofSeconds(settings.startupSeconds()),
-                out);
-        Path workDir;
-        try {
-            workDir = Files.createTempDirectory("stampede-bench-read-cost-");
-        } catch (IOException e) {
-            throw new SetupException("cannot create the work directory: " + e, e);
-        }
+        ServerLauncher launcher = ServerLauncher.of(java, settings, out);
+        Path workDir = ServerLauncher.workDirectory("read-cost");
         String prefix = "stampede-bench:read-cost:" + stamp + ":";
         db.recreate();
         ServerProcess server;

@@ -61,6 +61,26 @@ final class ServerLauncher {
         this.out = out;
     }
 
+    /** A launcher of servers on {@code java} with the shared server flags of a mode. */
+    static ServerLauncher of(Path java, ServerSettings settings, PrintStream out) {
+        return new ServerLauncher(
+                java,
+                settings.jvmOptions(),
+                settings.redisHost(),
+                settings.redisPort(),
+                Duration.ofSeconds(settings.startupSeconds()),
+                out);
+    }
+
+    /** A new temporary directory {@code stampede-bench-<mode>-…} for a run's servers' data and logs. */
+    static Path workDirectory(String mode) {
+        try {
+            return Files.createTempDirectory("stampede-bench-" + mode + "-");
+        } catch (IOException e) {
+            throw new SetupException("cannot create the work directory: " + e, e);
+        }
+    }
+
     String adminToken() {
         return adminToken;
     }

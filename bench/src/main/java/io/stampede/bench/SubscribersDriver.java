@@ -90,19 +90,8 @@ final class SubscribersDriver {
         }
         ServerSettings settings = options.server();
         Path java = ServerLauncher.java(settings.java(), out);
-        launcher = new ServerLauncher(
-                java,
-                settings.jvmOptions(),
-                settings.redisHost(),
-                settings.redisPort(),
-                Duration.ofSeconds(settings.startupSeconds()),
-                out);
-        Path workDir;
-        try {
-            workDir = Files.createTempDirectory("stampede-bench-subscribers-");
-        } catch (IOException e) {
-            throw new SetupException("cannot create the work directory: " + e, e);
-        }
+        launcher = ServerLauncher.of(java, settings, out);
+        Path workDir = ServerLauncher.workDirectory("subscribers");
         BenchDatabase db = settings.database();
         CompareDriver.Machine machine = CompareDriver.Machine.describe(java, Map.of(db.kind(), db.version()));
         out.println("stampede-bench subscribers  " + String.join(" ", args));
