@@ -34,7 +34,8 @@ class ArchitectureTest {
             "inventory", "shared event sale",
             "coupon", "shared event sale inventory",
             "order", "shared event sale inventory coupon",
-            "live", "shared event sale inventory coupon order");
+            "turn", "shared event sale inventory coupon order",
+            "live", "shared event sale inventory coupon order turn");
 
     private static final JavaClasses CLASSES = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

@@ -8,6 +8,7 @@ import io.stampede.sale.domain.SaleRules;
 import io.stampede.sale.domain.StockFigures;
 import io.stampede.sale.port.SaleRepository;
 import io.stampede.sale.port.SaleStock;
+import io.stampede.sale.port.SaleTurns;
 import io.stampede.shared.Ids;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,6 +35,7 @@ public class SaleService {
 
     private final SaleRepository sales;
     private final SaleStock stock;
+    private final SaleTurns turns;
     private final Outbox outbox;
     private final TransactionTemplate tx;
     private final Clock clock;
@@ -44,12 +46,14 @@ public class SaleService {
     public SaleService(
             SaleRepository sales,
             SaleStock stock,
+            SaleTurns turns,
             Outbox outbox,
             TransactionTemplate tx,
             Clock clock,
             ApplicationEventPublisher events) {
         this.sales = sales;
         this.stock = stock;
+        this.turns = turns;
         this.outbox = outbox;
         this.tx = tx;
         this.clock = clock;
@@ -57,7 +61,11 @@ public class SaleService {
     }
 
     /** A sale with its stock figures at one moment. */
-    public record SaleWithStock(Sale sale, StockFigures stock) {}
+    public record SaleWithStock(Sale sale, StockFigures stock, SaleTurns.Figures turns) {
+        public SaleWithStock(Sale sale, StockFigures stock) {
+            this(sale, stock, SaleTurns.Figures.NONE);
+        }
+    }
 
     /** What creating a sale came to. */
     public sealed interface Creation {
@@ -89,6 +97,7 @@ public class SaleService {
         tx.executeWithoutResult(status -> {
             sales.insert(sale);
             stock.open(sale);
+            turns.open(sale);
             outbox.append(Events.of(
                     "sale.created",
                     sale.createdAt(),
@@ -111,7 +120,9 @@ public class SaleService {
                     "strategy",
                     sale.strategy().name(),
                     "intake",
-                    sale.intake().name()));
+                    sale.intake().name(),
+                    "access",
+                    sale.access().name()));
         });
         definitions.put(sale.id(), sale);
         stock.opened(sale);
@@ -124,7 +135,8 @@ public class SaleService {
                 sale.endsAt(),
                 sale.strategy(),
                 sale.intake());
-        return new Creation.Created(new SaleWithStock(sale, StockFigures.of(sale.totalStock(), 0, 0)));
+        return new Creation.Created(
+                new SaleWithStock(sale, StockFigures.of(sale.totalStock(), 0, 0), turns.figures(sale)));
     }
 
     /** The sale definition for the purchase path, from memory after the first read. */
@@ -165,7 +177,7 @@ public class SaleService {
         if (!Ids.isWellFormed(id)) {
             return Optional.empty();
         }
-        return sales.find(id).map(sale -> new SaleWithStock(sale, stock.figures(id)));
+        return sales.find(id).map(sale -> new SaleWithStock(sale, stock.figures(id), turns.figures(sale)));
     }
 
     /** The newest sales with their figures: two queries, however many sales and orders there are. */
@@ -177,7 +189,7 @@ public class SaleService {
         for (Sale sale : newest) {
             StockFigures stock = figures.get(sale.id());
             if (stock != null) {
-                listed.add(new SaleWithStock(sale, stock));
+                listed.add(new SaleWithStock(sale, stock, turns.figures(sale)));
             }
         }
         return listed;

@@ -17,7 +17,40 @@ public record Sale(
         Intake intake,
         int gateSegments,
         long totalStock,
-        Instant createdAt) {
+        Instant createdAt,
+        Turns turns) {
+
+    /** A sale open to all at its start: first come, first served. */
+    public Sale(
+            String id,
+            String name,
+            String sku,
+            long priceCents,
+            Instant startsAt,
+            Instant endsAt,
+            int perUserLimit,
+            Duration paymentTimeout,
+            StockStrategy strategy,
+            Intake intake,
+            int gateSegments,
+            long totalStock,
+            Instant createdAt) {
+        this(
+                id,
+                name,
+                sku,
+                priceCents,
+                startsAt,
+                endsAt,
+                perUserLimit,
+                paymentTimeout,
+                strategy,
+                intake,
+                gateSegments,
+                totalStock,
+                createdAt,
+                Turns.OPEN);
+    }
 
     /** Purchases are taken from {@code startsAt} inclusive to {@code endsAt} exclusive. */
     public boolean isOpenAt(Instant now) {
@@ -32,6 +65,10 @@ public record Sale(
             return SaleState.ENDED;
         }
         return stock.available() <= 0 ? SaleState.SOLD_OUT : SaleState.ACTIVE;
+    }
+
+    public Access access() {
+        return turns.access();
     }
 
     public long amountFor(int quantity) {

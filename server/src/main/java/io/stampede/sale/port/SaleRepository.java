@@ -20,6 +20,9 @@ public interface SaleRepository {
     /** Adds units to the total and the warehouse's on-hand count; false when the sale does not exist. */
     boolean addStock(String id, long quantity);
 
+    /** Keeps the rate a waiting room lets shoppers through; false when the sale has no room. */
+    boolean setAdmitPerSecond(String id, int admitPerSecond);
+
     /** Takes units out of the warehouse at fulfilment; false when fewer are on hand. */
     boolean shipUnits(String id, long quantity);
 }

@@ -65,6 +65,19 @@ public class AuthenticationFilter extends OncePerRequestFilter {
         chain.doFilter(request, response);
     }
 
+    /** A draw's published record and entry list: anyone may check a draw (docs/fair-drops.md). */
+    private static boolean isPublishedDraw(String path) {
+        if (!path.startsWith("/api/sales/")) {
+            return false;
+        }
+        int slash = path.indexOf('/', "/api/sales/".length());
+        if (slash < 0) {
+            return false;
+        }
+        String rest = path.substring(slash);
+        return rest.equals("/draw") || rest.equals("/draw/entries");
+    }
+
     private static boolean isOpen(String method, String path) {
         if (path.equals("/api/session") || path.equals("/api/payments/callback")) {
             return true;
@@ -77,6 +90,7 @@ public class AuthenticationFilter extends OncePerRequestFilter {
                 || path.equals("/api/stream/sales")
                 || path.equals("/api/coupon-campaigns")
                 || (path.startsWith("/api/sales/") && path.indexOf('/', "/api/sales/".length()) < 0)
+                || isPublishedDraw(path)
                 || (path.startsWith("/api/coupon-campaigns/")
                         && path.indexOf('/', "/api/coupon-campaigns/".length()) < 0);
     }

@@ -34,6 +34,11 @@ public class ApiException extends RuntimeException {
         return new ApiException(HttpStatus.CONFLICT, code, detail);
     }
 
+    /** The shopper is known but may not do this now (no admission, no proof of work). */
+    public static ApiException forbidden(ErrorCode code, String detail) {
+        return new ApiException(HttpStatus.FORBIDDEN, code, detail);
+    }
+
     public static ApiException unauthenticated(String detail) {
         return new ApiException(HttpStatus.UNAUTHORIZED, ErrorCode.UNAUTHENTICATED, detail);
     }

@@ -12,5 +12,11 @@ public enum ErrorCode {
     AMOUNT_MISMATCH,
     RATE_LIMITED,
     UNAVAILABLE,
-    INTERNAL
+    INTERNAL,
+    // docs/fair-drops.md: a sale's waiting room, draw and proof of work
+    CHALLENGE_FAILED,
+    ADMISSION_REQUIRED,
+    ADMISSION_INVALID,
+    ADMISSION_EXPIRED,
+    DRAW_ONLY
 }

@@ -11,5 +11,6 @@ class PagesConfig implements WebMvcConfigurer {
     public void addViewControllers(ViewControllerRegistry registry) {
         registry.addViewController("/admin").setViewName("forward:/admin.html");
         registry.addViewController("/demo/pay").setViewName("forward:/demo/pay.html");
+        registry.addViewController("/draw/verify").setViewName("forward:/draw/verify.html");
     }
 }

@@ -5,9 +5,13 @@ import io.stampede.coupon.domain.Coupon;
 import io.stampede.order.application.PurchaseOutcome;
 import io.stampede.order.application.Purchases;
 import io.stampede.order.domain.PurchaseRules;
+import io.stampede.order.port.OrderRepository;
 import io.stampede.sale.application.SaleService;
+import io.stampede.sale.domain.Access;
+import io.stampede.sale.domain.Intake;
 import io.stampede.sale.domain.Sale;
 import io.stampede.shared.IdempotencyKeys;
+import io.stampede.shared.security.AdmissionTokens;
 import io.stampede.shared.security.Shopper;
 import io.stampede.shared.web.ApiException;
 import io.stampede.shared.web.ErrorCode;
@@ -29,11 +33,20 @@ class PurchaseController {
     private final SaleService sales;
     private final Purchases purchases;
     private final CouponRedemptions coupons;
+    private final AdmissionTokens admissions;
+    private final OrderRepository orders;
 
-    PurchaseController(SaleService sales, Purchases purchases, CouponRedemptions coupons) {
+    PurchaseController(
+            SaleService sales,
+            Purchases purchases,
+            CouponRedemptions coupons,
+            AdmissionTokens admissions,
+            OrderRepository orders) {
         this.sales = sales;
         this.purchases = purchases;
         this.coupons = coupons;
+        this.admissions = admissions;
+        this.orders = orders;
     }
 
     record PurchaseRequest(Integer quantity, String couponCode) {}
@@ -42,6 +55,7 @@ class PurchaseController {
     ResponseEntity<?> purchase(
             @PathVariable String id,
             @RequestHeader(name = "Idempotency-Key", required = false) String key,
+            @RequestHeader(name = "Admission-Token", required = false) @Nullable String admissionToken,
             @RequestBody PurchaseRequest body,
             HttpServletRequest request) {
         String userId = Shopper.userId(request);
@@ -52,6 +66,12 @@ class PurchaseController {
             throw ApiException.validation("quantity must be 1.." + PurchaseRules.MAX_QUANTITY);
         }
         Sale sale = sales.definition(id).orElseThrow(() -> ApiException.notFound("sale"));
+        if (sale.access() != Access.OPEN) {
+            ResponseEntity<?> refused = turnRefusal(sale, userId, key, admissionToken, request);
+            if (refused != null) {
+                return refused;
+            }
+        }
         @Nullable
         Coupon coupon = body.couponCode() == null
                 ? null
@@ -95,6 +115,50 @@ class PurchaseController {
                         ApiException.conflict(ErrorCode.INVALID_STATE, "the coupon is already used by another order"));
             case PurchaseOutcome.Invalid i -> throw ApiException.validation(i.reason());
             case PurchaseOutcome.Unavailable u -> ProblemWriter.refusal(request, ApiException.unavailable(u.reason()));
+        };
+    }
+
+    /**
+     * Why a purchase of a sale with a waiting room or a draw is refused, or null when its admission token lets it
+     * through. A replay of an order placed while the token was valid is answered as always.
+     */
+    private @Nullable ResponseEntity<?> turnRefusal(
+            Sale sale, String userId, String key, @Nullable String token, HttpServletRequest request) {
+        if (sale.access() == Access.DRAW) {
+            return ProblemWriter.refusal(
+                    request,
+                    ApiException.conflict(
+                            ErrorCode.DRAW_ONLY,
+                            "this sale's orders are made by its draw: enter at POST /api/sales/" + sale.id()
+                                    + "/entries"));
+        }
+        if (token == null || token.isEmpty()) {
+            return ProblemWriter.refusal(
+                    request,
+                    ApiException.forbidden(
+                            ErrorCode.ADMISSION_REQUIRED,
+                            "this sale has a waiting room: join at POST /api/sales/" + sale.id()
+                                    + "/room and send its admissionToken in the header Admission-Token"));
+        }
+        return switch (admissions.check(token, sale.id(), userId)) {
+            case VALID -> null;
+            case INVALID ->
+                ProblemWriter.refusal(
+                        request,
+                        ApiException.forbidden(
+                                ErrorCode.ADMISSION_INVALID,
+                                "the Admission-Token was not issued to you for this sale"));
+            case EXPIRED ->
+                orders.findByKey(sale.id(), userId, key)
+                        .<ResponseEntity<?>>map(order -> ResponseEntity.status(
+                                        sale.intake() == Intake.QUEUED ? HttpStatus.ACCEPTED : HttpStatus.CREATED)
+                                .location(URI.create("/api/orders/" + order.id()))
+                                .body(OrderView.of(order)))
+                        .orElseGet(() -> ProblemWriter.refusal(
+                                request,
+                                ApiException.forbidden(
+                                        ErrorCode.ADMISSION_EXPIRED,
+                                        "your admission expired: join the waiting room again")));
         };
     }
 }

@@ -1,6 +1,7 @@
 package io.stampede.sale.adapter.web;
 
 import io.stampede.sale.application.SaleService;
+import io.stampede.sale.domain.Access;
 import io.stampede.sale.domain.Intake;
 import io.stampede.sale.domain.SaleRules;
 import io.stampede.sale.domain.StockStrategy;
@@ -40,7 +41,11 @@ class SaleController {
             Duration paymentTimeout,
             StockStrategy strategy,
             Intake intake,
-            Integer gateSegments) {}
+            Integer gateSegments,
+            Access access,
+            SaleRules.RoomDraft waitingRoom,
+            SaleRules.DrawDraft draw,
+            Integer proofOfWork) {}
 
     record RestockRequest(Long quantity) {}
 
@@ -57,7 +62,11 @@ class SaleController {
                 body.paymentTimeout(),
                 body.strategy(),
                 body.intake(),
-                body.gateSegments()))) {
+                body.gateSegments(),
+                body.access(),
+                body.waitingRoom(),
+                body.draw(),
+                body.proofOfWork()))) {
             case SaleService.Creation.Created c ->
                 ResponseEntity.created(
                                 URI.create("/api/sales/" + c.sale().sale().id()))

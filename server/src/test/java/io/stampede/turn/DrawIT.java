@@ -1,0 +1,255 @@
+package io.stampede.turn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.stampede.shared.security.ShopperTokens;
+import io.stampede.testsupport.Http;
+import io.stampede.testsupport.IntegrationTest;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The draw through the public HTTP API (docs/fair-drops.md): one entry per shopper, a seed committed before entries
+ * and published after them, the entry list and its hash, winners in the recomputed draw order with orders of one
+ * unit, and a unit that comes back going to the next entrant.
+ */
+@IntegrationTest
+class DrawIT {
+    private static final String ADMIN = IntegrationTest.ADMIN_TOKEN;
+    private static final HexFormat HEX = HexFormat.of();
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    ShopperTokens shopperTokens;
+
+    Http http;
+    final Map<String, String> tokens = new ConcurrentHashMap<>();
+
+    @BeforeEach
+    void client() {
+        http = new Http("http://127.0.0.1:" + port);
+    }
+
+    private String token(String userId) {
+        return tokens.computeIfAbsent(
+                userId, u -> shopperTokens.issue(u, Duration.ofHours(1)).token());
+    }
+
+    private String drawSale(String name, long stock, Instant entriesOpenAt, Instant startsAt) {
+        String json = Http.saleJson(
+                        name,
+                        stock,
+                        1,
+                        startsAt.toString(),
+                        startsAt.plusSeconds(3600).toString())
+                .replaceFirst("}$", ",\"access\":\"DRAW\",\"draw\":{\"entriesOpenAt\":\"" + entriesOpenAt + "\"}}");
+        Http.Response r = http.post("/api/admin/sales", ADMIN, json);
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        return r.json().path("id").asString();
+    }
+
+    @Test
+    void theDrawIsPublishedRecomputableAndPassesUnitsOnInDrawOrder() throws Exception {
+        int entrants = 40;
+        int units = 5;
+        Instant startsAt = Instant.now().plusSeconds(5);
+        String saleId = drawSale("draw", units, Instant.now().minusSeconds(1), startsAt);
+        JsonNode created = http.get("/api/sales/" + saleId, null).json().path("draw");
+        String seedHash = created.path("seedHash").asString();
+        assertThat(seedHash).hasSize(64);
+        assertThat(created.path("state").asString()).isEqualTo("ENTRIES_OPEN");
+        assertThat(created.has("seed"))
+                .as("the seed stays secret until entries close")
+                .isFalse();
+
+        try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
+            List<Future<Integer>> entries = new ArrayList<>();
+            for (int i = 0; i < entrants; i++) {
+                String user = "entrant-" + i;
+                entries.add(pool.submit(() -> http.post("/api/sales/" + saleId + "/entries", token(user), "{}")
+                        .status()));
+            }
+            for (Future<Integer> e : entries) {
+                assertThat(e.get()).isEqualTo(201);
+            }
+        }
+        Http.Response again = http.post("/api/sales/" + saleId + "/entries", token("entrant-0"), "{}");
+        assertThat(again.status()).as("one entry per shopper").isEqualTo(200);
+        assertThat(again.json().path("state").asString()).isEqualTo("ENTERED");
+        Http.Response buy = http.post(
+                "/api/sales/" + saleId + "/purchases", token("entrant-1"), "{\"quantity\":1}", "Idempotency-Key", "k");
+        assertThat(buy.status()).isEqualTo(409);
+        assertThat(buy.code()).isEqualTo("DRAW_ONLY");
+        Http.Response early = http.get("/api/sales/" + saleId + "/draw/entries", null);
+        assertThat(early.status()).as("no entry list before entries close").isEqualTo(409);
+
+        await().atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> http.get("/api/sales/" + saleId + "/draw", null)
+                                .json()
+                                .path("winners")
+                                .size()
+                        == units);
+        Http.Response late = http.post("/api/sales/" + saleId + "/entries", token("latecomer"), "{}");
+        assertThat(late.status()).isEqualTo(409);
+        assertThat(late.code()).isEqualTo("SALE_NOT_ACTIVE");
+
+        JsonNode draw = http.get("/api/sales/" + saleId + "/draw", null).json();
+        assertThat(draw.path("state").asString()).isEqualTo("DRAWN");
+        assertThat(draw.path("seedHash").asString()).isEqualTo(seedHash);
+        String seed = draw.path("seed").asString();
+        assertThat(sha256(HEX.parseHex(seed)))
+                .as("the seed is the one committed to")
+                .isEqualTo(seedHash);
+        Http.Response list = http.get("/api/sales/" + saleId + "/draw/entries", null);
+        assertThat(list.status()).isEqualTo(200);
+        assertThat(list.header("Content-Type")).startsWith("text/plain");
+        byte[] listBytes = list.body().getBytes(StandardCharsets.UTF_8);
+        assertThat(sha256(listBytes)).isEqualTo(draw.path("entriesHash").asString());
+        List<String> users = List.of(list.body().split("\n"));
+        assertThat(users).hasSize(entrants).isSorted().doesNotHaveDuplicates();
+        String changed = list.body().replace("entrant-7\n", "entrant-77\n");
+        assertThat(sha256(changed.getBytes(StandardCharsets.UTF_8)))
+                .as("changing one entry changes the published hash")
+                .isNotEqualTo(draw.path("entriesHash").asString());
+
+        List<String> order = drawOrder(seed, users);
+        List<String> winners = new ArrayList<>();
+        for (JsonNode w : draw.path("winners")) {
+            assertThat(w.path("rank").asInt()).isEqualTo(winners.size() + 1);
+            winners.add(w.path("userId").asString());
+        }
+        assertThat(winners)
+                .as("the winners are the head of the recomputed draw order")
+                .isEqualTo(order.subList(0, units));
+
+        for (int rank = 1; rank <= entrants; rank++) {
+            String user = order.get(rank - 1);
+            JsonNode entry = http.get("/api/sales/" + saleId + "/entries/me", token(user))
+                    .json();
+            assertThat(entry.path("rank").asInt()).isEqualTo(rank);
+            assertThat(entry.path("state").asString()).isEqualTo(rank <= units ? "WON" : "WAITING_LIST");
+            if (rank <= units) {
+                JsonNode o = http.get("/api/orders/" + entry.path("orderId").asString(), token(user))
+                        .json();
+                assertThat(o.path("status").asString()).isEqualTo("PENDING_PAYMENT");
+                assertThat(o.path("quantity").asInt()).isEqualTo(1);
+            }
+        }
+        JsonNode stock = http.get("/api/sales/" + saleId, null).json().path("stock");
+        assertThat(stock.path("reserved").asLong()).isEqualTo(units);
+        assertThat(stock.path("available").asLong()).isZero();
+
+        // the first winner lets the unit go: it passes to the next entrant in draw order
+        String first = order.get(0);
+        String firstOrder = http.get("/api/sales/" + saleId + "/entries/me", token(first))
+                .json()
+                .path("orderId")
+                .asString();
+        assertThat(http.post("/api/orders/" + firstOrder + "/cancel", token(first), "{}")
+                        .status())
+                .isEqualTo(200);
+        String next = order.get(units);
+        await().atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> http.get("/api/sales/" + saleId + "/entries/me", token(next))
+                        .json()
+                        .path("state")
+                        .asString()
+                        .equals("WON"));
+        JsonNode after = http.get("/api/sales/" + saleId + "/draw", null).json();
+        assertThat(after.path("winners").size()).isEqualTo(units + 1);
+        assertThat(after.path("winners").get(units).path("userId").asString()).isEqualTo(next);
+        JsonNode stockAfter = http.get("/api/sales/" + saleId, null).json().path("stock");
+        assertThat(stockAfter.path("reserved").asLong())
+                .as("never more orders than units")
+                .isEqualTo(units);
+        assertThat(http.get("/api/sales/" + saleId + "/entries/me", token(order.get(units + 1)))
+                        .json()
+                        .path("state")
+                        .asString())
+                .isEqualTo("WAITING_LIST");
+    }
+
+    @Test
+    void aDrawIsRefusedClearly() {
+        Instant now = Instant.now();
+        String later = drawSale("later-draw", 3, now.plusSeconds(300), now.plusSeconds(600));
+        Http.Response before = http.post("/api/sales/" + later + "/entries", token("erin"), "{}");
+        assertThat(before.status()).isEqualTo(409);
+        assertThat(before.code()).isEqualTo("SALE_NOT_ACTIVE");
+        assertThat(http.get("/api/sales/" + later + "/draw", null)
+                        .json()
+                        .path("state")
+                        .asString())
+                .isEqualTo("SCHEDULED");
+        assertThat(http.get("/api/sales/" + later + "/entries/me", token("erin"))
+                        .status())
+                .isEqualTo(404);
+        String open = http.openSale(ADMIN, "not-a-draw", 3, 1);
+        Http.Response noDraw = http.post("/api/sales/" + open + "/entries", token("erin"), "{}");
+        assertThat(noDraw.status()).isEqualTo(409);
+        assertThat(noDraw.code()).isEqualTo("INVALID_STATE");
+        assertThat(http.get("/api/sales/" + open + "/draw", null).status()).isEqualTo(404);
+
+        String json = Http.saleJson(
+                        "bad-draw",
+                        3,
+                        2,
+                        now.plusSeconds(60).toString(),
+                        now.plusSeconds(120).toString())
+                .replaceFirst("}$", ",\"access\":\"DRAW\",\"draw\":{\"entriesOpenAt\":\"" + now + "\"}}");
+        Http.Response limit = http.post("/api/admin/sales", ADMIN, json);
+        assertThat(limit.status()).isEqualTo(400);
+        assertThat(limit.json().path("detail").asString()).contains("perUserLimit");
+        Http.Response noPlan = http.post(
+                "/api/admin/sales",
+                ADMIN,
+                Http.saleJson(
+                                "no-plan",
+                                3,
+                                1,
+                                now.plusSeconds(60).toString(),
+                                now.plusSeconds(120).toString())
+                        .replaceFirst("}$", ",\"access\":\"DRAW\"}"));
+        assertThat(noPlan.status()).isEqualTo(400);
+    }
+
+    /** The draw order as docs/fair-drops.md defines it, written here with nothing but the JDK. */
+    private static List<String> drawOrder(String seedHex, List<String> users) throws Exception {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(HEX.parseHex(seedHex), "HmacSHA256"));
+        Map<String, String> key = new ConcurrentHashMap<>();
+        for (String u : users) {
+            key.put(u, HEX.formatHex(mac.doFinal(u.getBytes(StandardCharsets.UTF_8))));
+        }
+        return users.stream()
+                .sorted(Comparator.comparing((String u) -> key.get(u)).thenComparing(u -> u))
+                .toList();
+    }
+
+    private static String sha256(byte[] bytes) throws Exception {
+        return HEX.formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+}

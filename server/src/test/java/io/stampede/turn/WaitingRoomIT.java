@@ -1,0 +1,378 @@
+package io.stampede.turn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.stampede.shared.security.AdmissionTokens;
+import io.stampede.shared.security.ShopperTokens;
+import io.stampede.testsupport.Http;
+import io.stampede.testsupport.IntegrationTest;
+import io.stampede.turn.domain.ProofOfWork;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.TestPropertySource;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The waiting room through the public HTTP API (docs/fair-drops.md): early joiners get a uniformly shuffled place and
+ * later ones queue in order; places are let through at the set rate, which the operator changes live; a purchase
+ * needs the shopper's own, unexpired admission token; the proof of work is checked.
+ */
+@IntegrationTest
+@TestPropertySource(properties = "stampede.turns.random-seed=20261202")
+class WaitingRoomIT {
+    private static final String ADMIN = IntegrationTest.ADMIN_TOKEN;
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    ShopperTokens shopperTokens;
+
+    @Autowired
+    AdmissionTokens admissionTokens;
+
+    Http http;
+    final Map<String, String> tokens = new ConcurrentHashMap<>();
+
+    @BeforeEach
+    void client() {
+        http = new Http("http://127.0.0.1:" + port);
+    }
+
+    private String token(String userId) {
+        return tokens.computeIfAbsent(
+                userId, u -> shopperTokens.issue(u, Duration.ofHours(1)).token());
+    }
+
+    private String roomSale(
+            String name, long stock, Instant opensAt, Instant startsAt, String roomExtra, String extra) {
+        String json = Http.saleJson(
+                        name,
+                        stock,
+                        1,
+                        startsAt.toString(),
+                        startsAt.plusSeconds(3600).toString())
+                .replaceFirst(
+                        "}$",
+                        ",\"access\":\"WAITING_ROOM\",\"waitingRoom\":{\"opensAt\":\"" + opensAt + "\"" + roomExtra
+                                + "}" + extra + "}");
+        Http.Response r = http.post("/api/admin/sales", ADMIN, json);
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        return r.json().path("id").asString();
+    }
+
+    private Http.Response join(String saleId, String userId) {
+        return http.post("/api/sales/" + saleId + "/room", token(userId), "{}");
+    }
+
+    private JsonNode place(String saleId, String userId) {
+        Http.Response r = http.get("/api/sales/" + saleId + "/room", token(userId));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        return r.json();
+    }
+
+    private Http.Response buy(String saleId, String userId, String key, String admission) {
+        return admission == null
+                ? http.post(
+                        "/api/sales/" + saleId + "/purchases",
+                        token(userId),
+                        "{\"quantity\":1}",
+                        "Idempotency-Key",
+                        key)
+                : http.post(
+                        "/api/sales/" + saleId + "/purchases",
+                        token(userId),
+                        "{\"quantity\":1}",
+                        "Idempotency-Key",
+                        key,
+                        "Admission-Token",
+                        admission);
+    }
+
+    @Test
+    void earlyJoinersGetAUniformShuffleAndLaterOnesQueueInOrder() throws Exception {
+        int early = 1000;
+        int late = 60;
+        Instant startsAt = Instant.now().plusSeconds(8);
+        String saleId = roomSale("shuffle", 10, Instant.now().minusSeconds(1), startsAt, ",\"admitPerSecond\":5", "");
+        // the seed fixes each shopper's draw, so the same shoppers get the same places in whatever order they join
+        try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
+            List<java.util.concurrent.Future<Http.Response>> joins = new ArrayList<>();
+            for (int i = 0; i < early; i++) {
+                String user = "early-" + i;
+                joins.add(pool.submit(() -> join(saleId, user)));
+            }
+            for (var j : joins) {
+                Http.Response r = j.get();
+                assertThat(r.status()).as(r.body()).isEqualTo(201);
+                assertThat(r.json().path("randomized").asBoolean()).as(r.body()).isTrue();
+                assertThat(r.json().has("place"))
+                        .as("no place is shown before the places are drawn")
+                        .isFalse();
+            }
+        }
+        assertThat(Instant.now())
+                .as("the early joins must end before the opening; raise the lead")
+                .isBefore(startsAt);
+        Http.Response again = join(saleId, "early-0");
+        assertThat(again.status()).as("joining again keeps one's place").isEqualTo(200);
+        await().atMost(Duration.ofSeconds(15)).until(() -> Instant.now().isAfter(startsAt.plusMillis(100)));
+
+        List<Long> lateFirst = new ArrayList<>();
+        for (int i = 0; i < late; i++) {
+            Http.Response r = join(saleId, "late-" + i);
+            assertThat(r.status()).isEqualTo(201);
+            assertThat(r.json().path("randomized").asBoolean()).isFalse();
+            lateFirst.add(r.json().path("place").asLong());
+        }
+        assertThat(lateFirst)
+                .as("later joiners are served first come, first served, behind every early one")
+                .containsExactlyElementsOf(IntStream.rangeClosed(early + 1, early + late)
+                        .mapToObj(Long::valueOf)
+                        .toList());
+
+        long[] places = new long[early];
+        for (int i = 0; i < early; i++) {
+            places[i] = place(saleId, "early-" + i).path("place").asLong();
+        }
+        assertThat(places)
+                .as("the early joiners' places are a permutation of 1..%d", early)
+                .containsExactlyInAnyOrder(
+                        IntStream.rangeClosed(1, early).asLongStream().toArray());
+        // a chi-square test of independence between when one joined and where one stands (10 x 10 deciles):
+        // a shuffle that leans on join order in any way piles shoppers up in some cells
+        long[][] cells = new long[10][10];
+        for (int i = 0; i < early; i++) {
+            cells[i * 10 / early][(int) ((places[i] - 1) * 10 / early)]++;
+        }
+        double expected = early / 100.0;
+        double chiSquare = 0;
+        for (long[] row : cells) {
+            for (long observed : row) {
+                chiSquare += (observed - expected) * (observed - expected) / expected;
+            }
+        }
+        // 81 degrees of freedom: P(chi2 > 124.8) = 0.001 for a uniform shuffle (with the fixed seed, one value)
+        assertThat(chiSquare)
+                .as("chi-square of join decile against place decile")
+                .isLessThan(124.8);
+        long firstHalfInFront = IntStream.range(0, early / 2)
+                .filter(i -> places[i] <= early / 2)
+                .count();
+        assertThat(firstHalfInFront)
+                .as("the first half of the joiners hold about half of the front half, not all of it")
+                .isBetween(200L, 300L);
+    }
+
+    @Test
+    void theRoomLetsShoppersThroughAtTheSetRateAndTheOperatorChangesItLive() throws Exception {
+        Instant startsAt = Instant.now().plusSeconds(4);
+        String saleId = roomSale("rate", 10, Instant.now().minusSeconds(1), startsAt, ",\"admitPerSecond\":200", "");
+        try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
+            List<java.util.concurrent.Future<Integer>> joins = new ArrayList<>();
+            for (int i = 0; i < 2500; i++) {
+                String user = "r-" + i;
+                joins.add(pool.submit(() -> join(saleId, user).status()));
+            }
+            for (var j : joins) {
+                assertThat(j.get()).isEqualTo(201);
+            }
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> Instant.now().isAfter(startsAt.plusMillis(300)));
+        assertThat(slope(saleId, Duration.ofSeconds(3)))
+                .as("places let through per second at the set rate of 200")
+                .isBetween(190.0, 210.0);
+
+        Http.Response changed = http.send(http.request("/api/admin/sales/" + saleId + "/room", ADMIN)
+                .header("Content-Type", "application/json")
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{\"admitPerSecond\":400}"))
+                .build());
+        assertThat(changed.status()).as(changed.body()).isEqualTo(200);
+        assertThat(changed.json().path("admitPerSecond").asInt()).isEqualTo(400);
+        assertThat(slope(saleId, Duration.ofSeconds(2)))
+                .as("places let through per second after the operator raised the rate to 400")
+                .isBetween(380.0, 420.0);
+        JsonNode room = http.get("/api/sales/" + saleId, null).json().path("waitingRoom");
+        assertThat(room.path("admitPerSecond").asInt()).isEqualTo(400);
+        assertThat(room.path("admitted").asLong() + room.path("waiting").asLong())
+                .isEqualTo(2500);
+
+        Http.Response bad = http.send(http.request("/api/admin/sales/" + saleId + "/room", ADMIN)
+                .header("Content-Type", "application/json")
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{\"admitPerSecond\":0}"))
+                .build());
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.code()).isEqualTo("VALIDATION");
+    }
+
+    /** The least-squares slope of the room's admitted count against time, sampled every 100 ms for a while. */
+    private double slope(String saleId, Duration during) throws InterruptedException {
+        List<double[]> samples = new ArrayList<>();
+        long end = System.nanoTime() + during.toNanos();
+        while (System.nanoTime() < end) {
+            long before = System.nanoTime();
+            long admitted = http.get("/api/sales/" + saleId, null)
+                    .json()
+                    .path("waitingRoom")
+                    .path("admitted")
+                    .asLong();
+            long after = System.nanoTime();
+            samples.add(new double[] {(before + after) / 2e9, admitted});
+            Thread.sleep(100);
+        }
+        double mx = samples.stream().mapToDouble(s -> s[0]).average().orElseThrow();
+        double my = samples.stream().mapToDouble(s -> s[1]).average().orElseThrow();
+        double sxy = 0;
+        double sxx = 0;
+        for (double[] s : samples) {
+            sxy += (s[0] - mx) * (s[1] - my);
+            sxx += (s[0] - mx) * (s[0] - mx);
+        }
+        return sxy / sxx;
+    }
+
+    @Test
+    void aPurchaseNeedsTheShoppersOwnUnexpiredAdmission() {
+        Instant now = Instant.now();
+        String saleId = roomSale(
+                "admission",
+                10,
+                now.minusSeconds(10),
+                now.minusSeconds(5),
+                ",\"admitPerSecond\":1000,\"admissionTtl\":\"PT10S\"",
+                "");
+        String other =
+                roomSale("other-room", 10, now.minusSeconds(10), now.minusSeconds(5), ",\"admitPerSecond\":1000", "");
+        assertThat(join(saleId, "alice").status()).isEqualTo(201);
+        assertThat(join(saleId, "bob").status()).isEqualTo(201);
+        assertThat(join(other, "alice").status()).isEqualTo(201);
+        String alice = admitted(saleId, "alice");
+        String bob = admitted(saleId, "bob");
+        String aliceElsewhere = admitted(other, "alice");
+
+        Http.Response none = buy(saleId, "alice", "k1", null);
+        assertThat(none.status()).isEqualTo(403);
+        assertThat(none.code()).isEqualTo("ADMISSION_REQUIRED");
+        for (String wrong : List.of("garbage", bob, aliceElsewhere, alice + "x", alice.replace('.', '_'))) {
+            Http.Response r = buy(saleId, "alice", "k1", wrong);
+            assertThat(r.status()).as(wrong).isEqualTo(403);
+            assertThat(r.code()).isEqualTo("ADMISSION_INVALID");
+        }
+        Http.Response bought = buy(saleId, "alice", "k1", alice);
+        assertThat(bought.status()).as(bought.body()).isEqualTo(201);
+
+        String expired = admissionTokens.issue(saleId, "alice", Instant.now().minusSeconds(1));
+        Http.Response late = buy(saleId, "alice", "k2", expired);
+        assertThat(late.status()).isEqualTo(403);
+        assertThat(late.code()).isEqualTo("ADMISSION_EXPIRED");
+        Http.Response replay = buy(saleId, "alice", "k1", expired);
+        assertThat(replay.status()).as("a replay is answered as always").isEqualTo(201);
+        assertThat(replay.json().path("id").asString())
+                .isEqualTo(bought.json().path("id").asString());
+
+        // the turn passes: the room says so, and joining again queues at the back
+        long firstPlace = place(saleId, "bob").path("place").asLong();
+        await().atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> place(saleId, "bob").path("state").asString().equals("EXPIRED"));
+        assertThat(place(saleId, "bob").has("admissionToken")).isFalse();
+        Http.Response rejoined = join(saleId, "bob");
+        assertThat(rejoined.status()).isEqualTo(201);
+        assertThat(rejoined.json().path("place").asLong()).isGreaterThan(firstPlace);
+        assertThat(admitted(saleId, "bob")).isNotEqualTo(bob);
+    }
+
+    private String admitted(String saleId, String userId) {
+        await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> place(saleId, userId).path("state").asString().equals("ADMITTED"));
+        JsonNode p = place(saleId, userId);
+        assertThat(p.path("admissionExpiresAt").asString()).isNotEmpty();
+        return p.path("admissionToken").asString();
+    }
+
+    @Test
+    void joiningIsRefusedClearlyAndTheProofOfWorkIsChecked() {
+        Instant now = Instant.now();
+        String saleId = roomSale(
+                "work", 10, now.minusSeconds(10), now.plusSeconds(600), ",\"admitPerSecond\":10", ",\"proofOfWork\":8");
+        String later = roomSale("later", 10, now.plusSeconds(300), now.plusSeconds(600), ",\"admitPerSecond\":10", "");
+        String open = http.openSale(ADMIN, "open-to-all", 10, 1);
+
+        Http.Response before = join(later, "carol");
+        assertThat(before.status()).isEqualTo(409);
+        assertThat(before.code()).isEqualTo("SALE_NOT_ACTIVE");
+        Http.Response noRoom = join(open, "carol");
+        assertThat(noRoom.status()).isEqualTo(409);
+        assertThat(noRoom.code()).isEqualTo("INVALID_STATE");
+        assertThat(http.get("/api/sales/" + saleId + "/room", token("carol")).status())
+                .isEqualTo(404);
+        assertThat(http.post("/api/sales/" + saleId + "/room", null, "{}").status())
+                .isEqualTo(401);
+
+        Http.Response noProof = join(saleId, "carol");
+        assertThat(noProof.status()).isEqualTo(403);
+        assertThat(noProof.code()).isEqualTo("CHALLENGE_FAILED");
+        JsonNode challenge =
+                http.get("/api/sales/" + saleId + "/challenge", token("carol")).json();
+        assertThat(challenge.path("difficulty").asInt()).isEqualTo(8);
+        String c = challenge.path("challenge").asString();
+        String answer = ProofOfWork.solve(c, 8);
+        String wrong = IntStream.range(0, 1000)
+                .mapToObj(Integer::toString)
+                .filter(n -> !ProofOfWork.solves(c, n, 8))
+                .findFirst()
+                .orElseThrow();
+        for (String body : List.of(
+                "{\"challenge\":\"" + c + "\",\"nonce\":\"" + wrong + "\"}",
+                "{\"challenge\":\"" + c + "x\",\"nonce\":\"" + answer + "\"}",
+                "{\"challenge\":\"" + c + "\",\"nonce\":\"not a nonce!\"}")) {
+            Http.Response r = http.post("/api/sales/" + saleId + "/room", token("carol"), body);
+            assertThat(r.status()).as(body).isEqualTo(403);
+            assertThat(r.code()).isEqualTo("CHALLENGE_FAILED");
+        }
+        Http.Response foreign = http.post(
+                "/api/sales/" + saleId + "/room",
+                token("dave"),
+                "{\"challenge\":\"" + c + "\",\"nonce\":\"" + answer + "\"}");
+        assertThat(foreign.status()).as("another shopper's solved challenge").isEqualTo(403);
+        Http.Response solved = http.post(
+                "/api/sales/" + saleId + "/room",
+                token("carol"),
+                "{\"challenge\":\"" + c + "\",\"nonce\":\"" + answer + "\"}");
+        assertThat(solved.status()).as(solved.body()).isEqualTo(201);
+        Http.Response unknown = http.post("/api/sales/" + saleId + "/room", token("carol"), "{\"sneaky\":1}");
+        assertThat(unknown.status()).isEqualTo(400);
+
+        for (String invalid : List.of(
+                ",\"admitPerSecond\":0",
+                ",\"admitPerSecond\":10,\"admissionTtl\":\"PT1S\"",
+                ",\"admitPerSecond\":10,\"randomizeFor\":\"PT11M\"")) {
+            String json = Http.saleJson(
+                            "bad",
+                            1,
+                            1,
+                            now.plusSeconds(60).toString(),
+                            now.plusSeconds(120).toString())
+                    .replaceFirst(
+                            "}$",
+                            ",\"access\":\"WAITING_ROOM\",\"waitingRoom\":{\"opensAt\":\"" + now + "\"" + invalid
+                                    + "}}");
+            Http.Response r = http.post("/api/admin/sales", ADMIN, json);
+            assertThat(r.status()).as(invalid).isEqualTo(400);
+            assertThat(r.code()).isEqualTo("VALIDATION");
+        }
+    }
+}
