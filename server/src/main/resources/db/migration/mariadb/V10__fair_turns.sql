@@ -21,7 +21,7 @@ CREATE TABLE draws (
     offered       INT         NOT NULL DEFAULT 0,
     -- one instance at a time makes the draw and the offers
     lease_until   DATETIME(6) NULL
-);
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_nopad_bin;
 
 -- One entry per shopper and draw; the order given to a winner
 CREATE TABLE draw_entries (
@@ -30,4 +30,4 @@ CREATE TABLE draw_entries (
     entered_at DATETIME(6) NOT NULL,
     order_id   VARCHAR(36) NULL,
     PRIMARY KEY (sale_id, user_id)
-);
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_nopad_bin;
