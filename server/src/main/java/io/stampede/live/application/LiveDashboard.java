@@ -9,6 +9,7 @@ import io.stampede.sale.application.SaleService;
 import io.stampede.sale.domain.Sale;
 import io.stampede.sale.domain.SaleState;
 import io.stampede.sale.domain.StockFigures;
+import io.stampede.sale.port.SaleTurns;
 import io.stampede.shared.live.AttemptCounts;
 import io.stampede.shared.live.LatencyBuckets;
 import java.time.Clock;
@@ -89,7 +90,10 @@ public class LiveDashboard {
             StockFigures stock,
             Map<String, Long> attempts,
             @Nullable Latency latencyMs,
-            @Nullable Long drift) {}
+            @Nullable Long drift,
+            String access,
+            SaleTurns.@Nullable Room room,
+            SaleTurns.@Nullable Draw draw) {}
 
     /** One sample of the dashboard. */
     public record Frame(
@@ -176,7 +180,10 @@ public class LiveDashboard {
                     s.stock(),
                     attempts,
                     latency,
-                    drift.get(sale.id())));
+                    drift.get(sale.id()),
+                    sale.access().name(),
+                    s.turns().room(),
+                    s.turns().draw()));
         }
         return new Frame(now, second, lines, intake.depth(), fresh);
     }
