@@ -1,6 +1,7 @@
 package io.stampede.inventory.adapter.redis;
 
 import io.stampede.shared.Ids;
+import io.stampede.shared.redis.LuaScripts;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.data.redis.core.StringRedisTemplate;

@@ -8,6 +8,7 @@ import io.stampede.inventory.domain.Reservation;
 import io.stampede.inventory.port.PurchaseGate;
 import io.stampede.shared.Ids;
 import io.stampede.shared.SharedSettings;
+import io.stampede.shared.redis.LuaScripts;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.stampede.inventory.domain.Reservation;
 import io.stampede.inventory.port.QueuedReservations;
 import io.stampede.shared.SharedSettings;
+import io.stampede.shared.redis.LuaScripts;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -3,6 +3,7 @@ package io.stampede.inventory.adapter.redis;
 import io.stampede.inventory.port.StockLock;
 import io.stampede.shared.Ids;
 import io.stampede.shared.SharedSettings;
+import io.stampede.shared.redis.LuaScripts;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;

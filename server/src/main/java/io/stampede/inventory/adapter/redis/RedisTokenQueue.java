@@ -4,6 +4,7 @@ import io.stampede.inventory.port.PurchaseGate;
 import io.stampede.inventory.port.TokenQueue;
 import io.stampede.shared.Ids;
 import io.stampede.shared.SharedSettings;
+import io.stampede.shared.redis.LuaScripts;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -4,10 +4,7 @@ import io.stampede.live.port.AttemptTotals;
 import io.stampede.shared.SharedSettings;
 import io.stampede.shared.live.AttemptCounts;
 import io.stampede.shared.live.LatencyBuckets;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import io.stampede.shared.redis.LuaScripts;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -32,7 +29,7 @@ class RedisAttemptTotals implements AttemptTotals {
 
     private final StringRedisTemplate redis;
     private final String prefix;
-    private final RedisScript<Long> add = script("live_add");
+    private final RedisScript<Long> add = LuaScripts.load("live_add", Long.class);
 
     RedisAttemptTotals(StringRedisTemplate redis, SharedSettings settings) {
         this.redis = redis;
@@ -101,17 +98,5 @@ class RedisAttemptTotals implements AttemptTotals {
                             Arrays.stream(buckets).boxed().toList()));
         }
         return sums;
-    }
-
-    private static RedisScript<Long> script(String name) {
-        String path = "lua/" + name + ".lua";
-        try (InputStream in = RedisAttemptTotals.class.getClassLoader().getResourceAsStream(path)) {
-            if (in == null) {
-                throw new IllegalStateException("no script on the classpath at " + path);
-            }
-            return RedisScript.of(new String(in.readAllBytes(), StandardCharsets.UTF_8), Long.class);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

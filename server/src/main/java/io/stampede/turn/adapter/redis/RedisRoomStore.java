@@ -3,11 +3,8 @@ package io.stampede.turn.adapter.redis;
 import io.stampede.sale.domain.Sale;
 import io.stampede.sale.domain.Turns;
 import io.stampede.shared.SharedSettings;
+import io.stampede.shared.redis.LuaScripts;
 import io.stampede.turn.port.RoomStore;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -26,7 +23,7 @@ class RedisRoomStore implements RoomStore {
     private static final Duration KEEP_AFTER_END = Duration.ofDays(1);
 
     @SuppressWarnings("rawtypes")
-    private final RedisScript<List> script = load();
+    private final RedisScript<List> script = LuaScripts.load("room", List.class);
 
     private final StringRedisTemplate redis;
     private final String prefix;
@@ -96,17 +93,5 @@ class RedisRoomStore implements RoomStore {
 
     private static Turns.Room room(Sale sale) {
         return Objects.requireNonNull(sale.turns().room(), "the sale has no waiting room");
-    }
-
-    @SuppressWarnings("rawtypes")
-    private static RedisScript<List> load() {
-        try (InputStream in = RedisRoomStore.class.getClassLoader().getResourceAsStream("lua/room.lua")) {
-            if (in == null) {
-                throw new IllegalStateException("no script on the classpath at lua/room.lua");
-            }
-            return RedisScript.of(new String(in.readAllBytes(), StandardCharsets.UTF_8), List.class);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read lua/room.lua", e);
-        }
     }
 }

@@ -1,4 +1,4 @@
-package io.stampede.inventory.adapter.redis;
+package io.stampede.shared.redis;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,10 +11,10 @@ import org.springframework.data.redis.core.script.RedisScript;
  * asks the resource for its modification time on every call, which inside a packaged jar throws (and catches) a
  * FileNotFoundException with a full stack trace on every purchase: a hidden cost on the hottest path.
  */
-final class LuaScripts {
+public final class LuaScripts {
     private LuaScripts() {}
 
-    static <T> RedisScript<T> load(String name, Class<T> type) {
+    public static <T> RedisScript<T> load(String name, Class<T> type) {
         String path = "lua/" + name + ".lua";
         // this class's own loader: a static script must not hold the context loader of whichever web app came first
         try (InputStream in = LuaScripts.class.getClassLoader().getResourceAsStream(path)) {
