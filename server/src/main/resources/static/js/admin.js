@@ -1,6 +1,6 @@
 // Live dashboard: admin token (sessionStorage), create sale / coupon campaign forms with per-field errors,
 // the live stream /api/admin/stream (table, uPlot charts of the last 5 minutes, event feed), reconcile, restock,
-// refunds.
+// refunds; a sale's waiting room (its figures, its rate changed live) or draw (entries, hashes, seed, winners).
 import { request, money, localTime, el } from './api.js';
 import { openEventStream } from './sse.js';
 
@@ -25,6 +25,9 @@ const state = {
   charts: { stock: null, attempts: null },
   uPlot: null,
   lastQueueDepth: null,
+  access: new Map(),       // id -> OPEN|WAITING_ROOM|DRAW, from the public sales list
+  accessLoading: false,
+  turnTimer: null,         // polls the selected sale's room or draw
 };
 
 function readToken() {
@@ -167,6 +170,7 @@ function applyDashboard(msg) {
   for (const id of [...state.sales.keys()]) {
     if (!seen.has(id)) { state.sales.delete(id); state.samples.delete(id); }
   }
+  if (items.some((s) => s && typeof s.id === 'string' && !state.access.has(s.id) && !s.access)) loadAccess();
   renderTable(items);
   if (!msg.polled) {
     $('queue-depth').textContent = msg.intakeQueueDepth == null ? 'unknown' : String(msg.intakeQueueDepth);
@@ -224,7 +228,9 @@ function renderTable(items) {
     c.name.textContent = s.name;
     c.state.textContent = s.state;
     c.state.dataset.state = s.state;
-    c.strategy.textContent = `${s.strategy || ''}${s.intake ? ' · ' + s.intake : ''}`;
+    const access = s.access || state.access.get(s.id);
+    c.strategy.textContent = `${s.strategy || ''}${s.intake ? ' · ' + s.intake : ''}` +
+      (access === 'WAITING_ROOM' ? ' · room' : access === 'DRAW' ? ' · draw' : '');
     c.available.textContent = fmt(st.available);
     c.reserved.textContent = fmt(st.reserved);
     c.sold.textContent = fmt(st.sold);
@@ -275,7 +281,11 @@ function selectSale(id, focus = false) {
   $('sale-detail').dataset.saleId = id || '';
   $('reconcile-result').textContent = '';
   $('restock-result').textContent = '';
+  $('room-rate-result').textContent = '';
+  $('room-rate-input').value = '';
+  stopTurnPanel();
   if (!id) return;
+  startTurnPanel(id);
   renderDetail(true);
   if (focus) {
     $('detail-name').focus({ preventScroll: true });
@@ -287,13 +297,18 @@ function renderDetail(fresh = false) {
   const s = state.sales.get(state.selected);
   if (!s) return;
   $('detail-name').textContent = s.name;
-  $('detail-meta').textContent = `${s.state} · ${s.strategy || ''} · ${s.intake || ''} · id ${s.id}`;
+  const access = s.access || state.access.get(s.id) || '';
+  $('detail-meta').replaceChildren(`${s.state} · ${s.strategy || ''} · ${s.intake || ''}`,
+    access ? ' · ' : '', access ? el('span', { 'data-testid': 'detail-access', id: 'detail-access' }, access) : '', ` · id ${s.id}`);
   $('latency-p50').textContent = ms(s.latencyMs && s.latencyMs.p50);
   $('latency-p99').textContent = ms(s.latencyMs && s.latencyMs.p99);
   $('attempts-total').textContent = s.attempts ? String(attemptsTotal(s)) : '—';
   const drift = $('drift');
   drift.textContent = s.drift === undefined ? '—' : s.drift === null ? 'n/a (no gate)' : String(s.drift);
   drift.style.color = typeof s.drift === 'number' && s.drift !== 0 ? 'var(--bad)' : '';
+  // the dashboard's line carries the room's or the draw's figures each second; the panel's poll adds the rest
+  if (s.room && !$('room-panel').hidden) showRoomFigures(s.room);
+  if (s.draw && !$('draw-panel').hidden) showDrawFigures(s.draw);
   drawCharts(fresh);
 }
 
@@ -475,11 +490,26 @@ function renderRefunds(data) {
 
 // ------------------------------------------------------------------ forms
 
+// A form field: `key` names its input (<prefix>-<key>) and its error (<errPrefix><key>); `json` is the member it
+// fills, dotted for a nested one; `only` sends it only when the sale's access is that one; `group` has no input (a
+// rule about a whole object, shown above its fieldset).
 const SALE_FIELDS = ['name', 'sku', 'stock', 'priceCents', 'startsAt', 'endsAt', 'perUserLimit', 'paymentTimeout',
-  'strategy', 'intake', 'gateSegments'];
+  'strategy', 'intake', 'gateSegments', 'access', 'proofOfWork',
+  { key: 'waitingRoom', group: true },
+  { key: 'room-opensAt', json: 'waitingRoom.opensAt', only: 'WAITING_ROOM', instant: true },
+  { key: 'room-admitPerSecond', json: 'waitingRoom.admitPerSecond', only: 'WAITING_ROOM', integer: true },
+  { key: 'room-randomizeFor', json: 'waitingRoom.randomizeFor', only: 'WAITING_ROOM' },
+  { key: 'room-admissionTtl', json: 'waitingRoom.admissionTtl', only: 'WAITING_ROOM' },
+  { key: 'draw', group: true },
+  { key: 'draw-entriesOpenAt', json: 'draw.entriesOpenAt', only: 'DRAW', instant: true }];
 const CAMPAIGN_FIELDS = ['name', 'quantity', 'perUserLimit', 'startsAt', 'endsAt', 'discountCents'];
-const INTEGER_FIELDS = new Set(['stock', 'priceCents', 'perUserLimit', 'gateSegments', 'quantity', 'discountCents']);
+const INTEGER_FIELDS = new Set(['stock', 'priceCents', 'perUserLimit', 'gateSegments', 'quantity', 'discountCents', 'proofOfWork']);
 const INSTANT_FIELDS = new Set(['startsAt', 'endsAt']);
+
+function spec(f) {
+  if (typeof f !== 'string') return { json: f.key, ...f };
+  return { key: f, json: f, integer: INTEGER_FIELDS.has(f), instant: INSTANT_FIELDS.has(f) };
+}
 
 /** "YYYY-MM-DDTHH:MM:SS" in local time, for datetime-local inputs. */
 function localInputValue(date) {
@@ -489,16 +519,26 @@ function localInputValue(date) {
 
 function formBody(prefix, fields) {
   const body = {};
-  for (const f of fields) {
-    const input = $(`${prefix}-${f}`);
+  const access = $(`${prefix}-access`) ? $(`${prefix}-access`).value : null;
+  for (const f of fields.map(spec)) {
+    if (f.group || (f.only && f.only !== access)) continue;
+    const input = $(`${prefix}-${f.key}`);
     const raw = input.value.trim();
     if (raw === '') continue;
-    if (INTEGER_FIELDS.has(f)) body[f] = /^-?\d+$/.test(raw) ? Number(raw) : raw;
-    else if (INSTANT_FIELDS.has(f)) {
+    let value = raw;
+    if (f.integer) value = /^-?\d+$/.test(raw) ? Number(raw) : raw;
+    else if (f.instant) {
       const d = new Date(raw); // datetime-local: local time
-      body[f] = Number.isNaN(d.getTime()) ? raw : d.toISOString();
-    } else body[f] = raw;
+      value = Number.isNaN(d.getTime()) ? raw : d.toISOString();
+    }
+    const path = f.json.split('.');
+    let target = body;
+    for (const p of path.slice(0, -1)) target = (target[p] ||= {});
+    target[path[path.length - 1]] = value;
   }
+  // a room or a draw is sent as an object even when all its fields are left empty, so the service names what is missing
+  if (access === 'WAITING_ROOM') body.waitingRoom ||= {};
+  if (access === 'DRAW') body.draw ||= {};
   return body;
 }
 
@@ -510,12 +550,15 @@ function formBody(prefix, fields) {
 export function mapErrors(detail, fields) {
   const byField = {};
   const general = [];
+  const escape = (f) => f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   for (const part of String(detail || '').split(/;\s+/).filter(Boolean)) {
     let best = null;
     let bestAt = Infinity;
     for (const f of fields) {
-      const m = new RegExp(`(^|[^A-Za-z0-9])${f}([^A-Za-z0-9]|$)`).exec(part);
-      if (m && m.index < bestAt) { best = f; bestAt = m.index; }
+      // a member's name, not part of a longer name ("waitingRoom.opensAt" is no mention of "opensAt" alone)
+      const m = new RegExp(`(^|[^A-Za-z0-9.])${escape(f)}([^A-Za-z0-9.]|\\.(?![A-Za-z])|$)`).exec(part);
+      // the first name mentioned wins; at the same place the longer one ("waitingRoom.opensAt" over "waitingRoom")
+      if (m && (m.index < bestAt || (m.index === bestAt && f.length > best.length))) { best = f; bestAt = m.index; }
     }
     if (best) (byField[best] ||= []).push(part);
     else general.push(part);
@@ -524,26 +567,28 @@ export function mapErrors(detail, fields) {
 }
 
 function clearErrors(prefix, errPrefix, fields, form) {
-  for (const f of fields) {
-    $(`${errPrefix}${f}`).textContent = '';
-    const input = $(`${prefix}-${f}`);
-    input.removeAttribute('aria-invalid');
+  for (const f of fields.map(spec)) {
+    $(`${errPrefix}${f.key}`).textContent = '';
+    const input = $(`${prefix}-${f.key}`);
+    if (input) input.removeAttribute('aria-invalid');
   }
   $(`${form}-error`).textContent = '';
   $(`${form}-result`).textContent = '';
 }
 
 function showErrors(prefix, errPrefix, fields, form, problem, what) {
-  const { byField, general } = mapErrors(problem.detail, fields);
+  const specs = fields.map(spec);
+  const { byField, general } = mapErrors(problem.detail, specs.map((f) => f.json));
   let first = null;
-  for (const f of fields) {
-    const msgs = byField[f];
+  for (const f of specs) {
+    const msgs = byField[f.json];
     if (!msgs) continue;
-    $(`${errPrefix}${f}`).textContent = msgs.join('; ');
-    const input = $(`${prefix}-${f}`);
+    $(`${errPrefix}${f.key}`).textContent = msgs.join('; ');
+    const input = $(`${prefix}-${f.key}`);
+    if (!input) continue;
     input.setAttribute('aria-invalid', 'true');
     const described = new Set((input.getAttribute('aria-describedby') || '').split(' ').filter(Boolean));
-    described.add(`${errPrefix}${f}`);
+    described.add(`${errPrefix}${f.key}`);
     input.setAttribute('aria-describedby', [...described].join(' '));
     first ||= input;
   }
@@ -592,13 +637,157 @@ function fillDefaults() {
   set('campaign-endsAt', localInputValue(new Date(now.getTime() + 24 * 3600_000)));
 }
 
+/** The room's or the draw's fields follow the access chosen, with defaults that the service takes. */
+function accessChanged() {
+  const access = $('sale-access').value;
+  $('sale-room-fields').hidden = access !== 'WAITING_ROOM';
+  $('sale-draw-fields').hidden = access !== 'DRAW';
+  if (access === 'OPEN') return;
+  const now = new Date();
+  now.setMilliseconds(0);
+  const startsAt = new Date($('sale-startsAt').value);
+  if (Number.isNaN(startsAt.getTime()) || startsAt.getTime() <= now.getTime() + 60_000) {
+    // shoppers need the time between the opening of the room (or of the entries) and the start
+    const start = new Date(now.getTime() + 10 * 60_000);
+    $('sale-startsAt').value = localInputValue(start);
+    const ends = new Date($('sale-endsAt').value);
+    if (Number.isNaN(ends.getTime()) || ends <= start) $('sale-endsAt').value = localInputValue(new Date(start.getTime() + 3600_000));
+  }
+  const set = (id, v) => { const n = $(id); if (!n.value) n.value = v; };
+  if (access === 'WAITING_ROOM') {
+    set('sale-room-opensAt', localInputValue(now));
+    set('sale-room-admitPerSecond', '50');
+  } else {
+    set('sale-draw-entriesOpenAt', localInputValue(now));
+    $('sale-perUserLimit').value = '1'; // each winner gets one unit
+  }
+}
+
+// ------------------------------------------------------------------ the selected sale's room or draw
+
+async function loadAccess() {
+  if (state.accessLoading) return;
+  state.accessLoading = true;
+  try {
+    const r = await request('/api/sales');
+    if (r.ok && r.data && Array.isArray(r.data.items)) {
+      for (const s of r.data.items) if (s && s.id) state.access.set(s.id, s.access || 'OPEN');
+      renderTable([...state.sales.values()]);
+      if (state.selected) renderDetail();
+    }
+  } finally {
+    state.accessLoading = false;
+  }
+}
+
+function stopTurnPanel() {
+  if (state.turnTimer) { clearTimeout(state.turnTimer); state.turnTimer = null; }
+  $('room-panel').hidden = true;
+  $('draw-panel').hidden = true;
+}
+
+/** Follows the selected sale's room (GET /api/sales/{id}) or draw (GET /api/sales/{id}/draw) every second. */
+function startTurnPanel(id) {
+  const step = async () => {
+    if (state.selected !== id) return;
+    const r = await request(`/api/sales/${encodeURIComponent(id)}`);
+    if (state.selected !== id) return;
+    let again = true;
+    if (r.ok && r.data) {
+      const sale = r.data;
+      const access = sale.access || 'OPEN';
+      state.access.set(id, access);
+      if (access === 'WAITING_ROOM') renderRoomPanel(sale);
+      else if (access === 'DRAW') {
+        const d = await request(`/api/sales/${encodeURIComponent(id)}/draw`);
+        if (state.selected !== id) return;
+        renderDrawPanel(sale, d.ok ? d.data : null);
+      } else again = false; // an open sale has neither
+    }
+    if (again) state.turnTimer = setTimeout(step, 1000);
+  };
+  step();
+}
+
+function showRoomFigures(f) {
+  $('room-admitted').textContent = fmt(f.admitted);
+  $('room-waiting').textContent = fmt(f.waiting);
+  $('room-rate').textContent = fmt(f.admitPerSecond);
+}
+
+function renderRoomPanel(sale) {
+  const wr = sale.waitingRoom || {};
+  $('room-panel').hidden = false;
+  $('draw-panel').hidden = true;
+  showRoomFigures(wr);
+  const starts = $('room-admission-starts');
+  starts.textContent = wr.admissionStartsAt ? new Date(wr.admissionStartsAt).toLocaleTimeString() : '—';
+  starts.title = wr.admissionStartsAt ? localTime(wr.admissionStartsAt) : '';
+  const input = $('room-rate-input');
+  if (!input.value && document.activeElement !== input && wr.admitPerSecond != null) input.value = String(wr.admitPerSecond);
+}
+
+function renderDrawPanel(sale, draw) {
+  const d = { ...(sale.draw || {}), ...(draw || {}) };
+  $('draw-panel').hidden = false;
+  $('room-panel').hidden = true;
+  showDrawFigures(d);
+  $('draw-units').textContent = fmt(d.units ?? (sale.stock || {}).total);
+  $('draw-winners').textContent = draw && Array.isArray(draw.winners) ? String(draw.winners.length) : '—';
+  $('draw-verify-link').href = `/draw/verify?sale=${encodeURIComponent(sale.id)}`;
+}
+
+function showDrawFigures(d) {
+  $('draw-state').textContent = d.state || '—';
+  $('draw-entries').textContent = fmt(d.entries);
+  $('draw-seed-hash').textContent = d.seedHash || '—';
+  $('draw-entries-hash').textContent = d.entriesHash || '—';
+  $('draw-seed').textContent = d.seed || '—';
+}
+
+async function changeRate(e) {
+  e.preventDefault();
+  const id = state.selected;
+  if (!id) return;
+  const input = $('room-rate-input');
+  const out = $('room-rate-result');
+  const raw = input.value.trim();
+  const admitPerSecond = /^\d+$/.test(raw) ? Number(raw) : raw === '' ? null : raw;
+  $('room-rate-submit').disabled = true;
+  out.className = 'message info';
+  out.textContent = 'Changing the rate…';
+  try {
+    const r = await admin(`/api/admin/sales/${encodeURIComponent(id)}/room`, { method: 'PUT', body: { admitPerSecond } });
+    if (r.status === 401) return;
+    if (r.ok && r.data) {
+      // the room's figures: {admitted, waiting, admitPerSecond}
+      const figures = r.data.waitingRoom || r.data;
+      out.className = 'message ok';
+      out.textContent = `The room now lets ${figures.admitPerSecond ?? admitPerSecond} shoppers through per second.`;
+      input.removeAttribute('aria-invalid');
+      if (typeof figures.admitPerSecond === 'number') showRoomFigures(figures);
+    } else {
+      out.className = 'message bad';
+      out.textContent = `Rate not changed: ${r.problem.detail}`;
+      input.setAttribute('aria-invalid', 'true');
+    }
+  } finally {
+    $('room-rate-submit').disabled = false;
+  }
+}
+
 // ------------------------------------------------------------------ start
 
 function start() {
   fillDefaults();
   wireForm({
     form: 'create-sale', prefix: 'sale', errPrefix: 'error-', fields: SALE_FIELDS, path: '/api/admin/sales', what: 'sale',
-    done: (s) => { if (!state.poll && !state.stream) startLive(); return `Created “${s.name}” (${s.state}, id ${s.id}).`; },
+    done: (s) => {
+      if (!state.poll && !state.stream) startLive();
+      if (s.access) state.access.set(s.id, s.access);
+      const how = s.access === 'WAITING_ROOM' ? ', through a waiting room' : s.access === 'DRAW' ? ', by draw' : '';
+      return `Created “${s.name}” (${s.state}${how}, id ${s.id}).`;
+    },
   });
   wireForm({
     form: 'create-campaign', prefix: 'campaign', errPrefix: 'error-campaign-', fields: CAMPAIGN_FIELDS,
@@ -614,6 +803,9 @@ function start() {
   $('admin-sign-out').addEventListener('click', () => showLogin(''));
   $('reconcile').addEventListener('click', reconcile);
   $('restock').addEventListener('submit', restock);
+  $('room-rate-form').addEventListener('submit', changeRate);
+  $('sale-access').addEventListener('change', accessChanged);
+  accessChanged();
   $('refunds-refresh').addEventListener('click', loadRefunds);
   if (state.token) tryToken(state.token);
   else showLogin('');

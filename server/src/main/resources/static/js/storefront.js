@@ -1,10 +1,12 @@
 // Storefront: live sales (SSE with polling fallback), buying with one Idempotency-Key per intended purchase,
-// my orders (pushed by /api/me/stream), coupon campaigns and my coupons.
+// my orders (pushed by /api/me/stream), coupon campaigns and my coupons; the waiting room and the draw of
+// docs/fair-drops.md, with their proof of work solved in a Web Worker.
 import {
   request, shopperRequest, withIdempotentRetries, loadSession, saveSession, signIn,
   money, localTime, duration, el,
 } from './api.js';
 import { openEventStream } from './sse.js';
+import { solveProofOfWork } from './pow.js';
 
 const $ = (id) => document.getElementById(id);
 const salesEmpty = $('sales-empty'); // taken out of the grid while there are sales
@@ -18,6 +20,8 @@ const state = {
   campaigns: [],
   serverOffsetMs: 0,     // server clock minus local clock, from the sales stream's `at`
   salesStreamEvents: 0,
+  turns: new Map(),      // sale id -> the shopper's place in its waiting room or entry in its draw (see turnOf)
+  roomFrames: new Map(), // sale id -> {at, admitted, waiting, rate}: the room's figures as last pushed
 };
 
 const now = () => Date.now() + state.serverOffsetMs;
@@ -60,10 +64,12 @@ async function doSignIn(userId) {
     renderOrders();
     state.coupons = [];
     renderCoupons();
+    forgetTurns();
   }
   restartMeStream();
   loadOrders();
   loadCoupons();
+  loadTurns();
   return r.session;
 }
 
@@ -81,6 +87,7 @@ function signOut() {
   stopOrdersPolling();
   state.orders.clear();
   state.coupons = [];
+  forgetTurns();
   $('user-id').value = randomName();
   renderSession();
   renderOrders();
@@ -117,7 +124,8 @@ function startSalesFeed() {
       }
       stopSalesPolling();
       setFeedStatus('open', 'live');
-      applySales(Array.isArray(msg.items) ? msg.items : []);
+      const at = Date.parse(msg.at);
+      applySales(Array.isArray(msg.items) ? msg.items : [], Number.isNaN(at) ? now() : at);
     },
     onStatus(s, info) {
       if (s === 'retrying') {
@@ -152,22 +160,27 @@ async function initialSales() {
   else salesEmpty.textContent = 'The sales could not be loaded; retrying…';
 }
 
-function applySales(items) {
+/** Shows the sales; `at` is the server time they were read at (the stream's `at`), for the rooms' figures. */
+function applySales(items, at = now()) {
   const container = $('sales');
   const seen = new Set();
   for (const sale of items) {
     if (!sale || typeof sale.id !== 'string') continue;
     seen.add(sale.id);
     state.sales.set(sale.id, sale);
+    if (sale.waitingRoom) noteRoomFigures(sale.id, sale.waitingRoom, at);
     let card = state.cards.get(sale.id);
     if (!card) {
       card = createCard(sale);
       state.cards.set(sale.id, card);
+      if (state.session && accessOf(sale) !== 'OPEN') loadTurn(card);
     }
     updateCard(card, sale);
   }
   for (const [id, card] of state.cards) {
-    if (!seen.has(id)) { card.root.remove(); state.cards.delete(id); state.sales.delete(id); }
+    if (!seen.has(id)) {
+      card.root.remove(); state.cards.delete(id); state.sales.delete(id); state.roomFrames.delete(id);
+    }
   }
   // keep the server's order (newest first) without moving nodes needlessly (moving one drops its focus)
   let prev = null;
@@ -224,10 +237,14 @@ function createCard(sale) {
     el('div', { class: 'field' }, el('label', { for: `qty-${id}` }, 'Quantity'), refs.qty),
     el('div', { class: 'field coupon' }, el('label', { for: `coupon-${id}` }, 'Coupon'), refs.coupon),
     refs.buy);
-  const root = el('article', { class: 'card sale', 'data-testid': `sale-${id}`, id: `sale-${id}`, 'aria-labelledby': `sale-name-${id}` },
-    el('div', { class: 'sale-head' }, refs.name, refs.badge),
-    refs.price, refs.meta, refs.countdown, refs.bar, legend, form, refs.outcome);
-  const card = { id, root, refs, busy: false };
+  refs.form = form;
+  const card = { id, root: null, refs, busy: false, access: accessOf(sale) };
+  if (card.access === 'WAITING_ROOM') buildRoom(card);
+  else if (card.access === 'DRAW') { buildDraw(card); form.hidden = true; }
+  card.root = el('article', { class: 'card sale', 'data-testid': `sale-${id}`, id: `sale-${id}`, 'aria-labelledby': `sale-name-${id}`,
+    'data-access': card.access },
+  el('div', { class: 'sale-head' }, refs.name, refs.badge),
+  refs.price, refs.meta, refs.countdown, refs.bar, legend, card.turn ? card.turn.root : null, form, refs.outcome);
   form.addEventListener('submit', (e) => { e.preventDefault(); buy(card); });
   return card;
 }
@@ -240,7 +257,8 @@ function updateCard(card, sale) {
   refs.badge.dataset.state = sale.state;
   root.dataset.state = sale.state;
   refs.price.textContent = money(sale.priceCents);
-  refs.meta.textContent = `${sale.sku} · limit ${sale.perUserLimit} per shopper`;
+  refs.meta.textContent = `${sale.sku} · limit ${sale.perUserLimit} per shopper` +
+    (card.access === 'WAITING_ROOM' ? ' · through a waiting room' : card.access === 'DRAW' ? ' · by draw' : '');
   refs.available.textContent = st.available;
   refs.reserved.textContent = st.reserved;
   refs.sold.textContent = st.sold;
@@ -254,6 +272,7 @@ function updateCard(card, sale) {
   refs.qty.max = String(sale.perUserLimit || 1);
   fillCouponSelect(card);
   updateCountdown(card, sale);
+  renderTurn(card);
 }
 
 function updateCountdown(card, sale) {
@@ -262,7 +281,10 @@ function updateCountdown(card, sale) {
   const ends = Date.parse(sale.endsAt);
   let text = '';
   let title = '';
-  if (sale.state === 'SCHEDULED') {
+  if (sale.state === 'SCHEDULED' && card.access === 'DRAW') {
+    text = starts > t ? `Draw in ${duration(starts - t)}` : 'Drawing…';
+    title = `The draw is made ${localTime(sale.startsAt)}`;
+  } else if (sale.state === 'SCHEDULED') {
     text = starts > t ? `Starts in ${duration(starts - t)}` : 'Starting…';
     title = `Starts ${localTime(sale.startsAt)}`;
   } else if (sale.state === 'ACTIVE' || sale.state === 'SOLD_OUT') {
@@ -280,7 +302,7 @@ function updateCountdown(card, sale) {
 function setOutcome(card, kind, text) {
   card.refs.outcome.dataset.outcome = kind;
   card.refs.outcome.textContent = text;
-  const cls = { bought: 'ok', queued: 'info', pending: 'info', retrying: 'warn', busy: 'warn' }[kind] || 'bad';
+  const cls = { bought: 'ok', queued: 'info', pending: 'info', retrying: 'warn', busy: 'warn', admission_required: 'warn' }[kind] || 'bad';
   card.refs.outcome.className = `outcome message ${cls}`;
 }
 
@@ -294,6 +316,15 @@ async function buy(card) {
     card.refs.qty.focus();
     return;
   }
+  const headers = {};
+  if (card.access === 'WAITING_ROOM') {
+    const room = turnOf(card.id).room;
+    if (!room || room.state !== 'ADMITTED' || !room.admissionToken) {
+      setOutcome(card, 'admission_required', 'Wait for your turn: join the waiting room above, then buy when it lets you through.');
+      return;
+    }
+    headers['Admission-Token'] = room.admissionToken;
+  }
   card.busy = true;
   card.refs.buy.disabled = true;
   card.refs.buy.setAttribute('aria-busy', 'true');
@@ -305,16 +336,18 @@ async function buy(card) {
     const couponCode = card.refs.coupon.value;
     if (couponCode) body.couponCode = couponCode;
     const r = await withIdempotentRetries(
-      (key) => shopperRequest(`/api/sales/${encodeURIComponent(card.id)}/purchases`, { method: 'POST', body, idempotencyKey: key }),
+      (key) => shopperRequest(`/api/sales/${encodeURIComponent(card.id)}/purchases`, { method: 'POST', body, idempotencyKey: key, headers }),
       { attempts: 4, onRetry: (_res, attempt) => setOutcome(card, 'retrying', `Busy, retrying… (try ${attempt + 1} of 4)`) });
     syncSession();
     showPurchaseOutcome(card, sale, r);
     if (r.ok && r.data) upsertOrder(r.data);
     if (couponCode) loadCoupons();
+    if (r.problem && r.problem.code.startsWith('ADMISSION_')) pollRoom(card);
   } finally {
     card.busy = false;
     card.refs.buy.disabled = false;
     card.refs.buy.removeAttribute('aria-busy');
+    syncBuyButton(card);
   }
 }
 
@@ -339,6 +372,18 @@ function showPurchaseOutcome(card, sale, r) {
     case 'LIMIT_EXCEEDED':
       setOutcome(card, 'limit_exceeded', `Limit reached — ${p.detail}.`);
       return;
+    case 'ADMISSION_REQUIRED':
+      setOutcome(card, 'admission_required', 'Wait for your turn: join the waiting room above, then buy when it lets you through.');
+      return;
+    case 'ADMISSION_INVALID':
+      setOutcome(card, 'admission_invalid', 'Your pass from the waiting room was not accepted; checking your place again…');
+      return;
+    case 'ADMISSION_EXPIRED':
+      setOutcome(card, 'admission_expired', 'Your turn has passed: join the waiting room again to queue for another.');
+      return;
+    case 'DRAW_ONLY':
+      setOutcome(card, 'draw_only', 'This sale goes by draw: enter the draw above instead of buying.');
+      return;
     case 'SALE_NOT_ACTIVE': {
       const starts = sale ? Date.parse(sale.startsAt) : NaN;
       if (!Number.isNaN(starts) && now() < starts) {
@@ -361,6 +406,541 @@ function showPurchaseOutcome(card, sale, r) {
   setOutcome(card, 'error', `Not bought: ${p.detail}`);
 }
 
+// ---------------------------------------------------------------- waiting room and draw (docs/fair-drops.md)
+
+const ROOM_FALLBACK_POLL_MS = 10_000; // a waiting shopper asks for their place this often even when nothing is due
+const REACHED_POLL_MS = 1_000;        // …and every second once their place should have been reached
+const ENTRY_POLL_MS = 1_000;          // an entrant asks for their result this often once the draw is due
+const WAITING_LIST_POLL_MS = 15_000;  // a shopper on the waiting list checks whether a unit came back
+
+const accessOf = (sale) => (sale && (sale.access === 'WAITING_ROOM' || sale.access === 'DRAW') ? sale.access : 'OPEN');
+const ms = (iso) => (iso ? Date.parse(iso) : NaN);
+const jitter = (range) => Math.floor(Math.random() * range);
+const short = (id) => (id ? String(id).slice(0, 8) : '');
+const count = (n) => (typeof n === 'number' && Number.isFinite(n) ? Math.floor(n).toLocaleString('en-US') : '—');
+
+/** The shopper's turn in a sale: their place in its room or their entry in its draw, and when to ask again. */
+function turnOf(id) {
+  let t = state.turns.get(id);
+  if (!t) {
+    t = {
+      room: null, roomBase: null, entry: null, loaded: false,
+      nextPoll: 0, lastPoll: 0, polling: false, version: 0, reachedAt: null, reachedPolls: 0, entryPolls: 0,
+      announced: '', entryProblem: '',
+    };
+    state.turns.set(id, t);
+  }
+  return t;
+}
+
+function forgetTurns() {
+  state.turns.clear();
+  for (const card of state.cards.values()) {
+    if (!card.turn) continue;
+    setPow(card, 'idle', '');
+    if (card.turn.message) setMessage(card.turn.message, '', '');
+    renderTurn(card);
+  }
+}
+
+function setText(node, text) {
+  const v = String(text);
+  if (node.textContent !== v) node.textContent = v;
+}
+
+function setMessage(node, cls, text) {
+  const c = `message ${cls}`;
+  if (node.className !== c) node.className = c;
+  setText(node, text);
+}
+
+/** The room's figures as pushed by the sales stream (or polled), with the server time they were read at. */
+function noteRoomFigures(id, wr, at) {
+  if (typeof wr.admitted !== 'number') return;
+  const have = state.roomFrames.get(id);
+  if (have && have.at > at) return;
+  state.roomFrames.set(id, { at, admitted: wr.admitted, waiting: wr.waiting, rate: wr.admitPerSecond });
+}
+
+/**
+ * The room's figures now, extrapolated from the freshest of the last push and the shopper's own last answer:
+ * the room lets `admitPerSecond` places through each second from `admissionStartsAt`.
+ */
+function roomNow(card, sale, t) {
+  const wr = sale.waitingRoom || {};
+  const turn = turnOf(card.id);
+  let base = state.roomFrames.get(card.id) || null;
+  if (turn.roomBase && (!base || turn.roomBase.at > base.at)) base = turn.roomBase;
+  const rate = base && base.rate > 0 ? base.rate : (wr.admitPerSecond > 0 ? wr.admitPerSecond : 0);
+  if (!base) return { admitted: wr.admitted ?? null, waiting: wr.waiting ?? null, rate, exact: false };
+  const from = Math.max(base.at, ms(wr.admissionStartsAt) || -Infinity);
+  const gained = t > from ? Math.floor(((t - from) / 1000) * rate) : 0;
+  const total = (base.admitted || 0) + (base.waiting || 0);
+  const admitted = Math.min(Math.max(base.admitted || 0, total), (base.admitted || 0) + gained);
+  return { admitted, waiting: Math.max(0, total - admitted), rate, exact: gained === 0 };
+}
+
+function setPow(card, kind, text) {
+  const n = card.turn.pow;
+  n.dataset.state = kind;
+  setMessage(n, kind === 'failed' ? 'bad' : kind === 'solved' ? 'ok' : 'info', text);
+}
+
+/**
+ * When the sale asks for a proof of work: a challenge from the service, solved in a Web Worker while the card
+ * says "Checking your browser…". Resolves to the members to send ({} when none is asked), or null on failure.
+ */
+async function proofOfWork(card, sale) {
+  if (!(sale.proofOfWork > 0)) return {};
+  setPow(card, 'solving', 'Checking your browser…');
+  const c = await shopperRequest(`/api/sales/${encodeURIComponent(card.id)}/challenge`);
+  syncSession();
+  if (!c.ok || !c.data || typeof c.data.challenge !== 'string') {
+    setPow(card, 'failed', `Your browser could not be checked: ${c.problem ? c.problem.detail : 'no challenge'}. Try again.`);
+    return null;
+  }
+  const progress = el('span', { class: 'small muted' });
+  card.turn.pow.append(' ', progress);
+  const answer = await solveProofOfWork(c.data.challenge, Number(c.data.difficulty), {
+    onProgress: (tried) => setText(progress, `(${count(tried)} tries)`),
+  });
+  if (!answer.ok) {
+    setPow(card, 'failed', `Your browser could not be checked: ${answer.error}. Try again.`);
+    return null;
+  }
+  setPow(card, 'solved', `Browser checked (${(answer.ms / 1000).toFixed(1)} s).`);
+  return { challenge: c.data.challenge, nonce: answer.nonce };
+}
+
+/** Joins the room or enters the draw: a proof of work when asked, the call, once more with a fresh challenge when refused. */
+async function takeTurn(card, path) {
+  // on the card, not the turn: signing in on the way (a shopper may just press the button) starts the turns afresh
+  if (card.turnBusy) return null;
+  card.turnBusy = true;
+  renderTurn(card);
+  try {
+    const session = await ensureSession();
+    if (!session) return { ok: false, status: 401, problem: { code: 'UNAUTHENTICATED', detail: 'Sign in first (top of the page).' } };
+    let r = null;
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      const sale = state.sales.get(card.id);
+      const body = await proofOfWork(card, sale);
+      if (!body) return null;
+      r = await withIdempotentRetries(
+        () => shopperRequest(`/api/sales/${encodeURIComponent(card.id)}/${path}`, { method: 'POST', body }),
+        { attempts: 4 });
+      syncSession();
+      if (r.problem && r.problem.code === 'CHALLENGE_FAILED' && attempt === 1) {
+        setPow(card, 'solving', 'Checking your browser again…');
+        continue;
+      }
+      break;
+    }
+    if (r.problem && r.problem.code === 'CHALLENGE_FAILED') setPow(card, 'failed', `Your browser check was refused: ${r.problem.detail}.`);
+    return r;
+  } finally {
+    card.turnBusy = false;
+  }
+}
+
+function refusal(sale, p, what) {
+  switch (p.code) {
+    case 'SALE_NOT_ACTIVE':
+      return `The ${what} is not open now — ${p.detail}.`;
+    case 'INVALID_STATE':
+      return `This sale has no ${what}.`;
+    case 'CHALLENGE_FAILED':
+      return 'Your browser check was refused; try again.';
+    case 'RATE_LIMITED': case 'UNAVAILABLE': case 'NETWORK':
+      return 'Busy — please try again in a moment.';
+    default:
+      return `Not done: ${p.detail}`;
+  }
+}
+
+/** What the shopper's session knows of their turns, e.g. after a reload or a sign-in. */
+function loadTurns() {
+  for (const card of state.cards.values()) if (card.turn) loadTurn(card);
+}
+
+function loadTurn(card) {
+  if (card.access === 'WAITING_ROOM') pollRoom(card);
+  else if (card.access === 'DRAW') pollEntry(card);
+}
+
+// ---- waiting room
+
+function buildRoom(card) {
+  const id = card.id;
+  const r = { kind: 'room' };
+  r.state = el('span', { class: 'badge', 'data-testid': `room-state-${id}` });
+  r.admitted = el('strong', { 'data-testid': `room-admitted-${id}` });
+  r.waiting = el('strong', { 'data-testid': `room-waiting-${id}` });
+  r.rate = el('strong', { 'data-testid': `room-rate-${id}` });
+  r.opens = el('div', { class: 'small muted', 'data-testid': `room-opens-${id}` });
+  r.place = el('span', { 'data-testid': `room-place-${id}` });
+  r.ahead = el('span', { 'data-testid': `room-ahead-${id}` });
+  r.wait = el('span', { 'data-testid': `room-wait-${id}` });
+  r.mine = el('dl', { class: 'facts turn-facts' },
+    el('dt', {}, 'Your place'), el('dd', {}, r.place),
+    el('dt', {}, 'Ahead of you'), el('dd', {}, r.ahead),
+    el('dt', {}, 'Estimated wait'), el('dd', {}, r.wait));
+  r.progress = el('progress', { class: 'room-progress', max: '1', value: '0', 'data-testid': `room-progress-${id}`,
+    'aria-label': 'How far the room has come towards your place' });
+  r.join = el('button', { type: 'button', class: 'secondary', 'data-testid': `join-${id}`, id: `join-${id}` }, 'Join the waiting room');
+  r.join.addEventListener('click', () => joinRoom(card));
+  r.pow = el('div', { class: 'message', 'data-testid': `pow-${id}`, 'data-state': 'idle', role: 'status' });
+  r.message = el('div', { class: 'message', 'data-testid': `room-message-${id}`, role: 'status', 'aria-live': 'polite' });
+  r.root = el('section', { class: 'turn', 'data-testid': `room-${id}`, 'data-state': 'NOT_JOINED', 'aria-label': 'Waiting room' },
+    el('div', { class: 'turn-head' }, el('strong', {}, 'Waiting room'), r.state),
+    el('div', { class: 'legend' },
+      el('span', {}, r.waiting, ' waiting'), el('span', {}, r.admitted, ' let through'), el('span', {}, r.rate, ' per second')),
+    r.opens, r.mine, r.progress, el('div', { class: 'row' }, r.join), r.pow, r.message);
+  card.turn = r;
+}
+
+async function joinRoom(card) {
+  const r = await takeTurn(card, 'room');
+  if (!r) { renderTurn(card); return; }
+  if (r.ok && r.data) {
+    acceptRoom(card, r.data);
+  } else {
+    const sale = state.sales.get(card.id);
+    setMessage(card.turn.message, r.status === 429 || r.status === 503 || r.status === 0 ? 'warn' : 'bad',
+      refusal(sale, r.problem, 'waiting room'));
+  }
+  renderTurn(card);
+}
+
+/** A join or status answer: the shopper's place, and the room's figures at that moment. */
+function acceptRoom(card, room) {
+  const turn = turnOf(card.id);
+  const before = turn.room;
+  turn.room = room;
+  turn.loaded = true;
+  turn.version++;
+  turn.roomBase = { at: now(), admitted: room.admitted, waiting: room.waiting, rate: room.admitPerSecond };
+  if (!before || before.state !== room.state || before.place !== room.place) { turn.reachedAt = null; turn.reachedPolls = 0; }
+  turn.nextPoll = now() + ROOM_FALLBACK_POLL_MS + jitter(2000);
+  if (room.state === 'ADMITTED' && (!before || before.state !== 'ADMITTED') && card.refs.outcome.dataset.outcome === 'admission_required') {
+    setOutcome(card, 'pending', 'Your turn — you can buy now.');
+  }
+}
+
+/** GET /api/sales/{id}/room: the shopper's place (404 when they have not joined). */
+async function pollRoom(card) {
+  const turn = turnOf(card.id);
+  if (turn.polling || !state.session) return;
+  turn.polling = true;
+  turn.lastPoll = now();
+  try {
+    const userId = state.session.userId;
+    const version = turn.version;
+    const r = await shopperRequest(`/api/sales/${encodeURIComponent(card.id)}/room`);
+    syncSession();
+    // another shopper signed in meanwhile, or a join answered meanwhile (it is newer than this)
+    if (!state.session || state.session.userId !== userId || state.turns.get(card.id) !== turn || turn.version !== version) return;
+    if (r.ok && r.data) acceptRoom(card, r.data);
+    else if (r.status === 404) { turn.room = null; turn.loaded = true; turn.nextPoll = Infinity; }
+    else turn.nextPoll = now() + 3000 + jitter(2000);
+  } finally {
+    turn.polling = false;
+    renderTurn(card);
+  }
+}
+
+/** Asks again when the shopper's place should have been reached, their pass ran out, or as the 10 s fallback. */
+function followRoom(card, sale, t) {
+  const turn = turnOf(card.id);
+  const room = turn.room;
+  if (!state.session || !room || turn.polling) return;
+  if (room.state === 'WAITING') {
+    const starts = ms(room.admissionStartsAt || (sale.waitingRoom || {}).admissionStartsAt);
+    // the place is reached (or, randomized, is drawn at the start of admission): ask for the pass now
+    const reached = room.place != null ? roomNow(card, sale, t).admitted >= room.place : t >= starts;
+    let next = turn.nextPoll;
+    if (reached) {
+      // the places of a randomized crowd are all drawn at the same second: spread their asking over two seconds
+      if (turn.reachedAt == null) turn.reachedAt = t + (room.place == null ? jitter(2000) : 0);
+      next = Math.min(next, Math.max(turn.reachedAt, turn.lastPoll + (turn.reachedPolls < 10 ? REACHED_POLL_MS : 3000)));
+    }
+    if (t >= next) {
+      if (reached) turn.reachedPolls++;
+      pollRoom(card);
+    }
+  } else if (room.state === 'ADMITTED') {
+    if (t >= ms(room.admissionExpiresAt) && t >= turn.lastPoll + 2000) pollRoom(card);
+  }
+}
+
+function renderRoom(card, sale, t) {
+  const r = card.turn;
+  const wr = sale.waitingRoom || {};
+  const turn = turnOf(card.id);
+  const room = turn.room;
+  const est = roomNow(card, sale, t);
+  setText(r.admitted, count(est.admitted));
+  setText(r.waiting, count(est.waiting));
+  setText(r.rate, count(est.rate));
+  const opensAt = ms(wr.opensAt);
+  const ends = ms(sale.endsAt);
+  const startsAdmitting = ms((room && room.admissionStartsAt) || wr.admissionStartsAt);
+  let roomState = room ? room.state : 'NOT_JOINED';
+  if (roomState === 'ADMITTED' && t >= ms(room.admissionExpiresAt)) roomState = 'EXPIRED';
+  r.root.dataset.state = roomState;
+  r.state.dataset.status = { WAITING: 'QUEUED', ADMITTED: 'PAID', EXPIRED: 'EXPIRED' }[roomState] || '';
+  setText(r.state, { NOT_JOINED: 'not joined', WAITING: 'waiting', ADMITTED: 'your turn', EXPIRED: 'turn passed' }[roomState]);
+
+  // the room's opening, and the join button
+  let opens = '';
+  if (t < opensAt) opens = `The waiting room opens in ${duration(opensAt - t)} (${localTime(wr.opensAt)}).`;
+  else if (t >= ends) opens = 'The sale has ended.';
+  else if (t < startsAdmitting) {
+    opens = `The room lets shoppers through from ${localTime(new Date(startsAdmitting).toISOString())}; ` +
+      'everyone who joins before then gets a place drawn at random, so there is no need to rush.';
+  } else opens = 'Shoppers are being let through in turn; newcomers join at the back.';
+  setText(r.opens, opens);
+  r.join.hidden = roomState === 'WAITING' || roomState === 'ADMITTED';
+  r.join.disabled = !!card.turnBusy || t < opensAt || t >= ends;
+  setText(r.join, roomState === 'EXPIRED' ? 'Join the waiting room again' : 'Join the waiting room');
+  if (card.turnBusy) r.join.setAttribute('aria-busy', 'true'); else r.join.removeAttribute('aria-busy');
+
+  // the shopper's own place
+  const waiting = roomState === 'WAITING';
+  r.mine.hidden = !waiting;
+  r.progress.hidden = !waiting;
+  if (waiting) {
+    if (room.place == null) {
+      setText(r.place, 'drawn at random when the room starts letting shoppers through');
+      setText(r.ahead, '—');
+      setText(r.wait, t < startsAdmitting ? `at least ${duration(startsAdmitting - t)}` : 'a moment: your place is being drawn');
+      r.progress.value = 0;
+    } else {
+      const ahead = Math.max(0, room.place - 1 - est.admitted);
+      const waitMs = Math.max(0, startsAdmitting - t) + (est.rate > 0 ? Math.ceil(ahead / est.rate) * 1000 : NaN);
+      setText(r.place, count(room.place));
+      setText(r.ahead, count(ahead));
+      setText(r.wait, est.admitted >= room.place ? 'any moment now' : Number.isNaN(waitMs) ? 'unknown' : `about ${duration(waitMs)}`);
+      r.progress.value = Math.max(0, Math.min(1, est.admitted / room.place));
+    }
+  }
+
+  // what the shopper may do now
+  let cls = 'info';
+  let text = '';
+  if (roomState === 'WAITING') {
+    text = room.place == null ? 'You are in the waiting room. Keep this page open: it lets you know when it is your turn.'
+      : `You are in the waiting room at place ${count(room.place)}. Keep this page open: the Buy button opens when it is your turn.`;
+  } else if (roomState === 'ADMITTED') {
+    cls = 'ok';
+    text = `It is your turn! Buy before ${new Date(ms(room.admissionExpiresAt)).toLocaleTimeString()} (${duration(ms(room.admissionExpiresAt) - t)} left).`;
+  } else if (roomState === 'EXPIRED') {
+    cls = 'warn';
+    text = 'Your turn passed before you bought. Join again to queue at the back of the room.';
+  }
+  // the time left changes every second: only the change of state is announced
+  const kind = `${roomState}|${room && room.place}`;
+  r.message.setAttribute('aria-live', turn.announced === kind ? 'off' : 'polite');
+  turn.announced = kind;
+  if (text || roomState !== 'NOT_JOINED') setMessage(r.message, cls, text);
+  syncBuyButton(card);
+}
+
+/** A waiting-room sale's Buy button opens with the shopper's turn. */
+function syncBuyButton(card) {
+  if (card.access !== 'WAITING_ROOM' || card.busy) return;
+  const room = turnOf(card.id).room;
+  const admitted = !!room && room.state === 'ADMITTED' && !!room.admissionToken && now() < ms(room.admissionExpiresAt);
+  card.refs.buy.disabled = !admitted;
+  card.refs.buy.title = admitted ? '' : 'Buying opens when the waiting room lets you through';
+  setText(card.refs.buy, admitted ? 'Buy now' : 'Buy');
+}
+
+// ---- draw
+
+function buildDraw(card) {
+  const id = card.id;
+  const r = { kind: 'draw' };
+  r.state = el('span', { class: 'badge', 'data-testid': `draw-state-${id}` });
+  r.entries = el('strong', { 'data-testid': `draw-entries-${id}` });
+  r.window = el('div', { class: 'small muted', 'data-testid': `draw-window-${id}` });
+  r.seedHash = el('code', { class: 'hash', 'data-testid': `draw-seed-hash-${id}` });
+  r.entriesHash = el('code', { class: 'hash', 'data-testid': `draw-entries-hash-${id}` });
+  r.seed = el('code', { class: 'hash', 'data-testid': `draw-seed-${id}` });
+  r.entriesHashRow = [el('dt', {}, 'Entries hash'), el('dd', {}, r.entriesHash)];
+  r.seedRow = [el('dt', {}, 'Seed'), el('dd', {}, r.seed)];
+  const facts = el('dl', { class: 'facts turn-facts' },
+    el('dt', { title: 'SHA-256 of the secret seed, published before anyone could enter' }, 'Seed hash'), el('dd', {}, r.seedHash),
+    r.entriesHashRow, r.seedRow);
+  r.enter = el('button', { type: 'button', class: 'secondary', 'data-testid': `enter-${id}`, id: `enter-${id}` }, 'Enter the draw');
+  r.enter.addEventListener('click', () => enterDraw(card));
+  r.pow = el('div', { class: 'message', 'data-testid': `pow-${id}`, 'data-state': 'idle', role: 'status' });
+  r.rank = el('span', { 'data-testid': `entry-rank-${id}` });
+  r.entryText = el('span');
+  r.orderLink = el('a', { 'data-testid': `entry-order-${id}`, href: '#orders' }, 'See the order and pay');
+  r.entry = el('div', { class: 'message', 'data-testid': `entry-${id}`, 'data-state': 'NONE', role: 'status', 'aria-live': 'polite' },
+    r.entryText, ' ', r.orderLink);
+  r.verify = el('a', { 'data-testid': `verify-link-${id}`, href: `/draw/verify?sale=${encodeURIComponent(id)}` }, 'Check this draw yourself');
+  r.root = el('section', { class: 'turn', 'data-testid': `draw-${id}`, 'aria-label': 'Draw' },
+    el('div', { class: 'turn-head' }, el('strong', {}, 'Draw'), r.state),
+    el('div', { class: 'legend' }, el('span', {}, r.entries, ' entered')),
+    r.window, facts, el('div', { class: 'row' }, r.enter, r.verify), r.pow, r.entry);
+  card.turn = r;
+}
+
+async function enterDraw(card) {
+  const r = await takeTurn(card, 'entries');
+  if (!r) { renderTurn(card); return; }
+  const turn = turnOf(card.id);
+  if (r.ok && r.data) {
+    turn.entry = r.data;
+    turn.loaded = true;
+    turn.version++;
+    turn.entryProblem = '';
+    if (r.data.state === 'WON') loadOrders();
+  } else {
+    const sale = state.sales.get(card.id);
+    turn.entryProblem = refusal(sale, r.problem, 'draw');
+  }
+  renderTurn(card);
+}
+
+/** GET /api/sales/{id}/entries/me (404 without an entry). */
+async function pollEntry(card) {
+  const turn = turnOf(card.id);
+  if (turn.polling || !state.session) return;
+  turn.polling = true;
+  turn.lastPoll = now();
+  try {
+    const userId = state.session.userId;
+    const version = turn.version;
+    const r = await shopperRequest(`/api/sales/${encodeURIComponent(card.id)}/entries/me`);
+    syncSession();
+    if (!state.session || state.session.userId !== userId || state.turns.get(card.id) !== turn || turn.version !== version) return;
+    if (r.ok && r.data) {
+      const won = r.data.state === 'WON' && (!turn.entry || turn.entry.state !== 'WON');
+      turn.entry = r.data;
+      turn.loaded = true;
+      if (r.data.state !== 'ENTERED') turn.nextPoll = now() + WAITING_LIST_POLL_MS + jitter(3000);
+      if (won) loadOrders();
+    } else if (r.status === 404) { turn.entry = null; turn.loaded = true; }
+  } finally {
+    turn.polling = false;
+    renderTurn(card);
+  }
+}
+
+/** Asks for the result once the draw is due, and now and then while on the waiting list. */
+function followDraw(card, sale, t) {
+  const turn = turnOf(card.id);
+  const entry = turn.entry;
+  if (!state.session || !entry || turn.polling) return;
+  const drawn = (sale.draw && sale.draw.state === 'DRAWN') || t >= ms(sale.startsAt) + 500;
+  if (entry.state === 'ENTERED' && drawn && t >= turn.nextPoll) {
+    turn.entryPolls++;
+    turn.nextPoll = t + (turn.entryPolls < 20 ? ENTRY_POLL_MS : 5000) + jitter(500);
+    pollEntry(card);
+  } else if (entry.state === 'WAITING_LIST' && sale.state !== 'ENDED' && t >= turn.nextPoll) {
+    turn.nextPoll = t + WAITING_LIST_POLL_MS + jitter(3000);
+    pollEntry(card);
+  }
+}
+
+/** An order pushed for a draw's sale may be a unit that came back to this shopper on the waiting list. */
+function orderOfADraw(order) {
+  const card = order && state.cards.get(order.saleId);
+  if (card && card.access === 'DRAW') {
+    const entry = turnOf(card.id).entry;
+    if (!entry || entry.state !== 'WON' || entry.orderId !== order.id) pollEntry(card);
+  }
+}
+
+function renderDraw(card, sale, t) {
+  const r = card.turn;
+  const d = sale.draw || {};
+  const turn = turnOf(card.id);
+  const entry = turn.entry;
+  const opensAt = ms(d.entriesOpenAt);
+  const closesAt = ms(d.entriesCloseAt || sale.startsAt);
+  const drawn = d.state === 'DRAWN';
+  r.root.dataset.state = d.state || '';
+  r.state.dataset.state = { SCHEDULED: 'SCHEDULED', ENTRIES_OPEN: 'ACTIVE', CLOSED: 'SCHEDULED', DRAWN: 'ENDED' }[d.state] || '';
+  setText(r.state, { SCHEDULED: 'entries not open', ENTRIES_OPEN: 'entries open', CLOSED: 'drawing', DRAWN: 'drawn' }[d.state] || d.state || '');
+  setText(r.entries, count(d.entries));
+  let windowText;
+  if (t < opensAt) windowText = `Entries open in ${duration(opensAt - t)} (${localTime(d.entriesOpenAt)}).`;
+  else if (t < closesAt) windowText = `Entries close in ${duration(closesAt - t)}; the draw is made then, and ${count((sale.stock || {}).total)} entrants win.`;
+  else if (!drawn) windowText = 'Entries are closed; the draw is being made…';
+  else windowText = `Drawn at ${localTime(d.drawnAt || d.entriesCloseAt || sale.startsAt)}: anyone can recompute it from the seed and the list of entries.`;
+  setText(r.window, windowText);
+  setText(r.seedHash, d.seedHash || '—');
+  r.seedHash.title = d.seedHash || '';
+  setText(r.entriesHash, d.entriesHash || '');
+  setText(r.seed, d.seed || '');
+  for (const n of r.entriesHashRow) n.hidden = !d.entriesHash;
+  for (const n of r.seedRow) n.hidden = !d.seed;
+  setText(r.verify, drawn ? 'Verify this draw' : 'How this draw is checked');
+
+  r.enter.hidden = !!entry;
+  r.enter.disabled = !!card.turnBusy || t < opensAt || t >= closesAt;
+  if (card.turnBusy) r.enter.setAttribute('aria-busy', 'true'); else r.enter.removeAttribute('aria-busy');
+
+  const stateName = entry ? entry.state : 'NONE';
+  r.entry.dataset.state = stateName;
+  r.orderLink.hidden = !(entry && entry.state === 'WON' && entry.orderId);
+  if (entry && entry.orderId) {
+    r.orderLink.href = `#order-${entry.orderId}`;
+    r.orderLink.dataset.orderId = entry.orderId;
+  }
+  setText(r.rank, entry && entry.rank != null ? String(entry.rank) : '');
+  let cls = 'info';
+  const parts = [];
+  if (!entry) {
+    if (turn.entryProblem) { cls = 'bad'; parts.push(turn.entryProblem); }
+  } else if (entry.state === 'ENTERED') {
+    parts.push(t < closesAt
+      ? `You are in the draw (entered ${new Date(ms(entry.enteredAt)).toLocaleTimeString()}). The draw is made in ${duration(closesAt - t)}; keep this page open for the result.`
+      : 'You are in the draw; it is being made — your result appears here in a moment.');
+  } else if (entry.state === 'WON') {
+    cls = 'ok';
+    const order = entry.orderId ? state.orders.get(entry.orderId) : null;
+    parts.push(`You won! Order ${short(entry.orderId)} is reserved for you` +
+      (order && order.expiresAt ? ` — pay by ${localTime(order.expiresAt)}.` : '.'));
+  } else if (entry.state === 'WAITING_LIST') {
+    cls = 'warn';
+    parts.push(`Not this time — yet: you are number `, r.rank, ` in the draw order, on the waiting list. ` +
+      'If a winner’s unit comes back, it goes to the next in line and this page tells you.');
+  } else if (entry.state === 'NOT_WON') {
+    cls = 'bad';
+    parts.push('Not drawn this time', ...(entry.rank != null ? [' (number ', r.rank, ' in the draw order).'] : ['.']));
+  }
+  const sig = `${stateName}|${entry && entry.rank}|${entry && entry.orderId}|${parts.filter((p) => typeof p === 'string').join('')}`;
+  if (r.entry.dataset.sig !== sig) {
+    r.entry.dataset.sig = sig;
+    r.entryText.replaceChildren(...parts);
+    r.entry.className = `message ${cls}`;
+    r.entry.hidden = parts.length === 0;
+  }
+}
+
+// ---- both
+
+function renderTurn(card) {
+  if (!card.turn) return;
+  const sale = state.sales.get(card.id);
+  if (!sale) return;
+  const t = now();
+  if (card.turn.kind === 'room') renderRoom(card, sale, t);
+  else renderDraw(card, sale, t);
+}
+
+function followTurn(card) {
+  const sale = state.sales.get(card.id);
+  if (!sale) return;
+  if (card.access === 'WAITING_ROOM') followRoom(card, sale, now());
+  else if (card.access === 'DRAW') followDraw(card, sale, now());
+}
+
 // ---------------------------------------------------------------- orders
 
 let meStream = null;
@@ -374,7 +954,10 @@ function restartMeStream() {
     onOpen: () => { stopOrdersPolling(); loadOrders(); },
     onEvent(type, data) {
       if (type !== 'order') return;
-      try { upsertOrder(JSON.parse(data)); } catch { /* not JSON: ignore */ }
+      let order;
+      try { order = JSON.parse(data); } catch { return; /* not JSON: ignore */ }
+      upsertOrder(order);
+      orderOfADraw(order);
     },
     async onHttpError(status) {
       if (status === 401 && state.session) {
@@ -699,6 +1282,7 @@ function tick() {
   for (const card of state.cards.values()) {
     const sale = state.sales.get(card.id);
     if (sale) updateCountdown(card, sale);
+    if (sale && card.turn) renderTurn(card);
   }
   for (const node of orderNodes.values()) updateExpiry(node.refs.expires);
 }
@@ -725,6 +1309,8 @@ function start() {
   loadCampaigns();
   setInterval(loadCampaigns, 10_000);
   setInterval(tick, 1000);
+  // a shopper in a waiting room asks for their pass within a quarter second of their place being reached
+  setInterval(() => { for (const card of state.cards.values()) if (card.turn) followTurn(card); }, 250);
   if (state.session) {
     restartMeStream();
     loadOrders();
