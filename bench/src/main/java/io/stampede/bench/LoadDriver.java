@@ -10,7 +10,8 @@ import java.util.Map;
  * Entry point: creates a sale, fires a purchase burst at it and checks the result for oversell; with
  * {@code --mode overload} it runs {@link OverloadDriver} instead, with {@code --mode compare} {@link CompareDriver},
  * with {@code --mode ab} {@link AbDriver}, with {@code --mode read-cost} {@link ReadCostDriver}, with
- * {@code --mode gate-shards} {@link GateShardsDriver} and with {@code --mode subscribers} {@link SubscribersDriver}.
+ * {@code --mode gate-shards} {@link GateShardsDriver}, with {@code --mode subscribers} {@link SubscribersDriver} and
+ * with {@code --mode room} {@link RoomDriver}.
  */
 public final class LoadDriver {
 
@@ -48,6 +49,9 @@ public final class LoadDriver {
         }
         if (SubscribersOptions.requested(args)) {
             return subscribers(args, out, err);
+        }
+        if (RoomOptions.requested(args)) {
+            return room(args, out, err);
         }
         Options options;
         try {
@@ -148,6 +152,21 @@ public final class LoadDriver {
             return PASS;
         }
         return guarded(out, err, () -> new SubscribersDriver(options, args, out).execute());
+    }
+
+    /** {@code --mode room}: a waiting room of many shoppers, and what it costs the purchases, on a server it starts. */
+    private static int room(String[] args, PrintStream out, PrintStream err) {
+        RoomOptions options;
+        try {
+            options = RoomOptions.parse(args);
+        } catch (Options.UsageException e) {
+            return usageError(err, e, RoomOptions.ROOM);
+        }
+        if (options.help()) {
+            out.print(RoomOptions.usage());
+            return PASS;
+        }
+        return guarded(out, err, () -> new RoomDriver(options, args, out).execute());
     }
 
     private static int usageError(PrintStream err, Options.UsageException e, String mode) {

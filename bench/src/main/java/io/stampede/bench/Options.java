@@ -98,7 +98,7 @@ public record Options(
                     "MODE",
                     BURST,
                     "burst (closed-loop oversell burst), overload (calibrate, then open-loop overload), compare, ab"
-                            + ", read-cost, gate-shards or subscribers"),
+                            + ", read-cost, gate-shards, subscribers or room"),
             new Flag("factor", "F", "10", "overload: send at F times the calibrated sustainable rate"),
             new Flag("seconds", "S", "10", "overload: length of the open-loop phase; one distinct shopper per request"),
             new Flag(
@@ -187,7 +187,8 @@ public record Options(
         String mode = values.get("mode").toLowerCase(Locale.ROOT);
         if (!mode.equals(BURST) && !mode.equals(OVERLOAD)) {
             throw new UsageException("--mode must be " + BURST + ", " + OVERLOAD + ", " + CompareOptions.COMPARE + ", "
-                    + AbOptions.AB + " or " + ReadCostOptions.READ_COST + ", got " + mode);
+                    + AbOptions.AB + ", " + ReadCostOptions.READ_COST + ", " + GateShardsOptions.GATE_SHARDS + ", "
+                    + SubscribersOptions.SUBSCRIBERS + " or " + RoomOptions.ROOM + ", got " + mode);
         }
         List<String> misplaced = (mode.equals(OVERLOAD) ? BURST_ONLY : OVERLOAD_ONLY)
                 .stream().filter(given::contains).map(name -> "--" + name).toList();
@@ -250,6 +251,8 @@ public record Options(
                 "fresh one, on a running service (--url) or a jar it starts (--jar); see --mode read-cost --help.\n");
         out.append("--mode subscribers: purchases/s of a jar it starts, without and with N idle subscribers of\n");
         out.append("GET /api/stream/sales, alternating; see --mode subscribers --help.\n");
+        out.append("--mode room: a waiting room of many shoppers on a jar it starts: joins, the cost of keeping the\n");
+        out.append("waiting crowd informed (push and polls), purchases with and without it; see --mode room --help.\n");
         out.append("Exit status: 0 PASS, 1 FAIL, 2 setup error (bad flags, service unreachable, admin token\n");
         out.append("rejected, no shopper tokens).\n\nFlags:\n");
         for (Flag flag : FLAGS) {

@@ -11,11 +11,14 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Removes the keys a benchmark server wrote under its own prefix from the machine's Redis, so repeated comparisons
- * do not leave hundreds of thousands of keys behind. A few lines of RESP over a socket: no client library needed.
+ * do not leave hundreds of thousands of keys behind; and reads {@code INFO} for the modes that measure Redis's own CPU
+ * and memory. A few lines of RESP over a socket: no client library needed.
  */
 final class RedisKeys {
 
@@ -57,6 +60,36 @@ final class RedisKeys {
             } while (!cursor.equals("0"));
             return deleted;
         }
+    }
+
+    /**
+     * The fields of {@code INFO <section>} as name to value ({@code used_cpu_user}, {@code used_memory}, …); empty when
+     * Redis cannot be reached, so a reading that fails shows up as a missing figure rather than a failed run.
+     */
+    static Map<String, String> info(String host, int port, String section) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(host, port), 5_000);
+            socket.setSoTimeout(10_000);
+            OutputStream out = new BufferedOutputStream(socket.getOutputStream());
+            DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
+            send(out, List.of(bytes("INFO"), bytes(section)));
+            Object reply = read(in);
+            if (reply instanceof byte[] text) {
+                for (String line :
+                        new String(text, StandardCharsets.UTF_8).lines().toList()) {
+                    int colon = line.indexOf(':');
+                    if (colon > 0 && !line.startsWith("#")) {
+                        fields.put(
+                                line.substring(0, colon),
+                                line.substring(colon + 1).strip());
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            fields.clear();
+        }
+        return fields;
     }
 
     private static byte[] bytes(String s) {

@@ -18,7 +18,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One keep-alive HTTP/1.1 connection that posts purchases, written against the socket so that the overload driver
+ * One keep-alive HTTP/1.1 connection that posts purchases (and, for {@code --mode room}, any small JSON request), written against the socket so that the overload driver
  * spends its one core on offering load, not on a general client's machinery: no connection pool, no per-request
  * objects beyond the bytes. It models what an application instance sees behind a load balancer: a bounded set of
  * upstream connections, each carrying one request after another.
@@ -57,28 +57,67 @@ final class Wire implements Closeable {
         out = new BufferedOutputStream(s.getOutputStream(), 4096);
     }
 
+    /** One answer: the status, the problem {@code code} (or null) and the body as text. */
+    record Reply(int status, String code, String body) {}
+
     /** Posts {@code body} as JSON; the connection is dropped on any error and opened again by the next call. */
     Burst.Outcome post(String path, String token, String idempotencyKey, byte[] body) {
+        return post(path, token, idempotencyKey, "", body);
+    }
+
+    /** As {@link #post(String, String, String, byte[])}, with {@code headers}: ready lines, each ending in CRLF. */
+    Burst.Outcome post(String path, String token, String idempotencyKey, String headers, byte[] body) {
+        Reply reply = send("POST", path, token, "Idempotency-Key: " + idempotencyKey + "\r\n" + headers, body);
+        if (reply.status() < 0) {
+            return new Burst.Outcome(reply.status(), reply.code(), null);
+        }
+        String orderId = reply.status() == 201 || reply.status() == 202 ? first(ORDER_ID, reply.body()) : null;
+        return new Burst.Outcome(reply.status(), reply.code(), orderId);
+    }
+
+    /**
+     * Sends one request ({@code body} as JSON when not null, {@code headers} as ready lines each ending in CRLF, a
+     * bearer token when not null) and reads its answer; a transport error or an unparsable answer comes back as
+     * status {@link Burst.Outcome#TRANSPORT_ERROR} with the reason as code, and the connection is dropped.
+     */
+    Reply send(String method, String path, String token, String headers, byte[] body) {
         try {
             connect();
-            String head = "POST " + path + " HTTP/1.1\r\nHost: " + host + ":" + port + "\r\nAuthorization: Bearer "
-                    + token + "\r\nIdempotency-Key: " + idempotencyKey
-                    + "\r\nContent-Type: application/json\r\nAccept: application/json\r\nContent-Length: " + body.length
-                    + "\r\n\r\n";
-            out.write(head.getBytes(StandardCharsets.ISO_8859_1));
-            out.write(body);
+            StringBuilder head = new StringBuilder(256 + (token == null ? 0 : token.length()));
+            head.append(method)
+                    .append(' ')
+                    .append(path)
+                    .append(" HTTP/1.1\r\nHost: ")
+                    .append(host)
+                    .append(':')
+                    .append(port)
+                    .append("\r\n");
+            if (token != null) {
+                head.append("Authorization: Bearer ").append(token).append("\r\n");
+            }
+            head.append(headers).append("Accept: application/json\r\n");
+            if (body != null) {
+                head.append("Content-Type: application/json\r\nContent-Length: ")
+                        .append(body.length)
+                        .append("\r\n");
+            }
+            head.append("\r\n");
+            out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+            if (body != null) {
+                out.write(body);
+            }
             out.flush();
             return read();
         } catch (IOException e) {
             close();
-            return new Burst.Outcome(Burst.Outcome.TRANSPORT_ERROR, Burst.describe(e), null);
+            return new Reply(Burst.Outcome.TRANSPORT_ERROR, Burst.describe(e), "");
         } catch (RuntimeException e) {
             close(); // a response this client cannot parse: the connection is out of step, start a new one
-            return new Burst.Outcome(Burst.Outcome.TRANSPORT_ERROR, "unparsable response: " + e.getMessage(), null);
+            return new Reply(Burst.Outcome.TRANSPORT_ERROR, "unparsable response: " + e.getMessage(), "");
         }
     }
 
-    private Burst.Outcome read() throws IOException {
+    private Reply read() throws IOException {
         String status = line();
         if (!status.startsWith("HTTP/1.") || status.length() < 12) {
             throw new IOException("not an HTTP response: " + status);
@@ -115,8 +154,7 @@ final class Wire implements Closeable {
             close();
         }
         String text = new String(payload, StandardCharsets.UTF_8);
-        String orderId = code == 201 || code == 202 ? first(ORDER_ID, text) : null;
-        return new Burst.Outcome(code, first(CODE, text), orderId);
+        return new Reply(code, first(CODE, text), text);
     }
 
     private byte[] chunks() throws IOException {
@@ -158,7 +196,7 @@ final class Wire implements Closeable {
         return line.toString();
     }
 
-    private static String first(Pattern pattern, String text) {
+    static String first(Pattern pattern, String text) {
         Matcher m = pattern.matcher(text);
         return m.find() ? m.group(1) : null;
     }
