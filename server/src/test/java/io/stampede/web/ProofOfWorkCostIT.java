@@ -76,10 +76,11 @@ class ProofOfWorkCostIT {
             Object cores = b.script("return navigator.hardwareConcurrency;");
             table.append(String.format(
                     Locale.ROOT,
-                    "Chromium %s, %s logical cores, %s%n%n",
+                    "Chromium %s, %s logical cores, %s; load average at the start: %s%n%n",
                     b.driver().getCapabilities().getBrowserVersion(),
                     cores,
-                    System.getProperty("os.arch")));
+                    System.getProperty("os.arch"),
+                    loadAverage()));
             table.append(
                     "| setup | bits | runs | hashes/s | median s | mean s (measured) | expected s | 90% within s |\n");
             table.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
@@ -112,9 +113,10 @@ class ProofOfWorkCostIT {
         } finally {
             server.stop(0);
         }
+        table.append(String.format(Locale.ROOT, "%nload average at the end: %s%n", loadAverage()));
         table.append(String.format(
                 Locale.ROOT,
-                "%nexpected s = 2^bits / hashes/s (the mean of the geometric number of tries); 90%% within = expected"
+                "expected s = 2^bits / hashes/s (the mean of the geometric number of tries); 90%% within = expected"
                         + " x ln 10; a phone without throttling: the unthrottled Worker's figures x %.0f.%n",
                 PHONE_SLOWDOWN));
         System.out.println();
@@ -160,6 +162,16 @@ class ProofOfWorkCostIT {
                 .digest((challenge + ":" + r.get("nonce")).getBytes(StandardCharsets.UTF_8));
         assertThat(BrowserIT.leadingZeroBits(hash)).as("a right answer").isGreaterThanOrEqualTo(bits);
         return r;
+    }
+
+    /** The machine's load (1, 5 and 15 minutes), which these figures depend on; "unknown" off Linux. */
+    private static String loadAverage() {
+        try {
+            String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split(" ", -1);
+            return parts[0] + " " + parts[1] + " " + parts[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 
     /** Serves {@code /} (an empty page) and the pages' scripts from the classpath's {@code static/}. */
