@@ -466,7 +466,7 @@ class BrowserIT {
 
             String list =
                     http.get("/api/sales/" + saleId + "/draw/entries", null).body();
-            assertThat(list.split("\n")).hasSize(6);
+            assertThat(list.lines()).hasSize(6);
             gina.byTestId("paste-entries").sendKeys(list);
             gina.click("paste-check");
             gina.waitFor()
