@@ -7,6 +7,8 @@ import io.stampede.shared.security.ShopperTokens;
 import io.stampede.testsupport.Http;
 import io.stampede.testsupport.IntegrationTest;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.BeforeEach;
@@ -134,6 +137,17 @@ class DrawIT {
                 .as("changing one entry changes the published hash")
                 .isNotEqualTo(draw.path("entriesHash").asString());
 
+        // the shipped verifier agrees, and catches a list with one entry changed
+        assertThat(verify(saleId))
+                .as("tools/VerifyDraw.java on the honest draw")
+                .isZero();
+        Path tampered = Files.createTempFile("entries", ".txt");
+        Files.writeString(tampered, changed);
+        assertThat(verify("--entries", tampered.toString(), saleId))
+                .as("tools/VerifyDraw.java on a list with one entry changed")
+                .isEqualTo(1);
+        Files.delete(tampered);
+
         List<String> order = drawOrder(seed, users);
         List<String> winners = new ArrayList<>();
         for (JsonNode w : draw.path("winners")) {
@@ -234,6 +248,21 @@ class DrawIT {
                                 now.plusSeconds(120).toString())
                         .replaceFirst("}$", ",\"access\":\"DRAW\"}"));
         assertThat(noPlan.status()).isEqualTo(400);
+    }
+
+    /** Runs the shipped verifier as anyone would, with this JDK's java; answers its exit status. */
+    private int verify(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                Path.of("..", "tools", "VerifyDraw.java").toString()));
+        command.addAll(List.of(args).subList(0, args.length - 1));
+        command.add("http://127.0.0.1:" + port);
+        command.add(args[args.length - 1]);
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as(out).isTrue();
+        System.out.println(out);
+        return p.exitValue();
     }
 
     /** The draw order as docs/fair-drops.md defines it, written here with nothing but the JDK. */
