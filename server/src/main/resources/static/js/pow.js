@@ -1,5 +1,8 @@
 // The page's side of a proof of work: runs js/pow-worker.js and answers with the nonce. A fresh worker per
 // challenge, ended as soon as it answered (or the caller gave up), so no hashing goes on in the background.
+// It hashes with the plain JS SHA-256 by default: crypto.subtle makes every digest a promise and a round trip to the
+// browser's crypto thread, and does 3-4 times fewer hashes a second on the short strings of a challenge
+// (docs/benchmarks, "Proof of work: what it costs a phone").
 
 /**
  * @param {string} challenge
@@ -7,7 +10,7 @@
  * @param {{onProgress?: (tried:number, ms:number) => void, signal?: AbortSignal, impl?: string}} options
  * @returns {Promise<{ok:true, nonce:string, tried:number, ms:number, impl:string} | {ok:false, error:string}>}
  */
-export function solveProofOfWork(challenge, difficulty, { onProgress, signal, impl = 'auto' } = {}) {
+export function solveProofOfWork(challenge, difficulty, { onProgress, signal, impl = 'js' } = {}) {
   return new Promise((resolve) => {
     let worker;
     try {
