@@ -54,7 +54,7 @@ record RoomOptions(
                     "S",
                     "0",
                     "the sale starts (and the room lets shoppers through) S seconds after it is created; 0: when the"
-                            + " joins should be done at 90% of that join rate, plus 10 s"),
+                            + " joins should be done at twice that join rate, plus 10 s"),
             new Flags.Flag(
                     "admit-per-second",
                     "N",

@@ -15,10 +15,10 @@ class RoomPlanTest {
 
     @Test
     void theSaleStartsWhenTheJoinsShouldBeDone() {
-        // 90,000 joins at 90% of 1,000 a second, plus the slack
-        assertEquals(Duration.ofSeconds(110), RoomPlan.startsIn(90_000, 0, 1_000));
+        // 90,000 joins at twice the calibration's 1,000 a second, plus the slack
+        assertEquals(Duration.ofSeconds(55), RoomPlan.startsIn(90_000, 0, 1_000));
         assertEquals(Duration.ofSeconds(11), RoomPlan.startsIn(1, 0, 1_000));
-        assertEquals(Duration.ofSeconds(12), RoomPlan.startsIn(901, 0, 1_000));
+        assertEquals(Duration.ofSeconds(12), RoomPlan.startsIn(2_001, 0, 1_000));
         // given, it is what it says; without a rate, or at a crawl, at most the latest start
         assertEquals(Duration.ofSeconds(40), RoomPlan.startsIn(100_000, 40, 2_500));
         assertEquals(RoomPlan.LATEST_START, RoomPlan.startsIn(100_000, 0, Double.NaN));
