@@ -408,7 +408,11 @@ function showPurchaseOutcome(card, sale, r) {
 
 // ---------------------------------------------------------------- waiting room and draw (docs/fair-drops.md)
 
-const ROOM_FALLBACK_POLL_MS = 10_000; // a waiting shopper asks for their place this often even when nothing is due
+// A waiting page lives on the catalogue push (the room's admitted count) and asks for its place only when it should
+// have been reached: a room of 100,000 tabs polling every 10 s would take three server cores (docs/benchmarks,
+// "A room of 100,000 waiting shoppers"), so the fallback is once a minute.
+const ROOM_FALLBACK_POLL_MS = 60_000;
+const DRAWN_PLACES_PER_SECOND = 2_000; // how fast a randomized crowd may ask for its freshly drawn places
 const REACHED_POLL_MS = 1_000;        // …and every second once their place should have been reached
 const ENTRY_POLL_MS = 1_000;          // an entrant asks for their result this often once the draw is due
 const WAITING_LIST_POLL_MS = 15_000;  // a shopper on the waiting list checks whether a unit came back
@@ -649,7 +653,7 @@ async function pollRoom(card) {
   }
 }
 
-/** Asks again when the shopper's place should have been reached, their pass ran out, or as the 10 s fallback. */
+/** Asks again when the shopper's place should have been reached, their pass ran out, or once a minute as a fallback. */
 function followRoom(card, sale, t) {
   const turn = turnOf(card.id);
   const room = turn.room;
@@ -660,8 +664,13 @@ function followRoom(card, sale, t) {
     const reached = room.place != null ? roomNow(card, sale, t).admitted >= room.place : t >= starts;
     let next = turn.nextPoll;
     if (reached) {
-      // the places of a randomized crowd are all drawn at the same second: spread their asking over two seconds
-      if (turn.reachedAt == null) turn.reachedAt = t + (room.place == null ? jitter(2000) : 0);
+      // the places of a randomized crowd are all drawn at the same second: spread their asking over 2..60 s, as
+      // long as the crowd needs at DRAWN_PLACES_PER_SECOND (an admission's time counts from its first answer)
+      if (turn.reachedAt == null) {
+        const crowd = Number((sale.waitingRoom || {}).waiting || room.waiting || 0);
+        const spread = Math.min(60_000, Math.max(2_000, (crowd / DRAWN_PLACES_PER_SECOND) * 1000));
+        turn.reachedAt = t + (room.place == null ? jitter(spread) : 0);
+      }
       next = Math.min(next, Math.max(turn.reachedAt, turn.lastPoll + (turn.reachedPolls < 10 ? REACHED_POLL_MS : 3000)));
     }
     if (t >= next) {
