@@ -4,6 +4,7 @@ import io.stampede.sale.domain.Access;
 import io.stampede.sale.domain.Sale;
 import io.stampede.sale.domain.SaleEnded;
 import io.stampede.sale.domain.Turns;
+import io.stampede.sale.port.SaleTurns;
 import io.stampede.turn.domain.DrawOrder;
 import io.stampede.turn.port.DrawStore;
 import java.security.SecureRandom;
@@ -142,11 +143,8 @@ public class Draws {
         }
         DrawStore.Draw d = store.find(sale.id()).orElseThrow();
         Turns.Draw plan = Objects.requireNonNull(sale.turns().draw());
-        List<String> winners = d.drawnAt() == null
-                ? List.of()
-                : order(sale, d)
-                        .order()
-                        .subList(0, Math.min(d.offered(), order(sale, d).order().size()));
+        List<String> order = d.drawnAt() == null ? List.of() : order(sale, d).order();
+        List<String> winners = order.subList(0, Math.min(d.offered(), order.size()));
         return Optional.of(new Published(
                 sale.id(),
                 state(sale, d),
@@ -170,9 +168,9 @@ public class Draws {
     }
 
     /** The figures a sale view shows. */
-    io.stampede.sale.port.SaleTurns.Draw figures(Sale sale) {
+    SaleTurns.Draw figures(Sale sale) {
         DrawStore.Draw d = store.find(sale.id()).orElseThrow();
-        return new io.stampede.sale.port.SaleTurns.Draw(
+        return new SaleTurns.Draw(
                 state(sale, d).name(),
                 d.entries() != null ? d.entries() : entries(sale.id()),
                 d.seedHash(),

@@ -27,12 +27,7 @@ class TurnFigures implements SaleTurns {
             case OPEN -> Figures.NONE;
             case WAITING_ROOM -> {
                 RoomStore.Figures f = room.figures(sale);
-                yield new Figures(
-                        new Room(
-                                Math.min(f.admitted(), f.size()),
-                                Math.max(0, f.size() - f.admitted()),
-                                f.admitPerSecond()),
-                        null);
+                yield new Figures(new Room(f.letThrough(), f.waiting(), f.admitPerSecond()), null);
             }
             case DRAW -> new Figures(null, draws.figures(sale));
         };

@@ -33,5 +33,15 @@ public interface RoomStore {
             boolean randomized) {}
 
     /** Places let through so far, places taken, and the rate in force. */
-    record Figures(long admitted, long size, int admitPerSecond) {}
+    record Figures(long admitted, long size, int admitPerSecond) {
+        /** Places let through that someone holds: the schedule may run ahead of the joins only before a clamp. */
+        public long letThrough() {
+            return Math.min(admitted, size);
+        }
+
+        /** Joined shoppers still behind the places let through. */
+        public long waiting() {
+            return Math.max(0, size - admitted);
+        }
+    }
 }

@@ -1,6 +1,7 @@
 package io.stampede.turn.adapter.web;
 
 import io.stampede.sale.application.SaleService;
+import io.stampede.sale.domain.Access;
 import io.stampede.sale.domain.Sale;
 import io.stampede.shared.security.Shopper;
 import io.stampede.shared.web.ApiException;
@@ -95,8 +96,7 @@ class TurnController {
             throw ApiException.validation("admitPerSecond must be 1..100000");
         }
         RoomStore.Figures f = room.setRate(sale(id), rate).orElseThrow(TurnController::noRoom);
-        return new RoomFigures(
-                Math.min(f.admitted(), f.size()), Math.max(0, f.size() - f.admitted()), f.admitPerSecond());
+        return new RoomFigures(f.letThrough(), f.waiting(), f.admitPerSecond());
     }
 
     @PostMapping("/api/sales/{id}/entries")
@@ -144,7 +144,7 @@ class TurnController {
     @GetMapping("/api/sales/{id}/draw/entries")
     ResponseEntity<byte[]> entries(@PathVariable String id) {
         Sale sale = sale(id);
-        if (draws.record(sale).isEmpty()) {
+        if (sale.access() != Access.DRAW) { // not the whole published record, which orders every entrant
             throw ApiException.notFound("draw");
         }
         byte[] list = draws.entryList(sale)
