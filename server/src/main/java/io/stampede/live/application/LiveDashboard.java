@@ -41,6 +41,10 @@ public class LiveDashboard {
     private static final Duration DRIFT_EVERY = Duration.ofSeconds(5);
     private static final Duration ENDED_SHOWN = Duration.ofMinutes(30);
     private static final int SALES_SHOWN = 50;
+    /** A second's hand-off this long after its end may miss the read of it, half a second after its end. */
+    private static final long LATE_AFTER_MILLIS = 400;
+    /** The most seconds one frame catches up with, when the frames before it were late or skipped. */
+    private static final int CATCH_UP_SECONDS = 5;
 
     private final SaleService sales;
     private final AttemptCounts counts;
@@ -53,6 +57,7 @@ public class LiveDashboard {
     private final ArrayDeque<DomainEvent> recent = new ArrayDeque<>();
     private final Map<String, Long> drift = new HashMap<>();
     private Instant driftReadAt = Instant.EPOCH;
+    private long lastSecondRead; // 0: no frame since nobody watched
 
     public LiveDashboard(
             SaleService sales,
@@ -110,7 +115,9 @@ public class LiveDashboard {
 
     /**
      * Hands this instance's finished seconds of attempts to the sum over every instance: on every instance, at the
-     * start of each second, half a second before any dashboard reads the second that just ended.
+     * start of each second, half a second before any dashboard reads the second that just ended. A hand-off that
+     * comes late (a busy machine, a pause), when a dashboard may have read that second already, adds its counts to
+     * the current second instead: they show a second late rather than never.
      */
     @Scheduled(cron = "* * * * * *")
     public void publishAttempts() {
@@ -118,8 +125,15 @@ public class LiveDashboard {
         if (finished.isEmpty()) {
             return;
         }
+        long nowMillis = clock.millis();
+        long current = Math.floorDiv(nowMillis, 1000L);
+        List<AttemptCounts.Second> stamped = new ArrayList<>(finished.size());
+        for (AttemptCounts.Second s : finished) {
+            boolean late = nowMillis >= (s.epochSecond() + 1) * 1000L + LATE_AFTER_MILLIS;
+            stamped.add(late ? s.at(current) : s);
+        }
         try {
-            totals.add(finished);
+            totals.add(stamped);
         } catch (RuntimeException e) { // the dashboard loses a second; purchases are not affected
             log.warn("live attempt counts not published: {}", e.toString());
         }
@@ -144,11 +158,20 @@ public class LiveDashboard {
         if (readDrift) {
             driftReadAt = now;
         }
-        // the second that ended half a second ago: every instance has added its counts of it by now
+        // the second that ended half a second ago: every instance has added its counts of it by now. A frame that
+        // comes late, after a frame was skipped, adds up the seconds since the last one read, so that no second's
+        // attempts go unshown
         long second = Math.floorDiv(now.toEpochMilli(), 1000L) - 1;
-        Map<String, AttemptCounts.Second> sums = Map.of();
+        long from = lastSecondRead == 0 || lastSecondRead >= second
+                ? second
+                : Math.max(lastSecondRead + 1, second - CATCH_UP_SECONDS + 1);
+        lastSecondRead = Math.max(lastSecondRead, second);
+        List<String> ids = shown.stream().map(s -> s.sale().id()).toList();
+        Map<String, AttemptCounts.Second> sums = new HashMap<>();
         try {
-            sums = totals.read(shown.stream().map(s -> s.sale().id()).toList(), second);
+            for (long read = from; read <= second; read++) {
+                totals.read(ids, read).forEach((id, s) -> sums.merge(id, s.at(second), AttemptCounts.Second::plus));
+            }
         } catch (RuntimeException e) {
             log.debug("live attempt sums unreadable: {}", e.toString());
         }
@@ -195,6 +218,7 @@ public class LiveDashboard {
     /** Nobody watches: stop following the event feed (the next sample catches up again). */
     public synchronized void pause() {
         tail.stop();
+        lastSecondRead = 0;
     }
 
     /** The last events committed, oldest first. */

@@ -9,16 +9,18 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 import org.springframework.stereotype.Component;
 
 /**
  * This instance's purchase attempts of the current second, per sale: counts by outcome and a coarse latency
  * histogram. Recording is a couple of adds; once a second {@link #drain} hands the finished seconds to whoever
- * publishes them (the live dashboard adds them up over every instance). An add that races the second's hand-off can
- * land in a second already handed off and be lost; the dashboard tolerates that, the ledger never depends on it.
+ * publishes them (the live dashboard adds them up over every instance). No add is lost to the hand-off: a window
+ * is read only once the adds already in it are done, and an add that finds its window closed moves to the next.
  */
 @Component
 public final class AttemptCounts {
@@ -47,6 +49,25 @@ public final class AttemptCounts {
         /** Attempts of the second that came to {@code outcome}. */
         public long count(Outcome outcome) {
             return outcomes.getOrDefault(outcome, 0L);
+        }
+
+        /** The same counts, stamped with another second. */
+        public Second at(long otherSecond) {
+            return new Second(saleId, otherSecond, outcomes, latencyBuckets);
+        }
+
+        /** The counts of this second and of {@code other} together, stamped with this one's second. */
+        public Second plus(Second other) {
+            Map<Outcome, Long> sum = new EnumMap<>(Outcome.class);
+            for (Outcome o : Outcome.values()) {
+                sum.put(o, count(o) + other.count(o));
+            }
+            List<Long> buckets = new ArrayList<>(latencyBuckets.size());
+            for (int b = 0; b < latencyBuckets.size(); b++) {
+                buckets.add(latencyBuckets.get(b)
+                        + (b < other.latencyBuckets.size() ? other.latencyBuckets.get(b) : 0L));
+            }
+            return new Second(saleId, epochSecond, sum, buckets);
         }
     }
 
@@ -85,9 +106,14 @@ public final class AttemptCounts {
             }
             w = current.get();
         }
-        Objects.requireNonNull(w.outcomes.get(outcome)).increment(); // every outcome has its adder
-        if (latencyNanos >= 0) {
-            w.latency.incrementAndGet(LatencyBuckets.bucketOf(latencyNanos));
+        while (!w.add(outcome, latencyNanos)) { // closed under it: the add belongs to the window that replaced it
+            w = current.get();
+            if (w.epochSecond < epochSecond) { // handed off idle (drain): a window of this second replaces it
+                Window fresh = new Window(epochSecond);
+                if (current.compareAndSet(w, fresh)) {
+                    w = fresh;
+                }
+            }
         }
     }
 
@@ -137,6 +163,8 @@ public final class AttemptCounts {
         final long epochSecond;
         final Map<Outcome, LongAdder> outcomes = new EnumMap<>(Outcome.class);
         final AtomicLongArray latency = new AtomicLongArray(LatencyBuckets.COUNT);
+        final AtomicInteger writers = new AtomicInteger();
+        volatile boolean closed;
 
         Window(long epochSecond) {
             this.epochSecond = epochSecond;
@@ -145,7 +173,36 @@ public final class AttemptCounts {
             }
         }
 
+        /** Counts one attempt, unless the window was closed: then nothing is counted and it answers false. */
+        boolean add(Outcome outcome, long latencyNanos) {
+            writers.incrementAndGet();
+            try {
+                if (closed) {
+                    return false;
+                }
+                Objects.requireNonNull(outcomes.get(outcome)).increment(); // every outcome has its adder
+                if (latencyNanos >= 0) {
+                    latency.incrementAndGet(LatencyBuckets.bucketOf(latencyNanos));
+                }
+                return true;
+            } finally {
+                writers.decrementAndGet();
+            }
+        }
+
+        /**
+         * Closes the window and reads it once the adds under way are done: an add counts itself among the writers
+         * before it looks whether the window is closed, so any add not waited for here sees it closed.
+         */
         Second finish(String saleId) {
+            closed = true;
+            for (int spins = 0; writers.get() != 0; spins++) {
+                if (spins < 100) {
+                    Thread.onSpinWait();
+                } else { // a writer's thread lost its core mid-add: let it have one
+                    LockSupport.parkNanos(10_000);
+                }
+            }
             Map<Outcome, Long> counts = new EnumMap<>(Outcome.class);
             outcomes.forEach((o, n) -> counts.put(o, n.sum()));
             List<Long> buckets = new ArrayList<>(LatencyBuckets.COUNT);
