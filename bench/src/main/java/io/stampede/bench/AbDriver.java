@@ -173,8 +173,12 @@ final class AbDriver {
         Duration warmup = Duration.ofSeconds(options.warmupSeconds());
         Duration window = Duration.ofSeconds(options.seconds());
         Deadline deadline = Deadline.in(warmup.plus(window).plusSeconds(options.requestTimeoutSeconds() + 30L));
+        String pid = Long.toString(server.pid());
         TimedLoop.Result result = TimedLoop.run(
-                options.concurrency(), warmup, window, STOCK / 2, status -> status == 201, purchase, deadline);
+                options.concurrency(), warmup, window, STOCK / 2, status -> status == 201, purchase, deadline, () -> {
+                    long ticks = ProcStats.cpuTicks(pid);
+                    return ticks < 0 ? -1 : (long) (ticks * 1e9 / ProcStats.TICKS_PER_SECOND);
+                });
 
         List<String> notes = new ArrayList<>();
         if (result.cutShort()) {
@@ -210,6 +214,7 @@ final class AbDriver {
                 any ? result.latencyMicros().getValueAtPercentile(99) / 1000.0 : Double.NaN,
                 result.successes(),
                 result.seconds(),
+                result.serverCpuMicrosPerAnswer(),
                 otherCount,
                 oversell.units(),
                 String.join("; ", notes));

@@ -12,7 +12,8 @@ final class AbSummary {
 
     /**
      * One measurement: one build ({@code side} "a" or "b") in one round. Unmeasured when its server or sale could not
-     * be set up ({@code note} says why). {@code others} counts answers in the window that were not 201.
+     * be set up ({@code note} says why). {@code cpuMicros} is the server's CPU per answer of the window (user +
+     * system of its process, NaN when unreadable); {@code others} counts answers in the window that were not 201.
      */
     record Measurement(
             int round,
@@ -24,12 +25,14 @@ final class AbSummary {
             double p99Ms,
             long winners,
             double seconds,
+            double cpuMicros,
             long others,
             long oversold,
             String note) {
 
         static Measurement failed(int round, String side, String label, String note) {
-            return new Measurement(round, side, label, false, Double.NaN, Double.NaN, Double.NaN, 0, 0, 0, 0, note);
+            return new Measurement(
+                    round, side, label, false, Double.NaN, Double.NaN, Double.NaN, 0, 0, Double.NaN, 0, 0, note);
         }
     }
 
@@ -45,11 +48,12 @@ final class AbSummary {
         return head
                 + String.format(
                         Locale.ROOT,
-                        "  winners/s %9s  p50 %7s ms  p99 %7s ms  winners %,d in %.1f s"
+                        "  winners/s %9s  p50 %7s ms  p99 %7s ms  server CPU/answer %6s µs  winners %,d in %.1f s"
                                 + "  other answers %d  oversold %d%s",
                         decimal(m.winnersPerSecond(), 1),
                         CompareTable.millis(m.p50Ms()),
                         CompareTable.millis(m.p99Ms()),
+                        decimal(m.cpuMicros(), 0),
                         m.winners(),
                         m.seconds(),
                         m.others(),
@@ -117,6 +121,14 @@ final class AbSummary {
         } else {
             s.append("B/A           n/a (A or B has no measurement)\n");
         }
+        Optional<Double> cpuA = median(all, "a", Measurement::cpuMicros);
+        Optional<Double> cpuB = median(all, "b", Measurement::cpuMicros);
+        if (cpuA.isPresent() && cpuB.isPresent() && cpuA.get() > 0) {
+            s.append(String.format(
+                    Locale.ROOT,
+                    "B/A           server CPU per answer %.3f (lower is better)%n",
+                    cpuB.get() / cpuA.get()));
+        }
         s.append("per round     B/A ")
                 .append(
                         ratios.isEmpty()
@@ -142,11 +154,12 @@ final class AbSummary {
         }
         return String.format(
                 Locale.ROOT,
-                "%-13s winners/s %9s  p50 %7s ms  p99 %7s ms  %s%n",
+                "%-13s winners/s %9s  p50 %7s ms  p99 %7s ms  server CPU/answer %6s µs  %s%n",
                 side.toUpperCase(Locale.ROOT),
                 decimal(rate.get(), 1),
                 CompareTable.millis(median(all, side, Measurement::p50Ms).orElse(Double.NaN)),
                 CompareTable.millis(median(all, side, Measurement::p99Ms).orElse(Double.NaN)),
+                decimal(median(all, side, Measurement::cpuMicros).orElse(Double.NaN), 0),
                 label);
     }
 

@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntPredicate;
+import java.util.function.LongSupplier;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 
@@ -31,7 +32,8 @@ final class TimedLoop {
 
     /**
      * The window's figures: successful answers, every answer, latency of the successful ones (send to answer, in
-     * microseconds), the answers themselves, and how many requests were sent in all (warm-up included).
+     * microseconds), the answers themselves, how many requests were sent in all (warm-up included), and the CPU the
+     * server used during the window in nanoseconds (-1 when not measured).
      */
     record Result(
             long successes,
@@ -40,7 +42,13 @@ final class TimedLoop {
             Histogram latencyMicros,
             List<Burst.Outcome> windowOutcomes,
             long sent,
-            boolean cutShort) {
+            boolean cutShort,
+            long serverCpuNanos) {
+
+        /** The server's CPU per answer of the window in microseconds, NaN when not measured or nothing answered. */
+        double serverCpuMicrosPerAnswer() {
+            return serverCpuNanos < 0 || answered == 0 ? Double.NaN : serverCpuNanos / 1e3 / answered;
+        }
 
         double successRate() {
             return successes / seconds();
@@ -88,6 +96,22 @@ final class TimedLoop {
             IntPredicate success,
             Request request,
             Deadline deadline) {
+        return run(concurrency, warmup, measure, maxRequests, success, request, deadline, null);
+    }
+
+    /**
+     * Runs the loop as {@link #run(int, Duration, Duration, long, IntPredicate, Request, Deadline)} does, and reads
+     * {@code serverCpuNanos} (the server's CPU time so far; null: none) when the window opens and when it closes.
+     */
+    static Result run(
+            int concurrency,
+            Duration warmup,
+            Duration measure,
+            long maxRequests,
+            IntPredicate success,
+            Request request,
+            Deadline deadline,
+            LongSupplier serverCpuNanos) {
         AtomicLong next = new AtomicLong();
         Histogram latency = new ConcurrentHistogram(3);
         ConcurrentLinkedQueue<Burst.Outcome> inWindow = new ConcurrentLinkedQueue<>();
@@ -97,6 +121,21 @@ final class TimedLoop {
 
         CountDownLatch done = new CountDownLatch(concurrency);
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+        long[] cpu = {-1, -1}; // at the window's start and end
+        Thread cpuReader = serverCpuNanos == null
+                ? null
+                : Thread.ofVirtual().start(() -> {
+                    try {
+                        TimeUnit.NANOSECONDS.sleep(windowStart - System.nanoTime());
+                        cpu[0] = serverCpuNanos.getAsLong();
+                        TimeUnit.NANOSECONDS.sleep(windowEnd - System.nanoTime());
+                        cpu[1] = serverCpuNanos.getAsLong();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } catch (RuntimeException e) { // the server is gone: not measured
+                        cpu[1] = -1;
+                    }
+                });
         for (int w = 0; w < concurrency; w++) {
             executor.execute(() -> {
                 try {
@@ -131,6 +170,19 @@ final class TimedLoop {
             finished = false;
         }
         executor.shutdownNow();
+        long cpuNanos = -1;
+        if (cpuReader != null) {
+            try {
+                if (!cpuReader.join(Duration.ofSeconds(5))) {
+                    cpuReader.interrupt();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            synchronized (cpu) {
+                cpuNanos = cpu[0] >= 0 && cpu[1] >= 0 ? cpu[1] - cpu[0] : -1;
+            }
+        }
         long measuredNanos = Math.max(1, Math.min(System.nanoTime(), windowEnd) - windowStart);
         List<Burst.Outcome> outcomes = List.copyOf(inWindow);
         return new Result(
@@ -142,7 +194,8 @@ final class TimedLoop {
                 latency.copy(),
                 outcomes,
                 Math.min(next.get(), maxRequests),
-                !finished || measuredNanos < measure.toNanos());
+                !finished || measuredNanos < measure.toNanos(),
+                cpuNanos);
     }
 
     /** One GET, as an outcome: the status and problem code, a transport error, or cancelled when interrupted. */

@@ -1,13 +1,9 @@
 package io.stampede.shared.security;
 
 import java.nio.charset.StandardCharsets;
-import java.security.InvalidKeyException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
-import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
@@ -19,17 +15,19 @@ public final class SignedTokens {
     private static final Base64.Decoder DECODE = Base64.getUrlDecoder();
     private static final String SEPARATOR = "\n"; // no field may contain it: ids, user ids and numbers never do
 
-    private final SecretKeySpec key;
+    private final HmacSha256 key;
 
     /** A signer for one purpose: its key is HMAC-SHA256(secret, purpose). */
     public SignedTokens(byte[] secret, String purpose) {
-        this.key = new SecretKeySpec(hmac(new SecretKeySpec(secret, "HmacSHA256"), purpose), "HmacSHA256");
+        byte[] derived =
+                new HmacSha256(new SecretKeySpec(secret, "HmacSHA256")).mac(purpose.getBytes(StandardCharsets.UTF_8));
+        this.key = new HmacSha256(new SecretKeySpec(derived, "HmacSHA256"));
     }
 
     public String sign(String... fields) {
         String payload = String.join(SEPARATOR, fields);
         return ENCODE.encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + "."
-                + ENCODE.encodeToString(hmac(key, payload));
+                + ENCODE.encodeToString(key.mac(payload.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** The fields of a token this signer made, or empty for anything else (malformed, foreign or altered). */
@@ -41,22 +39,12 @@ public final class SignedTokens {
         try {
             String payload = new String(DECODE.decode(token.substring(0, dot)), StandardCharsets.UTF_8);
             byte[] mac = DECODE.decode(token.substring(dot + 1));
-            if (!MessageDigest.isEqual(mac, hmac(key, payload))) {
+            if (!key.verify(payload.getBytes(StandardCharsets.UTF_8), mac)) {
                 return Optional.empty();
             }
             return Optional.of(List.of(payload.split(SEPARATOR, -1)));
         } catch (IllegalArgumentException e) { // not base64url
             return Optional.empty();
-        }
-    }
-
-    private static byte[] hmac(SecretKeySpec key, String message) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(key);
-            return mac.doFinal(message.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
         }
     }
 }

@@ -18,7 +18,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Date;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -107,6 +113,38 @@ class ShopperTokensTest {
         // with the signature kept and with it dropped, as attackers try both
         assertThat(tokens.verify(none + "." + parts[1] + "." + parts[2])).isEmpty();
         assertThat(tokens.verify(none + "." + parts[1] + ".")).isEmpty();
+    }
+
+    @Test
+    void aTokenWithACriticalHeaderParameterDoesNotVerify() throws Exception {
+        // RFC 7515: a recipient that does not understand a critical parameter must refuse the token
+        SignedJWT jwt = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.HS256)
+                        .criticalParams(Set.of("b64x"))
+                        .customParam("b64x", true)
+                        .build(),
+                claims("u1", T0.plusSeconds(60)));
+        jwt.sign(new MACSigner(SECRET.getBytes(StandardCharsets.UTF_8)));
+
+        assertThat(tokens.verify(jwt.serialize())).isEmpty();
+    }
+
+    @Test
+    void manyThreadsVerifyAtOnceWithThePooledKey() throws Exception {
+        String token = tokens.issue("u1", Duration.ofMinutes(10)).token();
+        int at = token.lastIndexOf('.') + 5; // a character of the signature that holds six of its bits
+        String forged = token.substring(0, at) + (token.charAt(at) == 'A' ? 'B' : 'A') + token.substring(at + 1);
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Boolean>> answers = new ArrayList<>();
+            for (int i = 0; i < 2_000; i++) {
+                boolean good = i % 2 == 0;
+                answers.add(
+                        pool.submit(() -> tokens.verify(good ? token : forged).isPresent() == good));
+            }
+            for (Future<Boolean> a : answers) {
+                assertThat(a.get()).isTrue();
+            }
+        }
     }
 
     @Test
