@@ -8,6 +8,7 @@ import io.stampede.sale.domain.SaleRules;
 import io.stampede.sale.domain.StockStrategy;
 import io.stampede.shared.SharedSettings;
 import io.stampede.shared.security.Secrets;
+import io.stampede.shared.web.RequestPathWarmUp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,6 +29,7 @@ class StartupReport {
     private static final Logger log = LoggerFactory.getLogger("io.stampede");
 
     private final GateWarmup warmup;
+    private final RequestPathWarmUp requestPath;
     private final SaleService sales;
     private final SharedSettings properties;
     private final SaleSettings saleSettings;
@@ -36,6 +38,7 @@ class StartupReport {
 
     StartupReport(
             GateWarmup warmup,
+            RequestPathWarmUp requestPath,
             SaleService sales,
             SharedSettings properties,
             SaleSettings saleSettings,
@@ -43,6 +46,7 @@ class StartupReport {
             Clock clock) {
         this.saleSettings = saleSettings;
         this.warmup = warmup;
+        this.requestPath = requestPath;
         this.sales = sales;
         this.properties = properties;
         this.secrets = secrets;
@@ -85,6 +89,7 @@ class StartupReport {
         int port = event.getApplicationContext() instanceof WebServerApplicationContext w && w.getWebServer() != null
                 ? w.getWebServer().getPort()
                 : 0;
+        requestPath.run(port); // before health says UP: the first shoppers meet compiled code
         String base = "http://localhost:" + port;
         StringBuilder line = new StringBuilder("Stampede is ready at ")
                 .append(base)

@@ -134,8 +134,12 @@ class NewcomerJarIT {
         // a newcomer's machine: nothing configured
         service = ServiceProcess.start(workDir, "first", port, Map.of()).awaitHealthy();
         Http http = service.http();
-        assertThat(Files.readString(workDir.resolve("first.log")))
-                .contains("Stampede is ready at http://localhost:" + port);
+        String firstLog = Files.readString(workDir.resolve("first.log"));
+        assertThat(firstLog).contains("Stampede is ready at http://localhost:" + port);
+        // the request path was warmed up through the port before health said UP
+        assertThat(firstLog).contains("Warmed up the purchase path with 2,000 requests");
+        assertThat(firstLog.indexOf("Warmed up the purchase path"))
+                .isLessThan(firstLog.indexOf("Stampede is ready at"));
 
         String admin = Files.readString(workDir.resolve(".stampede/admin-token"), StandardCharsets.UTF_8)
                 .trim();

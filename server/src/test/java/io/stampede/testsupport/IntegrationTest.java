@@ -22,6 +22,8 @@ import org.springframework.test.context.ContextConfiguration;
             "stampede.jwt-secret=" + IntegrationTest.JWT_SECRET,
             "stampede.payment-secret=" + IntegrationTest.PAYMENT_SECRET,
             "stampede.demo-login=true",
+            // each context would spend seconds warming up before its tests; WarmUpIT runs the warm-up itself
+            "stampede.warm-up.requests=0",
             // the contract tests send many attempts per user on purpose; AdmissionIT tests the limits themselves
             "stampede.admission.per-user-per-second=100000"
         })
