@@ -64,8 +64,8 @@ public final class AttemptCounts {
             }
             List<Long> buckets = new ArrayList<>(latencyBuckets.size());
             for (int b = 0; b < latencyBuckets.size(); b++) {
-                buckets.add(latencyBuckets.get(b)
-                        + (b < other.latencyBuckets.size() ? other.latencyBuckets.get(b) : 0L));
+                buckets.add(
+                        latencyBuckets.get(b) + (b < other.latencyBuckets.size() ? other.latencyBuckets.get(b) : 0L));
             }
             return new Second(saleId, epochSecond, sum, buckets);
         }

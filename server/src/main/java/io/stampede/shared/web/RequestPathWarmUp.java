@@ -42,7 +42,7 @@ public class RequestPathWarmUp {
     public RequestPathWarmUp(
             ShopperTokens tokens,
             @Value("${stampede.warm-up.requests:20000}") int requests,
-            @Value("${stampede.warm-up.max-duration:20s}") Duration maxDuration) {
+            @Value("${stampede.warm-up.max-duration:10s}") Duration maxDuration) {
         this.tokens = tokens;
         this.requests = requests;
         this.maxDuration = maxDuration;

@@ -58,8 +58,7 @@ class LiveDashboardTest {
         when(sales.list()).thenReturn(List.of(new SaleService.SaleWithStock(sale, StockFigures.of(100, 0, 0))));
         EventFeed feed = mock(EventFeed.class);
         when(feed.after(anyLong(), anyInt())).thenReturn(new EventFeed.Page(List.of(), 0));
-        dashboard = new LiveDashboard(
-                sales, counts, totals, mock(Reconciliation.class), feed, () -> null, clock);
+        dashboard = new LiveDashboard(sales, counts, totals, mock(Reconciliation.class), feed, () -> null, clock);
     }
 
     @Test
@@ -97,7 +96,9 @@ class LiveDashboardTest {
         at("10:00:01.500");
         assertThat(placed(dashboard.sample())).as("second 0").isEqualTo(1);
         at("10:00:01.900");
-        assertThat(placed(dashboard.sample())).as("second 0 read again, not counted twice").isEqualTo(1);
+        assertThat(placed(dashboard.sample()))
+                .as("second 0 read again, not counted twice")
+                .isEqualTo(1);
         at("10:00:04.600"); // the frames of seconds 1 and 2 were skipped
         LiveDashboard.Frame late = dashboard.sample();
         assertThat(late.second()).isEqualTo(epochSecond("10:00:03"));
