@@ -53,6 +53,9 @@ public final class LoadDriver {
         if (RoomOptions.requested(args)) {
             return room(args, out, err);
         }
+        if (SpeedOptions.requested(args)) {
+            return speed(args, out, err);
+        }
         Options options;
         try {
             options = Options.parse(args);
@@ -108,6 +111,21 @@ public final class LoadDriver {
             return PASS;
         }
         return guarded(out, err, () -> new AbDriver(options, args, out).execute());
+    }
+
+    /** {@code --mode speed}: the purchase path against the floor of the stack, with every issue-14 ratio. */
+    private static int speed(String[] args, PrintStream out, PrintStream err) {
+        SpeedOptions options;
+        try {
+            options = SpeedOptions.parse(args);
+        } catch (Options.UsageException e) {
+            return usageError(err, e, SpeedOptions.SPEED);
+        }
+        if (options.help()) {
+            out.print(SpeedOptions.usage());
+            return PASS;
+        }
+        return guarded(out, err, () -> new SpeedDriver(options, args, out).execute());
     }
 
     /** {@code --mode read-cost}: reads of a sale with many orders against a fresh one. */

@@ -188,7 +188,8 @@ public record Options(
         if (!mode.equals(BURST) && !mode.equals(OVERLOAD)) {
             throw new UsageException("--mode must be " + BURST + ", " + OVERLOAD + ", " + CompareOptions.COMPARE + ", "
                     + AbOptions.AB + ", " + ReadCostOptions.READ_COST + ", " + GateShardsOptions.GATE_SHARDS + ", "
-                    + SubscribersOptions.SUBSCRIBERS + " or " + RoomOptions.ROOM + ", got " + mode);
+                    + SubscribersOptions.SUBSCRIBERS + ", " + RoomOptions.ROOM + " or " + SpeedOptions.SPEED + ", got "
+                    + mode);
         }
         List<String> misplaced = (mode.equals(OVERLOAD) ? BURST_ONLY : OVERLOAD_ONLY)
                 .stream().filter(given::contains).map(name -> "--" + name).toList();
@@ -253,6 +254,9 @@ public record Options(
         out.append("GET /api/stream/sales, alternating; see --mode subscribers --help.\n");
         out.append("--mode room: a waiting room of many shoppers on a jar it starts: joins, the cost of keeping the\n");
         out.append("waiting crowd informed (push and polls), purchases with and without it; see --mode room --help.\n");
+        out.append("--mode speed: the purchase path against the floor of the stack (a 401) on a jar it starts:\n");
+        out.append("winners of every strategy, SOLD_OUT answers, overload, cold start, CPU per answer, and issue\n");
+        out.append("14's ratios; see --mode speed --help.\n");
         out.append("Exit status: 0 PASS, 1 FAIL, 2 setup error (bad flags, service unreachable, admin token\n");
         out.append("rejected, no shopper tokens).\n\nFlags:\n");
         for (Flag flag : FLAGS) {

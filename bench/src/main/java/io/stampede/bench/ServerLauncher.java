@@ -125,6 +125,12 @@ final class ServerLauncher {
      */
     ServerProcess start(Path jar, BenchDatabase db, String prefix, Path dir, String logName)
             throws InterruptedException {
+        return start(jar, db, prefix, dir, logName, ARGUMENTS);
+    }
+
+    /** As {@link #start(Path, BenchDatabase, String, Path, String)}, with these arguments instead of {@link #ARGUMENTS}. */
+    ServerProcess start(Path jar, BenchDatabase db, String prefix, Path dir, String logName, List<String> arguments)
+            throws InterruptedException {
         long t0 = System.nanoTime();
         ServerProcess server;
         try {
@@ -145,7 +151,7 @@ final class ServerLauncher {
             env.put("STAMPEDE_DEMO_SALE", "false");
             env.put("STAMPEDE_DEMO_LOGIN", "false");
             server = ServerProcess.start(
-                    java, jar, jvmOptions, ARGUMENTS, env, port, dir.resolve(logName), () -> deleteKeys(prefix));
+                    java, jar, jvmOptions, arguments, env, port, dir.resolve(logName), () -> deleteKeys(prefix));
         } catch (IOException e) {
             throw new SetupException("cannot start the server: " + e, e);
         }
