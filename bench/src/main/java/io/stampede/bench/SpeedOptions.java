@@ -19,6 +19,7 @@ record SpeedOptions(
         int seconds,
         int warmupSeconds,
         int coldSeconds,
+        int warmSeconds,
         int requestTimeoutSeconds,
         Path out,
         boolean write,
@@ -40,6 +41,7 @@ record SpeedOptions(
             new Flags.Flag("seconds", "S", "10", "measured window of each measurement"),
             new Flags.Flag("warmup-seconds", "S", "5", "unmeasured requests before each window, on the same sale"),
             new Flags.Flag("cold-seconds", "S", "5", "window of the first winners right after health said UP"),
+            new Flags.Flag("warm-seconds", "S", "30", "unmeasured REDIS_LUA winners after that, before round 1"),
             new Flags.Flag("request-timeout-seconds", "S", "30", "timeout of a single HTTP request"),
             new Flags.Flag("out", "DIR", "docs/benchmarks", "where --write puts the table, CSV and chart"),
             new Flags.Flag("write", null, null, "write <date>-speed.md, .csv and .svg to --out"));
@@ -50,7 +52,7 @@ record SpeedOptions(
     static SpeedOptions parse(String... args) {
         Flags.Parsed p = Flags.parse(SPEED, FLAGS, args);
         if (p.on("help")) {
-            return new SpeedOptions(null, null, List.of(), 200, 1000, 2, 10, 5, 5, 30, null, false, true);
+            return new SpeedOptions(null, null, List.of(), 200, 1000, 2, 10, 5, 5, 30, 30, null, false, true);
         }
         List<String> strategies = new ArrayList<>(List.of("REDIS_LUA", "DB_PESSIMISTIC"));
         for (String s : p.get("strategies").split(",", -1)) {
@@ -73,6 +75,7 @@ record SpeedOptions(
                 p.integer("seconds", 1, 3_600),
                 p.integer("warmup-seconds", 0, 3_600),
                 p.integer("cold-seconds", 1, 600),
+                p.integer("warm-seconds", 0, 3_600),
                 p.integer("request-timeout-seconds", 1, 3_600),
                 Path.of(p.get("out")),
                 p.on("write"),
@@ -88,9 +91,9 @@ record SpeedOptions(
                 + "The purchase path's speed against the floor of the stack, in one run on one server it starts\n"
                 + "(a fresh --db-name and Redis prefix, admission limits raised so they refuse nothing, the local\n"
                 + "sold-out flag on as in production). Right after health says UP it measures the first\n"
-                + "--cold-seconds of REDIS_LUA winners; then, each round: purchases refused 401 (no token: the\n"
-                + "floor), winners of every strategy, SOLD_OUT answers, and REDIS_LUA winners at\n"
-                + "--high-concurrency. Every attempt is a distinct shopper with its own Idempotency-Key. Each line\n"
+                + "--cold-seconds of REDIS_LUA winners, then buys unmeasured for --warm-seconds; then each round:\n"
+                + "purchases refused 401 (no token: the floor), winners of every strategy, SOLD_OUT answers, and\n"
+                + "REDIS_LUA winners at --high-concurrency (last in odd rounds, first in even). Every attempt is a distinct shopper with its own Idempotency-Key. Each line\n"
                 + "gives answers/s, latency and the server's CPU per answer (/proc/<pid>/stat over the window);\n"
                 + "then the ratios issue 14 sets targets for, each said met or not. --write puts the table, a CSV\n"
                 + "and a chart into --out. The driver runs on the same machine, so compare ratios, not figures.\n"
