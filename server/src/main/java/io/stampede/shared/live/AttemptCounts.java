@@ -92,27 +92,24 @@ public final class AttemptCounts {
     /** Counts one attempt in the given second. */
     public void record(String saleId, Outcome outcome, long latencyNanos, long epochSecond) {
         AtomicReference<Window> current = sales.computeIfAbsent(saleId, id -> new AtomicReference<>(new Window(0)));
-        Window w = current.get();
         // a newer second replaces the window; an attempt stamped a moment before the newest second (its thread
-        // read the clock just before another thread moved on) counts in the newest, never turning the window back
-        while (w.epochSecond < epochSecond) {
-            Window fresh = new Window(epochSecond);
-            if (current.compareAndSet(w, fresh)) {
-                if (w.epochSecond != 0) {
-                    finished.add(w.finish(saleId));
-                }
-                w = fresh;
-                break;
-            }
-            w = current.get();
-        }
-        while (!w.add(outcome, latencyNanos)) { // closed under it: the add belongs to the window that replaced it
-            w = current.get();
-            if (w.epochSecond < epochSecond) { // handed off idle (drain): a window of this second replaces it
+        // read the clock just before another thread moved on) counts in the newest, never turning the window back.
+        // An add that finds its window closed (handed off under it) starts again from the window that replaced it
+        for (; ; ) {
+            Window w = current.get();
+            while (w.epochSecond < epochSecond) {
                 Window fresh = new Window(epochSecond);
                 if (current.compareAndSet(w, fresh)) {
+                    if (w.epochSecond != 0) {
+                        finished.add(w.finish(saleId));
+                    }
                     w = fresh;
+                    break;
                 }
+                w = current.get();
+            }
+            if (w.add(outcome, latencyNanos)) {
+                return;
             }
         }
     }

@@ -10,14 +10,12 @@ import io.stampede.event.port.EventFeed;
 import io.stampede.inventory.application.Reconciliation;
 import io.stampede.live.port.AttemptTotals;
 import io.stampede.sale.application.SaleService;
-import io.stampede.sale.domain.Intake;
 import io.stampede.sale.domain.Sale;
 import io.stampede.sale.domain.StockFigures;
-import io.stampede.sale.domain.StockStrategy;
 import io.stampede.shared.live.AttemptCounts;
 import io.stampede.shared.live.AttemptCounts.Outcome;
 import io.stampede.testsupport.MutableClock;
-import java.time.Duration;
+import io.stampede.testsupport.Offers;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
@@ -40,21 +38,7 @@ class LiveDashboardTest {
     @BeforeEach
     void setUp() {
         clock.set(Instant.parse("2026-12-02T10:00:00Z"));
-        Instant now = clock.instant();
-        Sale sale = new Sale(
-                "s-1",
-                "phone",
-                "P",
-                4990,
-                now.minusSeconds(60),
-                now.plusSeconds(3600),
-                1,
-                Duration.ofMinutes(15),
-                StockStrategy.REDIS_LUA,
-                Intake.DIRECT,
-                1,
-                100,
-                now.minusSeconds(120));
+        Sale sale = Offers.sale().stock(100).on(clock).definition("s-1");
         when(sales.list()).thenReturn(List.of(new SaleService.SaleWithStock(sale, StockFigures.of(100, 0, 0))));
         EventFeed feed = mock(EventFeed.class);
         when(feed.after(anyLong(), anyInt())).thenReturn(new EventFeed.Page(List.of(), 0));
