@@ -175,10 +175,14 @@ final class AbDriver {
         Deadline deadline = Deadline.in(warmup.plus(window).plusSeconds(options.requestTimeoutSeconds() + 30L));
         String pid = Long.toString(server.pid());
         TimedLoop.Result result = TimedLoop.run(
-                options.concurrency(), warmup, window, STOCK / 2, status -> status == 201, purchase, deadline, () -> {
-                    long ticks = ProcStats.cpuTicks(pid);
-                    return ticks < 0 ? -1 : (long) (ticks * 1e9 / ProcStats.TICKS_PER_SECOND);
-                });
+                options.concurrency(),
+                warmup,
+                window,
+                STOCK / 2,
+                status -> status == 201,
+                purchase,
+                deadline,
+                () -> ProcStats.cpuNanos(pid));
 
         List<String> notes = new ArrayList<>();
         if (result.cutShort()) {

@@ -33,6 +33,12 @@ final class ProcStats {
         }
     }
 
+    /** User + system CPU time of {@code pid} in nanoseconds (at the ticks' resolution), -1 when unreadable. */
+    static long cpuNanos(String pid) {
+        long ticks = cpuTicks(pid);
+        return ticks < 0 ? -1 : (long) (ticks * 1e9 / TICKS_PER_SECOND);
+    }
+
     /** utime + stime of a {@code /proc/<pid>/stat} line (fields 14 and 15; the name in parentheses may hold spaces). */
     static long cpuTicksOf(String stat) {
         String[] fields = SPACES.split(stat.substring(stat.lastIndexOf(')') + 2).strip(), -1);

@@ -43,6 +43,7 @@ final class SpeedDriver {
     private byte[] jwtSecret;
     private Instant minted;
     private int sales;
+    private int measurements; // names each measurement's shoppers and keys, so none is used twice in a run
 
     SpeedDriver(SpeedOptions options, String[] args, PrintStream out) {
         this.options = options;
@@ -82,10 +83,7 @@ final class SpeedDriver {
                     Duration.ofSeconds(options.requestTimeoutSeconds()),
                     Deadline.in(Duration.ofDays(1)));
             String pid = Long.toString(server.pid());
-            serverCpu = () -> {
-                long ticks = ProcStats.cpuTicks(pid);
-                return ticks < 0 ? -1 : (long) (ticks * 1e9 / ProcStats.TICKS_PER_SECOND);
-            };
+            serverCpu = () -> ProcStats.cpuNanos(pid);
             jwtSecret = launcher.jwtSecret().getBytes(StandardCharsets.UTF_8);
             minted = Instant.now();
 
@@ -183,7 +181,7 @@ final class SpeedDriver {
     /** Purchases with no token: refused 401 by the stack before any of the purchase's own work. */
     private SpeedReport.Row floor(int round, String saleId) {
         String path = "/api/sales/" + saleId + "/purchases";
-        String run = stamp + "f" + round;
+        String run = runId();
         return measure(
                 round,
                 SpeedReport.FLOOR,
@@ -201,7 +199,7 @@ final class SpeedDriver {
             int round, String kind, String strategy, String saleId, int concurrency, int warmup, int seconds)
             throws InterruptedException {
         String path = "/api/sales/" + saleId + "/purchases";
-        String run = stamp + kind.charAt(0) + round + strategy.charAt(0) + concurrency;
+        String run = runId();
         Queue<Oversell.Placed> placed = new ConcurrentLinkedQueue<>();
         SpeedReport.Row row = measure(
                 round,
@@ -234,7 +232,7 @@ final class SpeedDriver {
     private SpeedReport.Row soldOut(int round) throws InterruptedException {
         String saleId = sale("REDIS_LUA", 1, "r" + round + "-sold-out");
         String path = "/api/sales/" + saleId + "/purchases";
-        String run = stamp + "s" + round;
+        String run = runId();
         Burst.Outcome last = Burst.purchase(
                 api, path, BODY, Tokens.mintJwt(jwtSecret, "speed-" + run + "-buyer", minted), run + "-buyer");
         String note = last.status() == 201 ? "" : "the one unit was not bought first: " + last.status();
@@ -253,6 +251,10 @@ final class SpeedDriver {
                 options.warmupSeconds(),
                 options.seconds(),
                 note);
+    }
+
+    private String runId() {
+        return stamp + "m" + ++measurements;
     }
 
     private SpeedReport.Row measure(

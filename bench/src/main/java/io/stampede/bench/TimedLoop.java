@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.IntPredicate;
 import java.util.function.LongSupplier;
 import org.HdrHistogram.ConcurrentHistogram;
@@ -101,7 +102,8 @@ final class TimedLoop {
 
     /**
      * Runs the loop as {@link #run(int, Duration, Duration, long, IntPredicate, Request, Deadline)} does, and reads
-     * {@code serverCpuNanos} (the server's CPU time so far; null: none) when the window opens and when it closes.
+     * {@code serverCpuNanos} (the server's CPU time so far, -1 when unreadable; null: none) when the window opens and
+     * when it closes.
      */
     static Result run(
             int concurrency,
@@ -121,19 +123,18 @@ final class TimedLoop {
 
         CountDownLatch done = new CountDownLatch(concurrency);
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-        long[] cpu = {-1, -1}; // at the window's start and end
+        // the server's CPU at the window's start and end, read on time by a thread of its own; -1 until read
+        AtomicLongArray cpu = new AtomicLongArray(new long[] {-1, -1});
         Thread cpuReader = serverCpuNanos == null
                 ? null
                 : Thread.ofVirtual().start(() -> {
                     try {
                         TimeUnit.NANOSECONDS.sleep(windowStart - System.nanoTime());
-                        cpu[0] = serverCpuNanos.getAsLong();
+                        cpu.set(0, serverCpuNanos.getAsLong());
                         TimeUnit.NANOSECONDS.sleep(windowEnd - System.nanoTime());
-                        cpu[1] = serverCpuNanos.getAsLong();
+                        cpu.set(1, serverCpuNanos.getAsLong());
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
-                    } catch (RuntimeException e) { // the server is gone: not measured
-                        cpu[1] = -1;
                     }
                 });
         for (int w = 0; w < concurrency; w++) {
@@ -179,9 +180,7 @@ final class TimedLoop {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            synchronized (cpu) {
-                cpuNanos = cpu[0] >= 0 && cpu[1] >= 0 ? cpu[1] - cpu[0] : -1;
-            }
+            cpuNanos = cpu.get(0) >= 0 && cpu.get(1) >= 0 ? cpu.get(1) - cpu.get(0) : -1;
         }
         long measuredNanos = Math.max(1, Math.min(System.nanoTime(), windowEnd) - windowStart);
         List<Burst.Outcome> outcomes = List.copyOf(inWindow);
