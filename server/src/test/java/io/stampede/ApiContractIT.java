@@ -297,6 +297,32 @@ class ApiContractIT {
     }
 
     @Test
+    void aPurchaseIsReadInTheCharsetItsContentTypeNames() {
+        String sale = openSale(2, 1);
+        String path = "/api/sales/" + sale + "/purchases";
+        Http.Response utf8 = http.send(http.request(path, http.login("charset-8"))
+                .header("Content-Type", "application/json;charset=UTF-8")
+                .header("Idempotency-Key", "k")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"quantity\":1}"))
+                .build());
+        assertThat(utf8.status()).as(utf8.body()).isEqualTo(201);
+        assertThat(utf8.header("Content-Type")).startsWith("application/json");
+        Http.Response utf16 = http.send(http.request(path, http.login("charset-16"))
+                .header("Content-Type", "application/json; charset=UTF-16")
+                .header("Idempotency-Key", "k")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"quantity\":1}", StandardCharsets.UTF_16))
+                .build());
+        assertThat(utf16.status()).as(utf16.body()).isEqualTo(201);
+        assertThat(utf16.json().path("userId").asString()).isEqualTo("charset-16");
+
+        Http.Response soldOut = buy(sale, http.login("charset-late"), "k", "{\"quantity\":1}");
+        assertThat(soldOut.status()).isEqualTo(409);
+        assertThat(soldOut.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(soldOut.json().path("instance").asString()).isEqualTo(path);
+        assertThat(soldOut.json().path("title").asString()).isEqualTo("Conflict");
+    }
+
+    @Test
     void purchasesOutsideTheWindowAreRefused() {
         Instant now = Instant.now();
         String early = http.post(
@@ -355,12 +381,29 @@ class ApiContractIT {
                         .status())
                 .isEqualTo(415);
         assertThat(http.send(http.request(path, token)
-                                .header("Content-Type", "application/json")
                                 .header("Idempotency-Key", "k")
-                                .PUT(HttpRequest.BodyPublishers.ofString("{}"))
+                                .POST(HttpRequest.BodyPublishers.ofString("{\"quantity\":1}"))
                                 .build())
                         .status())
-                .isEqualTo(405);
+                .as("no Content-Type at all")
+                .isEqualTo(415);
+        Http.Response refusesJson = http.send(http.request(path, token)
+                .header("Content-Type", "application/json")
+                .header("Accept", "text/html")
+                .header("Idempotency-Key", "k")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"quantity\":1}"))
+                .build());
+        assertThat(refusesJson.status())
+                .as("a client that takes no JSON is refused before anything is taken")
+                .isEqualTo(406);
+        Http.Response put = http.send(http.request(path, token)
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", "k")
+                .PUT(HttpRequest.BodyPublishers.ofString("{}"))
+                .build());
+        assertThat(put.status()).isEqualTo(405);
+        assertThat(put.header("Allow")).isEqualTo("POST");
+        assertThat(put.code()).isEqualTo("VALIDATION");
 
         assertThat(buy("not-an-id", token, "k1", "{\"quantity\":1}").status()).isEqualTo(404);
         assertThat(buy("00000000-0000-0000-0000-000000000000", token, "k1", "{\"quantity\":1}")

@@ -120,6 +120,25 @@ class ObservabilityIT {
         assertThat(series).anySatisfy(s -> assertSeries(s, "stampede_outbox_pending", "stage=\"position\""));
         assertThat(series).anySatisfy(s -> assertSeries(s, "stampede_orders_group_commit_latency_seconds_bucket"));
         assertThat(series).anySatisfy(s -> assertSeries(s, "stampede_orders_group_commit_batch_bucket"));
+        // purchases are answered outside Spring MVC: their requests still carry the route, not UNKNOWN
+        assertThat(series)
+                .anySatisfy(s -> assertSeries(
+                        s,
+                        "http_server_requests_seconds_count",
+                        "uri=\"/api/sales/{id}/purchases\"",
+                        "status=\"201\""));
+        assertThat(series)
+                .anySatisfy(s -> assertSeries(
+                        s,
+                        "http_server_requests_seconds_count",
+                        "uri=\"/api/sales/{id}/purchases\"",
+                        "status=\"409\""));
+        assertThat(series)
+                .anySatisfy(s -> assertSeries(
+                        s,
+                        "http_server_requests_seconds_count",
+                        "uri=\"/api/sales/{id}/purchases\"",
+                        "status=\"202\""));
     }
 
     private static void assertSeries(DashboardQueries.Series s, String name, String... labels) {

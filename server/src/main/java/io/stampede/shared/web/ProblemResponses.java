@@ -43,45 +43,58 @@ public class ProblemResponses extends ResponseEntityExceptionHandler {
                 ApiException.validation("'" + e.getName() + "' has an invalid value"), request.getRequestURI());
     }
 
-    /** A backing service is down or slow: the shopper may retry; nothing was taken that they cannot find. */
-    @ExceptionHandler({
-        CallNotPermittedException.class,
-        RedisConnectionFailureException.class,
-        RedisSystemException.class,
-        CannotGetJdbcConnectionException.class,
-        CannotCreateTransactionException.class,
-        DataAccessResourceFailureException.class,
-        QueryTimeoutException.class
-    })
-    ResponseEntity<Object> unavailable(Exception e, HttpServletRequest request) {
-        if (!(e instanceof CallNotPermittedException)) { // an open circuit was logged once when it opened
-            log.warn(
-                    "Backing service unavailable on {} {}: {}",
-                    request.getMethod(),
-                    request.getRequestURI(),
-                    e.getMessage());
-        }
-        return ProblemWriter.entity(
-                ApiException.unavailable("a backing service is unavailable; retry shortly"), request.getRequestURI());
-    }
-
     @ExceptionHandler(Exception.class)
     ResponseEntity<Object> unexpected(Exception e, HttpServletRequest request) {
+        return ProblemWriter.entity(ofFailure(e, request), request.getRequestURI());
+    }
+
+    /**
+     * The answer to a failure that is not the shopper's: 503 when a backing service is down or slow (the shopper may
+     * retry; nothing was taken that they cannot find), else 500. Logged once, without a stack trace for the former.
+     * Shared by this advice and the handlers that answer outside Spring MVC.
+     */
+    public static ApiException ofFailure(Exception e, HttpServletRequest request) {
+        if (e instanceof ApiException api) {
+            return api;
+        }
+        if (isBackingServiceDown(e)) {
+            if (!(e instanceof CallNotPermittedException)) { // an open circuit was logged once when it opened
+                log.warn(
+                        "Backing service unavailable on {} {}: {}",
+                        request.getMethod(),
+                        request.getRequestURI(),
+                        e.getMessage());
+            }
+            return ApiException.unavailable("a backing service is unavailable; retry shortly");
+        }
         log.error("Unexpected failure on {} {}", request.getMethod(), request.getRequestURI(), e);
-        return ProblemWriter.entity(
-                new ApiException(HttpStatus.INTERNAL_SERVER_ERROR, ErrorCode.INTERNAL, "unexpected error"),
-                request.getRequestURI());
+        return new ApiException(HttpStatus.INTERNAL_SERVER_ERROR, ErrorCode.INTERNAL, "unexpected error");
+    }
+
+    private static boolean isBackingServiceDown(Exception e) {
+        return e instanceof CallNotPermittedException
+                || e instanceof RedisConnectionFailureException
+                || e instanceof RedisSystemException
+                || e instanceof CannotGetJdbcConnectionException
+                || e instanceof CannotCreateTransactionException
+                || e instanceof DataAccessResourceFailureException
+                || e instanceof QueryTimeoutException;
+    }
+
+    /** Why a JSON body could not be read, as a 400 (or a 413 when it passed the size limit). */
+    public static ApiException unreadable(Throwable ex) {
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t instanceof BodySizeLimitFilter.BodyTooLarge) {
+                return BodySizeLimitFilter.tooLarge();
+            }
+        }
+        return ApiException.validation(describe(ex));
     }
 
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(
             HttpMessageNotReadableException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-        for (Throwable t = ex; t != null; t = t.getCause()) {
-            if (t instanceof BodySizeLimitFilter.BodyTooLarge) {
-                return ProblemWriter.entity(BodySizeLimitFilter.tooLarge(), path(request));
-            }
-        }
-        return ProblemWriter.entity(ApiException.validation(describe(ex)), path(request));
+        return ProblemWriter.entity(unreadable(ex), path(request));
     }
 
     /** Every other Spring MVC failure (404 route, 405, 415, 406, missing header...) keeps its status and gets a code. */
@@ -105,8 +118,8 @@ public class ProblemResponses extends ResponseEntityExceptionHandler {
                 .body(problem);
     }
 
-    private static String describe(HttpMessageNotReadableException ex) {
-        Throwable cause = ex.getCause();
+    private static String describe(Throwable ex) {
+        Throwable cause = ex instanceof HttpMessageNotReadableException ? ex.getCause() : ex;
         if (cause instanceof UnrecognizedPropertyException u) {
             return "unknown member '" + u.getPropertyName() + "'";
         }
