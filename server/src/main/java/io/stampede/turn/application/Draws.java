@@ -223,9 +223,17 @@ public class Draws {
             return new EntryStatus(sale.id(), e.userId(), e.enteredAt(), EntryState.ENTERED, null, null);
         }
         Integer rank = order(sale, d).ranks().get(e.userId());
-        EntryState state = e.orderId() != null
-                ? EntryState.WON
-                : clock.instant().isBefore(sale.endsAt()) ? EntryState.WAITING_LIST : EntryState.NOT_WON;
+        EntryState state;
+        if (e.orderId() != null) {
+            state = EntryState.WON;
+        } else if (!clock.instant().isBefore(sale.endsAt())) {
+            state = EntryState.NOT_WON;
+        } else if (rank != null && rank >= d.offered() && rank < sale.totalStock()) {
+            // drawn among the units, its order not placed yet: a winner must never be shown the waiting list
+            state = EntryState.ENTERED;
+        } else {
+            state = EntryState.WAITING_LIST;
+        }
         return new EntryStatus(
                 sale.id(), e.userId(), e.enteredAt(), state, rank == null ? null : rank + 1, e.orderId());
     }
