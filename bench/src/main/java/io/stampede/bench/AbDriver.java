@@ -121,7 +121,13 @@ final class AbDriver {
         try {
             db.recreate();
             server = launcher.start(
-                    side.jar(), db, prefix, workDir.resolve("r" + round + "-" + side.id()), "server.log");
+                    side.jar(),
+                    side.jvmOptions(),
+                    db,
+                    prefix,
+                    workDir.resolve("r" + round + "-" + side.id()),
+                    "server.log",
+                    ServerLauncher.ARGUMENTS);
         } catch (SetupException e) {
             out.println("ERROR: " + e.getMessage());
             launcher.deleteKeys(prefix);

@@ -11,6 +11,8 @@ import java.util.List;
 record AbOptions(
         Path jarA,
         Path jarB,
+        List<String> jvmOptionsA,
+        List<String> jvmOptionsB,
         String labelA,
         String labelB,
         ServerSettings server,
@@ -24,13 +26,22 @@ record AbOptions(
 
     static final String AB = "ab";
 
-    /** One of the two builds: {@code id} ("a" or "b") names its files and Redis keys, {@code label} its output. */
-    record Side(String id, String label, Path jar) {}
+    /**
+     * One of the two builds: {@code id} ("a" or "b") names its files and Redis keys, {@code label} its output; its own
+     * JVM options come after the shared {@code --jvm-options}.
+     */
+    record Side(String id, String label, Path jar, List<String> jvmOptions) {}
 
     private static final List<Flags.Flag> OWN = List.of(
             new Flags.Flag("mode", "MODE", AB, "ab (this mode); see --mode burst --help for the others"),
             new Flags.Flag("jar-a", "FILE", null, "server jar A, the baseline (required)"),
             new Flags.Flag("jar-b", "FILE", null, "server jar B, compared with A (required; may be the same file)"),
+            new Flags.Flag("jvm-options-a", "OPTS", "", "JVM options of A only, space separated"),
+            new Flags.Flag(
+                    "jvm-options-b",
+                    "OPTS",
+                    "",
+                    "JVM options of B only (e.g. -XX:AOTCache=FILE, to compare a JVM setting on one jar)"),
             new Flags.Flag("label-a", "NAME", "A", "name of A in the output"),
             new Flags.Flag("label-b", "NAME", "B", "name of B in the output"),
             new Flags.Flag("concurrency", "N", "200", "purchases in flight at once (closed loop)"),
@@ -46,7 +57,7 @@ record AbOptions(
     static AbOptions parse(String... args) {
         Flags.Parsed p = Flags.parse(AB, FLAGS, args);
         if (p.on("help")) {
-            return new AbOptions(null, null, "A", "B", null, 200, 3, 10, 5, 10, 30, true);
+            return new AbOptions(null, null, List.of(), List.of(), "A", "B", null, 200, 3, 10, 5, 10, 30, true);
         }
         for (String required : List.of("jar-a", "jar-b")) {
             if (p.get(required) == null || p.get(required).isBlank()) {
@@ -61,6 +72,8 @@ record AbOptions(
         return new AbOptions(
                 Path.of(p.get("jar-a")),
                 Path.of(p.get("jar-b")),
+                words(p.get("jvm-options-a")),
+                words(p.get("jvm-options-b")),
                 labelA,
                 labelB,
                 ServerSettings.of(p),
@@ -79,8 +92,8 @@ record AbOptions(
 
     /** The order of one round (counted from 1): A then B in odd rounds, B then A in even ones, to cancel drift. */
     List<Side> order(int round) {
-        Side a = new Side("a", labelA, jarA);
-        Side b = new Side("b", labelB, jarB);
+        Side a = new Side("a", labelA, jarA, jvmOptionsA);
+        Side b = new Side("b", labelB, jarB, jvmOptionsB);
         return round % 2 == 1 ? List.of(a, b) : List.of(b, a);
     }
 
@@ -96,6 +109,11 @@ record AbOptions(
                 + "the ratio B/A and the ratio of each round. bench/ab.sh builds the jars of two git refs and runs it.\n"
                 + "Exit status: 0 nothing oversold, 1 some measurement oversold, 2 setup error or no round measured.\n\n"
                 + "Flags:\n" + Flags.list(FLAGS);
+    }
+
+    private static List<String> words(String options) {
+        String s = options.strip();
+        return s.isEmpty() ? List.of() : List.of(s.split("\\s+"));
     }
 
     private static String label(Flags.Parsed p, String name) {

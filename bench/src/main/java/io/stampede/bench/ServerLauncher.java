@@ -131,6 +131,19 @@ final class ServerLauncher {
     /** As {@link #start(Path, BenchDatabase, String, Path, String)}, with these arguments instead of {@link #ARGUMENTS}. */
     ServerProcess start(Path jar, BenchDatabase db, String prefix, Path dir, String logName, List<String> arguments)
             throws InterruptedException {
+        return start(jar, List.of(), db, prefix, dir, logName, arguments);
+    }
+
+    /** As above, with JVM options of this server after the launcher's own. */
+    ServerProcess start(
+            Path jar,
+            List<String> moreJvmOptions,
+            BenchDatabase db,
+            String prefix,
+            Path dir,
+            String logName,
+            List<String> arguments)
+            throws InterruptedException {
         long t0 = System.nanoTime();
         ServerProcess server;
         try {
@@ -151,7 +164,14 @@ final class ServerLauncher {
             env.put("STAMPEDE_DEMO_SALE", "false");
             env.put("STAMPEDE_DEMO_LOGIN", "false");
             server = ServerProcess.start(
-                    java, jar, jvmOptions, arguments, env, port, dir.resolve(logName), () -> deleteKeys(prefix));
+                    java,
+                    jar,
+                    AbOptions.concat(jvmOptions, moreJvmOptions),
+                    arguments,
+                    env,
+                    port,
+                    dir.resolve(logName),
+                    () -> deleteKeys(prefix));
         } catch (IOException e) {
             throw new SetupException("cannot start the server: " + e, e);
         }

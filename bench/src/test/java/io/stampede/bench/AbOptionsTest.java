@@ -60,6 +60,8 @@ class AbOptionsTest {
                 "0",
                 "--jvm-options",
                 " -Xmx1g  -XX:+UseParallelGC ",
+                "--jvm-options-b",
+                "-XX:AOTCache=app.aot",
                 "--db-name",
                 "ab_db");
         assertEquals("before", o.labelA());
@@ -74,6 +76,9 @@ class AbOptionsTest {
         assertEquals(
                 "jdbc:mariadb://127.0.0.1:3306/ab_db", o.server().database().serverUrl());
         assertEquals(List.of("-Xmx1g", "-XX:+UseParallelGC"), o.server().jvmOptions());
+        AbOptions.Side b = o.order(1).get(1);
+        assertEquals(List.of("-XX:AOTCache=app.aot"), b.jvmOptions());
+        assertEquals(List.of(), o.order(1).getFirst().jvmOptions());
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.stampede.shared.security.ShopperTokens;
 import io.stampede.testsupport.Http;
 import io.stampede.testsupport.IntegrationTest;
+import io.stampede.turn.port.DrawStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +19,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -45,6 +47,9 @@ class DrawIT {
 
     @Autowired
     ShopperTokens shopperTokens;
+
+    @Autowired
+    DrawStore drawStore;
 
     Http http;
     final Map<String, String> tokens = new ConcurrentHashMap<>();
@@ -204,6 +209,162 @@ class DrawIT {
                         .path("state")
                         .asString())
                 .isEqualTo("WAITING_LIST");
+    }
+
+    /**
+     * The list closes in the database, not on a clock: entries race the closing, made (as by another instance whose
+     * clock is ahead) while this instance's clock still says entries are open. Every accepted entry is in the published
+     * list, every refused one is not, and nothing is accepted after it closed.
+     */
+    @Test
+    void entriesRacingTheClosingAreEitherInThePublishedListOrRefused() throws Exception {
+        Instant now = Instant.now();
+        String saleId = drawSale("racing-draw", 3, now.minusSeconds(1), now.plusSeconds(3600));
+        int shoppers = 400;
+        Map<String, Integer> answers = new ConcurrentHashMap<>();
+        CountDownLatch go = new CountDownLatch(1);
+        DrawStore.Closed closed;
+        try (ExecutorService pool = Executors.newFixedThreadPool(16)) {
+            List<Future<?>> all = new ArrayList<>();
+            for (int i = 0; i < shoppers; i++) {
+                String user = "racer-" + i;
+                String bearer = token(user);
+                all.add(pool.submit(() -> {
+                    go.await();
+                    Http.Response r = http.post("/api/sales/" + saleId + "/entries", bearer, "{}");
+                    if (r.status() == 409) {
+                        assertThat(r.code()).isEqualTo("SALE_NOT_ACTIVE");
+                    }
+                    answers.put(user, r.status());
+                    return null;
+                }));
+            }
+            go.countDown();
+            await().atMost(Duration.ofSeconds(30)).until(() -> answers.size() >= shoppers / 4);
+            closed = drawStore.closeEntries(saleId);
+            for (Future<?> f : all) {
+                f.get();
+            }
+        }
+        List<String> accepted = answers.entrySet().stream()
+                .filter(e -> e.getValue() == 201)
+                .map(Map.Entry::getKey)
+                .sorted()
+                .toList();
+        assertThat(answers.values()).as("entered or refused, nothing else").allMatch(s -> s == 201 || s == 409);
+        assertThat(accepted).as("entries before the closing").isNotEmpty();
+        assertThat(accepted.size()).as("entries refused after the closing").isLessThan(shoppers);
+        assertThat(closed.entrants().stream().sorted().toList())
+                .as("the published list is exactly the accepted entries")
+                .isEqualTo(accepted);
+        Http.Response late = http.post("/api/sales/" + saleId + "/entries", token("after-close"), "{}");
+        assertThat(late.status()).isEqualTo(409);
+        assertThat(late.code()).isEqualTo("SALE_NOT_ACTIVE");
+
+        JsonNode draw = http.get("/api/sales/" + saleId + "/draw", null).json();
+        assertThat(draw.path("state").asString())
+                .as("the list is closed, the draw not made")
+                .isEqualTo("CLOSED");
+        assertThat(draw.path("entriesHash").asString()).isEqualTo(closed.entriesHash());
+        assertThat(draw.path("entries").asLong()).isEqualTo(accepted.size());
+        assertThat(draw.has("seed")).as("the seed comes after the list's hash").isFalse();
+        Http.Response list = http.get("/api/sales/" + saleId + "/draw/entries", null);
+        assertThat(list.status()).isEqualTo(200);
+        assertThat(sha256(list.body().getBytes(StandardCharsets.UTF_8))).isEqualTo(closed.entriesHash());
+        assertThat(drawStore.closeEntries(saleId))
+                .as("closing again changes nothing")
+                .isEqualTo(closed);
+    }
+
+    /**
+     * A winner's order has the sale's payment deadline; when it passes unpaid, the order expires, the entry stays
+     * {@code WON} with that order, and the unit goes to the next entrant in draw order.
+     */
+    @Test
+    void anUnpaidWinnersUnitPassesToTheNextInDrawOrderWhenItsDeadlinePasses() throws Exception {
+        int units = 2;
+        int entrants = 5;
+        Duration paymentTimeout = Duration.ofSeconds(10);
+        Instant startsAt = Instant.now().plusSeconds(3);
+        String json = Http.saleJson(
+                        "expiring-draw",
+                        units,
+                        1,
+                        startsAt.toString(),
+                        startsAt.plusSeconds(3600).toString())
+                .replaceFirst(
+                        "}$",
+                        ",\"paymentTimeout\":\"" + paymentTimeout
+                                + "\",\"access\":\"DRAW\",\"draw\":{\"entriesOpenAt\":\""
+                                + Instant.now().minusSeconds(1) + "\"}}");
+        Http.Response created = http.post("/api/admin/sales", ADMIN, json);
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        String saleId = created.json().path("id").asString();
+        for (int i = 0; i < entrants; i++) {
+            assertThat(http.post("/api/sales/" + saleId + "/entries", token("expiring-" + i), "{}")
+                            .status())
+                    .isEqualTo(201);
+        }
+        await().atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> winners(saleId).size() == units);
+        JsonNode draw = http.get("/api/sales/" + saleId + "/draw", null).json();
+        List<String> users = new ArrayList<>();
+        for (int i = 0; i < entrants; i++) {
+            users.add("expiring-" + i);
+        }
+        List<String> order = drawOrder(draw.path("seed").asString(), users);
+        assertThat(winners(saleId)).isEqualTo(order.subList(0, units));
+        List<String> firstOrders = new ArrayList<>();
+        for (String winner : order.subList(0, units)) {
+            JsonNode entry = http.get("/api/sales/" + saleId + "/entries/me", token(winner))
+                    .json();
+            JsonNode o = http.get("/api/orders/" + entry.path("orderId").asString(), token(winner))
+                    .json();
+            assertThat(o.path("status").asString()).isEqualTo("PENDING_PAYMENT");
+            assertThat(Duration.between(
+                            Instant.parse(o.path("createdAt").asString()),
+                            Instant.parse(o.path("expiresAt").asString())))
+                    .as("the winner's order has the sale's payment deadline")
+                    .isEqualTo(paymentTimeout);
+            firstOrders.add(o.path("id").asString());
+        }
+
+        await().atMost(Duration.ofSeconds(40))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> winners(saleId).size() == 2 * units);
+        assertThat(winners(saleId)).as("the units went on in draw order").isEqualTo(order.subList(0, 2 * units));
+        for (int i = 0; i < units; i++) {
+            String winner = order.get(i);
+            JsonNode entry = http.get("/api/sales/" + saleId + "/entries/me", token(winner))
+                    .json();
+            assertThat(entry.path("state").asString()).isEqualTo("WON");
+            assertThat(entry.path("orderId").asString()).isEqualTo(firstOrders.get(i));
+            assertThat(http.get("/api/orders/" + firstOrders.get(i), token(winner))
+                            .json()
+                            .path("status")
+                            .asString())
+                    .isEqualTo("EXPIRED");
+        }
+        assertThat(http.get("/api/sales/" + saleId + "/entries/me", token(order.get(entrants - 1)))
+                        .json()
+                        .path("state")
+                        .asString())
+                .isEqualTo("WAITING_LIST");
+        JsonNode stock = http.get("/api/sales/" + saleId, null).json().path("stock");
+        assertThat(stock.path("reserved").asLong())
+                .as("never more orders than units")
+                .isEqualTo(units);
+        assertThat(stock.path("available").asLong()).isZero();
+    }
+
+    private List<String> winners(String saleId) {
+        List<String> winners = new ArrayList<>();
+        for (JsonNode w :
+                http.get("/api/sales/" + saleId + "/draw", null).json().path("winners")) {
+            winners.add(w.path("userId").asString());
+        }
+        return winners;
     }
 
     @Test

@@ -5,7 +5,6 @@ import io.stampede.order.application.Purchases;
 import io.stampede.sale.application.SaleService;
 import io.stampede.sale.domain.Sale;
 import io.stampede.sale.port.SaleStock;
-import io.stampede.turn.domain.DrawOrder;
 import io.stampede.turn.port.DrawStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -73,16 +72,18 @@ public class DrawRunner {
 
     private void drawAndOffer(Sale sale) {
         DrawStore.Draw draw = store.find(sale.id()).orElseThrow();
-        if (draw.drawnAt() == null) {
-            List<String> entrants = store.entrants(sale.id());
-            String entriesHash = DrawOrder.sha256Hex(DrawOrder.entryList(entrants));
-            store.markDrawn(sale.id(), entriesHash, entrants.size(), clock.instant());
+        if (draw.entriesHash() == null) {
+            // first the entry list's hash, then the seed: the list is fixed before anyone can know the draw order
+            DrawStore.Closed closed = store.closeEntries(sale.id());
             log.info(
-                    "Draw of sale {} made: {} entries (hash {}), {} units, seed published",
+                    "Entries of draw {} closed: {} entries, list hash {} published",
                     sale.id(),
-                    entrants.size(),
-                    entriesHash,
-                    sale.totalStock());
+                    closed.entrants().size(),
+                    closed.entriesHash());
+        }
+        if (draw.drawnAt() == null) {
+            store.markDrawn(sale.id(), clock.instant());
+            log.info("Draw of sale {} made for {} units: seed published", sale.id(), sale.totalStock());
             draw = store.find(sale.id()).orElseThrow();
         }
         List<String> order = draws.order(sale, draw).order();

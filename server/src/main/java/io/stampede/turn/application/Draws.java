@@ -124,8 +124,13 @@ public class Draws {
         if (refusal.isPresent()) {
             return new Entering.ChallengeFailed(refusal.get());
         }
-        DrawStore.Entry entry = store.enter(sale.id(), userId, now);
-        return new Entering.Entered(status(sale, entry, store.find(sale.id()).orElseThrow()), entry.created());
+        Optional<DrawStore.Entry> entry = store.enter(sale.id(), userId, now);
+        if (entry.isEmpty()) { // this instance's clock is behind the one that closed the list
+            return new Entering.NotOpen("entries closed at " + sale.startsAt());
+        }
+        return new Entering.Entered(
+                status(sale, entry.get(), store.find(sale.id()).orElseThrow()),
+                entry.get().created());
     }
 
     /** The shopper's entry; empty without one (or for a sale that is no draw). */
@@ -159,9 +164,10 @@ public class Draws {
                 winners));
     }
 
-    /** The entry list's bytes once entries closed; empty before, or for a sale that is no draw. */
+    /** The entry list's bytes once entries closed and its hash is published; empty before, or for no draw. */
     public Optional<byte[]> entryList(Sale sale) {
-        if (sale.access() != Access.DRAW || clock.instant().isBefore(sale.startsAt())) {
+        if (sale.access() != Access.DRAW
+                || store.find(sale.id()).map(DrawStore.Draw::entriesHash).isEmpty()) {
             return Optional.empty();
         }
         return Optional.of(DrawOrder.entryList(store.entrants(sale.id())));
@@ -211,6 +217,9 @@ public class Draws {
         Instant now = clock.instant();
         if (d.drawnAt() != null) {
             return State.DRAWN;
+        }
+        if (d.entriesHash() != null) {
+            return State.CLOSED; // the list is closed, whatever this instance's clock says
         }
         if (now.isBefore(Objects.requireNonNull(sale.turns().draw()).entriesOpenAt())) {
             return State.SCHEDULED;

@@ -11,8 +11,12 @@ public interface DrawStore {
 
     Optional<Draw> find(String saleId);
 
-    /** Enters the shopper once; answers the entry, new or earlier. */
-    Entry enter(String saleId, String userId, Instant at);
+    /**
+     * Enters the shopper once; answers the entry, new or earlier, or empty when the draw's entries are closed. The
+     * database decides, not the instance's clock: an entry either commits before {@link #closeEntries} reads the list,
+     * and is in it, or is refused.
+     */
+    Optional<Entry> enter(String saleId, String userId, Instant at);
 
     Optional<Entry> entry(String saleId, String userId);
 
@@ -29,8 +33,18 @@ public interface DrawStore {
 
     void release(String saleId);
 
-    /** Publishes the entry list's hash: entries are closed and the draw is made. */
-    void markDrawn(String saleId, String entriesHash, long entries, Instant at);
+    /**
+     * Closes the draw's entries, once: takes the list as it stands, hashes it ({@code DrawOrder}) and publishes the
+     * hash, after every entry in flight has committed and before any later one can. Answers the closed list (the same
+     * one when called again).
+     */
+    Closed closeEntries(String saleId);
+
+    /** Publishes the seed: the draw is made. Only after {@link #closeEntries}. */
+    void markDrawn(String saleId, Instant at);
+
+    /** A draw's entry list as it was closed, and its published hash. */
+    record Closed(String entriesHash, List<String> entrants) {}
 
     void setOffered(String saleId, int offered);
 

@@ -113,11 +113,33 @@ class DrawsTest {
         }
     }
 
+    @Test
+    void anEntryAfterTheListClosedIsRefusedWhateverThisInstancesClockSays() {
+        store.closeEntries(sale.id()); // by an instance whose clock is ahead of this one's
+
+        assertThat(clock.instant()).isBefore(sale.startsAt());
+        assertThat(draws.enter(sale, "late", null, null)).isInstanceOf(Draws.Entering.NotOpen.class);
+        assertThat(draws.entry(sale, "late")).isEmpty();
+        assertThat(draws.entryList(sale)).as("the closed list is published").isPresent();
+    }
+
+    @Test
+    void theListIsNotPublishedBeforeItClosesEvenPastTheOpening() {
+        clock.set(sale.startsAt().plusSeconds(1));
+        assertThat(draws.entryList(sale)).isEmpty();
+        assertThat(draws.record(sale).orElseThrow().seed()).isNull();
+
+        store.closeEntries(sale.id());
+        Draws.Published closed = draws.record(sale).orElseThrow();
+        assertThat(closed.state()).isEqualTo(Draws.State.CLOSED);
+        assertThat(closed.entriesHash()).as("the list's hash comes first").isNotNull();
+        assertThat(closed.seed()).as("the seed only after it").isNull();
+    }
+
     private List<String> drawNow() {
         clock.set(sale.startsAt());
-        List<String> entrants = store.entrants(sale.id());
-        store.markDrawn(
-                sale.id(), DrawOrder.sha256Hex(DrawOrder.entryList(entrants)), entrants.size(), clock.instant());
+        store.closeEntries(sale.id());
+        store.markDrawn(sale.id(), clock.instant());
         DrawStore.Draw d = store.find(sale.id()).orElseThrow();
         return draws.order(sale, d).order();
     }
@@ -138,15 +160,18 @@ class DrawsTest {
         }
 
         @Override
-        public Entry enter(String saleId, String userId, Instant at) {
+        public Optional<Entry> enter(String saleId, String userId, Instant at) {
+            if (draws.get(saleId).entriesHash() != null) {
+                return Optional.empty();
+            }
             Map<String, Entry> of = entries.computeIfAbsent(saleId, k -> new HashMap<>());
             Entry earlier = of.get(userId);
             if (earlier != null) {
-                return new Entry(userId, earlier.enteredAt(), earlier.orderId(), false);
+                return Optional.of(new Entry(userId, earlier.enteredAt(), earlier.orderId(), false));
             }
             Entry e = new Entry(userId, at, null, true);
             of.put(userId, e);
-            return e;
+            return Optional.of(e);
         }
 
         @Override
@@ -178,9 +203,20 @@ class DrawsTest {
         public void release(String saleId) {}
 
         @Override
-        public void markDrawn(String saleId, String entriesHash, long count, Instant at) {
+        public Closed closeEntries(String saleId) {
+            List<String> entrants = entrants(saleId);
+            String hash = DrawOrder.sha256Hex(DrawOrder.entryList(entrants));
             Draw d = draws.get(saleId);
-            draws.put(saleId, new Draw(saleId, d.seed(), d.seedHash(), entriesHash, count, at, d.offered()));
+            draws.put(
+                    saleId,
+                    new Draw(saleId, d.seed(), d.seedHash(), hash, (long) entrants.size(), d.drawnAt(), d.offered()));
+            return new Closed(hash, entrants);
+        }
+
+        @Override
+        public void markDrawn(String saleId, Instant at) {
+            Draw d = draws.get(saleId);
+            draws.put(saleId, new Draw(saleId, d.seed(), d.seedHash(), d.entriesHash(), d.entries(), at, d.offered()));
         }
 
         @Override

@@ -1,25 +1,35 @@
 package io.stampede.turn.adapter.jdbc;
 
 import io.stampede.shared.jdbc.SqlDialect;
+import io.stampede.turn.domain.DrawOrder;
 import io.stampede.turn.port.DrawStore;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionTemplate;
 
-/** Draws and their entries in the relational database. */
+/**
+ * Draws and their entries in the relational database. The draw's row orders entries against the closing of the list:
+ * an entry share-locks it and inserts only while no entry hash is published, and the closing locks it exclusively, so
+ * it waits for the entries in flight and every later one sees the list closed. Whatever the instances' clocks say, the
+ * published list is every accepted entry and nothing else.
+ */
 @Repository
 class JdbcDrawStore implements DrawStore {
     private final JdbcClient jdbc;
     private final SqlDialect dialect;
+    private final TransactionTemplate tx;
 
-    JdbcDrawStore(JdbcClient jdbc, SqlDialect dialect) {
+    JdbcDrawStore(JdbcClient jdbc, SqlDialect dialect, TransactionTemplate tx) {
         this.jdbc = jdbc;
         this.dialect = dialect;
+        this.tx = tx;
     }
 
     @Override
@@ -46,12 +56,23 @@ class JdbcDrawStore implements DrawStore {
     }
 
     @Override
-    public Entry enter(String saleId, String userId, Instant at) {
-        int inserted = jdbc.sql(dialect.insertIfAbsent("draw_entries", "sale_id, user_id, entered_at", "?,?,?"))
-                .params(saleId, userId, Timestamp.from(at))
-                .update();
-        Entry entry = entry(saleId, userId).orElseThrow(() -> new IllegalStateException("an entry vanished"));
-        return inserted == 1 ? new Entry(entry.userId(), entry.enteredAt(), entry.orderId(), true) : entry;
+    public Optional<Entry> enter(String saleId, String userId, Instant at) {
+        return Objects.requireNonNull(tx.execute(status -> {
+            boolean open = jdbc.sql("SELECT entries_hash FROM draws WHERE sale_id = ? " + dialect.forShare())
+                    .param(saleId)
+                    .query((rs, n) -> rs.getString(1) == null)
+                    .optional()
+                    .orElse(false);
+            if (!open) {
+                return Optional.<Entry>empty();
+            }
+            int inserted = jdbc.sql(dialect.insertIfAbsent("draw_entries", "sale_id, user_id, entered_at", "?,?,?"))
+                    .params(saleId, userId, Timestamp.from(at))
+                    .update();
+            Entry entry = entry(saleId, userId).orElseThrow(() -> new IllegalStateException("an entry vanished"));
+            return Optional.of(
+                    inserted == 1 ? new Entry(entry.userId(), entry.enteredAt(), entry.orderId(), true) : entry);
+        }));
     }
 
     @Override
@@ -108,10 +129,30 @@ class JdbcDrawStore implements DrawStore {
     }
 
     @Override
-    public void markDrawn(String saleId, String entriesHash, long entries, Instant at) {
-        jdbc.sql("UPDATE draws SET entries_hash = ?, entries_count = ?, drawn_at = ? WHERE sale_id = ?"
-                        + " AND drawn_at IS NULL")
-                .params(entriesHash, entries, Timestamp.from(at), saleId)
+    public Closed closeEntries(String saleId) {
+        return Objects.requireNonNull(tx.execute(status -> {
+            String published = jdbc.sql("SELECT entries_hash FROM draws WHERE sale_id = ? FOR UPDATE")
+                    .param(saleId)
+                    .query((rs, n) -> Optional.ofNullable(rs.getString(1)))
+                    .single()
+                    .orElse(null);
+            List<String> entrants = entrants(saleId);
+            String hash = DrawOrder.sha256Hex(DrawOrder.entryList(entrants));
+            if (published == null) {
+                jdbc.sql("UPDATE draws SET entries_hash = ?, entries_count = ? WHERE sale_id = ?")
+                        .params(hash, entrants.size(), saleId)
+                        .update();
+            } else if (!published.equals(hash)) {
+                throw new IllegalStateException("the entries of draw " + saleId + " changed after they were closed");
+            }
+            return new Closed(hash, entrants);
+        }));
+    }
+
+    @Override
+    public void markDrawn(String saleId, Instant at) {
+        jdbc.sql("UPDATE draws SET drawn_at = ? WHERE sale_id = ? AND drawn_at IS NULL AND entries_hash IS NOT NULL")
+                .params(Timestamp.from(at), saleId)
                 .update();
     }
 
