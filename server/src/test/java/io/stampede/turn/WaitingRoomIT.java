@@ -151,6 +151,19 @@ class WaitingRoomIT {
                 .as("the early joiners' places are a permutation of 1..%d", early)
                 .containsExactlyInAnyOrder(
                         IntStream.rangeClosed(1, early).asLongStream().toArray());
+        // joining again, once the places are drawn, answers the same place, for an early and for a late joiner
+        for (int i : new int[] {0, early / 2, early - 1}) {
+            Http.Response rejoined = join(saleId, "early-" + i);
+            assertThat(rejoined.status()).as(rejoined.body()).isEqualTo(200);
+            assertThat(rejoined.json().path("place").asLong())
+                    .as("early-%d joining again keeps its place", i)
+                    .isEqualTo(places[i]);
+        }
+        Http.Response lateAgain = join(saleId, "late-0");
+        assertThat(lateAgain.status()).isEqualTo(200);
+        assertThat(lateAgain.json().path("place").asLong())
+                .as("a late joiner joining again keeps its place")
+                .isEqualTo(early + 1L);
         // a chi-square test of independence between when one joined and where one stands (10 x 10 deciles):
         // a shuffle that leans on join order in any way piles shoppers up in some cells
         long[][] cells = new long[10][10];
