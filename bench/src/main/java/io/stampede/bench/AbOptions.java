@@ -72,8 +72,8 @@ record AbOptions(
         return new AbOptions(
                 Path.of(p.get("jar-a")),
                 Path.of(p.get("jar-b")),
-                words(p.get("jvm-options-a")),
-                words(p.get("jvm-options-b")),
+                ServerSettings.splitOptions(p.get("jvm-options-a")),
+                ServerSettings.splitOptions(p.get("jvm-options-b")),
                 labelA,
                 labelB,
                 ServerSettings.of(p),
@@ -109,11 +109,6 @@ record AbOptions(
                 + "the ratio B/A and the ratio of each round. bench/ab.sh builds the jars of two git refs and runs it.\n"
                 + "Exit status: 0 nothing oversold, 1 some measurement oversold, 2 setup error or no round measured.\n\n"
                 + "Flags:\n" + Flags.list(FLAGS);
-    }
-
-    private static List<String> words(String options) {
-        String s = options.strip();
-        return s.isEmpty() ? List.of() : List.of(s.split("\\s+"));
     }
 
     private static String label(Flags.Parsed p, String name) {

@@ -59,13 +59,18 @@ record ServerSettings(
         if (!name.matches("[a-z][a-z0-9_]{0,62}")) {
             throw new Options.UsageException("--db-name must match [a-z][a-z0-9_]*, got " + name);
         }
-        String jvm = p.get("jvm-options").strip();
         return new ServerSettings(
                 Path.of(p.get("java")),
-                jvm.isEmpty() ? List.of() : List.of(jvm.split("\\s+")),
+                splitOptions(p.get("jvm-options")),
                 new BenchDatabase(kind, url, user, p.get("db-password"), name),
                 p.get("redis-host"),
                 p.integer("redis-port", 1, 65_535),
                 p.integer("startup-seconds", 1, 3_600));
+    }
+
+    /** JVM options given as one space-separated flag value, as a list (empty for a blank value). */
+    static List<String> splitOptions(String raw) {
+        String s = raw.strip();
+        return s.isEmpty() ? List.of() : List.of(s.split("\\s+"));
     }
 }
