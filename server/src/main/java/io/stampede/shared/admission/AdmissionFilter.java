@@ -23,7 +23,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Admission control for purchases and coupon claims, the first thing such a request meets (after the plain-path
+ * Admission control for purchases, coupon claims, room joins and draw entries, the first thing such a request meets (after the plain-path
  * check): a bound on attempts in progress, with a bounded queue in front of it whose waiters give up after a short
  * timeout, answering 429 {@code RATE_LIMITED} with Retry-After. An overload thus turns into fast rejections
  * (immediate once the queue is full) instead of queues that grow until everything times out, and the attempts that
@@ -73,14 +73,19 @@ public class AdmissionFilter extends OncePerRequestFilter {
         return !isAttempt(request);
     }
 
-    /** A purchase or a coupon claim: the two endpoints a flash sale's crowd hits at once. */
+    /**
+     * A purchase, a coupon claim, a waiting room's join or a draw's entry: the endpoints a flash sale's crowd (and its
+     * bots) hit at once, so each is bounded and rate-limited per user like a purchase.
+     */
     static boolean isAttempt(HttpServletRequest request) {
         if (!"POST".equals(request.getMethod())) {
             return false;
         }
         String path = request.getRequestURI();
-        return (path.startsWith("/api/sales/") && path.endsWith("/purchases"))
-                || (path.startsWith("/api/coupon-campaigns/") && path.endsWith("/claims"));
+        if (path.startsWith("/api/sales/")) {
+            return path.endsWith("/purchases") || path.endsWith("/room") || path.endsWith("/entries");
+        }
+        return path.startsWith("/api/coupon-campaigns/") && path.endsWith("/claims");
     }
 
     @Override

@@ -13,17 +13,23 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ContextConfiguration;
 
-/** Admission control: a user past their rate gets 429 with Retry-After, other users are not affected. */
+/**
+ * Admission control: a user past their rate gets 429 with Retry-After, on purchases as on joins and entries; other
+ * users are not affected.
+ */
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
@@ -71,6 +77,84 @@ class AdmissionIT {
                         .path("reserved")
                         .asLong())
                 .isEqualTo(2);
+    }
+
+    /**
+     * A waiting room's joins and a draw's entries are rate-limited per user like purchases: a bot hammering them with
+     * one account gets 429 with Retry-After, holds one place or entry, and does not slow anyone else down.
+     */
+    @Test
+    void joinsAndEntriesPastAUsersRateAreToldToComeBackLaterAndHoldOnePlace() throws Exception {
+        Http http = new Http("http://127.0.0.1:" + port);
+        Instant now = Instant.now();
+        String room = turnSale(
+                http,
+                "adm-room",
+                now.plusSeconds(600),
+                ",\"access\":\"WAITING_ROOM\",\"waitingRoom\":{\"opensAt\":\"" + now.minusSeconds(5)
+                        + "\",\"admitPerSecond\":10}");
+        String draw = turnSale(
+                http,
+                "adm-draw",
+                now.plusSeconds(600),
+                ",\"access\":\"DRAW\",\"draw\":{\"entriesOpenAt\":\"" + now.minusSeconds(5) + "\"}");
+        List<String> paths = List.of("/api/sales/" + room + "/room", "/api/sales/" + draw + "/entries");
+        for (int p = 0; p < paths.size(); p++) {
+            String path = paths.get(p);
+            String bot = http.login("bot-" + p);
+            List<Callable<Object>> tasks = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                tasks.add(() -> http.post(path, bot, "{}"));
+            }
+            List<Http.Response> answers =
+                    Together.run(tasks).stream().map(Http.Response.class::cast).toList();
+            List<Http.Response> limited =
+                    answers.stream().filter(r -> r.status() == 429).toList();
+            assertThat(limited)
+                    .as("most of 30 simultaneous posts to %s of one user", path)
+                    .hasSizeGreaterThanOrEqualTo(20);
+            assertThat(limited).allSatisfy(r -> {
+                assertThat(r.code()).isEqualTo("RATE_LIMITED");
+                assertThat(Integer.parseInt(r.header("Retry-After"))).isPositive();
+            });
+            assertThat(answers)
+                    .as("one place or entry is made, the others admitted find it")
+                    .allSatisfy(r -> assertThat(r.status()).isIn(200, 201, 429));
+            assertThat(answers.stream().filter(r -> r.status() == 201).count())
+                    .as("new places or entries made at %s", path)
+                    .isEqualTo(1);
+            // another user is not slowed down by the first one's limit
+            Http.Response other = http.post(path, http.login("calm-" + p), "{}");
+            assertThat(other.status()).as(other.body()).isEqualTo(201);
+        }
+        assertThat(http.get("/api/sales/" + room, null)
+                        .json()
+                        .path("waitingRoom")
+                        .path("waiting")
+                        .asLong())
+                .as("shoppers in the room")
+                .isEqualTo(2);
+        // an instance counts the entries afresh at most once a second
+        Awaitility.await("entries in the draw")
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> http.get("/api/sales/" + draw + "/draw", null)
+                                .json()
+                                .path("entries")
+                                .asLong()
+                        == 2);
+    }
+
+    private static String turnSale(Http http, String name, Instant startsAt, String access) {
+        String json = Http.saleJson(
+                        name,
+                        10,
+                        1,
+                        startsAt.toString(),
+                        startsAt.plusSeconds(3600).toString())
+                .replaceFirst("}$", access + "}");
+        Http.Response r = http.post("/api/admin/sales", IntegrationTest.ADMIN_TOKEN, json);
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        return r.json().path("id").asString();
     }
 
     @Test
