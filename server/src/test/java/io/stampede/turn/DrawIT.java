@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.stampede.shared.security.ShopperTokens;
 import io.stampede.testsupport.Http;
 import io.stampede.testsupport.IntegrationTest;
+import io.stampede.turn.domain.ProofOfWork;
 import io.stampede.turn.port.DrawStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,6 +25,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.BeforeEach;
@@ -65,13 +67,19 @@ class DrawIT {
     }
 
     private String drawSale(String name, long stock, Instant entriesOpenAt, Instant startsAt) {
+        return drawSale(name, stock, entriesOpenAt, startsAt, "");
+    }
+
+    private String drawSale(String name, long stock, Instant entriesOpenAt, Instant startsAt, String extra) {
         String json = Http.saleJson(
                         name,
                         stock,
                         1,
                         startsAt.toString(),
                         startsAt.plusSeconds(3600).toString())
-                .replaceFirst("}$", ",\"access\":\"DRAW\",\"draw\":{\"entriesOpenAt\":\"" + entriesOpenAt + "\"}}");
+                .replaceFirst(
+                        "}$",
+                        ",\"access\":\"DRAW\",\"draw\":{\"entriesOpenAt\":\"" + entriesOpenAt + "\"}" + extra + "}");
         Http.Response r = http.post("/api/admin/sales", ADMIN, json);
         assertThat(r.status()).as(r.body()).isEqualTo(201);
         return r.json().path("id").asString();
@@ -409,6 +417,54 @@ class DrawIT {
                                 now.plusSeconds(120).toString())
                         .replaceFirst("}$", ",\"access\":\"DRAW\"}"));
         assertThat(noPlan.status()).isEqualTo(400);
+    }
+
+    /** A draw that asks for a proof of work takes no entry without the shopper's own solved challenge. */
+    @Test
+    void anEntryWithoutTheShoppersOwnProofOfWorkIsRefusedAndNotListed() {
+        Instant now = Instant.now();
+        String saleId = drawSale("work-draw", 3, now.minusSeconds(10), now.plusSeconds(600), ",\"proofOfWork\":8");
+        String entries = "/api/sales/" + saleId + "/entries";
+        Http.Response none = http.post(entries, token("ivy"), "{}");
+        assertThat(none.status()).isEqualTo(403);
+        assertThat(none.code()).isEqualTo("CHALLENGE_FAILED");
+        JsonNode challenge =
+                http.get("/api/sales/" + saleId + "/challenge", token("ivy")).json();
+        assertThat(challenge.path("difficulty").asInt()).isEqualTo(8);
+        String c = challenge.path("challenge").asString();
+        String answer = ProofOfWork.solve(c, 8);
+        String wrong = IntStream.range(0, 1000)
+                .mapToObj(Integer::toString)
+                .filter(n -> !ProofOfWork.solves(c, n, 8))
+                .findFirst()
+                .orElseThrow();
+        for (String body : List.of(
+                "{\"challenge\":\"" + c + "\",\"nonce\":\"" + wrong + "\"}",
+                "{\"challenge\":\"" + c + "x\",\"nonce\":\"" + answer + "\"}",
+                "{\"challenge\":\"" + c + "\"}")) {
+            Http.Response r = http.post(entries, token("ivy"), body);
+            assertThat(r.status()).as(body).isEqualTo(403);
+            assertThat(r.code()).isEqualTo("CHALLENGE_FAILED");
+        }
+        Http.Response foreign =
+                http.post(entries, token("jack"), "{\"challenge\":\"" + c + "\",\"nonce\":\"" + answer + "\"}");
+        assertThat(foreign.status()).as("another shopper's solved challenge").isEqualTo(403);
+        assertThat(foreign.code()).isEqualTo("CHALLENGE_FAILED");
+        assertThat(http.get(entries + "/me", token("jack")).status())
+                .as("a refused entry is no entry")
+                .isEqualTo(404);
+        assertThat(http.get(entries + "/me", token("ivy")).status()).isEqualTo(404);
+
+        Http.Response solved =
+                http.post(entries, token("ivy"), "{\"challenge\":\"" + c + "\",\"nonce\":\"" + answer + "\"}");
+        assertThat(solved.status()).as(solved.body()).isEqualTo(201);
+        assertThat(solved.json().path("state").asString()).isEqualTo("ENTERED");
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> http.get("/api/sales/" + saleId + "/draw", null)
+                                .json()
+                                .path("entries")
+                                .asLong()
+                        == 1);
     }
 
     /** Runs the shipped verifier as anyone would, with this JDK's java; answers its exit status. */

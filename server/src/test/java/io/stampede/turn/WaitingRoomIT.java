@@ -10,6 +10,7 @@ import io.stampede.testsupport.IntegrationTest;
 import io.stampede.turn.domain.ProofOfWork;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.IntStream;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -101,17 +103,12 @@ class WaitingRoomIT {
                         admission);
     }
 
-    @Test
-    void earlyJoinersGetAUniformShuffleAndLaterOnesQueueInOrder() throws Exception {
-        int early = 1000;
-        int late = 60;
-        Instant startsAt = Instant.now().plusSeconds(8);
-        String saleId = roomSale("shuffle", 10, Instant.now().minusSeconds(1), startsAt, ",\"admitPerSecond\":5", "");
-        // the seed fixes each shopper's draw, so the same shoppers get the same places in whatever order they join
+    /** Joins these shoppers, 8 at a time; every join must be new and shuffled, with no place shown yet. */
+    private List<Instant> joinShuffled(String saleId, List<String> users) throws Exception {
+        List<Instant> joinedAt = new ArrayList<>();
         try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
             List<java.util.concurrent.Future<Http.Response>> joins = new ArrayList<>();
-            for (int i = 0; i < early; i++) {
-                String user = "early-" + i;
+            for (String user : users) {
                 joins.add(pool.submit(() -> join(saleId, user)));
             }
             for (var j : joins) {
@@ -121,14 +118,56 @@ class WaitingRoomIT {
                 assertThat(r.json().has("place"))
                         .as("no place is shown before the places are drawn")
                         .isFalse();
+                joinedAt.add(Instant.parse(r.json().path("joinedAt").asString()));
             }
         }
+        return joinedAt;
+    }
+
+    /**
+     * Thousands of shoppers join before the opening and in its first seconds ({@code randomizeFor}): their places are a
+     * uniform shuffle, independent of when each joined, and later joiners queue behind them in order.
+     */
+    @Test
+    void earlyJoinersGetAUniformShuffleAndLaterOnesQueueInOrder() throws Exception {
+        int before = 2000;
+        int opening = 1000;
+        int early = before + opening;
+        int late = 60;
+        Instant startsAt = Instant.now().plusSeconds(12);
+        Instant admissionStartsAt = startsAt.plusSeconds(10);
+        String saleId = roomSale(
+                "shuffle",
+                10,
+                Instant.now().minusSeconds(1),
+                startsAt,
+                ",\"admitPerSecond\":5,\"randomizeFor\":\"PT10S\"",
+                "");
+        Instant published = Instant.parse(http.get("/api/sales/" + saleId, null)
+                .json()
+                .path("waitingRoom")
+                .path("admissionStartsAt")
+                .asString());
+        assertThat(Duration.between(published, admissionStartsAt).abs())
+                .as("places are drawn and let through from the opening plus randomizeFor")
+                .isLessThan(Duration.ofMillis(1));
+        // the seed fixes each shopper's draw, so the same shoppers get the same places in whatever order they join
+        List<String> users =
+                IntStream.range(0, early).mapToObj(i -> "early-" + i).toList();
+        List<Instant> beforeTimes = joinShuffled(saleId, users.subList(0, before));
         assertThat(Instant.now())
-                .as("the early joins must end before the opening; raise the lead")
+                .as("the joins before the opening must end before it; raise the lead")
                 .isBefore(startsAt);
         Http.Response again = join(saleId, "early-0");
         assertThat(again.status()).as("joining again keeps one's place").isEqualTo(200);
-        await().atMost(Duration.ofSeconds(15)).until(() -> Instant.now().isAfter(startsAt.plusMillis(100)));
+        await().atMost(Duration.ofSeconds(20)).until(() -> Instant.now().isAfter(startsAt.plusMillis(100)));
+        // the sale has opened, and for its first seconds joiners still get a random place among the early ones
+        List<Instant> openingTimes = joinShuffled(saleId, users.subList(before, early));
+        assertThat(openingTimes)
+                .as("joined after the opening, within randomizeFor")
+                .allSatisfy(t -> assertThat(t).isAfter(startsAt).isBefore(admissionStartsAt));
+        assertThat(beforeTimes).allSatisfy(t -> assertThat(t).isBefore(startsAt));
+        await().atMost(Duration.ofSeconds(20)).until(() -> Instant.now().isAfter(admissionStartsAt.plusMillis(100)));
 
         List<Long> lateFirst = new ArrayList<>();
         for (int i = 0; i < late; i++) {
@@ -152,7 +191,7 @@ class WaitingRoomIT {
                 .containsExactlyInAnyOrder(
                         IntStream.rangeClosed(1, early).asLongStream().toArray());
         // joining again, once the places are drawn, answers the same place, for an early and for a late joiner
-        for (int i : new int[] {0, early / 2, early - 1}) {
+        for (int i : new int[] {0, before - 1, before, early - 1}) {
             Http.Response rejoined = join(saleId, "early-" + i);
             assertThat(rejoined.status()).as(rejoined.body()).isEqualTo(200);
             assertThat(rejoined.json().path("place").asLong())
@@ -164,8 +203,9 @@ class WaitingRoomIT {
         assertThat(lateAgain.json().path("place").asLong())
                 .as("a late joiner joining again keeps its place")
                 .isEqualTo(early + 1L);
-        // a chi-square test of independence between when one joined and where one stands (10 x 10 deciles):
-        // a shuffle that leans on join order in any way piles shoppers up in some cells
+        // a chi-square test of independence between when one joined and where one stands (10 x 10 deciles, the last
+        // third of the join deciles being the joiners after the opening): a shuffle that leans on join order in any
+        // way, or puts the opening's joiners behind the others, piles shoppers up in some cells
         long[][] cells = new long[10][10];
         for (int i = 0; i < early; i++) {
             cells[i * 10 / early][(int) ((places[i] - 1) * 10 / early)]++;
@@ -181,12 +221,13 @@ class WaitingRoomIT {
         assertThat(chiSquare)
                 .as("chi-square of join decile against place decile")
                 .isLessThan(124.8);
-        long firstHalfInFront = IntStream.range(0, early / 2)
+        // hypergeometric: mean 500 of the 1,000 opening joiners in the front half, standard deviation 12.9
+        long openingInFront = IntStream.range(before, early)
                 .filter(i -> places[i] <= early / 2)
                 .count();
-        assertThat(firstHalfInFront)
-                .as("the first half of the joiners hold about half of the front half, not all of it")
-                .isBetween(200L, 300L);
+        assertThat(openingInFront)
+                .as("the opening's joiners hold about half of the front half, not none of it")
+                .isBetween(435L, 565L);
     }
 
     @Test
@@ -228,6 +269,142 @@ class WaitingRoomIT {
                 .build());
         assertThat(bad.status()).isEqualTo(400);
         assertThat(bad.code()).isEqualTo("VALIDATION");
+    }
+
+    /**
+     * The rate counted in admission tokens actually handed out, not in the room's own figure: shoppers poll as the
+     * storefront does (seldom while far from the front, often near it), each takes the token it is given, and the
+     * moments they were handed out (each token's expiry less its validity) climb at the set rate and never run
+     * ahead of the schedule.
+     */
+    @Test
+    void admissionTokensAreHandedOutAtTheSetRateAndNeverAheadOfIt() throws Exception {
+        int shoppers = 600;
+        int rate = 100;
+        Duration ttl = Duration.ofSeconds(60);
+        Instant startsAt = Instant.now().plusSeconds(5);
+        String saleId = roomSale(
+                "tokens",
+                10,
+                Instant.now().minusSeconds(1),
+                startsAt,
+                ",\"admitPerSecond\":" + rate + ",\"admissionTtl\":\"PT60S\"",
+                "");
+        List<String> users =
+                IntStream.range(0, shoppers).mapToObj(i -> "t-" + i).toList();
+        joinShuffled(saleId, users);
+        long start = Instant.parse(http.get("/api/sales/" + saleId, null)
+                        .json()
+                        .path("waitingRoom")
+                        .path("admissionStartsAt")
+                        .asString())
+                .toEpochMilli();
+        record Handed(long place, long atMillis) {}
+        List<Handed> handed = new ArrayList<>();
+        try (ExecutorService each = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<java.util.concurrent.Future<Handed>> turns = new ArrayList<>();
+            for (String user : users) {
+                turns.add(each.submit(() -> {
+                    for (int polls = 0; polls < 2000; polls++) {
+                        JsonNode p = place(saleId, user);
+                        if (p.path("state").asString().equals("ADMITTED")) {
+                            String token = p.path("admissionToken").asString();
+                            assertThat(admissionTokens.check(token, saleId, user))
+                                    .isEqualTo(AdmissionTokens.Check.VALID);
+                            Instant expires =
+                                    Instant.parse(p.path("admissionExpiresAt").asString());
+                            return new Handed(
+                                    p.path("place").asLong(), expires.minus(ttl).toEpochMilli());
+                        }
+                        // as the storefront: sleep through most of the wait (until the places are drawn, or
+                        // until 300 ms before one's turn), then poll often
+                        long untilNear = p.has("ahead")
+                                ? p.path("ahead").asLong() * 1000 / rate - 300
+                                : Instant.now().until(startsAt, ChronoUnit.MILLIS);
+                        Thread.sleep(Math.clamp(untilNear, 50, 2000));
+                    }
+                    throw new AssertionError(user + " was never let through");
+                }));
+            }
+            for (var t : turns) {
+                handed.add(t.get());
+            }
+        }
+        assertThat(handed.stream().map(Handed::place))
+                .as("one token per place")
+                .containsExactlyInAnyOrderElementsOf(
+                        LongStream.rangeClosed(1, shoppers).boxed().toList());
+        // place p is due once p places fit in the time since the start: never handed out before
+        assertThat(handed)
+                .allSatisfy(h -> assertThat(h.atMillis())
+                        .as("place %d handed out", h.place())
+                        .isGreaterThanOrEqualTo(start + (h.place() * 1000) / rate));
+        // the k-th token handed out against its moment: the slope is the rate (the middle 80%, away from the ends)
+        long[] at = handed.stream().mapToLong(Handed::atMillis).sorted().toArray();
+        int from = shoppers / 10;
+        int to = shoppers - shoppers / 10;
+        double mx = 0;
+        double my = 0;
+        for (int k = from; k < to; k++) {
+            mx += at[k] / 1000.0;
+            my += k;
+        }
+        mx /= to - from;
+        my /= to - from;
+        double sxy = 0;
+        double sxx = 0;
+        for (int k = from; k < to; k++) {
+            sxy += (at[k] / 1000.0 - mx) * (k - my);
+            sxx += (at[k] / 1000.0 - mx) * (at[k] / 1000.0 - mx);
+        }
+        assertThat(sxy / sxx)
+                .as("admission tokens handed out per second at the set rate of %d", rate)
+                .isBetween(rate * 0.95, rate * 1.05);
+    }
+
+    /**
+     * A room lets a shopper try, it does not lift the sale's per-user limit: an order still QUEUED in the intake, or
+     * PENDING_PAYMENT, counts towards it, and a unit let go makes room for the next.
+     */
+    @Test
+    void thePerUserLimitCountsQueuedAndPendingOrdersOfARoomSale() {
+        Instant now = Instant.now();
+        String saleId = roomSale(
+                "limit",
+                10,
+                now.minusSeconds(10),
+                now.minusSeconds(5),
+                ",\"admitPerSecond\":1000",
+                ",\"intake\":\"QUEUED\"");
+        assertThat(join(saleId, "frank").status()).isEqualTo(201);
+        String admission = admitted(saleId, "frank");
+        Http.Response first = buy(saleId, "frank", "q1", admission);
+        assertThat(first.status()).as(first.body()).isEqualTo(202);
+        String orderId = first.json().path("orderId").asString();
+        Http.Response whileQueued = buy(saleId, "frank", "q2", admission);
+        assertThat(whileQueued.status()).as(whileQueued.body()).isEqualTo(409);
+        assertThat(whileQueued.code()).isEqualTo("LIMIT_EXCEEDED");
+        await().atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> http.get("/api/orders/" + orderId, token("frank"))
+                        .json()
+                        .path("status")
+                        .asString()
+                        .equals("PENDING_PAYMENT"));
+        Http.Response whilePending = buy(saleId, "frank", "q3", admission);
+        assertThat(whilePending.status()).as(whilePending.body()).isEqualTo(409);
+        assertThat(whilePending.code()).isEqualTo("LIMIT_EXCEEDED");
+        assertThat(http.post("/api/orders/" + orderId + "/cancel", token("frank"), "{}")
+                        .status())
+                .isEqualTo(200);
+        Http.Response afterCancel = buy(saleId, "frank", "q4", admission);
+        assertThat(afterCancel.status())
+                .as("a cancelled order no longer counts: " + afterCancel.body())
+                .isEqualTo(202);
+        JsonNode stock = http.get("/api/sales/" + saleId, null).json().path("stock");
+        assertThat(stock.path("available").asLong() + stock.path("reserved").asLong())
+                .as("the cancelled unit came back once")
+                .isEqualTo(10);
     }
 
     /** The least-squares slope of the room's admitted count against time, sampled every 100 ms for a while. */

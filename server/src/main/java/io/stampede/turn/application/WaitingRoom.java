@@ -7,14 +7,11 @@ import io.stampede.sale.domain.Turns;
 import io.stampede.sale.port.SaleRepository;
 import io.stampede.shared.security.AdmissionTokens;
 import io.stampede.turn.port.RoomStore;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.SplittableRandom;
-import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,8 +31,7 @@ public class WaitingRoom {
     private final AdmissionTokens tokens;
     private final Challenges challenges;
     private final Clock clock;
-    private final RandomGenerator random = new SecureRandom();
-    private final @Nullable Long seed;
+    private final ShuffleScores scores;
 
     public WaitingRoom(
             RoomStore store,
@@ -51,7 +47,7 @@ public class WaitingRoom {
         this.clock = clock;
         // a fixed seed only for tests that check the shuffle (the same shoppers then get the same places, in
         // whatever order they come); otherwise nobody can predict a place
-        this.seed = seed;
+        this.scores = ShuffleScores.of(seed);
     }
 
     /** Where a shopper stands. */
@@ -102,10 +98,7 @@ public class WaitingRoom {
         if (refusal.isPresent()) {
             return new Joining.ChallengeFailed(refusal.get());
         }
-        double score = seed == null
-                ? random.nextDouble()
-                : new SplittableRandom(seed ^ (userId.hashCode() * 0x9E3779B97F4A7C15L)).nextDouble();
-        RoomStore.Place place = store.join(sale, userId, now, score);
+        RoomStore.Place place = store.join(sale, userId, now, scores.next(userId));
         return new Joining.Joined(status(sale, userId, place, now), place.created());
     }
 
