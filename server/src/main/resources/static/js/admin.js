@@ -1,6 +1,6 @@
 // Live dashboard: admin token (sessionStorage), create sale / coupon campaign forms with per-field errors,
 // the live stream /api/admin/stream (table, uPlot charts of the last 5 minutes, event feed), reconcile, restock,
-// refunds; a sale's waiting room (its figures, its rate changed live) or draw (entries, hashes, seed, winners).
+// refunds; a sale's waiting room (its figures, its rate changed live) or draw (entries, hashes, seed, winners by name).
 import { request, money, localTime, el } from './api.js';
 import { openEventStream } from './sse.js';
 
@@ -734,7 +734,23 @@ function renderDrawPanel(sale, draw) {
   showDrawFigures(d);
   $('draw-units').textContent = fmt(d.units ?? (sale.stock || {}).total);
   $('draw-winners').textContent = draw && Array.isArray(draw.winners) ? String(draw.winners.length) : '—';
+  showWinners(sale.id, draw && Array.isArray(draw.winners) ? draw.winners : []);
   $('draw-verify-link').href = `/draw/verify?sale=${encodeURIComponent(sale.id)}`;
+}
+
+const SHOWN_WINNERS = 200;
+
+/** The winners so far by name, in draw order: redrawn only when they change, so a selection or a scroll stays. */
+function showWinners(saleId, winners) {
+  const list = $('draw-winner-list');
+  const key = `${saleId}:${winners.length}:${winners.length ? winners[winners.length - 1].userId : ''}`;
+  if (list.dataset.key === key) return;
+  list.dataset.key = key;
+  const shown = winners.slice(0, SHOWN_WINNERS);
+  list.replaceChildren(...shown.map((w) => el('li', { value: String(w.rank), 'data-testid': `draw-winner-${w.rank}` }, w.userId)));
+  const more = $('draw-winner-more');
+  more.hidden = winners.length <= SHOWN_WINNERS;
+  more.textContent = more.hidden ? '' : `and ${fmt(winners.length - SHOWN_WINNERS)} more; GET /api/sales/${saleId}/draw lists every one`;
 }
 
 function showDrawFigures(d) {

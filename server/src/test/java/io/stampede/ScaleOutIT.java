@@ -9,7 +9,9 @@ import io.stampede.testsupport.ServiceProcess;
 import io.stampede.testsupport.SseClient;
 import io.stampede.testsupport.TestServices;
 import io.stampede.testsupport.Together;
+import io.stampede.turn.domain.DrawOrder;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -448,6 +450,160 @@ class ScaleOutIT {
                         .json()
                         .path("consistent")
                         .asBoolean());
+    }
+
+    /**
+     * A draw across the instances: entries spread over them while one is killed, the entry list closed and drawn once
+     * (by whichever instance takes the lease), then the instance that made the draw killed too and units given back:
+     * nobody's entry is lost, nobody wins twice, the published draw recomputes, and exactly the stock is sold.
+     */
+    @Test
+    void aDrawKeepsEveryEntryAcrossInstancesAndTwoKilledAndPassesUnitsOnInDrawOrder() throws Exception {
+        int entrants = 150;
+        int units = 40;
+        int givenBack = 3;
+        List<String> users = new ArrayList<>();
+        List<String> tokens = new ArrayList<>();
+        for (int u = 0; u < entrants; u++) {
+            users.add("drawn-" + u);
+            tokens.add(login(users.get(u)));
+        }
+        Instant now = Instant.now();
+        Instant startsAt = now.plusSeconds(12);
+        String json = Http.saleJson(
+                "draw",
+                units,
+                1,
+                startsAt.toString(),
+                startsAt.plusSeconds(3600).toString());
+        json = json.substring(0, json.length() - 1) + ",\"access\":\"DRAW\",\"draw\":{\"entriesOpenAt\":\""
+                + now.minusSeconds(1) + "\"}}";
+        Http.Response created = http(0, 0).post("/api/admin/sales", ADMIN, json);
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        String sale = created.json().path("id").asString();
+        String seedHash = created.json().path("draw").path("seedHash").asString();
+
+        // everyone enters at once, each through an instance of its own (or the edge), while one instance dies
+        List<Callable<Object>> entries = new ArrayList<>();
+        for (int u = 0; u < entrants; u++) {
+            int shopper = u;
+            entries.add(() -> {
+                Thread.sleep(ThreadLocalRandom.current().nextLong(1_500));
+                return call(shopper, h -> h.post("/api/sales/" + sale + "/entries", tokens.get(shopper), "{}"))
+                        .status();
+            });
+        }
+        entries.add(() -> {
+            Thread.sleep(700);
+            instances[1].kill();
+            return "killed";
+        });
+        assertThat(Together.run(entries).subList(0, entrants))
+                .as("every entry is taken (a retry after a lost answer finds it)")
+                .allSatisfy(status -> assertThat(status).isIn(200, 201));
+        assertThat(Instant.now())
+                .as("the entries must end before the draw; raise the lead")
+                .isBefore(startsAt);
+
+        Http http = http(0, 0);
+        Awaitility.await("the draw made and its orders placed")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(300))
+                .ignoreExceptions()
+                .until(() -> http.get("/api/sales/" + sale + "/draw", null)
+                                .json()
+                                .path("winners")
+                                .size()
+                        == units);
+        JsonNode draw = http.get("/api/sales/" + sale + "/draw", null).json();
+        assertThat(draw.path("state").asString()).isEqualTo("DRAWN");
+        assertThat(draw.path("entries").asLong()).isEqualTo(entrants);
+        String seed = draw.path("seed").asString();
+        assertThat(DrawOrder.seedHash(seed))
+                .as("the seed committed to at creation")
+                .isEqualTo(seedHash);
+        Http.Response list = http.get("/api/sales/" + sale + "/draw/entries", null);
+        assertThat(list.status()).isEqualTo(200);
+        assertThat(list.body()).isEqualTo(new String(DrawOrder.entryList(users), StandardCharsets.UTF_8));
+        assertThat(DrawOrder.sha256Hex(list.body().getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo(draw.path("entriesHash").asString());
+        List<String> order = DrawOrder.order(seed, users);
+        assertThat(winners(draw)).as("the head of the recomputed draw order").isEqualTo(order.subList(0, units));
+        List<ServiceProcess> madeBy = Arrays.stream(instances)
+                .filter(i -> i.log().contains("Draw of sale " + sale + " made"))
+                .toList();
+        assertThat(madeBy).as("one instance made the draw").hasSize(1);
+        assertThat(madeBy.getFirst().process().isAlive()).isTrue();
+
+        // the instance that made the draw dies too; winners give units back, and a survivor passes them on
+        madeBy.getFirst().kill();
+        for (int rank = 1; rank <= givenBack; rank++) {
+            int shopper = users.indexOf(order.get(rank - 1));
+            String orderId = call(shopper, h -> h.get("/api/sales/" + sale + "/entries/me", tokens.get(shopper)))
+                    .json()
+                    .path("orderId")
+                    .asString();
+            Http.Response cancelled =
+                    call(shopper, h -> h.post("/api/orders/" + orderId + "/cancel", tokens.get(shopper), "{}"));
+            assertThat(cancelled.status()).as(cancelled.body()).isEqualTo(200);
+        }
+        Awaitility.await("the units given back passed to the next entrants in draw order")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(300))
+                .ignoreExceptions()
+                .until(() -> call(0, h -> h.get("/api/sales/" + sale + "/draw", null))
+                                .json()
+                                .path("winners")
+                                .size()
+                        == units + givenBack);
+        assertThat(winners(call(0, h -> h.get("/api/sales/" + sale + "/draw", null))
+                        .json()))
+                .isEqualTo(order.subList(0, units + givenBack));
+        // every entrant holds exactly what the draw order gives: one order each for the winners, none for the rest
+        List<Callable<Integer>> held = new ArrayList<>();
+        for (int u = 0; u < entrants; u++) {
+            int shopper = u;
+            held.add(() -> {
+                int mine = 0;
+                for (JsonNode o : call(shopper, h -> h.get("/api/me/orders", tokens.get(shopper)))
+                        .json()
+                        .path("items")) {
+                    if (sale.equals(o.path("saleId").asString())) {
+                        mine++;
+                    }
+                }
+                return mine;
+            });
+        }
+        List<Integer> orders = Together.run(held);
+        for (int u = 0; u < entrants; u++) {
+            int rank = order.indexOf(users.get(u)) + 1;
+            assertThat(orders.get(u))
+                    .as("orders of %s, drawn %d", users.get(u), rank)
+                    .isEqualTo(rank <= units + givenBack ? 1 : 0);
+        }
+        JsonNode stock = call(0, h -> h.get("/api/sales/" + sale, null)).json().path("stock");
+        assertThat(stock.path("reserved").asLong())
+                .as("exactly the stock, held by winners")
+                .isEqualTo(units);
+        assertThat(stock.path("available").asLong()).isZero();
+        Awaitility.await("gate and database agree")
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(500))
+                .ignoreExceptions()
+                .until(() -> call(0, h -> h.get("/api/admin/sales/" + sale + "/reconciliation", ADMIN))
+                        .json()
+                        .path("consistent")
+                        .asBoolean());
+    }
+
+    private static List<String> winners(JsonNode draw) {
+        List<String> winners = new ArrayList<>();
+        for (JsonNode w : draw.path("winners")) {
+            assertThat(w.path("rank").asInt()).isEqualTo(winners.size() + 1);
+            winners.add(w.path("userId").asString());
+        }
+        return winners;
     }
 
     interface Call {

@@ -490,6 +490,18 @@ class BrowserIT {
                 admin.awaitText("draw-entries", "6");
                 admin.awaitText("draw-winners", String.valueOf(units));
                 assertThat(admin.textOf("draw-seed-hash")).isEqualTo(seedHash);
+                // the operator sees who won, by name and in draw order, as the draw publishes them
+                JsonNode published =
+                        http.get("/api/sales/" + saleId + "/draw", null).json().path("winners");
+                assertThat(published.size()).isEqualTo(units);
+                for (JsonNode w : published) {
+                    assertThat(admin.textOf("draw-winner-" + w.path("rank").asInt()))
+                            .as("winner %d on the dashboard", w.path("rank").asInt())
+                            .isEqualTo(w.path("userId").asString());
+                }
+                assertThat(admin.textOf("draw-winner-list").lines().toList())
+                        .as("the dashboard's winners, in draw order")
+                        .hasSize(units);
                 admin.screenshot("dashboard-draw");
                 assertThat(admin.consoleErrors()).isEmpty();
             }
