@@ -23,9 +23,11 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.Ordered;
@@ -60,6 +62,11 @@ class PurchaseEndpoint extends OncePerRequestFilter {
 
     private static final String PREFIX = "/api/sales/";
     private static final String SUFFIX = "/purchases";
+    /**
+     * Largest announced body read into an array of its size at once; a larger one (refused past 64 KiB by the body
+     * size limit anyway) is read as it comes.
+     */
+    private static final int MAX_DECLARED_BODY = 64 * 1024;
 
     private final SaleService sales;
     private final Purchases purchases;
@@ -207,7 +214,7 @@ class PurchaseEndpoint extends OncePerRequestFilter {
         acceptsJson(request.getHeader(HttpHeaders.ACCEPT));
         PurchaseRequest body;
         try {
-            byte[] bytes = request.getInputStream().readAllBytes();
+            byte[] bytes = bodyBytes(request);
             if (bytes.length == 0) {
                 body = null;
             } else if (charset.equals(StandardCharsets.UTF_8)) {
@@ -222,6 +229,23 @@ class PurchaseEndpoint extends OncePerRequestFilter {
             throw ProblemResponses.unreadable(new IllegalArgumentException("no body"));
         }
         return body;
+    }
+
+    /**
+     * The body's bytes. When the request says how many (Content-Length, as every purchase sent by a browser or a
+     * load balancer does), exactly that many are read into one array of that size: {@code readAllBytes} zeroes a 16
+     * KiB buffer for a body of about 20 bytes, a tenth of the CPU of a sold-out answer in a JFR profile. A chunked body
+     * is read to its end.
+     */
+    private static byte[] bodyBytes(HttpServletRequest request) throws IOException {
+        InputStream in = request.getInputStream();
+        long length = request.getContentLengthLong();
+        if (length < 0 || length > MAX_DECLARED_BODY) {
+            return in.readAllBytes();
+        }
+        byte[] bytes = new byte[(int) length];
+        int read = in.readNBytes(bytes, 0, bytes.length);
+        return read == bytes.length ? bytes : Arrays.copyOf(bytes, read);
     }
 
     private static Charset jsonCharset(@Nullable String contentType) {
