@@ -537,6 +537,7 @@ class ScaleOutIT {
 
         // the instance that made the draw dies too; winners give units back, and a survivor passes them on
         madeBy.getFirst().kill();
+        assertThat(madeBy.getFirst().awaitExit(Duration.ofSeconds(20))).isTrue();
         for (int rank = 1; rank <= givenBack; rank++) {
             int shopper = users.indexOf(order.get(rank - 1));
             String orderId = call(shopper, h -> h.get("/api/sales/" + sale + "/entries/me", tokens.get(shopper)))

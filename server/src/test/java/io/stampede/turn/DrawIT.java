@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -417,6 +418,31 @@ class DrawIT {
                                 now.plusSeconds(120).toString())
                         .replaceFirst("}$", ",\"access\":\"DRAW\"}"));
         assertThat(noPlan.status()).isEqualTo(400);
+    }
+
+    /** A run that outlived its lease, ending, leaves the lease another instance has taken since. */
+    @Test
+    void aRunnerReleasesOnlyTheLeaseItTook() {
+        Instant now = Instant.now();
+        String saleId = drawSale("lease", 1, now.plusSeconds(300), now.plusSeconds(600));
+        Instant mine = now.plusSeconds(30).truncatedTo(ChronoUnit.MILLIS);
+        assertThat(drawStore.lease(saleId, now, mine)).isTrue();
+        assertThat(drawStore.lease(saleId, now, mine.plusSeconds(1)))
+                .as("held by the first run")
+                .isFalse();
+        Instant later = mine.plusSeconds(1);
+        Instant theirs = later.plusSeconds(30).truncatedTo(ChronoUnit.MILLIS);
+        assertThat(drawStore.lease(saleId, later, theirs))
+                .as("taken over once it ran out")
+                .isTrue();
+        drawStore.release(saleId, mine);
+        assertThat(drawStore.lease(saleId, later, later.plusSeconds(30)))
+                .as("the late first run did not end the second one's lease")
+                .isFalse();
+        drawStore.release(saleId, theirs);
+        assertThat(drawStore.lease(saleId, later, later.plusSeconds(30)))
+                .as("released by its holder")
+                .isTrue();
     }
 
     /** A draw that asks for a proof of work takes no entry without the shopper's own solved challenge. */

@@ -9,6 +9,7 @@ import io.stampede.turn.port.DrawStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -57,7 +58,9 @@ public class DrawRunner {
     public void run() {
         for (String saleId : store.due(clock.instant())) {
             Instant now = clock.instant();
-            if (!store.lease(saleId, now, now.plus(LEASE))) {
+            // whole milliseconds, which every database keeps exactly: the release names the lease it gives up
+            Instant until = now.plus(LEASE).truncatedTo(ChronoUnit.MILLIS);
+            if (!store.lease(saleId, now, until)) {
                 continue; // another instance is on it
             }
             try {
@@ -65,7 +68,7 @@ public class DrawRunner {
             } catch (RuntimeException e) {
                 log.warn("Draw of sale {} stopped and will be taken up again: {}", saleId, e.toString());
             } finally {
-                store.release(saleId);
+                store.release(saleId, until);
             }
         }
     }

@@ -31,7 +31,11 @@ public interface DrawStore {
     /** Takes the draw's lease until the given instant; false when another instance holds it. */
     boolean lease(String saleId, Instant now, Instant until);
 
-    void release(String saleId);
+    /**
+     * Gives up the lease taken until that instant, if it is still that one: a run that outlived its lease must not
+     * end the lease another instance has taken since, or a third could run beside it.
+     */
+    void release(String saleId, Instant until);
 
     /**
      * Closes the draw's entries, once: takes the list as it stands, hashes it ({@code DrawOrder}) and publishes the

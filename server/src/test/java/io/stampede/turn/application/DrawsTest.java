@@ -200,7 +200,7 @@ class DrawsTest {
         }
 
         @Override
-        public void release(String saleId) {}
+        public void release(String saleId, Instant until) {}
 
         @Override
         public Closed closeEntries(String saleId) {

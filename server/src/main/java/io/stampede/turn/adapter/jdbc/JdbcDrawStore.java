@@ -122,9 +122,9 @@ class JdbcDrawStore implements DrawStore {
     }
 
     @Override
-    public void release(String saleId) {
-        jdbc.sql("UPDATE draws SET lease_until = NULL WHERE sale_id = ?")
-                .param(saleId)
+    public void release(String saleId, Instant until) {
+        jdbc.sql("UPDATE draws SET lease_until = NULL WHERE sale_id = ? AND lease_until = ?")
+                .params(saleId, Timestamp.from(until))
                 .update();
     }
 
