@@ -335,17 +335,14 @@ class ScaleOutIT {
         }
         Instant now = Instant.now();
         Instant startsAt = now.plusSeconds(10);
-        String json = Http.saleJson(
-                "room",
-                stock,
-                1,
-                startsAt.toString(),
-                startsAt.plusSeconds(3600).toString());
-        json = json.substring(0, json.length() - 1) + ",\"access\":\"WAITING_ROOM\",\"waitingRoom\":{\"opensAt\":\""
-                + now.minusSeconds(1) + "\",\"admitPerSecond\":60,\"admissionTtl\":\"PT5M\"}}";
-        Http.Response created = http(0, 0).post("/api/admin/sales", ADMIN, json);
-        assertThat(created.status()).as(created.body()).isEqualTo(201);
-        String sale = created.json().path("id").asString();
+        String sale = turnSale(
+                        "room",
+                        stock,
+                        startsAt,
+                        ",\"access\":\"WAITING_ROOM\",\"waitingRoom\":{\"opensAt\":\"" + now.minusSeconds(1)
+                                + "\",\"admitPerSecond\":60,\"admissionTtl\":\"PT5M\"}")
+                .path("id")
+                .asString();
         // everyone joins before the opening, each through an instance of its own (or the edge)
         List<Callable<Integer>> joins = new ArrayList<>();
         for (int u = 0; u < shoppers; u++) {
@@ -470,18 +467,13 @@ class ScaleOutIT {
         }
         Instant now = Instant.now();
         Instant startsAt = now.plusSeconds(12);
-        String json = Http.saleJson(
+        JsonNode created = turnSale(
                 "draw",
                 units,
-                1,
-                startsAt.toString(),
-                startsAt.plusSeconds(3600).toString());
-        json = json.substring(0, json.length() - 1) + ",\"access\":\"DRAW\",\"draw\":{\"entriesOpenAt\":\""
-                + now.minusSeconds(1) + "\"}}";
-        Http.Response created = http(0, 0).post("/api/admin/sales", ADMIN, json);
-        assertThat(created.status()).as(created.body()).isEqualTo(201);
-        String sale = created.json().path("id").asString();
-        String seedHash = created.json().path("draw").path("seedHash").asString();
+                startsAt,
+                ",\"access\":\"DRAW\",\"draw\":{\"entriesOpenAt\":\"" + now.minusSeconds(1) + "\"}");
+        String sale = created.path("id").asString();
+        String seedHash = created.path("draw").path("seedHash").asString();
 
         // everyone enters at once, each through an instance of its own (or the edge), while one instance dies
         List<Callable<Object>> entries = new ArrayList<>();
@@ -596,6 +588,16 @@ class ScaleOutIT {
                         .json()
                         .path("consistent")
                         .asBoolean());
+    }
+
+    /** Creates a sale of limit one, open for an hour from {@code startsAt}, with these access members; its JSON. */
+    private JsonNode turnSale(String name, int stock, Instant startsAt, String access) {
+        String json = Http.saleJson(
+                name, stock, 1, startsAt.toString(), startsAt.plusSeconds(3600).toString());
+        json = json.substring(0, json.length() - 1) + access + "}";
+        Http.Response created = http(0, 0).post("/api/admin/sales", ADMIN, json);
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        return created.json();
     }
 
     private static List<String> winners(JsonNode draw) {

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.stampede.shared.security.ShopperTokens;
 import io.stampede.testsupport.Http;
 import io.stampede.testsupport.IntegrationTest;
-import io.stampede.turn.domain.ProofOfWork;
 import io.stampede.turn.port.DrawStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,7 +25,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.IntStream;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.BeforeEach;
@@ -454,26 +452,13 @@ class DrawIT {
         Http.Response none = http.post(entries, token("ivy"), "{}");
         assertThat(none.status()).isEqualTo(403);
         assertThat(none.code()).isEqualTo("CHALLENGE_FAILED");
-        JsonNode challenge =
-                http.get("/api/sales/" + saleId + "/challenge", token("ivy")).json();
-        assertThat(challenge.path("difficulty").asInt()).isEqualTo(8);
-        String c = challenge.path("challenge").asString();
-        String answer = ProofOfWork.solve(c, 8);
-        String wrong = IntStream.range(0, 1000)
-                .mapToObj(Integer::toString)
-                .filter(n -> !ProofOfWork.solves(c, n, 8))
-                .findFirst()
-                .orElseThrow();
-        for (String body : List.of(
-                "{\"challenge\":\"" + c + "\",\"nonce\":\"" + wrong + "\"}",
-                "{\"challenge\":\"" + c + "x\",\"nonce\":\"" + answer + "\"}",
-                "{\"challenge\":\"" + c + "\"}")) {
+        Challenged work = Challenged.fetch(http, saleId, token("ivy"), 8);
+        for (String body : work.refusedBodies()) {
             Http.Response r = http.post(entries, token("ivy"), body);
             assertThat(r.status()).as(body).isEqualTo(403);
             assertThat(r.code()).isEqualTo("CHALLENGE_FAILED");
         }
-        Http.Response foreign =
-                http.post(entries, token("jack"), "{\"challenge\":\"" + c + "\",\"nonce\":\"" + answer + "\"}");
+        Http.Response foreign = http.post(entries, token("jack"), work.solvedBody());
         assertThat(foreign.status()).as("another shopper's solved challenge").isEqualTo(403);
         assertThat(foreign.code()).isEqualTo("CHALLENGE_FAILED");
         assertThat(http.get(entries + "/me", token("jack")).status())
@@ -481,8 +466,7 @@ class DrawIT {
                 .isEqualTo(404);
         assertThat(http.get(entries + "/me", token("ivy")).status()).isEqualTo(404);
 
-        Http.Response solved =
-                http.post(entries, token("ivy"), "{\"challenge\":\"" + c + "\",\"nonce\":\"" + answer + "\"}");
+        Http.Response solved = http.post(entries, token("ivy"), work.solvedBody());
         assertThat(solved.status()).as(solved.body()).isEqualTo(201);
         assertThat(solved.json().path("state").asString()).isEqualTo("ENTERED");
         await().atMost(Duration.ofSeconds(5))

@@ -7,7 +7,6 @@ import io.stampede.shared.security.AdmissionTokens;
 import io.stampede.shared.security.ShopperTokens;
 import io.stampede.testsupport.Http;
 import io.stampede.testsupport.IntegrationTest;
-import io.stampede.turn.domain.ProofOfWork;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -520,33 +519,15 @@ class WaitingRoomIT {
         Http.Response noProof = join(saleId, "carol");
         assertThat(noProof.status()).isEqualTo(403);
         assertThat(noProof.code()).isEqualTo("CHALLENGE_FAILED");
-        JsonNode challenge =
-                http.get("/api/sales/" + saleId + "/challenge", token("carol")).json();
-        assertThat(challenge.path("difficulty").asInt()).isEqualTo(8);
-        String c = challenge.path("challenge").asString();
-        String answer = ProofOfWork.solve(c, 8);
-        String wrong = IntStream.range(0, 1000)
-                .mapToObj(Integer::toString)
-                .filter(n -> !ProofOfWork.solves(c, n, 8))
-                .findFirst()
-                .orElseThrow();
-        for (String body : List.of(
-                "{\"challenge\":\"" + c + "\",\"nonce\":\"" + wrong + "\"}",
-                "{\"challenge\":\"" + c + "x\",\"nonce\":\"" + answer + "\"}",
-                "{\"challenge\":\"" + c + "\",\"nonce\":\"not a nonce!\"}")) {
+        Challenged work = Challenged.fetch(http, saleId, token("carol"), 8);
+        for (String body : work.refusedBodies()) {
             Http.Response r = http.post("/api/sales/" + saleId + "/room", token("carol"), body);
             assertThat(r.status()).as(body).isEqualTo(403);
             assertThat(r.code()).isEqualTo("CHALLENGE_FAILED");
         }
-        Http.Response foreign = http.post(
-                "/api/sales/" + saleId + "/room",
-                token("dave"),
-                "{\"challenge\":\"" + c + "\",\"nonce\":\"" + answer + "\"}");
+        Http.Response foreign = http.post("/api/sales/" + saleId + "/room", token("dave"), work.solvedBody());
         assertThat(foreign.status()).as("another shopper's solved challenge").isEqualTo(403);
-        Http.Response solved = http.post(
-                "/api/sales/" + saleId + "/room",
-                token("carol"),
-                "{\"challenge\":\"" + c + "\",\"nonce\":\"" + answer + "\"}");
+        Http.Response solved = http.post("/api/sales/" + saleId + "/room", token("carol"), work.solvedBody());
         assertThat(solved.status()).as(solved.body()).isEqualTo(201);
         Http.Response unknown = http.post("/api/sales/" + saleId + "/room", token("carol"), "{\"sneaky\":1}");
         assertThat(unknown.status()).isEqualTo(400);
