@@ -23,9 +23,9 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Admission control for purchases, coupon claims, room joins and draw entries, the first thing such a request meets (after the plain-path
- * check): a bound on attempts in progress, with a bounded queue in front of it whose waiters give up after a short
- * timeout, answering 429 {@code RATE_LIMITED} with Retry-After. An overload thus turns into fast rejections
+ * Admission control for purchases, coupon claims, room joins and draw entries, the first thing such a request meets
+ * (after the plain-path check): a bound on attempts in progress, with a bounded queue in front of it whose waiters
+ * give up after a short timeout, answering 429 {@code RATE_LIMITED} with Retry-After. An overload thus turns into fast rejections
  * (immediate once the queue is full) instead of queues that grow until everything times out, and the attempts that
  * are admitted finish in about the time a full set of them takes.
  *

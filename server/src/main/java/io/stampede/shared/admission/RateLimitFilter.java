@@ -23,10 +23,10 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * The rate limits on purchases, coupon claims, room joins and draw entries (Bucket4j), answering 429 with Retry-After: first a token bucket
- * per verified user (kept for the most recently seen users), then one for the instance. They run after
- * authentication, which tells whose attempt it is, and in that order, so that neither an anonymous flood nor one
- * user past their own limit spends the instance's budget. The bound on attempts in progress comes earlier, in
+ * The rate limits on purchases, coupon claims, room joins and draw entries (Bucket4j), answering 429 with
+ * Retry-After: first a token bucket per verified user (kept for the most recently seen users), then one for the
+ * instance. They run after authentication, which tells whose attempt it is, and in that order, so that neither an
+ * anonymous flood nor one user past their own limit spends the instance's budget. The bound on attempts in progress comes earlier, in
  * {@link AdmissionFilter}.
  */
 @Component

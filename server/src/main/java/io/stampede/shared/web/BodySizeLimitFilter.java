@@ -19,7 +19,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)
 public class BodySizeLimitFilter extends OncePerRequestFilter {
-    static final int MAX_BODY_BYTES = 64 * 1024;
+    /** The largest request body taken; a larger one is refused with 413. */
+    public static final int MAX_BODY_BYTES = 64 * 1024;
 
     static ApiException tooLarge() {
         return new ApiException(

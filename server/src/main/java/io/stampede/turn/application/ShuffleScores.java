@@ -13,11 +13,10 @@ import org.jspecify.annotations.Nullable;
  */
 final class ShuffleScores {
     private final @Nullable Long seed;
-    private final RandomGenerator random;
+    private final RandomGenerator random = new SecureRandom();
 
     private ShuffleScores(@Nullable Long seed) {
         this.seed = seed;
-        this.random = seed == null ? new SecureRandom() : new SplittableRandom(seed);
     }
 
     static ShuffleScores of(@Nullable Long seed) {

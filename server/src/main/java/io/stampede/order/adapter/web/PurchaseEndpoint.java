@@ -15,6 +15,7 @@ import io.stampede.shared.IdempotencyKeys;
 import io.stampede.shared.security.AdmissionTokens;
 import io.stampede.shared.security.Shopper;
 import io.stampede.shared.web.ApiException;
+import io.stampede.shared.web.BodySizeLimitFilter;
 import io.stampede.shared.web.ErrorCode;
 import io.stampede.shared.web.ProblemResponses;
 import io.stampede.shared.web.ProblemWriter;
@@ -62,11 +63,6 @@ class PurchaseEndpoint extends OncePerRequestFilter {
 
     private static final String PREFIX = "/api/sales/";
     private static final String SUFFIX = "/purchases";
-    /**
-     * Largest announced body read into an array of its size at once; a larger one (refused past 64 KiB by the body
-     * size limit anyway) is read as it comes.
-     */
-    private static final int MAX_DECLARED_BODY = 64 * 1024;
 
     private final SaleService sales;
     private final Purchases purchases;
@@ -240,7 +236,7 @@ class PurchaseEndpoint extends OncePerRequestFilter {
     private static byte[] bodyBytes(HttpServletRequest request) throws IOException {
         InputStream in = request.getInputStream();
         long length = request.getContentLengthLong();
-        if (length < 0 || length > MAX_DECLARED_BODY) {
+        if (length < 0 || length > BodySizeLimitFilter.MAX_BODY_BYTES) {
             return in.readAllBytes();
         }
         byte[] bytes = new byte[(int) length];
