@@ -339,7 +339,7 @@ class ScaleOutIT {
                         "room",
                         stock,
                         startsAt,
-                        ",\"access\":\"WAITING_ROOM\",\"waitingRoom\":{\"opensAt\":\"" + now.minusSeconds(1)
+                        "\"access\":\"WAITING_ROOM\",\"waitingRoom\":{\"opensAt\":\"" + now.minusSeconds(1)
                                 + "\",\"admitPerSecond\":60,\"admissionTtl\":\"PT5M\"}")
                 .path("id")
                 .asString();
@@ -471,7 +471,7 @@ class ScaleOutIT {
                 "draw",
                 units,
                 startsAt,
-                ",\"access\":\"DRAW\",\"draw\":{\"entriesOpenAt\":\"" + now.minusSeconds(1) + "\"}");
+                "\"access\":\"DRAW\",\"draw\":{\"entriesOpenAt\":\"" + now.minusSeconds(1) + "\"}");
         String sale = created.path("id").asString();
         String seedHash = created.path("draw").path("seedHash").asString();
 
@@ -590,12 +590,10 @@ class ScaleOutIT {
                         .asBoolean());
     }
 
-    /** Creates a sale of limit one, open for an hour from {@code startsAt}, with these access members; its JSON. */
+    /** Creates a sale of limit one, open for an hour from {@code startsAt}, with these further members; its JSON. */
     private JsonNode turnSale(String name, int stock, Instant startsAt, String access) {
-        String json = Http.saleJson(
-                name, stock, 1, startsAt.toString(), startsAt.plusSeconds(3600).toString());
-        json = json.substring(0, json.length() - 1) + access + "}";
-        Http.Response created = http(0, 0).post("/api/admin/sales", ADMIN, json);
+        Http.Response created =
+                http(0, 0).post("/api/admin/sales", ADMIN, Http.saleJson(name, stock, startsAt, access));
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         return created.json();
     }

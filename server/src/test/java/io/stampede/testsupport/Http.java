@@ -112,6 +112,16 @@ public final class Http {
         return r.json().path("id").asString();
     }
 
+    /**
+     * A sale of limit one, open for an hour from {@code startsAt}, with these further JSON members (comma separated,
+     * such as a turn's {@code "access":"DRAW","draw":{…}}).
+     */
+    public static String saleJson(String name, long stock, Instant startsAt, String members) {
+        String json = saleJson(
+                name, stock, 1, startsAt.toString(), startsAt.plusSeconds(3600).toString());
+        return json.substring(0, json.length() - 1) + "," + members + "}";
+    }
+
     public static String saleJson(String name, long stock, int limit, String startsAt, String endsAt) {
         return "{\"name\":\"" + name + "\",\"sku\":\"SKU-" + name + "\",\"stock\":" + stock + ",\"priceCents\":4990,"
                 + "\"startsAt\":\"" + startsAt + "\",\"endsAt\":\"" + endsAt + "\",\"perUserLimit\":" + limit + "}";

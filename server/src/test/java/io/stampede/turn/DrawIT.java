@@ -71,14 +71,10 @@ class DrawIT {
 
     private String drawSale(String name, long stock, Instant entriesOpenAt, Instant startsAt, String extra) {
         String json = Http.saleJson(
-                        name,
-                        stock,
-                        1,
-                        startsAt.toString(),
-                        startsAt.plusSeconds(3600).toString())
-                .replaceFirst(
-                        "}$",
-                        ",\"access\":\"DRAW\",\"draw\":{\"entriesOpenAt\":\"" + entriesOpenAt + "\"}" + extra + "}");
+                name,
+                stock,
+                startsAt,
+                "\"access\":\"DRAW\",\"draw\":{\"entriesOpenAt\":\"" + entriesOpenAt + "\"}" + extra);
         Http.Response r = http.post("/api/admin/sales", ADMIN, json);
         assertThat(r.status()).as(r.body()).isEqualTo(201);
         return r.json().path("id").asString();
@@ -294,16 +290,11 @@ class DrawIT {
         Duration paymentTimeout = Duration.ofSeconds(10);
         Instant startsAt = Instant.now().plusSeconds(3);
         String json = Http.saleJson(
-                        "expiring-draw",
-                        units,
-                        1,
-                        startsAt.toString(),
-                        startsAt.plusSeconds(3600).toString())
-                .replaceFirst(
-                        "}$",
-                        ",\"paymentTimeout\":\"" + paymentTimeout
-                                + "\",\"access\":\"DRAW\",\"draw\":{\"entriesOpenAt\":\""
-                                + Instant.now().minusSeconds(1) + "\"}}");
+                "expiring-draw",
+                units,
+                startsAt,
+                "\"paymentTimeout\":\"" + paymentTimeout + "\",\"access\":\"DRAW\",\"draw\":{\"entriesOpenAt\":\""
+                        + Instant.now().minusSeconds(1) + "\"}");
         Http.Response created = http.post("/api/admin/sales", ADMIN, json);
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         String saleId = created.json().path("id").asString();

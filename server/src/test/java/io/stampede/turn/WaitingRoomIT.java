@@ -61,15 +61,11 @@ class WaitingRoomIT {
     private String roomSale(
             String name, long stock, Instant opensAt, Instant startsAt, String roomExtra, String extra) {
         String json = Http.saleJson(
-                        name,
-                        stock,
-                        1,
-                        startsAt.toString(),
-                        startsAt.plusSeconds(3600).toString())
-                .replaceFirst(
-                        "}$",
-                        ",\"access\":\"WAITING_ROOM\",\"waitingRoom\":{\"opensAt\":\"" + opensAt + "\"" + roomExtra
-                                + "}" + extra + "}");
+                name,
+                stock,
+                startsAt,
+                "\"access\":\"WAITING_ROOM\",\"waitingRoom\":{\"opensAt\":\"" + opensAt + "\"" + roomExtra + "}"
+                        + extra);
         Http.Response r = http.post("/api/admin/sales", ADMIN, json);
         assertThat(r.status()).as(r.body()).isEqualTo(201);
         return r.json().path("id").asString();

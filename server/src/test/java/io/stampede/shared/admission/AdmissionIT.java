@@ -91,13 +91,13 @@ class AdmissionIT {
                 http,
                 "adm-room",
                 now.plusSeconds(600),
-                ",\"access\":\"WAITING_ROOM\",\"waitingRoom\":{\"opensAt\":\"" + now.minusSeconds(5)
+                "\"access\":\"WAITING_ROOM\",\"waitingRoom\":{\"opensAt\":\"" + now.minusSeconds(5)
                         + "\",\"admitPerSecond\":10}");
         String draw = turnSale(
                 http,
                 "adm-draw",
                 now.plusSeconds(600),
-                ",\"access\":\"DRAW\",\"draw\":{\"entriesOpenAt\":\"" + now.minusSeconds(5) + "\"}");
+                "\"access\":\"DRAW\",\"draw\":{\"entriesOpenAt\":\"" + now.minusSeconds(5) + "\"}");
         List<String> paths = List.of("/api/sales/" + room + "/room", "/api/sales/" + draw + "/entries");
         for (int p = 0; p < paths.size(); p++) {
             String path = paths.get(p);
@@ -145,14 +145,8 @@ class AdmissionIT {
     }
 
     private static String turnSale(Http http, String name, Instant startsAt, String access) {
-        String json = Http.saleJson(
-                        name,
-                        10,
-                        1,
-                        startsAt.toString(),
-                        startsAt.plusSeconds(3600).toString())
-                .replaceFirst("}$", access + "}");
-        Http.Response r = http.post("/api/admin/sales", IntegrationTest.ADMIN_TOKEN, json);
+        Http.Response r =
+                http.post("/api/admin/sales", IntegrationTest.ADMIN_TOKEN, Http.saleJson(name, 10, startsAt, access));
         assertThat(r.status()).as(r.body()).isEqualTo(201);
         return r.json().path("id").asString();
     }
