@@ -86,6 +86,8 @@ final class AbDriver {
                 estimate());
         out.println("server logs   " + workDir);
 
+        // the driver's own cold start must not fall on the first server measured (a cold A against a warm B)
+        ClientWarmUp.run(Duration.ofSeconds(options.clientWarmUpSeconds()), options.concurrency(), out);
         List<AbSummary.Measurement> all = new ArrayList<>();
         for (int round = 1; round <= options.rounds(); round++) {
             for (AbOptions.Side side : options.order(round)) {

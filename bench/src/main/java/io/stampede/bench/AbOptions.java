@@ -22,6 +22,7 @@ record AbOptions(
         int warmupSeconds,
         int settleSeconds,
         int requestTimeoutSeconds,
+        int clientWarmUpSeconds,
         boolean help) {
 
     static final String AB = "ab";
@@ -49,7 +50,12 @@ record AbOptions(
             new Flags.Flag("seconds", "S", "10", "measured window of each measurement"),
             new Flags.Flag("warmup-seconds", "S", "5", "unmeasured purchases before each window, on the same sale"),
             new Flags.Flag("settle-seconds", "S", "10", "most time to wait for the sale's stock to stop moving"),
-            new Flags.Flag("request-timeout-seconds", "S", "30", "timeout of a single HTTP request"));
+            new Flags.Flag("request-timeout-seconds", "S", "30", "timeout of a single HTTP request"),
+            new Flags.Flag(
+                    "client-warm-up-seconds",
+                    "S",
+                    "15",
+                    "the driver's own requests to a stub before the first server starts, so it is not cold then"));
 
     static final List<Flags.Flag> FLAGS =
             concat(OWN, ServerSettings.FLAGS, List.of(new Flags.Flag("help", null, null, "print this help and exit")));
@@ -57,7 +63,7 @@ record AbOptions(
     static AbOptions parse(String... args) {
         Flags.Parsed p = Flags.parse(AB, FLAGS, args);
         if (p.on("help")) {
-            return new AbOptions(null, null, List.of(), List.of(), "A", "B", null, 200, 3, 10, 5, 10, 30, true);
+            return new AbOptions(null, null, List.of(), List.of(), "A", "B", null, 200, 3, 10, 5, 10, 30, 0, true);
         }
         for (String required : List.of("jar-a", "jar-b")) {
             if (p.get(required) == null || p.get(required).isBlank()) {
@@ -83,6 +89,7 @@ record AbOptions(
                 p.integer("warmup-seconds", 0, 3_600),
                 p.integer("settle-seconds", 1, 600),
                 p.integer("request-timeout-seconds", 1, 3_600),
+                p.integer("client-warm-up-seconds", 0, 600),
                 false);
     }
 

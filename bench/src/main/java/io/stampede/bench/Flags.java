@@ -1,6 +1,7 @@
 package io.stampede.bench;
 
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,6 +54,28 @@ final class Flags {
                         "--" + name + " must be between " + min + " and " + max + ", got " + raw);
             }
             return (int) value;
+        }
+
+        /** A comma-separated list of whole numbers, each between {@code min} and {@code max}; at least one. */
+        List<Integer> integers(String name, int min, int max) {
+            String raw = values.get(name);
+            List<Integer> out = new ArrayList<>();
+            for (String part : (raw == null ? "" : raw).split(",", -1)) {
+                String value = part.strip().replace("_", "");
+                long n;
+                try {
+                    n = Long.parseLong(value);
+                } catch (NumberFormatException e) {
+                    throw new Options.UsageException(
+                            "--" + name + " must be whole numbers separated by commas, got '" + raw + "'");
+                }
+                if (n < min || n > max) {
+                    throw new Options.UsageException(
+                            "--" + name + " takes numbers between " + min + " and " + max + ", got " + part.strip());
+                }
+                out.add((int) n);
+            }
+            return List.copyOf(out);
         }
 
         /** An http(s) base URL without query; a trailing slash is dropped. */

@@ -74,6 +74,8 @@ final class SpeedDriver {
         List<String> arguments = ServerLauncher.ARGUMENTS.stream()
                 .filter(a -> !a.startsWith("--stampede.sold-out-flag-ttl="))
                 .toList();
+        // the driver warms itself before the server starts: its own cold start must not be charged to the server's
+        ClientWarmUp.run(Duration.ofSeconds(options.clientWarmUpSeconds()), options.concurrency(), out);
         db.recreate();
         ServerProcess server = launcher.start(options.jar(), db, prefix, workDir, "server.log", arguments);
         List<SpeedReport.Row> rows = new ArrayList<>();
@@ -101,7 +103,7 @@ final class SpeedDriver {
                 // the overload line first in even rounds, last in odd ones: what the server gains or loses over a
                 // round falls on both sides of its ratio to the usual concurrency
                 if (round % 2 == 0) {
-                    record(rows, high(round));
+                    high(rows, round);
                 }
                 record(rows, floor(round, first));
                 for (String strategy : options.strategies()) {
@@ -119,7 +121,7 @@ final class SpeedDriver {
                 }
                 record(rows, soldOut(round));
                 if (round % 2 == 1) {
-                    record(rows, high(round));
+                    high(rows, round);
                 }
             }
         } finally {
@@ -132,10 +134,9 @@ final class SpeedDriver {
         SpeedReport.medians(rows).forEach(r -> out.println(SpeedReport.line(r)));
         out.println();
         out.println("== issue 14's targets (each the median of the per-round ratios) ==");
-        String highLabel = Integer.toString(options.highConcurrency());
-        SpeedReport.targets(rows, highLabel).forEach(t -> out.println(t.line()));
+        SpeedReport.targets(rows, options.highConcurrencies()).forEach(t -> out.println(t.line()));
         if (options.write()) {
-            write(rows, machine, highLabel);
+            write(rows, machine);
         }
         if (!oversold.isEmpty()) {
             oversold.forEach(o -> out.println("OVERSOLD: " + o));
@@ -165,17 +166,21 @@ final class SpeedDriver {
                 out);
     }
 
-    /** REDIS_LUA winners at the high concurrency, on a sale of their own. */
-    private SpeedReport.Row high(int round) throws InterruptedException {
-        String sale = sale("REDIS_LUA", BIG, "r" + round + "-high");
-        return winners(
-                round,
-                SpeedReport.WINNERS_HIGH,
-                "REDIS_LUA",
-                sale,
-                options.highConcurrency(),
-                options.warmupSeconds(),
-                options.seconds());
+    /** REDIS_LUA winners at each high concurrency, each on a sale of its own. */
+    private void high(List<SpeedReport.Row> rows, int round) throws InterruptedException {
+        for (int connections : options.highConcurrencies()) {
+            String sale = sale("REDIS_LUA", BIG, "r" + round + "-high-" + connections);
+            record(
+                    rows,
+                    winners(
+                            round,
+                            SpeedReport.WINNERS_HIGH,
+                            "REDIS_LUA",
+                            sale,
+                            connections,
+                            options.warmupSeconds(),
+                            options.seconds()));
+        }
     }
 
     /** Purchases with no token: refused 401 by the stack before any of the purchase's own work. */
@@ -302,14 +307,14 @@ final class SpeedDriver {
                 String.join("; ", notes));
     }
 
-    private void write(List<SpeedReport.Row> rows, CompareDriver.Machine machine, String highLabel) {
+    private void write(List<SpeedReport.Row> rows, CompareDriver.Machine machine) {
         String stem = LocalDate.now(ZoneOffset.UTC) + "-speed";
         String command = "java -jar bench/target/stampede-bench.jar " + String.join(" ", args);
         try {
             Files.createDirectories(options.out());
             Files.writeString(
                     options.out().resolve(stem + ".md"),
-                    SpeedReport.markdown(rows, machine.summary(), command, highLabel),
+                    SpeedReport.markdown(rows, machine.summary(), command, options.highConcurrencies()),
                     StandardCharsets.UTF_8);
             Files.writeString(options.out().resolve(stem + ".csv"), SpeedReport.csv(rows), StandardCharsets.UTF_8);
             Files.writeString(

@@ -29,13 +29,15 @@ class SpeedReportTest {
             rows.add(row(round, SpeedReport.WINNERS, "DB_PESSIMISTIC", 200, 100 * drift, 4_000 / drift));
             rows.add(row(round, SpeedReport.SOLD_OUT, "REDIS_LUA", 200, 9_000 * drift, 120 / drift));
             rows.add(row(round, SpeedReport.WINNERS_HIGH, "REDIS_LUA", 1000, 1_900 * drift, 310 / drift));
+            rows.add(
+                    row(round, SpeedReport.WINNERS_HIGH, "REDIS_LUA", 5000, (round == 1 ? 1_600 : 1_800) * drift, 330));
         }
         return rows;
     }
 
     @Test
     void eachTargetIsTheMedianOfItsPerRoundRatios() {
-        Map<String, SpeedReport.Target> targets = SpeedReport.targets(run(), "1000").stream()
+        Map<String, SpeedReport.Target> targets = SpeedReport.targets(run(), List.of(1000, 5000)).stream()
                 .collect(Collectors.toMap(SpeedReport.Target::name, Function.identity()));
 
         SpeedReport.Target winners = targets.get("REDIS_LUA winners / 401 floor (answers/s)");
@@ -56,6 +58,10 @@ class SpeedReportTest {
                 targets.get("REDIS_LUA winners at 1000 / at the usual concurrency")
                         .value(),
                 1e-9);
+        // each overload step against its own rows only: 0.8 and 0.9, median 0.85, under the 0.9 it must reach
+        SpeedReport.Target atFiveThousand = targets.get("REDIS_LUA winners at 5000 / at the usual concurrency");
+        assertEquals(0.85, atFiveThousand.value(), 1e-9);
+        assertFalse(atFiveThousand.met());
         // the cold start against the median of the warm winners (2,000 and 1,600: 1,800)
         assertEquals(
                 600 / 1800.0,
@@ -67,7 +73,7 @@ class SpeedReportTest {
     @Test
     void aTargetWithoutItsMeasurementsIsNotMeasuredAndNotMet() {
         List<SpeedReport.Row> onlyFloor = List.of(row(1, SpeedReport.FLOOR, "-", 200, 10_000, 100));
-        for (SpeedReport.Target t : SpeedReport.targets(onlyFloor, "1000")) {
+        for (SpeedReport.Target t : SpeedReport.targets(onlyFloor, List.of(1000, 5000))) {
             assertTrue(Double.isNaN(t.value()), t.name());
             assertFalse(t.met(), t.name());
             assertTrue(t.line().endsWith("not measured"), t.line());
@@ -76,7 +82,7 @@ class SpeedReportTest {
 
     @Test
     void theTableGivesEachMedianAsAMultipleOfTheFloor() {
-        String md = SpeedReport.markdown(run(), "2 cores", "java -jar bench.jar --mode speed", "1000");
+        String md = SpeedReport.markdown(run(), "2 cores", "java -jar bench.jar --mode speed", List.of(1000, 5000));
         // floor medians: 9,000/s and 112.5 µs; REDIS_LUA winners 1,800/s and 337.5 µs
         assertTrue(md.contains("| REDIS_LUA winners | 1,800 | 0.20× |"), md);
         assertTrue(md.contains(" µs | 3.00× |"), md);
@@ -84,7 +90,7 @@ class SpeedReportTest {
         assertTrue(md.contains("**not met**"), md);
 
         String csv = SpeedReport.csv(run());
-        assertEquals(12, csv.lines().count()); // header + 11 measurements
+        assertEquals(14, csv.lines().count()); // header + 13 measurements
         String svg = SpeedReport.svg(run(), "2 cores & more");
         assertTrue(svg.contains("2 cores &amp; more"), svg);
         assertTrue(svg.contains(">0.20×</text>"), svg);
