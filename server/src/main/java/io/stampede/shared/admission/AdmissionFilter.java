@@ -8,6 +8,7 @@ import io.stampede.shared.live.AttemptCounts;
 import io.stampede.shared.web.ApiException;
 import io.stampede.shared.web.ErrorCode;
 import io.stampede.shared.web.ProblemWriter;
+import io.stampede.shared.web.RequestFilter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -20,7 +21,6 @@ import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
-import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Admission control for purchases, coupon claims, room joins and draw entries, the first thing such a request meets
@@ -40,7 +40,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 // ahead of Spring Boot's request-metrics filter (HIGHEST_PRECEDENCE + 1); a tie with PlainPathFilter is harmless,
 // since a path that is not plain is no attempt here and is refused there either way
 @Order(Ordered.HIGHEST_PRECEDENCE)
-public class AdmissionFilter extends OncePerRequestFilter {
+public class AdmissionFilter extends RequestFilter {
     private final ProblemWriter problems;
     private final Semaphore inFlight;
     private final AtomicInteger queued = new AtomicInteger();

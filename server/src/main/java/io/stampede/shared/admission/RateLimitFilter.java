@@ -11,6 +11,7 @@ import io.stampede.shared.SharedSettings;
 import io.stampede.shared.live.AttemptCounts;
 import io.stampede.shared.security.Shopper;
 import io.stampede.shared.web.ProblemWriter;
+import io.stampede.shared.web.RequestFilter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -20,7 +21,6 @@ import java.time.Duration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
-import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * The rate limits on purchases, coupon claims, room joins and draw entries (Bucket4j), answering 429 with
@@ -31,7 +31,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 30)
-public class RateLimitFilter extends OncePerRequestFilter {
+public class RateLimitFilter extends RequestFilter {
     private final ProblemWriter problems;
     private final int perUser;
     private final Bucket global;

@@ -2,6 +2,7 @@ package io.stampede.shared.security;
 
 import io.stampede.shared.web.ApiException;
 import io.stampede.shared.web.ProblemWriter;
+import io.stampede.shared.web.RequestFilter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -14,7 +15,6 @@ import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
 import org.springframework.stereotype.Component;
-import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Who may call what: {@code /api/admin/**} needs the admin token, shopper endpoints a valid shopper JWT;
@@ -23,7 +23,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 20)
-public class AuthenticationFilter extends OncePerRequestFilter {
+public class AuthenticationFilter extends RequestFilter {
     private static final String BEARER = "Bearer ";
 
     private final byte[] adminToken;

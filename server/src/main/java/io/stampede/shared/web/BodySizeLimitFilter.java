@@ -13,12 +13,11 @@ import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
-import org.springframework.web.filter.OncePerRequestFilter;
 
 /** Refuses bodies over 64 KiB with 413, whether announced by Content-Length or streamed in chunks. */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)
-public class BodySizeLimitFilter extends OncePerRequestFilter {
+public class BodySizeLimitFilter extends RequestFilter {
     /** The largest request body taken; a larger one is refused with 413. */
     public static final int MAX_BODY_BYTES = 64 * 1024;
 

@@ -8,7 +8,6 @@ import java.io.IOException;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
-import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Refuses, before anything else reads it, a path that is not written plainly: percent-encoding, path parameters
@@ -19,7 +18,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
-public class PlainPathFilter extends OncePerRequestFilter {
+public class PlainPathFilter extends RequestFilter {
     private static final String NOT_PLAIN =
             "the path must be written plainly: no percent-encoding, ';', empty or dot segments";
 

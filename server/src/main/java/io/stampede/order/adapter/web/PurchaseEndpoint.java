@@ -19,6 +19,7 @@ import io.stampede.shared.web.BodySizeLimitFilter;
 import io.stampede.shared.web.ErrorCode;
 import io.stampede.shared.web.ProblemResponses;
 import io.stampede.shared.web.ProblemWriter;
+import io.stampede.shared.web.RequestFilter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -36,7 +37,6 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
-import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.filter.ServerHttpObservationFilter;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.ObjectReader;
@@ -57,7 +57,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Component
 @org.springframework.core.annotation.Order(Ordered.LOWEST_PRECEDENCE - 100)
-class PurchaseEndpoint extends OncePerRequestFilter {
+class PurchaseEndpoint extends RequestFilter {
     /** The route, as {@code http.server.requests} tags it. */
     static final String ROUTE = "/api/sales/{id}/purchases";
 
