@@ -71,9 +71,15 @@ final class SpeedDriver {
         Path workDir = ServerLauncher.workDirectory("speed");
         String prefix = "stampede-bench:speed:" + stamp + ":";
         // as ab starts it, but with the local sold-out flag on, as in production: the SOLD_OUT line measures it
+        // with --service-admission, the service's own admission limits too: what the overload steps then show is
+        // admission control at work (excess answered 429 at once), not every connection's request inside the server
         List<String> arguments = ServerLauncher.ARGUMENTS.stream()
                 .filter(a -> !a.startsWith("--stampede.sold-out-flag-ttl="))
+                .filter(a -> !(options.serviceAdmission() && a.startsWith("--stampede.admission.")))
                 .toList();
+        if (options.serviceAdmission()) {
+            out.println("admission     the service's own limits (429 beyond them), not raised");
+        }
         // the driver warms itself before the server starts: its own cold start must not be charged to the server's
         ClientWarmUp.run(Duration.ofSeconds(options.clientWarmUpSeconds()), options.concurrency(), out);
         db.recreate();
@@ -287,6 +293,13 @@ final class SpeedDriver {
             notes.add(others.entrySet().stream()
                     .map(e -> e.getKey() + " x" + e.getValue())
                     .collect(Collectors.joining(", ")));
+        }
+        if (r.otherLatencyMicros().getTotalCount() > 0) {
+            notes.add(String.format(
+                    Locale.ROOT,
+                    "others p50 %.1f ms, p99 %.1f ms",
+                    r.otherLatencyMicros().getValueAtPercentile(50) / 1000.0,
+                    r.otherLatencyMicros().getValueAtPercentile(99) / 1000.0));
         }
         if (r.cutShort()) {
             notes.add(String.format(Locale.ROOT, "cut short at %.1f s", r.seconds()));

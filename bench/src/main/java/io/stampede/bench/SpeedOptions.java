@@ -24,6 +24,7 @@ record SpeedOptions(
         int requestTimeoutSeconds,
         Path out,
         boolean write,
+        boolean serviceAdmission,
         boolean help) {
 
     static final String SPEED = "speed";
@@ -54,7 +55,13 @@ record SpeedOptions(
                     "the driver's own requests to a stub before the server starts, so it is not cold in the first window"),
             new Flags.Flag("request-timeout-seconds", "S", "30", "timeout of a single HTTP request"),
             new Flags.Flag("out", "DIR", "docs/benchmarks", "where --write puts the table, CSV and chart"),
-            new Flags.Flag("write", null, null, "write <date>-speed.md, .csv and .svg to --out"));
+            new Flags.Flag("write", null, null, "write <date>-speed.md, .csv and .svg to --out"),
+            new Flags.Flag(
+                    "service-admission",
+                    null,
+                    null,
+                    "keep the service's own admission limits (256 in progress, 256 waiting, then 429) instead of"
+                            + " raising them so that they refuse nothing"));
 
     static final List<Flags.Flag> FLAGS = AbOptions.concat(
             OWN, ServerSettings.FLAGS, List.of(new Flags.Flag("help", null, null, "print this help and exit")));
@@ -62,7 +69,8 @@ record SpeedOptions(
     static SpeedOptions parse(String... args) {
         Flags.Parsed p = Flags.parse(SPEED, FLAGS, args);
         if (p.on("help")) {
-            return new SpeedOptions(null, null, List.of(), 200, List.of(), 2, 10, 5, 5, 30, 0, 30, null, false, true);
+            return new SpeedOptions(
+                    null, null, List.of(), 200, List.of(), 2, 10, 5, 5, 30, 0, 30, null, false, false, true);
         }
         List<String> strategies = new ArrayList<>(List.of("REDIS_LUA", "DB_PESSIMISTIC"));
         for (String s : p.get("strategies").split(",", -1)) {
@@ -90,6 +98,7 @@ record SpeedOptions(
                 p.integer("request-timeout-seconds", 1, 3_600),
                 Path.of(p.get("out")),
                 p.on("write"),
+                p.on("service-admission"),
                 false);
     }
 

@@ -34,7 +34,8 @@ final class TimedLoop {
     /**
      * The window's figures: successful answers, every answer, latency of the successful ones (send to answer, in
      * microseconds), the answers themselves, how many requests were sent in all (warm-up included), and the CPU the
-     * server used during the window in nanoseconds (-1 when not measured).
+     * server used during the window in nanoseconds (-1 when not measured), and the latency of the other answers
+     * (refusals, errors).
      */
     record Result(
             long successes,
@@ -44,7 +45,8 @@ final class TimedLoop {
             List<Burst.Outcome> windowOutcomes,
             long sent,
             boolean cutShort,
-            long serverCpuNanos) {
+            long serverCpuNanos,
+            Histogram otherLatencyMicros) {
 
         /** The server's CPU per answer of the window in microseconds, NaN when not measured or nothing answered. */
         double serverCpuMicrosPerAnswer() {
@@ -116,6 +118,7 @@ final class TimedLoop {
             LongSupplier serverCpuNanos) {
         AtomicLong next = new AtomicLong();
         Histogram latency = new ConcurrentHistogram(3);
+        Histogram otherLatency = new ConcurrentHistogram(3);
         ConcurrentLinkedQueue<Burst.Outcome> inWindow = new ConcurrentLinkedQueue<>();
         long start = System.nanoTime();
         long windowStart = start + warmup.toNanos();
@@ -150,8 +153,9 @@ final class TimedLoop {
                         long answeredAt = System.nanoTime();
                         if (answeredAt - windowStart >= 0 && answeredAt - windowEnd < 0) {
                             inWindow.add(outcome);
-                            if (outcome.status() > 0 && success.test(outcome.status())) {
-                                latency.recordValue(Math.max(1, (answeredAt - sentAt) / 1_000));
+                            if (outcome.status() > 0) {
+                                (success.test(outcome.status()) ? latency : otherLatency)
+                                        .recordValue(Math.max(1, (answeredAt - sentAt) / 1_000));
                             }
                         }
                         if (outcome.status() == Burst.Outcome.CANCELLED) {
@@ -194,7 +198,8 @@ final class TimedLoop {
                 outcomes,
                 Math.min(next.get(), maxRequests),
                 !finished || measuredNanos < measure.toNanos(),
-                cpuNanos);
+                cpuNanos,
+                otherLatency.copy());
     }
 
     /** One GET, as an outcome: the status and problem code, a transport error, or cancelled when interrupted. */

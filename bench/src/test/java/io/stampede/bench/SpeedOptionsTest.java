@@ -1,6 +1,7 @@
 package io.stampede.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,14 +15,22 @@ class SpeedOptionsTest {
         SpeedOptions o = SpeedOptions.parse("--mode", "speed");
         assertEquals(List.of(1000, 5000), o.highConcurrencies());
         assertEquals(15, o.clientWarmUpSeconds());
+        assertFalse(o.serviceAdmission(), "admission limits are raised unless asked otherwise");
         assertEquals(List.of("REDIS_LUA", "DB_PESSIMISTIC"), o.strategies().subList(0, 2));
     }
 
     @Test
     void overloadStepsAreAListOfConnectionCounts() {
         SpeedOptions o = SpeedOptions.parse(
-                "--mode", "speed", "--high-concurrency", "2_000, 8000", "--client-warm-up-seconds", "0");
+                "--mode",
+                "speed",
+                "--high-concurrency",
+                "2_000, 8000",
+                "--client-warm-up-seconds",
+                "0",
+                "--service-admission");
         assertEquals(List.of(2000, 8000), o.highConcurrencies());
+        assertTrue(o.serviceAdmission());
         assertEquals(0, o.clientWarmUpSeconds());
     }
 

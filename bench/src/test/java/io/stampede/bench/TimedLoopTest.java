@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class TimedLoopTest {
 
     @Test
-    void everyIndexIsSentOnceAndOnlySuccessesHaveLatency() {
+    void everyIndexIsSentOnceAndSuccessesAndOtherAnswersHaveTheirOwnLatencies() {
         Set<Long> seen = ConcurrentHashMap.newKeySet();
         // no warm-up and a window far longer than the requests take: the bound on requests ends the loop
         TimedLoop.Result r = TimedLoop.run(
@@ -33,6 +33,7 @@ class TimedLoopTest {
         assertEquals(1_000, r.answered());
         assertEquals(900, r.successes());
         assertEquals(900, r.latencyMicros().getTotalCount());
+        assertEquals(100, r.otherLatencyMicros().getTotalCount());
         assertEquals(Map.of("201", 900L, "409 SOLD_OUT", 100L), r.answers());
         assertEquals(Map.of("409 SOLD_OUT", 100L), r.failures(status -> status == 201));
         assertFalse(r.answers().containsKey("cancelled"));
