@@ -139,6 +139,8 @@ class ObservabilityIT {
                         "http_server_requests_seconds_count",
                         "uri=\"/api/sales/{id}/purchases\"",
                         "status=\"202\""));
+        // no long-task timer of requests in progress beside the request timer: nothing reads it, every request paid
+        assertThat(series).noneSatisfy(s -> assertThat(s.name()).startsWith("http_server_requests_active"));
     }
 
     private static void assertSeries(DashboardQueries.Series s, String name, String... labels) {
