@@ -104,10 +104,14 @@ class StrategyConcurrencyIT {
             }
         }
 
-        releaseTogether(sale, plan);
+        long unavailable = releaseTogether(sale, plan).stream()
+                .filter(a -> a.outcome() instanceof PurchaseOutcome.Unavailable)
+                .count();
 
         assertThat(count("SELECT COALESCE(SUM(quantity), 0) FROM orders WHERE sale_id = ?", sale))
-                .as("every unit sold, none stranded, none twice")
+                .as(
+                        "%s: every unit sold, none stranded, none twice (%d attempts still unavailable after %d retries)",
+                        strategy, unavailable, RETRIES)
                 .isEqualTo(15);
         assertThat(jdbc.sql("SELECT user_id FROM orders WHERE sale_id = ? GROUP BY user_id HAVING SUM(quantity) > 2")
                         .param(sale.id())

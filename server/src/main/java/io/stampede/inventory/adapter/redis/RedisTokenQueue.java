@@ -17,7 +17,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * TOKEN_QUEUE in Redis: a list holding one token per unit (the token is the epoch of the build that wrote it), taken
- * with a plain {@code LPOP key count}; an epoch key published last marks the list as built. Keys share the sale's
+ * all or none by one script (a take of more than is left pops nothing, so no buyer of fewer units ever finds the list
+ * empty while units are left); an epoch key published last marks the list as built. Keys share the sale's
  * hash tag, so the scripts that touch several of them stay atomic on a Redis Cluster.
  */
 @Component
@@ -26,6 +27,7 @@ class RedisTokenQueue implements TokenQueue {
 
     private final StringRedisTemplate redis;
     private final String prefix;
+    private final RedisScript<Long> take = LuaScripts.load("tokens_take", Long.class);
     private final RedisScript<Long> push = LuaScripts.load("tokens_push", Long.class);
     private final RedisScript<Long> beginRebuild = LuaScripts.load("tokens_begin_rebuild", Long.class);
     private final RedisScript<Long> finishRebuild = LuaScripts.load("tokens_finish_rebuild", Long.class);
@@ -46,26 +48,11 @@ class RedisTokenQueue implements TokenQueue {
 
     @Override
     public Take take(String saleId, int quantity) {
-        List<String> tokens = redis.opsForList().leftPop(key(saleId, ""), quantity);
-        if (tokens != null && tokens.size() == quantity) {
-            long epoch = Long.parseLong(tokens.getFirst());
-            if (tokens.stream().allMatch(tokens.getFirst()::equals)) {
-                return new Take.Taken(epoch);
-            }
-            // tokens of two builds: only a rebuild racing this take can do that; the old ones are void anyway
-            tokens.stream()
-                    .distinct()
-                    .forEach(t -> putBack(saleId, Long.parseLong(t), Collections.frequency(tokens, t)));
+        Long found = redis.execute(take, List.of(key(saleId, ""), key(saleId, ":epoch")), Integer.toString(quantity));
+        if (found == null || found == -1) {
             return new Take.Missing();
         }
-        if (tokens != null && !tokens.isEmpty()) {
-            // fewer units than asked for: give the ones taken back
-            tokens.stream()
-                    .distinct()
-                    .forEach(t -> putBack(saleId, Long.parseLong(t), Collections.frequency(tokens, t)));
-        }
-        // an empty list is sold out only once the list is built; otherwise it is missing
-        return Boolean.TRUE.equals(redis.hasKey(key(saleId, ":epoch"))) ? new Take.SoldOut() : new Take.Missing();
+        return found == -2 ? new Take.SoldOut() : new Take.Taken(found);
     }
 
     @Override

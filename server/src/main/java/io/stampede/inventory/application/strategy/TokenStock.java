@@ -9,7 +9,7 @@ import java.util.Set;
 import org.springframework.stereotype.Component;
 
 /**
- * TOKEN_QUEUE: {@code LPOP} takes a unit's token from the sale's Redis list. The pop comes after the key and
+ * TOKEN_QUEUE: one script takes the units' tokens from the sale's Redis list, all or none. The pop comes after the key and
  * per-user checks (under the buyer's row lock), so tokens leave the list only for attempts that are about to write
  * an order: a token popped and put back by a loser would otherwise make a concurrent buyer see the list empty and
  * answer sold out while stock remains. The token names the build of the list it came from; the transaction holds
