@@ -260,6 +260,26 @@ class RedisPurchaseGate implements PurchaseGate {
         return done != null && done == 1;
     }
 
+    /**
+     * One gate's units as one read sees them (see {@link SegmentedPurchaseGate}): available, moving out of it, the
+     * moves that have arrived in it, and its epoch; empty when the gate is not built.
+     */
+    Optional<Flow> flow(String segmentId) {
+        List<Object> fields = redis.opsForHash()
+                .multiGet(keys(segmentId).get(0), List.of("available", "moving", "arrivals", "epoch"));
+        if (fields.get(0) == null || fields.get(3) == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new Flow(
+                Long.parseLong((String) fields.get(0)),
+                fields.get(1) == null ? 0 : Long.parseLong((String) fields.get(1)),
+                fields.get(2) == null ? 0 : Long.parseLong((String) fields.get(2)),
+                Long.parseLong((String) fields.get(3))));
+    }
+
+    /** What {@link #flow} read. */
+    record Flow(long available, long moving, long arrivals, long epoch) {}
+
     @Override
     public Optional<Boolean> hasKey(String saleId, String userId, String idempotencyKey) {
         List<String> k = keys(saleId);

@@ -29,14 +29,15 @@ import java.util.function.ToIntFunction;
  * a move that takes the units out of the giver before it adds them to the home ({@code move_out.lua},
  * {@code move_in.lua}), fenced by the gate epoch so that a rebuild in between does not count them twice. A crash
  * between the two strands the units (an undersell), which the scheduled reconciliation sees as drift and repairs by a
- * rebuild. The answer is sold out only when no segment had a unit to give. A sale of one segment goes straight to the
- * one gate, as before.
+ * rebuild. The answer is sold out only when no segment had a unit to give and two reads of every segment, one sweep
+ * after the other, agree that fewer units than wanted are left (none moving, none arrived in between); a buyer waits
+ * up to half a second for units on their way. A sale of one segment goes straight to the one gate, as before.
  */
 final class SegmentedPurchaseGate implements PurchaseGate {
     /** Passes over the other segments before a buyer who keeps losing the borrowed units to others gives up. */
     private static final int MAX_PASSES = 16;
-    /** Passes a buyer waits for units moving between other segments before it takes them as stranded. */
-    private static final int MAX_WAITS = 5;
+    /** How long a buyer waits for units moving between segments before it takes them as stranded by a crash. */
+    private static final Duration MAX_WAIT = Duration.ofMillis(500);
 
     private final RedisPurchaseGate gate;
     private final ToIntFunction<String> segmentsOf;
@@ -109,10 +110,11 @@ final class SegmentedPurchaseGate implements PurchaseGate {
         int home = home(userId, k);
         String homeId = segment(saleId, home);
         Reservation r = gate.reserve(homeId, userId, idempotencyKey, quantity, newOrderId, now);
-        int waits = 0;
-        for (int pass = 0; pass < MAX_PASSES && r instanceof Reservation.SoldOut; pass++) {
+        int givingPasses = 0;
+        long waitingSince = 0;
+        long pauseMillis = 1;
+        while (r instanceof Reservation.SoldOut) {
             boolean anyGiven = false;
-            boolean anyMoving = false;
             int start = ThreadLocalRandom.current().nextInt(k - 1);
             for (int step = 0; step < k - 1 && r instanceof Reservation.SoldOut; step++) {
                 String giver = segment(saleId, (home + 1 + (start + step) % (k - 1)) % k);
@@ -121,7 +123,6 @@ final class SegmentedPurchaseGate implements PurchaseGate {
                     return new Reservation.GateMissing(); // a segment is not built: rebuild the whole gate
                 }
                 if (moved.get().units() == 0) {
-                    anyMoving |= moved.get().moving() > 0;
                     continue;
                 }
                 anyGiven = true;
@@ -133,20 +134,87 @@ final class SegmentedPurchaseGate implements PurchaseGate {
                 }
                 r = gate.reserve(homeId, userId, idempotencyKey, quantity, newOrderId, now);
             }
-            if (!anyGiven) {
-                if (!anyMoving || ++waits > MAX_WAITS) {
-                    return r; // every segment is dry (or what moves has been stranded by a crash): sold out
-                }
-                pauseForMovingUnits();
+            if (!(r instanceof Reservation.SoldOut)) {
+                break;
             }
+            if (anyGiven) {
+                if (++givingPasses >= MAX_PASSES) {
+                    return r; // keeps losing the borrowed units to other buyers: sold out for this one
+                }
+                continue;
+            }
+            switch (left(saleId, k, quantity)) {
+                case FEWER -> {
+                    return r;
+                }
+                case MISSING -> {
+                    return new Reservation.GateMissing();
+                }
+                case MAYBE_ENOUGH -> {
+                    // units on their way between segments, or arrived where this pass had looked already
+                }
+            }
+            long nanos = System.nanoTime();
+            if (waitingSince == 0) {
+                waitingSince = nanos;
+            } else if (nanos - waitingSince > MAX_WAIT.toNanos()) {
+                return r; // units that stay moving were stranded by a crash: reconciliation brings them back
+            }
+            pause(pauseMillis);
+            pauseMillis = Math.min(pauseMillis * 2, 16);
         }
         return r;
     }
 
-    /** A moment for units on their way between two other segments to arrive. */
-    private static void pauseForMovingUnits() {
+    /** What two reads of every segment say about the units left. */
+    enum Left {
+        /** At one instant between the two reads, the sale had fewer units than wanted. */
+        FEWER,
+        /** Units were moving, arrived in between, or are there: look again. */
+        MAYBE_ENOUGH,
+        /** A segment is not built. */
+        MISSING
+    }
+
+    /**
+     * Whether the sale surely had fewer than {@code quantity} units at some instant: every segment read once (its
+     * available units plus those moving out of it, which counts each unit on its way at least once), then every
+     * segment read again. A segment's units grow only when moved units arrive (or come back, which a buyer may
+     * miss as with one gate); if no segment saw an arrival or a rebuild between its two reads, then at the instant
+     * between the two sweeps each segment held at most what its first read showed. Without this, a buyer could look
+     * at a segment before units arrived there and at their giver after they had left, and answer sold out while
+     * they sat unsold.
+     */
+    private Left left(String saleId, int k, int quantity) {
+        RedisPurchaseGate.Flow[] first = new RedisPurchaseGate.Flow[k];
+        long units = 0;
+        for (int s = 0; s < k; s++) {
+            Optional<RedisPurchaseGate.Flow> flow = gate.flow(segment(saleId, s));
+            if (flow.isEmpty()) {
+                return Left.MISSING;
+            }
+            first[s] = flow.get();
+            units += flow.get().available() + flow.get().moving();
+        }
+        if (units >= quantity) {
+            return Left.MAYBE_ENOUGH;
+        }
+        for (int s = 0; s < k; s++) {
+            Optional<RedisPurchaseGate.Flow> flow = gate.flow(segment(saleId, s));
+            if (flow.isEmpty()) {
+                return Left.MISSING;
+            }
+            if (flow.get().arrivals() != first[s].arrivals() || flow.get().epoch() != first[s].epoch()) {
+                return Left.MAYBE_ENOUGH;
+            }
+        }
+        return Left.FEWER;
+    }
+
+    /** A moment for units on their way between segments to arrive. */
+    private static void pause(long millis) {
         try {
-            Thread.sleep(1);
+            Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -24,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ApplicationEventPublisher;
@@ -116,6 +118,69 @@ class SegmentedGateIT {
         }
         assertThat(purchases.purchase(sale, sameHome.get(K), "k", 1)).isInstanceOf(PurchaseOutcome.SoldOut.class);
         assertThat(reconciliation.report(sale).consistent()).isTrue();
+    }
+
+    @Test
+    void aBuyerWhoseLastUnitIsOnItsWayToAnotherSegmentGetsItInsteadOfSoldOut() throws Exception {
+        Sale sale = Offers.sale().name("moving").stock(2).limit(1).segments(2).openWith(sales);
+        String[] segments = SegmentedPurchaseGate.spread(settings.redis().keyPrefix(), sale.id(), 2);
+        String atHome0 = userWithHome("zero", 0, 2);
+        String atHome1 = userWithHome("one", 1, 2);
+        assertThat(purchases.purchase(sale, atHome0, "k", 1)).isInstanceOf(PurchaseOutcome.Placed.class);
+        assertThat(gate.read(sale.id()).orElseThrow().available()).isEqualTo(1); // segment 1's unit
+
+        // a buyer at home in segment 0 who wants two is moving segment 1's last unit home (move_out.lua has run)
+        redis.opsForHash().increment(key(segments[1], "gate"), "available", -1);
+        redis.opsForHash().increment(key(segments[1], "gate"), "moving", 1);
+        // meanwhile a buyer at home in segment 1 finds its home dry and segment 0 dry too
+        CompletableFuture<PurchaseOutcome> buyer = CompletableFuture.supplyAsync(
+                () -> purchases.purchase(sale, atHome1, "k", 1), Thread::startVirtualThread);
+        Thread.sleep(150);
+        // the unit arrives in segment 0 (move_in.lua, then move_done.lua); the mover, wanting two, goes away
+        redis.opsForHash().increment(key(segments[0], "gate"), "available", 1);
+        redis.opsForHash().increment(key(segments[0], "gate"), "arrivals", 1);
+        redis.opsForHash().increment(key(segments[1], "gate"), "moving", -1);
+
+        assertThat(buyer.get(10, TimeUnit.SECONDS))
+                .as("the last unit was moving, not gone: its buyer waits for it rather than answer sold out")
+                .isInstanceOf(PurchaseOutcome.Placed.class);
+        assertThat(gate.read(sale.id()).orElseThrow().available()).isZero();
+        assertThat(reconciliation.report(sale).consistent()).isTrue();
+    }
+
+    @Test
+    void mixedQuantitiesOverSegmentsSellEveryUnitAndNobodyPassesTheLimit() throws Exception {
+        for (int round = 0; round < 3; round++) {
+            Sale sale = open(15, 2);
+            List<Callable<PurchaseOutcome>> tasks = new ArrayList<>();
+            for (int u = 0; u < 60; u++) {
+                String user = "m" + round + "-" + u;
+                for (int k = 0; k < 3; k++) {
+                    int quantity = 1 + (u + k) % 2;
+                    String key = "k" + k;
+                    tasks.add(() -> purchases.purchase(sale, user, key, quantity));
+                }
+            }
+            long sold = Together.run(tasks).stream()
+                    .filter(o -> o instanceof PurchaseOutcome.Placed)
+                    .mapToLong(o -> ((PurchaseOutcome.Placed) o).order().quantity())
+                    .sum();
+            assertThat(sold)
+                    .as("round %d: every unit sold, none stranded in a segment", round)
+                    .isEqualTo(15);
+            assertThat(gate.read(sale.id()).orElseThrow().available()).isZero();
+            assertThat(gate.read(sale.id()).orElseThrow().unitsByUser().values())
+                    .allSatisfy(units -> assertThat(units).isBetween(1L, 2L));
+            assertThat(reconciliation.report(sale).consistent()).isTrue();
+        }
+    }
+
+    private static String userWithHome(String prefix, int home, int k) {
+        for (int u = 0; ; u++) {
+            if (SegmentedPurchaseGate.home(prefix + "-" + u, k) == home) {
+                return prefix + "-" + u;
+            }
+        }
     }
 
     @Test
