@@ -28,6 +28,7 @@ class RedisTokenQueue implements TokenQueue {
     private final StringRedisTemplate redis;
     private final String prefix;
     private final RedisScript<Long> take = LuaScripts.load("tokens_take", Long.class);
+    private final RedisScript<Long> count = LuaScripts.load("tokens_available", Long.class);
     private final RedisScript<Long> push = LuaScripts.load("tokens_push", Long.class);
     private final RedisScript<Long> beginRebuild = LuaScripts.load("tokens_begin_rebuild", Long.class);
     private final RedisScript<Long> finishRebuild = LuaScripts.load("tokens_finish_rebuild", Long.class);
@@ -77,11 +78,8 @@ class RedisTokenQueue implements TokenQueue {
 
     @Override
     public OptionalLong available(String saleId) {
-        if (!Boolean.TRUE.equals(redis.hasKey(key(saleId, ":epoch")))) {
-            return OptionalLong.empty();
-        }
-        Long size = redis.opsForList().size(key(saleId, ""));
-        return OptionalLong.of(size == null ? 0 : size);
+        Long left = redis.execute(count, List.of(key(saleId, ""), key(saleId, ":epoch")));
+        return left == null || left < 0 ? OptionalLong.empty() : OptionalLong.of(left);
     }
 
     @Override
