@@ -321,7 +321,7 @@ final class SpeedDriver {
     }
 
     private void write(List<SpeedReport.Row> rows, CompareDriver.Machine machine) {
-        String stem = LocalDate.now(ZoneOffset.UTC) + "-speed";
+        String stem = freeStem(options.out(), LocalDate.now(ZoneOffset.UTC));
         String command = "java -jar bench/target/stampede-bench.jar " + String.join(" ", args);
         try {
             Files.createDirectories(options.out());
@@ -338,5 +338,18 @@ final class SpeedDriver {
         } catch (IOException e) {
             out.println("note: could not write the report to " + options.out() + ": " + e);
         }
+    }
+
+    /**
+     * {@code <date>-speed}, or {@code <date>b-speed}, {@code <date>c-speed}... when a run of the same day already wrote
+     * its report there: a second run of a day adds its files beside the first's instead of overwriting the ones the
+     * docs link to.
+     */
+    static String freeStem(Path dir, LocalDate day) {
+        String stem = day + "-speed";
+        for (char c = 'b'; Files.exists(dir.resolve(stem + ".md")) && c <= 'z'; c++) {
+            stem = day + String.valueOf(c) + "-speed";
+        }
+        return stem;
     }
 }

@@ -55,7 +55,11 @@ record SpeedOptions(
                     "the driver's own requests to a stub before the server starts, so it is not cold in the first window"),
             new Flags.Flag("request-timeout-seconds", "S", "30", "timeout of a single HTTP request"),
             new Flags.Flag("out", "DIR", "docs/benchmarks", "where --write puts the table, CSV and chart"),
-            new Flags.Flag("write", null, null, "write <date>-speed.md, .csv and .svg to --out"),
+            new Flags.Flag(
+                    "write",
+                    null,
+                    null,
+                    "write <date>-speed.md, .csv and .svg to --out (<date>b-speed... when a run of the day wrote there)"),
             new Flags.Flag(
                     "service-admission",
                     null,
