@@ -135,7 +135,7 @@ class SegmentedGateIT {
         // meanwhile a buyer at home in segment 1 finds its home dry and segment 0 dry too
         CompletableFuture<PurchaseOutcome> buyer = CompletableFuture.supplyAsync(
                 () -> purchases.purchase(sale, atHome1, "k", 1), Thread::startVirtualThread);
-        Thread.sleep(150);
+        Thread.sleep(50);
         // the unit arrives in segment 0 (move_in.lua, then move_done.lua); the mover, wanting two, goes away
         redis.opsForHash().increment(key(segments[0], "gate"), "available", 1);
         redis.opsForHash().increment(key(segments[0], "gate"), "arrivals", 1);
