@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -114,8 +115,15 @@ public final class Browser implements AutoCloseable {
                 .isEmpty();
     }
 
+    /**
+     * A wait that polls every 50 ms for up to 20 s. A live page re-renders while it is polled (the dashboard replaces
+     * its figures as they stream in): an element found and then replaced before it is read is polled again, not a
+     * failure.
+     */
     public WebDriverWait waitFor() {
-        return new WebDriverWait(driver, Duration.ofSeconds(20), Duration.ofMillis(50));
+        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20), Duration.ofMillis(50));
+        wait.ignoring(StaleElementReferenceException.class);
+        return wait;
     }
 
     /** Waits until the element's text contains {@code text}. */
@@ -125,9 +133,18 @@ public final class Browser implements AutoCloseable {
                 .until(d -> textOf(testId).contains(text));
     }
 
+    /** The element's text now ("" when it is not there), read again if the page replaced it in between. */
     public String textOf(String testId) {
-        List<WebElement> found = driver.findElements(By.cssSelector("[data-testid=\"" + testId + "\"]"));
-        return found.isEmpty() ? "" : found.getFirst().getText();
+        for (int attempt = 1; ; attempt++) {
+            List<WebElement> found = driver.findElements(By.cssSelector("[data-testid=\"" + testId + "\"]"));
+            try {
+                return found.isEmpty() ? "" : found.getFirst().getText();
+            } catch (StaleElementReferenceException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
+        }
     }
 
     public Object script(String js, Object... args) {
