@@ -141,8 +141,13 @@ class SegmentedGateIT {
         redis.opsForHash().increment(key(segments[0], "gate"), "arrivals", 1);
         redis.opsForHash().increment(key(segments[1], "gate"), "moving", -1);
 
-        assertThat(buyer.get(10, TimeUnit.SECONDS))
-                .as("the last unit was moving, not gone: its buyer waits for it rather than answer sold out")
+        PurchaseOutcome outcome = buyer.get(10, TimeUnit.SECONDS);
+        assertThat(outcome)
+                .as(
+                        "the last unit was moving, not gone: its buyer waits for it rather than answer sold out"
+                                + " (segment 0 %s, segment 1 %s)",
+                        redis.opsForHash().entries(key(segments[0], "gate")),
+                        redis.opsForHash().entries(key(segments[1], "gate")))
                 .isInstanceOf(PurchaseOutcome.Placed.class);
         assertThat(gate.read(sale.id()).orElseThrow().available()).isZero();
         assertThat(reconciliation.report(sale).consistent()).isTrue();
