@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A hot sale's gate spread over K segments, each a whole gate of its own under the hash tag {@code {sale:<id>/<s>}}
@@ -134,9 +135,6 @@ final class SegmentedPurchaseGate implements PurchaseGate {
                 }
                 r = gate.reserve(homeId, userId, idempotencyKey, quantity, newOrderId, now);
             }
-            if (!(r instanceof Reservation.SoldOut)) {
-                break;
-            }
             if (anyGiven) {
                 if (++givingPasses >= MAX_PASSES) {
                     return r; // keeps losing the borrowed units to other buyers: sold out for this one
@@ -186,29 +184,40 @@ final class SegmentedPurchaseGate implements PurchaseGate {
      * they sat unsold.
      */
     private Left left(String saleId, int k, int quantity) {
-        RedisPurchaseGate.Flow[] first = new RedisPurchaseGate.Flow[k];
+        RedisPurchaseGate.Flow[] first = sweep(saleId, k);
+        if (first == null) {
+            return Left.MISSING;
+        }
         long units = 0;
-        for (int s = 0; s < k; s++) {
-            Optional<RedisPurchaseGate.Flow> flow = gate.flow(segment(saleId, s));
-            if (flow.isEmpty()) {
-                return Left.MISSING;
-            }
-            first[s] = flow.get();
-            units += flow.get().available() + flow.get().moving();
+        for (RedisPurchaseGate.Flow flow : first) {
+            units += flow.available() + flow.moving();
         }
         if (units >= quantity) {
             return Left.MAYBE_ENOUGH;
         }
+        RedisPurchaseGate.Flow[] second = sweep(saleId, k);
+        if (second == null) {
+            return Left.MISSING;
+        }
         for (int s = 0; s < k; s++) {
-            Optional<RedisPurchaseGate.Flow> flow = gate.flow(segment(saleId, s));
-            if (flow.isEmpty()) {
-                return Left.MISSING;
-            }
-            if (flow.get().arrivals() != first[s].arrivals() || flow.get().epoch() != first[s].epoch()) {
+            if (second[s].arrivals() != first[s].arrivals() || second[s].epoch() != first[s].epoch()) {
                 return Left.MAYBE_ENOUGH;
             }
         }
         return Left.FEWER;
+    }
+
+    /** One read of every segment, in order; null when one is not built. */
+    private RedisPurchaseGate.Flow @Nullable [] sweep(String saleId, int k) {
+        RedisPurchaseGate.Flow[] flows = new RedisPurchaseGate.Flow[k];
+        for (int s = 0; s < k; s++) {
+            Optional<RedisPurchaseGate.Flow> flow = gate.flow(segment(saleId, s));
+            if (flow.isEmpty()) {
+                return null;
+            }
+            flows[s] = flow.get();
+        }
+        return flows;
     }
 
     /** A moment for units on their way between segments to arrive. */
