@@ -2,9 +2,11 @@ package io.stampede;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lettuce.core.resource.ClientResources;
 import io.stampede.inventory.application.ScheduledReconciliation;
 import io.stampede.live.application.SaleStockGauges;
 import io.stampede.sale.application.SaleService;
+import io.stampede.shared.redis.RedisCommandTimers;
 import io.stampede.testsupport.Http;
 import io.stampede.testsupport.IntegrationTest;
 import java.nio.file.Files;
@@ -18,6 +20,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
  * Every metric the shipped Grafana dashboard queries is on {@code /actuator/prometheus} once the service has done what
@@ -40,6 +43,9 @@ class ObservabilityIT {
 
     @Autowired
     SaleService sales;
+
+    @Autowired
+    LettuceConnectionFactory redis;
 
     @Test
     void everyMetricOfTheDashboardIsScraped() throws Exception {
@@ -141,6 +147,14 @@ class ObservabilityIT {
                         "status=\"202\""));
         // no long-task timer of requests in progress beside the request timer: nothing reads it, every request paid
         assertThat(series).noneSatisfy(s -> assertThat(s.name()).startsWith("http_server_requests_active"));
+        // Redis commands are timed by Lettuce's latency hook (RedisCommandTimers), not by an observation per command
+        assertThat(series).anySatisfy(s -> assertSeries(s, "lettuce_seconds_count", "db_operation=\"EVALSHA\""));
+        ClientResources lettuce = redis.getClientResources();
+        assertThat(lettuce).isNotNull();
+        assertThat(lettuce.commandLatencyRecorder()).isInstanceOf(RedisCommandTimers.class);
+        assertThat(lettuce.tracing().isEnabled())
+                .as("an observation per Redis command")
+                .isFalse();
     }
 
     private static void assertSeries(DashboardQueries.Series s, String name, String... labels) {
