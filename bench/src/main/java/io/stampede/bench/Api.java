@@ -14,7 +14,7 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.MissingNode;
 
 /** A small JSON-over-HTTP client bound to one base URL; every request of the driver goes through it. */
-public final class Api {
+public final class Api implements AutoCloseable {
 
     static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -53,6 +53,17 @@ public final class Api {
 
     public URI base() {
         return base;
+    }
+
+    /** Another client for the same server, with connections of its own. */
+    Api fresh() {
+        return new Api(base, requestTimeout, deadline);
+    }
+
+    /** Waits for requests in flight, then closes this client's connections. */
+    @Override
+    public void close() {
+        client.close();
     }
 
     public Reply get(String path, String bearer) throws IOException, InterruptedException {

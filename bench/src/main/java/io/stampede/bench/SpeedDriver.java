@@ -39,6 +39,7 @@ final class SpeedDriver {
     private final List<String> oversold = new ArrayList<>();
     private ServerLauncher launcher;
     private Api api;
+    private long serverPid;
     private LongSupplier serverCpu;
     private byte[] jwtSecret;
     private Instant minted;
@@ -90,7 +91,8 @@ final class SpeedDriver {
                     server.base(),
                     Duration.ofSeconds(options.requestTimeoutSeconds()),
                     Deadline.in(Duration.ofDays(1)));
-            String pid = Long.toString(server.pid());
+            serverPid = server.pid();
+            String pid = Long.toString(serverPid);
             serverCpu = () -> ProcStats.cpuNanos(pid);
             jwtSecret = launcher.jwtSecret().getBytes(StandardCharsets.UTF_8);
             minted = Instant.now();
@@ -172,20 +174,43 @@ final class SpeedDriver {
                 out);
     }
 
-    /** REDIS_LUA winners at each high concurrency, each on a sale of its own. */
+    /**
+     * REDIS_LUA winners at each high concurrency, each on a sale of its own and through a client of its own, closed
+     * when the step ends: its thousands of keep-alive connections would otherwise be closed by the server's idle
+     * timeout some 20 s later, in the middle of the next measurement (the 401 floor after the 5,000-connection step
+     * ran at a third of its rate before this). Then waits for the server to have let them go.
+     */
     private void high(List<SpeedReport.Row> rows, int round) throws InterruptedException {
         for (int connections : options.highConcurrencies()) {
             String sale = sale("REDIS_LUA", BIG, "r" + round + "-high-" + connections);
-            record(
-                    rows,
-                    winners(
-                            round,
-                            SpeedReport.WINNERS_HIGH,
-                            "REDIS_LUA",
-                            sale,
-                            connections,
-                            options.warmupSeconds(),
-                            options.seconds()));
+            long openBefore = ProcStats.openFiles(serverPid);
+            try (Api own = api.fresh()) {
+                record(
+                        rows,
+                        winners(
+                                own,
+                                round,
+                                SpeedReport.WINNERS_HIGH,
+                                "REDIS_LUA",
+                                sale,
+                                connections,
+                                options.warmupSeconds(),
+                                options.seconds()));
+            }
+            awaitConnectionsClosed(openBefore);
+        }
+    }
+
+    /** Until the server holds no more open files than {@code before} and a few, or 30 s. */
+    private void awaitConnectionsClosed(long before) throws InterruptedException {
+        long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        long open = ProcStats.openFiles(serverPid);
+        while (before >= 0 && open > before + 50 && System.nanoTime() - until < 0) {
+            Thread.sleep(250);
+            open = ProcStats.openFiles(serverPid);
+        }
+        if (open > before + 50) {
+            out.println("note          the server still holds " + open + " open files, " + before + " before the step");
         }
     }
 
@@ -209,6 +234,19 @@ final class SpeedDriver {
     private SpeedReport.Row winners(
             int round, String kind, String strategy, String saleId, int concurrency, int warmup, int seconds)
             throws InterruptedException {
+        return winners(api, round, kind, strategy, saleId, concurrency, warmup, seconds);
+    }
+
+    private SpeedReport.Row winners(
+            Api client,
+            int round,
+            String kind,
+            String strategy,
+            String saleId,
+            int concurrency,
+            int warmup,
+            int seconds)
+            throws InterruptedException {
         String path = "/api/sales/" + saleId + "/purchases";
         String run = runId();
         Queue<Oversell.Placed> placed = new ConcurrentLinkedQueue<>();
@@ -220,8 +258,8 @@ final class SpeedDriver {
                 status -> status == 201,
                 index -> {
                     String user = "speed-" + run + "-" + index;
-                    Burst.Outcome o =
-                            Burst.purchase(api, path, BODY, Tokens.mintJwt(jwtSecret, user, minted), run + "-" + index);
+                    Burst.Outcome o = Burst.purchase(
+                            client, path, BODY, Tokens.mintJwt(jwtSecret, user, minted), run + "-" + index);
                     if (o.ordered()) {
                         placed.add(new Oversell.Placed(user, o.orderId(), 1));
                     }
@@ -230,7 +268,7 @@ final class SpeedDriver {
                 warmup,
                 seconds,
                 "");
-        Settled settled = Settled.read(api, saleId, Duration.ofSeconds(10));
+        Settled settled = Settled.read(client, saleId, Duration.ofSeconds(10));
         long stock = strategy.equals("REDIS_LUA") ? BIG : LARGE;
         Oversell.Result check = Oversell.compute(stock, 1, List.copyOf(placed), settled.figures());
         if (check.units() > 0) {
