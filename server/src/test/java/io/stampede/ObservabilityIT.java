@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
  * Every metric the shipped Grafana dashboard queries is on {@code /actuator/prometheus} once the service has done what
@@ -46,6 +47,9 @@ class ObservabilityIT {
 
     @Autowired
     LettuceConnectionFactory redis;
+
+    @Autowired
+    StringRedisTemplate template;
 
     @Test
     void everyMetricOfTheDashboardIsScraped() throws Exception {
@@ -155,6 +159,9 @@ class ObservabilityIT {
         assertThat(lettuce.tracing().isEnabled())
                 .as("an observation per Redis command")
                 .isFalse();
+        assertThat(template.isExposeConnection())
+                .as("a proxy around the connection of every call")
+                .isTrue();
     }
 
     private static void assertSeries(DashboardQueries.Series s, String name, String... labels) {
