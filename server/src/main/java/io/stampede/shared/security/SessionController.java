@@ -26,8 +26,7 @@ public class SessionController {
         if (!enabled) {
             throw ApiException.notFound("demo login");
         }
-        if (body.userId() == null
-                || !ShopperTokens.USER_ID.matcher(body.userId()).matches()) {
+        if (!ShopperTokens.isValidUserId(body.userId())) {
             throw ApiException.validation("userId must be 1..64 of [A-Za-z0-9_.@:-]");
         }
         ShopperTokens.IssuedToken issued = tokens.issue(body.userId(), VALIDITY);

@@ -6,6 +6,7 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import io.stampede.shared.InputRules;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,7 +14,6 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import javax.crypto.spec.SecretKeySpec;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
@@ -24,15 +24,20 @@ import tools.jackson.databind.json.JsonMapper;
 /** Issues and verifies shopper tokens: HS256 JWTs whose {@code sub} is the user id and whose {@code exp} is required. */
 @Component
 public class ShopperTokens {
-    /** User ids are short, printable and safe inside Redis field names. */
-    public static final Pattern USER_ID = Pattern.compile("[A-Za-z0-9_.@:-]{1,64}");
-
     private static final Base64.Decoder URL = Base64.getUrlDecoder();
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final MACSigner signer;
     private final HmacSha256 verifier;
     private final Clock clock;
+
+    /**
+     * What a shopper's id may be: 1..64 of {@code [A-Za-z0-9_.@:-]}, short, printable and safe inside Redis field
+     * names.
+     */
+    public static boolean isValidUserId(String userId) {
+        return InputRules.isAsciiWord(userId, 1, 64, "_.@:-");
+    }
 
     public ShopperTokens(Secrets secrets, Clock clock) {
         try {
@@ -103,7 +108,7 @@ public class ShopperTokens {
                 return Optional.empty();
             }
             String userId = sub.asString();
-            return USER_ID.matcher(userId).matches() ? Optional.of(userId) : Optional.empty();
+            return isValidUserId(userId) ? Optional.of(userId) : Optional.empty();
         } catch (IllegalArgumentException | JacksonException e) { // not base64url, not JSON
             return Optional.empty();
         }
