@@ -19,11 +19,11 @@ import org.springframework.context.annotation.Configuration;
  *
  * <p>It replaces two things Lettuce and Spring Boot turn on by default, both paid on every Redis command of every
  * purchase: Boot's Micrometer observation of each command (a context with two maps, its tags built anew and its timer
- * looked up again at every stop, and a long-task timer nothing reads; about 4% of the server's samples in a profile of
- * winners and sold-out answers) and Lettuce's built-in latency collector (HdrHistogram with pause detection, whose
- * figures only go to an event bus nothing listens to). The timer keeps the observation's name and its
- * {@code db.operation} tag, so the dashboard's queries are unchanged. Boot's observation auto-configuration is
- * excluded in {@code application.yml}; without a tracing bridge it produced no spans anyway.
+ * looked up again at every stop; about 4% of the server's samples in a profile of winners and sold-out answers) and
+ * Lettuce's built-in latency collector (HdrHistogram with pause detection, whose figures only go to an event bus
+ * nothing listens to). The timer keeps the observation's name and its {@code db.operation} tag, so the dashboard's
+ * queries are unchanged. Boot's observation auto-configuration is excluded in {@code application.yml}; without a
+ * tracing bridge it produced no spans anyway.
  */
 @Configuration(proxyBeanMethods = false)
 public class RedisCommandTimers implements CommandLatencyRecorder {
