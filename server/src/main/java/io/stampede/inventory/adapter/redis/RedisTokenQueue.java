@@ -24,6 +24,11 @@ import org.springframework.stereotype.Component;
 @Component
 class RedisTokenQueue implements TokenQueue {
     private static final int CHUNK = 1_000;
+    /**
+     * How long a take counts as in flight unless settled first: longer than any purchase transaction, so that only
+     * the takes of an instance that died are forgotten by it.
+     */
+    static final Duration IN_FLIGHT_AT_MOST = Duration.ofSeconds(30);
 
     private final StringRedisTemplate redis;
     private final String prefix;
@@ -47,13 +52,35 @@ class RedisTokenQueue implements TokenQueue {
         return List.of(key(saleId, ""), key(saleId, ":epoch"), key(saleId, ":released"));
     }
 
+    /** Keys of the take and count scripts: list, epoch, in-flight set. */
+    private List<String> takeKeys(String saleId) {
+        return List.of(key(saleId, ""), key(saleId, ":epoch"), key(saleId, ":inflight"));
+    }
+
+    private static String member(String attempt, int quantity) {
+        return attempt + ":" + quantity;
+    }
+
     @Override
-    public Take take(String saleId, int quantity) {
-        Long found = redis.execute(take, List.of(key(saleId, ""), key(saleId, ":epoch")), Integer.toString(quantity));
+    public Take take(String saleId, int quantity, String attempt) {
+        Long found = redis.execute(
+                take,
+                takeKeys(saleId),
+                Integer.toString(quantity),
+                member(attempt, quantity),
+                Long.toString(IN_FLIGHT_AT_MOST.toMillis()));
         if (found == null || found == -1) {
             return new Take.Missing();
         }
-        return found == -2 ? new Take.SoldOut() : new Take.Taken(found);
+        if (found == -2) {
+            return new Take.SoldOut();
+        }
+        return found == -3 ? new Take.InFlight() : new Take.Taken(found);
+    }
+
+    @Override
+    public void settle(String saleId, String attempt, int quantity) {
+        redis.opsForZSet().remove(key(saleId, ":inflight"), member(attempt, quantity));
     }
 
     @Override
@@ -78,7 +105,7 @@ class RedisTokenQueue implements TokenQueue {
 
     @Override
     public OptionalLong available(String saleId) {
-        Long left = redis.execute(count, List.of(key(saleId, ""), key(saleId, ":epoch")));
+        Long left = redis.execute(count, takeKeys(saleId));
         return left == null || left < 0 ? OptionalLong.empty() : OptionalLong.of(left);
     }
 
