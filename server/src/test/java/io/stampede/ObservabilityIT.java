@@ -7,6 +7,7 @@ import io.stampede.inventory.application.ScheduledReconciliation;
 import io.stampede.live.application.SaleStockGauges;
 import io.stampede.sale.application.SaleService;
 import io.stampede.shared.redis.RedisCommandTimers;
+import io.stampede.shared.redis.ScriptCalls;
 import io.stampede.testsupport.Http;
 import io.stampede.testsupport.IntegrationTest;
 import java.nio.file.Files;
@@ -161,6 +162,11 @@ class ObservabilityIT {
                 .isFalse();
         assertThat(template.isExposeConnection())
                 .as("a proxy around the connection of every call")
+                .isTrue();
+        // the gate's scripts go to Lettuce directly and wait without a timed park: Boot's configuration expires
+        // Lettuce's commands, which bounds those waits (ScriptCalls)
+        assertThat(ScriptCalls.of(template).direct())
+                .as("script calls that wait without a timer of their own")
                 .isTrue();
     }
 

@@ -13,6 +13,7 @@ import io.stampede.order.port.OrderRepository;
 import io.stampede.sale.domain.Intake;
 import io.stampede.sale.domain.Sale;
 import io.stampede.sale.domain.StockStrategy;
+import io.stampede.shared.Waits;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,7 +21,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Service;
@@ -108,7 +108,7 @@ public class PurchaseService implements PurchasePath {
         CompletableFuture<PurchaseOutcome> answer = writer.write(order, admitted.gateEpoch())
                 .thenApply(result -> settle(saleGate, attempt, admitted, order, result));
         try {
-            return answer.get(commitTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            return Waits.get(answer, commitTimeout); // no timed park per winner: see Waits
         } catch (TimeoutException e) {
             // it may still commit; a replay of the same key finds it
             return new PurchaseOutcome.Unavailable("the order was not confirmed in time; retry with the same key");

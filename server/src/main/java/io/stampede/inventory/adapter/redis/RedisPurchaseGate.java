@@ -9,6 +9,7 @@ import io.stampede.inventory.port.PurchaseGate;
 import io.stampede.shared.Ids;
 import io.stampede.shared.SharedSettings;
 import io.stampede.shared.redis.LuaScripts;
+import io.stampede.shared.redis.ScriptCalls;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,7 +24,7 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 
 /**
- * The gate as Lua scripts in Redis, called by SHA (Spring loads them on first NOSCRIPT). All keys of a sale share
+ * The gate as Lua scripts in Redis, called by SHA (sent whole on a NOSCRIPT answer; see {@link ScriptCalls}). All keys of a sale share
  * the hash tag {@code {sale:<id>}} (of a coupon campaign {@code {campaign:<id>}}), so on a Redis Cluster they live
  * in one slot and each script stays atomic.
  *
@@ -35,6 +36,9 @@ class RedisPurchaseGate implements PurchaseGate {
     private static final int CHUNK = 1_000;
 
     private final StringRedisTemplate redis;
+    /** The scripts' calls, straight to Lettuce (see {@link ScriptCalls}). */
+    private final ScriptCalls scripts;
+
     private final String prefix;
     private final String namespace;
     private final RedisScript<List> purchase = LuaScripts.load("purchase_gate", List.class);
@@ -68,6 +72,7 @@ class RedisPurchaseGate implements PurchaseGate {
     /** A gate whose keys are tagged {@code {<namespace>:<id>}}, timed in {@code meters}. */
     RedisPurchaseGate(StringRedisTemplate redis, SharedSettings properties, String namespace, MeterRegistry meters) {
         this.redis = redis;
+        this.scripts = ScriptCalls.of(redis);
         this.prefix = properties.redis().keyPrefix();
         this.namespace = namespace;
         this.reserveTime = timer(meters, namespace, "reserve");
@@ -96,7 +101,7 @@ class RedisPurchaseGate implements PurchaseGate {
             String saleId, String userId, String idempotencyKey, int quantity, String newOrderId, Instant now) {
         long started = System.nanoTime();
         try {
-            List<?> answer = redis.execute(
+            List<?> answer = scripts.execute(
                     purchase,
                     keys(saleId).subList(0, 3),
                     userId,
@@ -104,6 +109,9 @@ class RedisPurchaseGate implements PurchaseGate {
                     Integer.toString(quantity),
                     newOrderId,
                     Long.toString(now.toEpochMilli()));
+            if (answer == null) {
+                throw new IllegalStateException("purchase gate answered nothing");
+            }
             return reservation(answer);
         } finally {
             reserveTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
@@ -129,7 +137,7 @@ class RedisPurchaseGate implements PurchaseGate {
     public boolean compensate(String saleId, String userId, String idempotencyKey, String orderId, int quantity) {
         long started = System.nanoTime();
         try {
-            Long done = redis.execute(
+            Long done = scripts.execute(
                     compensate,
                     keys(saleId).subList(0, 4),
                     userId,
@@ -148,7 +156,7 @@ class RedisPurchaseGate implements PurchaseGate {
         long started = System.nanoTime();
         Long done;
         try {
-            done = redis.execute(
+            done = scripts.execute(
                     release, List.of(k.get(0), k.get(1), k.get(3)), userId, orderId, Integer.toString(quantity));
         } finally {
             releaseTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
@@ -161,7 +169,7 @@ class RedisPurchaseGate implements PurchaseGate {
 
     @Override
     public void addStock(String saleId, long quantity) {
-        redis.execute(addStock, keys(saleId).subList(0, 1), Long.toString(quantity));
+        scripts.execute(addStock, keys(saleId).subList(0, 1), Long.toString(quantity));
     }
 
     @Override
@@ -183,7 +191,7 @@ class RedisPurchaseGate implements PurchaseGate {
 
     /** The first step of a rebuild: takes the lease for {@code owner} and drops the gate; false when it is taken. */
     boolean beginRebuild(String saleId, String owner) {
-        Long begun = redis.execute(beginRebuild, keys(saleId), owner, Long.toString(RebuildLease.LEASE.toMillis()));
+        Long begun = scripts.execute(beginRebuild, keys(saleId), owner, Long.toString(RebuildLease.LEASE.toMillis()));
         return begun != null && begun == 1;
     }
 
@@ -194,7 +202,7 @@ class RedisPurchaseGate implements PurchaseGate {
 
     /** Drops the gate while {@code owner} holds its lease (taken by {@link #takeLease}); false when it does not. */
     boolean dropUnderLease(String saleId, String owner) {
-        Long dropped = redis.execute(dropGate, keys(saleId), owner);
+        Long dropped = scripts.execute(dropGate, keys(saleId), owner);
         return dropped != null && dropped == 1;
     }
 
@@ -214,7 +222,7 @@ class RedisPurchaseGate implements PurchaseGate {
                 || !addInChunks(keys.get(4), owner, keys.get(3), state.released())) {
             return false;
         }
-        Long finished = redis.execute(
+        Long finished = scripts.execute(
                 finishRebuild,
                 List.of(keys.get(0), keys.get(4)),
                 owner,
@@ -232,7 +240,7 @@ class RedisPurchaseGate implements PurchaseGate {
      * units taken and the gate's epoch; empty when the gate is not built.
      */
     Optional<Moved> moveOut(String fromId, int want) {
-        List<?> answer = redis.execute(moveOut, keys(fromId).subList(0, 1), Integer.toString(want));
+        List<?> answer = scripts.execute(moveOut, keys(fromId).subList(0, 1), Integer.toString(want));
         if (answer == null || answer.isEmpty()) {
             return Optional.empty();
         }
@@ -247,7 +255,8 @@ class RedisPurchaseGate implements PurchaseGate {
 
     /** Tells the giving gate that moved units arrived (or were refused): they are not moving any more. */
     void moveDone(String fromId, Moved moved) {
-        redis.execute(moveDone, keys(fromId).subList(0, 1), Long.toString(moved.units()), Long.toString(moved.epoch()));
+        scripts.execute(
+                moveDone, keys(fromId).subList(0, 1), Long.toString(moved.units()), Long.toString(moved.epoch()));
     }
 
     /**
@@ -255,7 +264,7 @@ class RedisPurchaseGate implements PurchaseGate {
      * counted them from the database already. True when they were added.
      */
     boolean moveIn(String toId, Moved moved) {
-        Long done = redis.execute(
+        Long done = scripts.execute(
                 moveIn, keys(toId).subList(0, 1), Long.toString(moved.units()), Long.toString(moved.epoch()));
         return done != null && done == 1;
     }
@@ -286,7 +295,7 @@ class RedisPurchaseGate implements PurchaseGate {
         long started = System.nanoTime();
         Long known;
         try {
-            known = redis.execute(keyKnown, List.of(k.get(0), k.get(2)), GateState.keyField(userId, idempotencyKey));
+            known = scripts.execute(keyKnown, List.of(k.get(0), k.get(2)), GateState.keyField(userId, idempotencyKey));
         } finally {
             keyKnownTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         }

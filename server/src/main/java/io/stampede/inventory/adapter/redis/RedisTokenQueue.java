@@ -5,6 +5,7 @@ import io.stampede.inventory.port.TokenQueue;
 import io.stampede.shared.Ids;
 import io.stampede.shared.SharedSettings;
 import io.stampede.shared.redis.LuaScripts;
+import io.stampede.shared.redis.ScriptCalls;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -31,6 +32,7 @@ class RedisTokenQueue implements TokenQueue {
     static final Duration IN_FLIGHT_AT_MOST = Duration.ofSeconds(30);
 
     private final StringRedisTemplate redis;
+    private final ScriptCalls scripts;
     private final String prefix;
     private final RedisScript<Long> take = LuaScripts.load("tokens_take", Long.class);
     private final RedisScript<Long> count = LuaScripts.load("tokens_available", Long.class);
@@ -40,6 +42,7 @@ class RedisTokenQueue implements TokenQueue {
 
     RedisTokenQueue(StringRedisTemplate redis, SharedSettings properties) {
         this.redis = redis;
+        this.scripts = ScriptCalls.of(redis);
         this.prefix = properties.redis().keyPrefix();
     }
 
@@ -63,7 +66,7 @@ class RedisTokenQueue implements TokenQueue {
 
     @Override
     public Take take(String saleId, int quantity, String attempt) {
-        Long found = redis.execute(
+        Long found = scripts.execute(
                 take,
                 takeKeys(saleId),
                 Integer.toString(quantity),
@@ -85,12 +88,12 @@ class RedisTokenQueue implements TokenQueue {
 
     @Override
     public void putBack(String saleId, long epoch, int quantity) {
-        redis.execute(push, pushKeys(saleId), "back", Long.toString(epoch), Integer.toString(quantity));
+        scripts.execute(push, pushKeys(saleId), "back", Long.toString(epoch), Integer.toString(quantity));
     }
 
     @Override
     public PurchaseGate.Release release(String saleId, String orderId, int quantity) {
-        Long done = redis.execute(push, pushKeys(saleId), "release", orderId, Integer.toString(quantity));
+        Long done = scripts.execute(push, pushKeys(saleId), "release", orderId, Integer.toString(quantity));
         if (done == null || done < 0) {
             return PurchaseGate.Release.GATE_MISSING;
         }
@@ -99,13 +102,13 @@ class RedisTokenQueue implements TokenQueue {
 
     @Override
     public boolean add(String saleId, long quantity) {
-        Long done = redis.execute(push, pushKeys(saleId), "add", "", Long.toString(quantity));
+        Long done = scripts.execute(push, pushKeys(saleId), "add", "", Long.toString(quantity));
         return done != null && done == 1;
     }
 
     @Override
     public OptionalLong available(String saleId) {
-        Long left = redis.execute(count, takeKeys(saleId));
+        Long left = scripts.execute(count, takeKeys(saleId));
         return left == null || left < 0 ? OptionalLong.empty() : OptionalLong.of(left);
     }
 
@@ -113,7 +116,7 @@ class RedisTokenQueue implements TokenQueue {
     public boolean rebuild(String saleId, Supplier<State> truth) {
         String owner = Ids.newId();
         String lease = key(saleId, ":rebuild");
-        Long begun = redis.execute(
+        Long begun = scripts.execute(
                 beginRebuild,
                 List.of(key(saleId, ":epoch"), key(saleId, ""), key(saleId, ":released"), lease),
                 owner,
@@ -153,7 +156,7 @@ class RedisTokenQueue implements TokenQueue {
                 return false;
             }
         }
-        Long finished = redis.execute(finishRebuild, List.of(key(saleId, ":epoch"), lease), owner, token);
+        Long finished = scripts.execute(finishRebuild, List.of(key(saleId, ":epoch"), lease), owner, token);
         return finished != null && finished == 1;
     }
 

@@ -8,6 +8,7 @@ import io.stampede.order.application.QueuedOrder;
 import io.stampede.order.application.QueuedOrderCodec;
 import io.stampede.order.application.QueuedOrderWriter;
 import io.stampede.order.port.IntakeQueue;
+import io.stampede.shared.Waits;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -16,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
@@ -140,8 +140,7 @@ class RabbitIntakeQueue {
                 return Publication.UNKNOWN;
             }
             try {
-                CorrelationData.Confirm confirm =
-                        correlation.getFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                CorrelationData.Confirm confirm = Waits.get(correlation.getFuture(), timeout);
                 if (confirm.ack()) {
                     return Publication.CONFIRMED;
                 }
