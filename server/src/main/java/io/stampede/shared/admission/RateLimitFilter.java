@@ -1,12 +1,12 @@
 package io.stampede.shared.admission;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.stampede.shared.Caches;
 import io.stampede.shared.SharedSettings;
 import io.stampede.shared.live.AttemptCounts;
 import io.stampede.shared.security.Shopper;
@@ -46,7 +46,7 @@ public class RateLimitFilter extends RequestFilter {
         this.problems = problems;
         this.perUser = a.perUserPerSecond();
         this.global = Bucket.builder().addLimit(perSecond(a.globalPerSecond())).build();
-        this.users = Caffeine.newBuilder()
+        this.users = Caches.newBuilder()
                 .maximumSize(a.maxTrackedUsers())
                 .expireAfterAccess(Duration.ofMinutes(1))
                 .build();

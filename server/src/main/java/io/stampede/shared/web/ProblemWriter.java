@@ -1,7 +1,7 @@
 package io.stampede.shared.web;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import io.stampede.shared.Caches;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -22,7 +22,7 @@ public class ProblemWriter {
     private final JsonMapper json;
     // the few distinct refusals admission control sends thousands of times a second under overload, serialized once
     private final Cache<Repeated, byte[]> repeated =
-            Caffeine.newBuilder().maximumSize(10_000).build();
+            Caches.newBuilder().maximumSize(10_000).build();
 
     private record Repeated(int status, ErrorCode code, String detail, String path) {}
 
