@@ -60,33 +60,34 @@ class WaitsTest {
 
     @Test
     void timesOutOnVirtualThreadsToo() throws Exception {
-        AtomicReference<Throwable> thrown = new AtomicReference<>();
-        Thread waiter = Thread.ofVirtual().start(() -> {
-            try {
-                Waits.get(new CompletableFuture<>(), Duration.ofMillis(100));
-            } catch (Exception e) {
-                thrown.set(e);
-            }
-        });
-        waiter.join(Duration.ofSeconds(10));
-        assertThat(waiter.isAlive()).isFalse();
-        assertThat(thrown.get()).isInstanceOf(TimeoutException.class).hasMessageContaining("PT0.1S");
+        Waiter waiter = Waiter.start(Duration.ofMillis(100));
+        waiter.thread().join(Duration.ofSeconds(10));
+        assertThat(waiter.thread().isAlive()).isFalse();
+        assertThat(waiter.thrown().get()).isInstanceOf(TimeoutException.class).hasMessageContaining("PT0.1S");
     }
 
     @Test
     void anInterruptedWaiterIsToldSo() throws Exception {
-        AtomicReference<Throwable> thrown = new AtomicReference<>();
-        Thread waiter = Thread.ofVirtual().start(() -> {
-            try {
-                Waits.get(new CompletableFuture<>(), Duration.ofMinutes(5));
-            } catch (Exception e) {
-                thrown.set(e);
-            }
-        });
-        await().atMost(Duration.ofSeconds(10)).until(() -> waiter.getState() == Thread.State.WAITING);
-        waiter.interrupt();
-        waiter.join(Duration.ofSeconds(10));
-        assertThat(thrown.get()).isInstanceOf(InterruptedException.class);
+        Waiter waiter = Waiter.start(Duration.ofMinutes(5));
+        await().atMost(Duration.ofSeconds(10)).until(() -> waiter.thread().getState() == Thread.State.WAITING);
+        waiter.thread().interrupt();
+        waiter.thread().join(Duration.ofSeconds(10));
+        assertThat(waiter.thrown().get()).isInstanceOf(InterruptedException.class);
+    }
+
+    /** A virtual thread waiting on a future that never completes, and what its wait threw. */
+    private record Waiter(Thread thread, AtomicReference<Throwable> thrown) {
+        static Waiter start(Duration timeout) {
+            AtomicReference<Throwable> thrown = new AtomicReference<>();
+            Thread thread = Thread.ofVirtual().start(() -> {
+                try {
+                    Waits.get(new CompletableFuture<>(), timeout);
+                } catch (Exception e) {
+                    thrown.set(e);
+                }
+            });
+            return new Waiter(thread, thrown);
+        }
     }
 
     private static void sleep(long millis) {

@@ -8,6 +8,7 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import org.jspecify.annotations.Nullable;
@@ -37,7 +38,6 @@ import org.springframework.data.redis.core.script.RedisScript;
  */
 public final class ScriptCalls {
     private static final LettuceExceptionConverter EXCEPTIONS = new LettuceExceptionConverter();
-    private static final byte[][] NO_KEYS = new byte[0][];
 
     private final StringRedisTemplate template;
     private final @Nullable LettuceConnectionFactory lettuce;
@@ -76,19 +76,13 @@ public final class ScriptCalls {
     /** As {@link StringRedisTemplate#execute(RedisScript, List, Object...)}. */
     public <T> @Nullable T execute(RedisScript<T> script, List<String> keys, String... args) {
         Class<T> type = script.getResultType();
-        ScriptOutputType output = type == Long.class ? ScriptOutputType.INTEGER : ScriptOutputType.MULTI;
         RedisClusterAsyncCommands<byte[], byte[]> redis = commands();
         if (redis == null || (type != Long.class && type != List.class)) {
             return template.execute(script, keys, (Object[]) args);
         }
-        byte[][] k = keys.isEmpty() ? NO_KEYS : new byte[keys.size()][];
-        for (int i = 0; i < k.length; i++) {
-            k[i] = keys.get(i).getBytes(StandardCharsets.UTF_8);
-        }
-        byte[][] a = new byte[args.length][];
-        for (int i = 0; i < a.length; i++) {
-            a[i] = args[i].getBytes(StandardCharsets.UTF_8);
-        }
+        ScriptOutputType output = type == Long.class ? ScriptOutputType.INTEGER : ScriptOutputType.MULTI;
+        byte[][] k = utf8(keys);
+        byte[][] a = utf8(Arrays.asList(args));
         try {
             Object answer;
             try {
@@ -101,6 +95,14 @@ public final class ScriptCalls {
             DataAccessException translated = EXCEPTIONS.convert(e);
             throw translated != null ? translated : e;
         }
+    }
+
+    private static byte[][] utf8(List<String> texts) {
+        byte[][] bytes = new byte[texts.size()][];
+        for (int i = 0; i < bytes.length; i++) {
+            bytes[i] = texts.get(i).getBytes(StandardCharsets.UTF_8);
+        }
+        return bytes;
     }
 
     /** Waits without a timeout: Lettuce's expiry of the command ends the wait (see {@link #waitsAreBounded}). */

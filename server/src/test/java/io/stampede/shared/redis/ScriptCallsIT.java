@@ -51,21 +51,15 @@ class ScriptCallsIT {
     @BeforeAll
     static void start() {
         server = RedisProcess.start();
-        expiring = factory(LettuceClientConfiguration.builder()
-                .clientOptions(ClientOptions.builder()
-                        .timeoutOptions(TimeoutOptions.enabled())
-                        .build())
-                .commandTimeout(COMMAND_TIMEOUT)
-                .build());
-        plain = factory(LettuceClientConfiguration.builder()
-                .clientOptions(ClientOptions.builder()
-                        .timeoutOptions(TimeoutOptions.create())
-                        .build())
-                .commandTimeout(COMMAND_TIMEOUT)
-                .build());
+        expiring = factory(TimeoutOptions.enabled());
+        plain = factory(TimeoutOptions.create());
     }
 
-    private static LettuceConnectionFactory factory(LettuceClientConfiguration configuration) {
+    private static LettuceConnectionFactory factory(TimeoutOptions timeouts) {
+        LettuceClientConfiguration configuration = LettuceClientConfiguration.builder()
+                .clientOptions(ClientOptions.builder().timeoutOptions(timeouts).build())
+                .commandTimeout(COMMAND_TIMEOUT)
+                .build();
         LettuceConnectionFactory factory = new LettuceConnectionFactory(
                 new RedisStandaloneConfiguration("127.0.0.1", server.port()), configuration);
         factory.afterPropertiesSet();

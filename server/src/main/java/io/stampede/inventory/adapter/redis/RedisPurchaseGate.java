@@ -24,9 +24,9 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 
 /**
- * The gate as Lua scripts in Redis, called by SHA (sent whole on a NOSCRIPT answer; see {@link ScriptCalls}). All keys of a sale share
- * the hash tag {@code {sale:<id>}} (of a coupon campaign {@code {campaign:<id>}}), so on a Redis Cluster they live
- * in one slot and each script stays atomic.
+ * The gate as Lua scripts in Redis, called by SHA (sent whole on a NOSCRIPT answer; see {@link ScriptCalls}). All
+ * keys of a sale share the hash tag {@code {sale:<id>}} (of a coupon campaign {@code {campaign:<id>}}), so on a Redis
+ * Cluster they live in one slot and each script stays atomic.
  *
  * <p>Each call of a script that a purchase or a release waits for is timed as {@code stampede.gate.latency} (tags
  * {@code gate}: sale or campaign, {@code operation}), with a percentile histogram so that p50 and p99 can be computed
