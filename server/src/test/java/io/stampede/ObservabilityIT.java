@@ -7,6 +7,7 @@ import io.stampede.inventory.application.ScheduledReconciliation;
 import io.stampede.live.application.SaleStockGauges;
 import io.stampede.sale.application.SaleService;
 import io.stampede.shared.redis.RedisCommandTimers;
+import io.stampede.shared.redis.RedisWriteCoalescing;
 import io.stampede.shared.redis.ScriptCalls;
 import io.stampede.testsupport.Http;
 import io.stampede.testsupport.IntegrationTest;
@@ -168,6 +169,8 @@ class ObservabilityIT {
         assertThat(ScriptCalls.of(template).direct())
                 .as("script calls that wait without a timer of their own")
                 .isTrue();
+        // the commands queued on a connection's event loop together share one write (RedisWriteCoalescing)
+        assertThat(lettuce.nettyCustomizer()).isSameAs(RedisWriteCoalescing.COALESCING);
     }
 
     private static void assertSeries(DashboardQueries.Series s, String name, String... labels) {
