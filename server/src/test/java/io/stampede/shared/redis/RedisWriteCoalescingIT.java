@@ -22,13 +22,15 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * {@link RedisWriteCoalescing} on a Redis of this test's own: commands queued on a connection's event loop together
- * reach the socket in one flush, with their replies in order, where Lettuce alone flushes each one.
+ * reach the socket in one flush, with their replies in order, where Lettuce alone flushes each one. That the service's
+ * client resources carry it is {@code ObservabilityIT}'s to check.
  */
 class RedisWriteCoalescingIT {
     private static final int COMMANDS = 100;
@@ -47,9 +49,7 @@ class RedisWriteCoalescingIT {
 
     @Test
     void commandsQueuedTogetherShareOneFlush() throws Exception {
-        DefaultClientResources.Builder builder = DefaultClientResources.builder();
-        new RedisWriteCoalescing().coalescedRedisWrites().customize(builder);
-        Burst burst = burst(builder);
+        Burst burst = burst(RedisWriteCoalescing.COALESCING);
 
         assertThat(burst.replies()).containsExactlyElementsOf(oneToHundred());
         assertThat(burst.flushes())
@@ -59,7 +59,7 @@ class RedisWriteCoalescingIT {
 
     @Test
     void withoutItEveryCommandIsFlushedOnItsOwn() throws Exception {
-        Burst burst = burst(DefaultClientResources.builder());
+        Burst burst = burst(LETTUCE_ALONE);
 
         assertThat(burst.replies()).containsExactlyElementsOf(oneToHundred());
         assertThat(burst.flushes()).isGreaterThanOrEqualTo(COMMANDS);
@@ -67,19 +67,11 @@ class RedisWriteCoalescingIT {
 
     @Test
     void aReconnectedChannelHasItToo() throws Exception {
-        DefaultClientResources.Builder builder = DefaultClientResources.builder();
-        new RedisWriteCoalescing().coalescedRedisWrites().customize(builder);
-        NettyCustomizer configured = builder.build().nettyCustomizer();
         List<Boolean> handlerFirst = new CopyOnWriteArrayList<>();
-        ClientResources resources = builder.nettyCustomizer(new NettyCustomizer() {
-                    @Override
-                    public void afterChannelInitialized(Channel ch) {
-                        configured.afterChannelInitialized(ch);
-                        handlerFirst.add(ch.pipeline().first() instanceof FlushConsolidationHandler
-                                && ch.pipeline().get(RedisWriteCoalescing.HANDLER) != null);
-                    }
-                })
-                .build();
+        ClientResources resources = resources(
+                RedisWriteCoalescing.COALESCING,
+                ch -> handlerFirst.add(ch.pipeline().first() instanceof FlushConsolidationHandler
+                        && ch.pipeline().get(RedisWriteCoalescing.HANDLER) != null));
         RedisClient client = RedisClient.create(resources, RedisURI.create("127.0.0.1", server.port()));
         try (StatefulRedisConnection<String, String> connection = client.connect();
                 RedisClient killer = RedisClient.create(RedisURI.create("127.0.0.1", server.port()));
@@ -102,25 +94,19 @@ class RedisWriteCoalescingIT {
      * Holds the connection's event loop, sends {@link #COMMANDS} INCRs (each queued on the loop as a task of its own),
      * lets the loop go, and counts the flushes that reach the head of the pipeline, that is, the socket.
      */
-    private static Burst burst(DefaultClientResources.Builder builder) throws Exception {
+    private static Burst burst(NettyCustomizer underTest) throws Exception {
         AtomicInteger flushes = new AtomicInteger();
         AtomicReference<Channel> channel = new AtomicReference<>();
-        NettyCustomizer configured = builder.build().nettyCustomizer(); // what the customizer set, if anything
-        ClientResources resources = builder.nettyCustomizer(new NettyCustomizer() {
-                    @Override
-                    public void afterChannelInitialized(Channel ch) {
-                        configured.afterChannelInitialized(ch);
-                        ch.pipeline().addFirst(new ChannelOutboundHandlerAdapter() {
-                            @Override
-                            public void flush(ChannelHandlerContext ctx) {
-                                flushes.incrementAndGet();
-                                ctx.flush();
-                            }
-                        });
-                        channel.set(ch);
-                    }
-                })
-                .build();
+        ClientResources resources = resources(underTest, ch -> {
+            ch.pipeline().addFirst(new ChannelOutboundHandlerAdapter() {
+                @Override
+                public void flush(ChannelHandlerContext ctx) {
+                    flushes.incrementAndGet();
+                    ctx.flush();
+                }
+            });
+            channel.set(ch);
+        });
         RedisClient client = RedisClient.create(resources, RedisURI.create("127.0.0.1", server.port()));
         try (StatefulRedisConnection<String, String> connection = client.connect()) {
             String key = "coalescing-" + System.nanoTime();
@@ -150,6 +136,22 @@ class RedisWriteCoalescingIT {
             client.shutdown();
             resources.shutdown().get(10, TimeUnit.SECONDS);
         }
+    }
+
+    /** Lettuce's own channels, with nothing added. */
+    private static final NettyCustomizer LETTUCE_ALONE = new NettyCustomizer() {};
+
+    /** Client resources whose channels get {@code underTest}, then are shown to {@code observe}. */
+    private static ClientResources resources(NettyCustomizer underTest, Consumer<Channel> observe) {
+        return DefaultClientResources.builder()
+                .nettyCustomizer(new NettyCustomizer() {
+                    @Override
+                    public void afterChannelInitialized(Channel ch) {
+                        underTest.afterChannelInitialized(ch);
+                        observe.accept(ch);
+                    }
+                })
+                .build();
     }
 
     private static List<Long> oneToHundred() {
